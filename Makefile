@@ -1,0 +1,56 @@
+# The verbs people need. `make run` and `make test` set everything up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+NODE_INSTALLED := node_modules/.installed
+DEV_ENV := DEBUG=1
+
+.PHONY: run setup test lint format check-deploy clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(INSTALLED): requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.lock
+	touch $@
+
+$(NODE_INSTALLED): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(INSTALLED) $(NODE_INSTALLED)
+
+## setup: install, migrate, load reference and demo data (idempotent)
+setup: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(DEV_ENV) $(BIN)/python manage.py setup_demo
+
+## run: set up, then start the web server, a Celery worker and Celery beat (Ctrl-C stops all three)
+run: setup
+	@echo "Starting the web server on http://127.0.0.1:8000, a Celery worker and Celery beat. Ctrl-C stops them."
+	$(DEV_ENV) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev
+
+## test: the whole suite (SQLite and the filesystem broker, or PostgreSQL and Redis with DATABASE_URL and REDIS_URL)
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## check-deploy: Django's deployment checks with production-shaped settings
+check-deploy: install
+	DEBUG=0 SECRET_KEY="$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	ALLOWED_HOSTS=casework.example $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) node_modules var

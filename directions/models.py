@@ -1,0 +1,1 @@
+"""directions models."""

@@ -1,0 +1,103 @@
+from django.contrib import admin
+
+from intervention.admin_scoping import ScopedAdmin, ScopedInline
+from intervention.models import (
+    AlternativeDeliveryModel,
+    Appointment,
+    Finding,
+    Inspection,
+    Intervention,
+    Judgement,
+    LocalAuthority,
+    Person,
+)
+from intervention.permissions import access_for
+
+
+@admin.register(LocalAuthority)
+class LocalAuthorityAdmin(ScopedAdmin):
+    list_display = ["name", "gss_code", "dfe_code", "kind", "region_name"]
+    list_filter = ["kind", "region_name"]
+    search_fields = ["name", "gss_code", "dfe_code"]
+
+    def may_change_some(self, request) -> bool:
+        return access_for(request.user).is_admin
+
+
+@admin.register(Person)
+class PersonAdmin(ScopedAdmin):
+    list_display = ["name", "job_title", "organisation", "local_authority", "email"]
+    list_filter = ["organisation"]
+    search_fields = ["name", "email", "job_title"]
+    autocomplete_fields = ["local_authority"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("local_authority")
+        access = access_for(request.user)
+        return queryset if access.sees_everything else queryset.filter(pk=access.person_id)
+
+
+class AppointmentInline(ScopedInline):
+    model = Appointment
+    fields = ["person", "role", "starts_on", "ends_on"]
+    autocomplete_fields = ["person"]
+
+
+class DeliveryModelInline(ScopedInline):
+    model = AlternativeDeliveryModel
+    fields = ["name", "legal_form", "goes_live_on", "ends_on"]
+
+
+@admin.register(Intervention)
+class InterventionAdmin(ScopedAdmin):
+    intervention_path = ""
+    list_display = ["local_authority", "service_area", "opened_on", "closed_on", "stage_label"]
+    list_filter = ["service_area", ("closed_on", admin.EmptyFieldListFilter), "local_authority__region_name"]
+    search_fields = ["local_authority__name", "summary"]
+    autocomplete_fields = ["local_authority"]
+    date_hierarchy = "opened_on"
+    inlines = [AppointmentInline, DeliveryModelInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("local_authority")
+
+    @admin.display(description="Stage")
+    def stage_label(self, obj: Intervention) -> str:
+        return obj.stage.label
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(ScopedAdmin):
+    intervention_path = "intervention__"
+    list_display = ["person", "role", "intervention", "starts_on", "ends_on"]
+    list_filter = ["role", "intervention__local_authority"]
+    search_fields = ["person__name", "intervention__local_authority__name"]
+    autocomplete_fields = ["person", "intervention"]
+    date_hierarchy = "starts_on"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person", "intervention__local_authority")
+
+
+class JudgementInline(ScopedInline):
+    model = Judgement
+    fields = ["area", "grade"]
+
+
+class FindingInline(ScopedInline):
+    model = Finding
+    fields = ["kind", "position", "text"]
+
+
+@admin.register(Inspection)
+class InspectionAdmin(ScopedAdmin):
+    authority_path = ""
+    list_display = ["local_authority", "kind", "framework", "fieldwork_starts_on", "published_on"]
+    list_filter = ["kind", "framework", "local_authority"]
+    search_fields = ["local_authority__name", "lead_inspector"]
+    autocomplete_fields = ["local_authority"]
+    date_hierarchy = "fieldwork_starts_on"
+    inlines = [JudgementInline, FindingInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("local_authority")

@@ -1,0 +1,326 @@
+"""The case itself: local authorities, interventions, people and their appointments, inspections.
+
+Every model here records something a person decided or wrote, so each keeps its full history
+(django-simple-history records the acting user through HistoryRequestMiddleware or the
+`_history_user` a service sets). Statutory records are never deleted: an intervention is closed,
+an appointment ended.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from intervention.enums import (
+    FRAMEWORK_AREAS,
+    Framework,
+    Grade,
+    InspectionKind,
+    JudgementArea,
+    LocalAuthorityKind,
+    Organisation,
+    Role,
+    ServiceArea,
+)
+from intervention.querysets import AppointmentQuerySet, InspectionQuerySet, InterventionQuerySet
+from intervention.stages import Stage
+
+# Messages the tests check.
+END_BEFORE_START = "The end date must be the same as or after the start date"
+CLOSED_BEFORE_OPENED = "The closed date must be the same as or after the opened date"
+FIELDWORK_END_BEFORE_START = "The last day of fieldwork must be the same as or after the first day"
+PUBLISHED_BEFORE_RECEIVED = "The publication date must be the same as or after the date the report was received"
+AREA_NOT_IN_FRAMEWORK = "{area} is not a judgement in the {framework} framework"
+COUNCIL_STAFF_NEED_AUTHORITY = "Council staff must belong to a local authority"
+ONLY_COUNCIL_STAFF_HAVE_AUTHORITY = "Only council staff belong to a local authority"
+
+
+def stage_kinds_in_force(intervention: Intervention) -> set[str]:
+    """The kinds of instrument in force on the case. Instruments live in the directions app, which
+    builds on this one, so they are reached through the reverse relation and not imported."""
+    instruments = getattr(intervention, "instruments", None)
+    if instruments is None:
+        return set()
+    return {instrument.kind for instrument in instruments.all() if instrument.is_in_force}
+
+
+class LocalAuthority(models.Model):
+    """An English local authority with children's social care duties (reference data)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    gss_code = models.CharField("GSS code", max_length=9, unique=True)
+    dfe_code = models.CharField("DfE code", max_length=3, unique=True)
+    kind = models.CharField(max_length=30, choices=LocalAuthorityKind.choices)
+    region_code = models.CharField(max_length=9)
+    region_name = models.CharField(max_length=50)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def council_name(self) -> str:
+        """The name the documents use for the council, e.g. 'Herefordshire Council'."""
+        if self.kind == LocalAuthorityKind.COUNTY:
+            return f"{self.name} County Council"
+        if self.kind == LocalAuthorityKind.LONDON_BOROUGH and self.name != "City of London":
+            return f"London Borough of {self.name}"
+        return f"{self.name} Council"
+
+
+class Person(models.Model):
+    """Someone named in the casework. Commissioners appear in documents before they have an account,
+    and one person may serve several councils, so a person is separate from a user account."""
+
+    name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200, blank=True)
+    organisation = models.CharField(max_length=20, choices=Organisation.choices)
+    local_authority = models.ForeignKey(
+        LocalAuthority,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        help_text="For council staff: the council they work for. It decides which cases they see.",
+    )
+    email = models.EmailField(blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="person"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.organisation == Organisation.COUNCIL and not self.local_authority_id:
+            raise ValidationError({"local_authority": COUNCIL_STAFF_NEED_AUTHORITY})
+        if self.organisation != Organisation.COUNCIL and self.local_authority_id:
+            raise ValidationError({"local_authority": ONLY_COUNCIL_STAFF_HAVE_AUTHORITY})
+
+
+class Intervention(models.Model):
+    """One intervention in one council's service: the case."""
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="interventions")
+    service_area = models.CharField(
+        max_length=30, choices=ServiceArea.choices, default=ServiceArea.CHILDRENS_SOCIAL_CARE
+    )
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    summary = models.TextField(blank=True, help_text="Why DfE intervened, in a sentence or two.")
+    history = HistoricalRecords()
+
+    objects = InterventionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["local_authority__name", "-opened_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                name="intervention_closed_after_opened",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.local_authority.name}: {self.get_service_area_display().lower()} ({self.opened_on.year})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("intervention_detail", kwargs={"pk": self.pk})
+
+    def clean(self) -> None:
+        if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
+            raise ValidationError({"closed_on": CLOSED_BEFORE_OPENED})
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None
+
+    @property
+    def stage(self) -> Stage:
+        """Closed, or the strongest kind of instrument in force (a direction outranks a notice)."""
+        if not self.is_open:
+            return Stage.CLOSED
+        kinds = getattr(self, "kinds_in_force", None)
+        if kinds is None:
+            kinds = stage_kinds_in_force(self)
+        if Stage.STATUTORY_DIRECTION.code in kinds:
+            return Stage.STATUTORY_DIRECTION
+        if Stage.IMPROVEMENT_NOTICE.code in kinds:
+            return Stage.IMPROVEMENT_NOTICE
+        return Stage.NO_INSTRUMENT
+
+
+class Appointment(models.Model):
+    """A person's role on an intervention, for a period. Roles decide what a person may do."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="appointments")
+    intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="appointments")
+    role = models.CharField(max_length=40, choices=Role.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["intervention", "starts_on", "role"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="appointment_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name}, {self.get_role_display().lower()}"
+
+    def clean(self) -> None:
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": END_BEFORE_START})
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
+
+
+class Inspection(models.Model):
+    """An Ofsted activity in a local authority: an inspection, focused visit or monitoring visit."""
+
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="inspections")
+    kind = models.CharField(max_length=30, choices=InspectionKind.choices)
+    framework = models.CharField(max_length=20, choices=Framework.choices)
+    fieldwork_starts_on = models.DateField()
+    fieldwork_ends_on = models.DateField()
+    lead_inspector = models.CharField(max_length=200, blank=True)
+    report_received_on = models.DateField(
+        null=True, blank=True, help_text="The council's 30 and 70 working-day deadlines run from this date."
+    )
+    published_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["local_authority__name", "-fieldwork_starts_on"]
+
+    def __str__(self) -> str:
+        return f"{self.local_authority.name}: {self.get_kind_display()} ({self.fieldwork_starts_on:%B %Y})"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.fieldwork_starts_on and self.fieldwork_ends_on and self.fieldwork_ends_on < self.fieldwork_starts_on:
+            errors["fieldwork_ends_on"] = FIELDWORK_END_BEFORE_START
+        if self.report_received_on and self.published_on and self.published_on < self.report_received_on:
+            errors["published_on"] = PUBLISHED_BEFORE_RECEIVED
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def overall_grade(self) -> str | None:
+        for judgement in self.judgements.all():
+            if judgement.area == JudgementArea.OVERALL_EFFECTIVENESS:
+                return judgement.get_grade_display()
+        return None
+
+
+class Judgement(models.Model):
+    """One graded judgement of an inspection. Which areas exist depends on the framework."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="judgements")
+    area = models.CharField(max_length=40, choices=JudgementArea.choices)
+    grade = models.CharField(max_length=30, choices=Grade.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["inspection", "id"]
+        constraints = [models.UniqueConstraint(fields=["inspection", "area"], name="one_judgement_per_area")]
+
+    def __str__(self) -> str:
+        return f"{self.get_area_display()}: {self.get_grade_display()}"
+
+    def clean(self) -> None:
+        if not self.inspection_id or not self.area:
+            return
+        framework = self.inspection.framework
+        if self.area not in FRAMEWORK_AREAS.get(framework, ()):
+            raise ValidationError(
+                {
+                    "area": AREA_NOT_IN_FRAMEWORK.format(
+                        area=JudgementArea(self.area).label, framework=Framework(framework).label
+                    )
+                }
+            )
+
+
+class Finding(models.Model):
+    """Something an inspection report says must improve, in the report's own words."""
+
+    class Kind(models.TextChoices):
+        NEEDS_TO_IMPROVE = "needs_to_improve", "What needs to improve"
+        PRIORITY_ACTION = "priority_action", "Area for priority action"
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="findings")
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.NEEDS_TO_IMPROVE)
+    position = models.PositiveSmallIntegerField(default=1)
+    text = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["inspection", "kind", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "kind", "position"], name="one_finding_per_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class AlternativeDeliveryModel(models.Model):
+    """A children's services trust or council-owned company that takes over the service."""
+
+    class LegalForm(models.TextChoices):
+        TRUST = "trust", "Children's services trust"
+        COUNCIL_OWNED_COMPANY = "council_owned_company", "Council-owned company"
+        PARTNERSHIP = "partnership", "Partnership with another council"
+
+    intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="delivery_models")
+    name = models.CharField(max_length=200)
+    legal_form = models.CharField(max_length=30, choices=LegalForm.choices)
+    goes_live_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["intervention", "goes_live_on"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.goes_live_on and self.ends_on and self.ends_on < self.goes_live_on:
+            raise ValidationError({"ends_on": END_BEFORE_START})
+
+
+class WorkerHeartbeat(models.Model):
+    """When beat last woke the worker. Operational, not a decision, so it keeps no history:
+    the health page reads it to tell whether Celery beat and the worker are running."""
+
+    name = models.CharField(max_length=50, unique=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"

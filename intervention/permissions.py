@@ -1,0 +1,227 @@
+"""Who may see or change what. The one place that decides it.
+
+Access comes from two sources, never from the URL alone:
+- council membership: a person who works for a council (Person.local_authority) sees that council's
+  cases and logs progress on them;
+- appointments: a person appointed to an intervention (commissioner, adviser, DfE case lead, ...)
+  holds that role's capabilities on that case while the appointment runs.
+DfE staff see every intervention and record instruments; administrators can do everything.
+
+Every view, admin queryset, file download and report asks this module, through `can_view`,
+`can_change`, `has_capability` or the `visible_to(user)` queryset methods built on `intervention_filter`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from intervention.enums import Organisation, Role
+
+
+class Capability(enum.StrEnum):
+    VIEW = "view"
+    MANAGE_CASE = "manage_case"  # the case, its appointments, inspections and instruments
+    ISSUE_INSTRUCTIONS = "issue_instructions"
+    LOG_PROGRESS = "log_progress"
+    HOLD_REVIEWS = "hold_reviews"
+
+
+_OVERSEER = frozenset({Capability.VIEW, Capability.ISSUE_INSTRUCTIONS, Capability.HOLD_REVIEWS})
+_COUNCIL = frozenset({Capability.VIEW, Capability.LOG_PROGRESS})
+_DFE = frozenset({Capability.VIEW, Capability.MANAGE_CASE})
+
+CAPABILITIES_BY_ROLE: Mapping[str, frozenset[Capability]] = {
+    Role.COMMISSIONER: _OVERSEER,
+    Role.IMPROVEMENT_ADVISER: _OVERSEER,
+    Role.INTERVENTION_ADVISER: _OVERSEER,
+    Role.DFE_CASE_LEAD: _DFE | {Capability.HOLD_REVIEWS},
+    Role.DFE_CONTRACT_MANAGER: _DFE,
+    Role.IMPROVEMENT_BOARD_CHAIR: frozenset({Capability.VIEW}),
+    Role.DIRECTOR_OF_CHILDRENS_SERVICES: _COUNCIL,
+    Role.COUNCIL_OFFICER: _COUNCIL,
+}
+ALL_CAPABILITIES = frozenset(Capability)
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one user may reach, worked out once per request."""
+
+    authenticated: bool = False
+    is_admin: bool = False
+    is_dfe: bool = False
+    person_id: int | None = None
+    local_authority_id: int | None = None
+    # Roles held today through appointments, by intervention id.
+    roles: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    # The local authorities of the interventions in `roles`.
+    appointed_authority_ids: frozenset[int] = frozenset()
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.is_admin or self.is_dfe
+
+    @property
+    def is_council_member(self) -> bool:
+        return self.local_authority_id is not None
+
+    @property
+    def oversees_any_case(self) -> bool:
+        return any(CAPABILITIES_BY_ROLE[role] >= _OVERSEER for roles in self.roles.values() for role in roles)
+
+
+NO_ACCESS = Access()
+
+
+def access_for(user: Any) -> Access:
+    """The user's access, cached on the user object for the rest of the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_ACCESS
+    cached = getattr(user, "_intervention_access", None)
+    if cached is not None:
+        return cached
+
+    from intervention.models import Appointment, Person
+
+    person = Person.objects.filter(user=user).first()
+    roles: dict[int, set[str]] = {}
+    authority_ids: set[int] = set()
+    if person is not None:
+        current = Appointment.objects.filter(person=person).active_on(timezone.localdate())
+        for intervention_id, authority_id, role in current.values_list(
+            "intervention_id", "intervention__local_authority_id", "role"
+        ):
+            roles.setdefault(intervention_id, set()).add(role)
+            authority_ids.add(authority_id)
+    access = Access(
+        authenticated=True,
+        is_admin=user.is_superuser,
+        is_dfe=person is not None and person.organisation == Organisation.DFE,
+        person_id=person.pk if person else None,
+        local_authority_id=person.local_authority_id
+        if person and person.organisation == Organisation.COUNCIL
+        else None,
+        roles={pk: frozenset(r) for pk, r in roles.items()},
+        appointed_authority_ids=frozenset(authority_ids),
+    )
+    user._intervention_access = access
+    return access
+
+
+def forget_access(user: Any) -> None:
+    """Drop the cached access, after the user's appointments or membership change."""
+    if hasattr(user, "_intervention_access"):
+        del user._intervention_access
+
+
+def intervention_filter(user: Any, prefix: str = "") -> Q:
+    """A filter for interventions the user may see; `prefix` reaches them from another model
+    (for example "intervention__" on Appointment)."""
+    access = access_for(user)
+    if not access.authenticated:
+        return Q(pk__in=[])
+    if access.sees_everything:
+        return Q()
+    condition = Q(**{f"{prefix}pk__in": sorted(access.roles)})
+    if access.local_authority_id is not None:
+        condition |= Q(**{f"{prefix}local_authority_id": access.local_authority_id})
+    return condition
+
+
+def authority_filter(user: Any, prefix: str = "") -> Q:
+    """A filter for records that belong to a local authority rather than a case (inspections):
+    visible where the user may see a case of that authority or works for it."""
+    access = access_for(user)
+    if not access.authenticated:
+        return Q(pk__in=[])
+    if access.sees_everything:
+        return Q()
+    ids = set(access.appointed_authority_ids)
+    if access.local_authority_id is not None:
+        ids.add(access.local_authority_id)
+    return Q(**{f"{prefix}local_authority_id__in": sorted(ids)})
+
+
+def roles_on(user: Any, intervention: Any) -> frozenset[str]:
+    """The roles the user holds on the case today, council membership counting as council officer."""
+    access = access_for(user)
+    roles = set(access.roles.get(intervention.pk, ()))
+    if access.local_authority_id is not None and access.local_authority_id == intervention.local_authority_id:
+        roles.add(Role.COUNCIL_OFFICER)
+    return frozenset(roles)
+
+
+def capabilities_on(user: Any, intervention: Any) -> frozenset[Capability]:
+    access = access_for(user)
+    if access.is_admin:
+        return ALL_CAPABILITIES
+    capabilities: set[Capability] = set(_DFE) if access.is_dfe else set()
+    for role in roles_on(user, intervention):
+        capabilities |= CAPABILITIES_BY_ROLE[role]
+    if not intervention.is_open:
+        # A closed case is a record: it can still be read, and only DfE may reopen or correct it.
+        capabilities &= _DFE
+    return frozenset(capabilities)
+
+
+def has_capability(user: Any, intervention: Any, capability: Capability) -> bool:
+    return capability in capabilities_on(user, intervention)
+
+
+def intervention_of(obj: Any) -> Any:
+    """The case a record belongs to, or None for records that belong to no single case."""
+    from intervention.models import Intervention
+
+    if isinstance(obj, Intervention):
+        return obj
+    if hasattr(obj, "case"):
+        return obj.case
+    return getattr(obj, "intervention", None)
+
+
+def can_view(user: Any, obj: Any) -> bool:
+    from intervention.models import Inspection, Judgement, LocalAuthority, Person
+
+    access = access_for(user)
+    if not access.authenticated:
+        return False
+    if access.sees_everything or isinstance(obj, LocalAuthority):
+        return True
+    if isinstance(obj, Person):
+        return obj.pk == access.person_id
+    if isinstance(obj, Judgement):
+        obj = obj.inspection
+    if isinstance(obj, Inspection) or (hasattr(obj, "inspection") and not hasattr(obj, "intervention")):
+        inspection = obj if isinstance(obj, Inspection) else obj.inspection
+        return inspection.local_authority_id == access.local_authority_id or (
+            inspection.local_authority_id in access.appointed_authority_ids
+        )
+    intervention = intervention_of(obj)
+    if intervention is None:
+        return False
+    return Capability.VIEW in capabilities_on(user, intervention)
+
+
+def can_change(user: Any, obj: Any) -> bool:
+    """Change rights: the record's `change_capability` (MANAGE_CASE unless it says otherwise)
+    on its case; reference data and records of no case need DfE or an administrator."""
+    from intervention.models import LocalAuthority
+
+    access = access_for(user)
+    if not access.authenticated:
+        return False
+    if access.is_admin:
+        return True
+    if isinstance(obj, LocalAuthority):
+        return False
+    intervention = intervention_of(obj)
+    if intervention is None:
+        return access.is_dfe
+    capability = getattr(type(obj), "change_capability", Capability.MANAGE_CASE)
+    return has_capability(user, intervention, capability)

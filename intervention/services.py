@@ -1,0 +1,164 @@
+"""Rules that span the case's models. Views, admin actions, tasks and commands all call these.
+
+Each service takes the acting user (`by`) so that the history of every record it writes says who
+made the change, and why where a reason is given.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from intervention.enums import Role
+from intervention.models import (
+    Appointment,
+    Finding,
+    Inspection,
+    Intervention,
+    Judgement,
+    LocalAuthority,
+    Person,
+    WorkerHeartbeat,
+)
+from intervention.reference_data import LOCAL_AUTHORITIES_CSV, read_local_authorities
+
+ALREADY_CLOSED = "This intervention was already closed on {closed_on:%-d %B %Y}"
+ALREADY_ENDED = "This appointment already ended on {ends_on:%-d %B %Y}"
+
+
+def _save(instance: Any, *, by: Any, reason: str = "") -> None:
+    """Validate and save, recording who made the change and why in the history."""
+    instance.full_clean()
+    instance._history_user = by
+    if reason:
+        instance._change_reason = reason
+    instance.save()
+
+
+@transaction.atomic
+def load_local_authorities(*, by: Any = None, path: Path = LOCAL_AUTHORITIES_CSV) -> tuple[int, int]:
+    """Create or update every local authority from the reference file, matched on the DfE code
+    (which, unlike the GSS code, did not change when Barnsley and Sheffield were recoded).
+    Returns (created, updated); running it twice changes nothing the second time."""
+    existing = {la.dfe_code: la for la in LocalAuthority.objects.all()}
+    created = updated = 0
+    for row in read_local_authorities(path):
+        authority = existing.get(row["dfe_code"])
+        if authority is None:
+            _save(LocalAuthority(**row), by=by, reason="Loaded from the reference file")
+            created += 1
+            continue
+        changed = {key: value for key, value in row.items() if getattr(authority, key) != value}
+        if changed:
+            for key, value in changed.items():
+                setattr(authority, key, value)
+            _save(authority, by=by, reason="Updated from the reference file")
+            updated += 1
+    return created, updated
+
+
+@transaction.atomic
+def open_intervention(
+    *,
+    local_authority: LocalAuthority,
+    opened_on: datetime.date,
+    by: Any,
+    service_area: str = Intervention._meta.get_field("service_area").default,
+    summary: str = "",
+) -> Intervention:
+    intervention = Intervention(
+        local_authority=local_authority, opened_on=opened_on, service_area=service_area, summary=summary
+    )
+    _save(intervention, by=by, reason="Intervention opened")
+    return intervention
+
+
+@transaction.atomic
+def close_intervention(*, intervention: Intervention, closed_on: datetime.date, by: Any, reason: str) -> Intervention:
+    intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
+    if intervention.closed_on is not None:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(ALREADY_CLOSED.format(closed_on=intervention.closed_on))
+    intervention.closed_on = closed_on
+    _save(intervention, by=by, reason=reason)
+    return intervention
+
+
+@transaction.atomic
+def appoint(
+    *,
+    person: Person,
+    intervention: Intervention,
+    role: Role | str,
+    starts_on: datetime.date,
+    by: Any,
+    ends_on: datetime.date | None = None,
+) -> Appointment:
+    appointment = Appointment(person=person, intervention=intervention, role=role, starts_on=starts_on, ends_on=ends_on)
+    _save(appointment, by=by, reason="Appointed")
+    return appointment
+
+
+@transaction.atomic
+def end_appointment(*, appointment: Appointment, ends_on: datetime.date, by: Any, reason: str) -> Appointment:
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.ends_on is not None and appointment.ends_on <= timezone.localdate():
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(ALREADY_ENDED.format(ends_on=appointment.ends_on))
+    appointment.ends_on = ends_on
+    _save(appointment, by=by, reason=reason)
+    return appointment
+
+
+@transaction.atomic
+def record_inspection(
+    *,
+    local_authority: LocalAuthority,
+    kind: str,
+    framework: str,
+    fieldwork_starts_on: datetime.date,
+    fieldwork_ends_on: datetime.date,
+    by: Any,
+    lead_inspector: str = "",
+    report_received_on: datetime.date | None = None,
+    published_on: datetime.date | None = None,
+    judgements: dict[str, str] | None = None,
+    needs_to_improve: list[str] | None = None,
+    priority_actions: list[str] | None = None,
+) -> Inspection:
+    """Record an Ofsted inspection with its graded judgements and findings, all or nothing."""
+    inspection = Inspection(
+        local_authority=local_authority,
+        kind=kind,
+        framework=framework,
+        fieldwork_starts_on=fieldwork_starts_on,
+        fieldwork_ends_on=fieldwork_ends_on,
+        lead_inspector=lead_inspector,
+        report_received_on=report_received_on,
+        published_on=published_on,
+    )
+    _save(inspection, by=by, reason="Inspection recorded")
+    for area, grade in (judgements or {}).items():
+        _save(Judgement(inspection=inspection, area=area, grade=grade), by=by, reason="Inspection recorded")
+    for kind_, texts in (
+        (Finding.Kind.NEEDS_TO_IMPROVE, needs_to_improve),
+        (Finding.Kind.PRIORITY_ACTION, priority_actions),
+    ):
+        for position, text in enumerate(texts or [], start=1):
+            _save(
+                Finding(inspection=inspection, kind=kind_, position=position, text=text),
+                by=by,
+                reason="Inspection recorded",
+            )
+    return inspection
+
+
+def record_heartbeat(*, name: str) -> WorkerHeartbeat:
+    heartbeat, _ = WorkerHeartbeat.objects.update_or_create(name=name, defaults={"beat_at": timezone.now()})
+    return heartbeat

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from intervention import views
+from intervention.forms import SignInForm
+
+admin.site.site_header = "Children's services intervention casework"
+admin.site.site_title = "Intervention casework admin"
+admin.site.index_title = "Casework administration"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("interventions/", views.intervention_list, name="intervention_list"),
+    path("interventions/<int:pk>/", views.intervention_detail, name="intervention_detail"),
+    path("health/", views.health, name="health"),
+    path("admin/login/", auth_views.LoginView.as_view(authentication_form=SignInForm)),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,79 @@
+"""Pages of the case. Thin: visibility comes from the querysets' visible_to(user), which ask
+intervention.permissions; anything outside what a user may see is a 404, so a URL reveals nothing."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from intervention.models import Appointment, Intervention, WorkerHeartbeat
+from intervention.permissions import access_for, capabilities_on
+
+INTERVENTIONS_PER_PAGE = 50
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Council officers land on their own case; everyone else on the list of the cases they work on."""
+    access = access_for(request.user)
+    if access.is_council_member and not access.sees_everything:
+        own_cases = list(Intervention.objects.visible_to(request.user).open().values_list("pk", flat=True)[:2])
+        if len(own_cases) == 1:
+            return redirect("intervention_detail", pk=own_cases[0])
+    return redirect("intervention_list")
+
+
+@login_required
+def intervention_list(request: HttpRequest) -> HttpResponse:
+    interventions = Intervention.objects.visible_to(request.user).for_list()
+    page = Paginator(interventions, INTERVENTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "intervention/intervention_list.html", {"page": page})
+
+
+@login_required
+def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    intervention = get_object_or_404(Intervention.objects.visible_to(request.user).for_list(), pk=pk)
+    today = timezone.localdate()
+    appointments = (
+        Appointment.objects.filter(intervention=intervention).active_on(today).select_related("person").order_by("role")
+    )
+    inspections = (
+        intervention.local_authority.inspections.visible_to(request.user)
+        .prefetch_related("judgements", "findings")
+        .order_by("-fieldwork_starts_on")
+    )
+    return render(
+        request,
+        "intervention/intervention_detail.html",
+        {
+            "intervention": intervention,
+            "appointments": appointments,
+            "inspections": inspections,
+            "capabilities": capabilities_on(request.user, intervention),
+        },
+    )
+
+
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and docker compose: is the database reachable, and when did beat last
+    wake the worker? Reveals no case data."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database_ok = True
+    except Exception:  # noqa: BLE001 - any failure means the database is unavailable
+        database_ok = False
+    heartbeat = WorkerHeartbeat.objects.filter(name="beat").first() if database_ok else None
+    return JsonResponse(
+        {
+            "database": "ok" if database_ok else "unavailable",
+            "worker_heartbeat": heartbeat.beat_at if heartbeat else None,
+        },
+        status=200 if database_ok else 503,
+    )

@@ -1,0 +1,63 @@
+"""The named cast the tests use, as in the demo data:
+alice, an officer of Herefordshire Council; bob, an officer of Worcestershire County Council;
+charlie, the commissioner appointed to Herefordshire; dora, a DfE case lead; and an administrator."""
+
+import datetime
+
+import pytest
+
+from intervention.enums import Organisation, Role
+from tests.factories import AppointmentFactory, InterventionFactory, PersonFactory, UserFactory, authority
+
+
+@pytest.fixture
+def herefordshire():
+    return authority("884")
+
+
+@pytest.fixture
+def worcestershire():
+    return authority("885")
+
+
+@pytest.fixture
+def hereford_case(herefordshire):
+    return InterventionFactory(local_authority=herefordshire, opened_on=datetime.date(2021, 5, 18))
+
+
+@pytest.fixture
+def worcester_case(worcestershire):
+    return InterventionFactory(local_authority=worcestershire, opened_on=datetime.date(2017, 3, 8))
+
+
+def _member(email: str, name: str, organisation: str, local_authority=None, **user_fields):
+    user = UserFactory(username=email, **user_fields)
+    PersonFactory(user=user, name=name, organisation=organisation, local_authority=local_authority, email=email)
+    return user
+
+
+@pytest.fixture
+def alice(herefordshire):
+    return _member("alice@herefordshire.example", "Alice Hughes", Organisation.COUNCIL, herefordshire)
+
+
+@pytest.fixture
+def bob(worcestershire):
+    return _member("bob@worcestershire.example", "Bob Evans", Organisation.COUNCIL, worcestershire)
+
+
+@pytest.fixture
+def charlie(hereford_case):
+    user = _member("charlie@commissioner.example", "Charlie Brazil", Organisation.INDEPENDENT, is_staff=True)
+    AppointmentFactory(person=user.person, intervention=hereford_case, role=Role.COMMISSIONER)
+    return user
+
+
+@pytest.fixture
+def dora():
+    return _member("dora@education.example", "Dora Patel", Organisation.DFE, is_staff=True)
+
+
+@pytest.fixture
+def administrator():
+    return _member("admin@casework.example", "Ada Admin", Organisation.OTHER, is_staff=True, is_superuser=True)

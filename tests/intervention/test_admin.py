@@ -1,0 +1,78 @@
+"""The admin, scoped by the permission module in every list, form and autocomplete."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_commissioner_lists_only_their_own_cases(client, charlie, hereford_case, worcester_case):
+    client.force_login(charlie)
+    response = client.get("/admin/intervention/intervention/")
+    assert response.status_code == 200
+    assert list(response.context["cl"].queryset) == [hereford_case]
+
+
+def test_a_commissioner_cannot_open_another_councils_case(client, charlie, worcester_case):
+    client.force_login(charlie)
+    response = client.get(f"/admin/intervention/intervention/{worcester_case.pk}/change/", follow=True)
+    assert response.redirect_chain[-1][0] == "/admin/"
+
+
+def test_a_commissioner_sees_their_case_read_only(client, charlie, hereford_case):
+    client.force_login(charlie)
+    response = client.get(f"/admin/intervention/intervention/{hereford_case.pk}/change/")
+    assert response.status_code == 200
+    assert response.context["has_change_permission"] is False
+
+
+def test_a_commissioner_cannot_change_a_case_by_crafted_post(client, charlie, hereford_case):
+    client.force_login(charlie)
+    response = client.post(
+        f"/admin/intervention/intervention/{hereford_case.pk}/change/",
+        {"local_authority": hereford_case.local_authority_id, "opened_on": "2020-01-01", "service_area": "send"},
+    )
+    assert response.status_code == 403
+    hereford_case.refresh_from_db()
+    assert hereford_case.opened_on.year == 2021
+
+
+def test_appointments_in_the_admin_are_scoped(client, charlie, hereford_case, worcester_case):
+    from tests.factories import AppointmentFactory
+
+    AppointmentFactory(intervention=worcester_case)
+    client.force_login(charlie)
+    response = client.get("/admin/intervention/appointment/")
+    assert {a.intervention for a in response.context["cl"].queryset} == {hereford_case}
+
+
+def test_the_intervention_autocomplete_is_scoped(client, charlie, hereford_case, worcester_case):
+    client.force_login(charlie)
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "intervention", "model_name": "appointment", "field_name": "intervention", "term": ""},
+    )
+    assert [item["id"] for item in response.json()["results"]] == [str(hereford_case.pk)]
+
+
+def test_nothing_can_be_deleted_even_by_dfe(client, dora, hereford_case):
+    client.force_login(dora)
+    response = client.post(f"/admin/intervention/intervention/{hereford_case.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert type(hereford_case).objects.filter(pk=hereford_case.pk).exists()
+
+
+def test_dfe_staff_may_change_any_case(client, dora, worcester_case):
+    client.force_login(dora)
+    response = client.get(f"/admin/intervention/intervention/{worcester_case.pk}/change/")
+    assert response.context["has_change_permission"] is True
+
+
+def test_history_is_visible_in_the_admin(client, dora, hereford_case):
+    client.force_login(dora)
+    response = client.get(f"/admin/intervention/intervention/{hereford_case.pk}/history/")
+    assert response.status_code == 200
+
+
+def test_council_officers_cannot_use_the_admin(client, alice):
+    client.force_login(alice)
+    assert client.get("/admin/intervention/intervention/").status_code == 302
