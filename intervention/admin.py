@@ -3,6 +3,7 @@ from django.contrib import admin
 from intervention.admin_scoping import ScopedAdmin, ScopedInline
 from intervention.models import (
     AlternativeDeliveryModel,
+    ExtraBankHoliday,
     Appointment,
     Finding,
     Inspection,
@@ -101,3 +102,9 @@ class InspectionAdmin(ScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("local_authority")
+
+
+@admin.register(ExtraBankHoliday)
+class ExtraBankHolidayAdmin(ScopedAdmin):
+    list_display = ["date", "name"]
+    search_fields = ["name"]

@@ -110,6 +110,11 @@ def load_demo_users(*, by: Any = None) -> list[tuple[DemoUser, bool]]:
     return results
 
 
+def demo_administrator() -> Any:
+    """The demo's administrator account, which the demo records act as, so their history has a user."""
+    return get_user_model().objects.get(username="admin@casework.example")
+
+
 def _intervention(authority: LocalAuthority, opened_on: datetime.date, summary: str, *, by: Any) -> Intervention:
     existing = Intervention.objects.filter(local_authority=authority, opened_on=opened_on).first()
     return existing or services.open_intervention(
@@ -168,7 +173,7 @@ def load_demo_cases(*, by: Any = None) -> dict[str, Intervention]:
             framework=Framework.ILACS_2018,
             fieldwork_starts_on=datetime.date(2022, 7, 18),
             fieldwork_ends_on=datetime.date(2022, 7, 29),
-            lead_inspector="Lisa Summers, His Majesty's Inspector",
+            lead_inspector="Lisa Summers, Her Majesty's Inspector",
             # Not stated in the seeds: the 12th is the day from which 70 working days (the Queen's
             # funeral on 19 September being a bank holiday) end on 20 December 2022, the date the
             # cabinet paper gives for the action plan.

@@ -324,3 +324,18 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ExtraBankHoliday(models.Model):
+    """A one-off bank holiday proclaimed after the `holidays` package's release (as the Queen's
+    funeral was in 2022). Working-day deadlines skip these as well as the package's days."""
+
+    date = models.DateField(unique=True)
+    name = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.date:%-d %B %Y})"

@@ -19,7 +19,8 @@ class InterventionQuerySet(models.QuerySet):
         return self.filter(closed_on__isnull=True)
 
     def for_list(self) -> InterventionQuerySet:
-        return self.select_related("local_authority")
+        # The stage is derived from the instruments in force: fetch them with the cases.
+        return self.select_related("local_authority").prefetch_related("instruments")
 
 
 class AppointmentQuerySet(models.QuerySet):

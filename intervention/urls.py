@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from intervention import views
 from intervention.forms import SignInForm
@@ -19,6 +19,7 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("interventions/", views.intervention_list, name="intervention_list"),
     path("interventions/<int:pk>/", views.intervention_detail, name="intervention_detail"),
+    path("", include("directions.urls")),
     path("health/", views.health, name="health"),
     path("admin/login/", auth_views.LoginView.as_view(authentication_form=SignInForm)),
     path("admin/", admin.site.urls),

@@ -54,3 +54,33 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     intervention = factory.SubFactory(InterventionFactory)
     role = Role.COMMISSIONER
     starts_on = datetime.date(2022, 9, 21)
+
+
+def issued_direction(
+    intervention, issued_on=datetime.date(2022, 9, 21), *, by=None, revokes=None, clauses=("To comply",)
+):
+    """An issued statutory direction with numbered operative paragraphs, through the services."""
+    from directions import services
+    from directions.enums import InstrumentKind, LegalBasis, Part
+    from directions.models import Clause, Instrument
+
+    instrument = Instrument(
+        intervention=intervention,
+        kind=InstrumentKind.STATUTORY_DIRECTION,
+        legal_basis=LegalBasis.SECTION_497A_4B,
+        title="Statutory direction",
+        addressed_to=intervention.local_authority.council_name,
+        issued_on=issued_on,
+        signed_by_name="Dawn Dandy",
+        signed_by_title="A Senior Civil Servant in the Department for Education",
+        revokes=revokes,
+    )
+    instrument.full_clean()
+    instrument.save()
+    for position, text in enumerate(clauses, start=7):
+        Clause.objects.create(
+            instrument=instrument, part=Part.OPERATIVE, label=str(position), position=position, text=text
+        )
+    if by is None:
+        by = UserFactory(is_superuser=True, username=f"issuer{instrument.pk}@casework.example")
+    return services.issue_instrument(instrument=instrument, by=by)

@@ -20,7 +20,11 @@ class Command(BaseCommand):
             raise CommandError(REFUSED)
         with transaction.atomic():
             users = demo.load_demo_users()
-            demo.load_demo_cases()
+            administrator = demo.demo_administrator()
+            demo.load_demo_cases(by=administrator)
+            from directions.demo import load_demo_instruments
+
+            load_demo_instruments(by=administrator)
         created = sum(1 for _, was_created in users if was_created)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new demo users)."))
         self.stdout.write("")

@@ -1,0 +1,342 @@
+"""The admin screens commissioners and DfE staff work in, scoped by intervention.permissions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Min, Q
+from django.http import HttpRequest
+from django.utils import timezone
+
+from directions import services
+from directions.enums import InstrumentStatus
+from directions.models import (
+    Amendment,
+    Clause,
+    Instruction,
+    Instrument,
+    ReportingObligation,
+    ServicePriority,
+    TermsOfReference,
+)
+from intervention.admin_scoping import ScopedAdmin, ScopedInline
+from intervention.models import Intervention, Person
+from intervention.permissions import Capability, access_for, has_capability, intervention_filter
+
+
+class LockedWhenIssuedInline(ScopedInline):
+    """Inlines of an instrument: their text fields are read-only once it is issued, and no rows are added."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Instrument | None = None) -> Any:
+        if obj is not None and obj.is_issued:
+            return tuple(self.model.locked_fields)
+        return super().get_readonly_fields(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Instrument | None = None) -> bool:
+        if obj is not None and obj.is_issued:
+            return False
+        return super().has_add_permission(request, obj)
+
+
+class ClauseInline(LockedWhenIssuedInline):
+    model = Clause
+    fields = ["part", "parent", "label", "position", "text", "due_on", "compliance"]
+
+    def get_formset(self, request: HttpRequest, obj: Instrument | None = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        if "parent" in formset.form.base_fields:
+            formset.form.base_fields["parent"].queryset = (
+                Clause.objects.filter(instrument=obj).select_related("parent__parent") if obj else Clause.objects.none()
+            )
+        return formset
+
+
+class TermsOfReferenceInline(LockedWhenIssuedInline, admin.StackedInline):
+    model = TermsOfReference
+    fields = ["heading", "introduction"]
+
+
+class ServicePriorityInline(LockedWhenIssuedInline):
+    model = ServicePriority
+    fields = ["label", "position", "title", "short_name", "clause"]
+
+    def get_formset(self, request: HttpRequest, obj: Instrument | None = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        if "clause" in formset.form.base_fields:
+            formset.form.base_fields["clause"].queryset = (
+                Clause.objects.filter(instrument=obj) if obj else Clause.objects.none()
+            )
+        return formset
+
+
+class ReportingObligationInline(ScopedInline):
+    """Obligations stay editable after issue: the cadence is our reading of the text, and event
+    dates are recorded later. History keeps every change."""
+
+    model = ReportingObligation
+    fields = [
+        "what",
+        "deliverer",
+        "recipient",
+        "cadence",
+        "due_on",
+        "anchor_on",
+        "interval",
+        "first_after",
+        "event",
+        "event_on",
+        "ends_on",
+        "clause",
+    ]
+
+    def get_formset(self, request: HttpRequest, obj: Instrument | None = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        if "clause" in formset.form.base_fields:
+            formset.form.base_fields["clause"].queryset = (
+                Clause.objects.filter(instrument=obj) if obj else Clause.objects.none()
+            )
+        return formset
+
+
+class AmendmentInline(ScopedInline):
+    model = Amendment
+    fields = ["made_on", "reason", "changes", "made_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # amendments are recorded through the amendment service, which writes them
+
+
+class InForceFilter(admin.SimpleListFilter):
+    title = "in force"
+    parameter_name = "in_force"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        return [("yes", "In force"), ("no", "Not in force")]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        in_force = Instrument.objects.in_force_on(timezone.localdate()).values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=in_force)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=in_force)
+        return queryset
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(ScopedAdmin):
+    intervention_path = "intervention__"
+    list_display = ["authority", "kind", "issued_on", "status", "in_force", "revoked_on", "next_due"]
+    list_filter = ["kind", "status", InForceFilter, "legal_basis", "intervention__local_authority"]
+    search_fields = ["title", "intervention__local_authority__name", "signed_by_name"]
+    date_hierarchy = "issued_on"
+    autocomplete_fields = ["intervention", "revokes"]
+    filter_horizontal = ["appointments"]
+    readonly_fields = ["status", "revoked_on", "revocation_note", "revoked_by_link"]
+    fieldsets = [
+        (None, {"fields": ["intervention", "kind", "legal_basis", "status"]}),
+        ("The document", {"fields": ["title", "addressed_to", "address", "preamble", "closing"]}),
+        ("Issue", {"fields": ["issued_on", "signed_by_name", "signed_by_title", "appointments"]}),
+        ("Revocation", {"fields": ["revokes", "revoked_on", "revocation_note", "revoked_by_link"]}),
+    ]
+    inlines = [ClauseInline, TermsOfReferenceInline, ServicePriorityInline, ReportingObligationInline, AmendmentInline]
+    actions = ["issue_selected"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        today = timezone.localdate()
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("intervention__local_authority", "revoked_by")
+            .annotate(next_clause_due=Min("clauses__due_on", filter=Q(clauses__due_on__gte=today)))
+            # An aggregate drops Meta.ordering, so say it again.
+            .order_by("intervention__local_authority__name", "issued_on", "pk")
+        )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Instrument | None = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_issued:
+            readonly += ["intervention", *Instrument.locked_fields]
+        return readonly
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "appointments":
+            from intervention.models import Appointment
+
+            kwargs["queryset"] = Appointment.objects.visible_to(request.user).select_related(
+                "person", "intervention__local_authority"
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @admin.display(description="Authority", ordering="intervention__local_authority__name")
+    def authority(self, obj: Instrument) -> str:
+        return obj.intervention.local_authority.name
+
+    @admin.display(description="In force", boolean=True)
+    def in_force(self, obj: Instrument) -> bool:
+        return obj.is_in_force
+
+    @admin.display(description="Next clause due", ordering="next_clause_due")
+    def next_due(self, obj: Instrument) -> Any:
+        return obj.next_clause_due
+
+    @admin.display(description="Revoked by")
+    def revoked_by_link(self, obj: Instrument) -> str:
+        revoker = getattr(obj, "revoked_by", None)
+        return str(revoker) if revoker else "—"
+
+    @admin.action(description="Issue the selected draft instruments")
+    def issue_selected(self, request: HttpRequest, queryset: Any) -> None:
+        for instrument in queryset.filter(status=InstrumentStatus.DRAFT):
+            try:
+                services.issue_instrument(instrument=instrument, by=request.user)
+            except (ValidationError, PermissionDenied) as error:
+                self.message_user(
+                    request, f"{instrument}: {' '.join(getattr(error, 'messages', [str(error)]))}", messages.ERROR
+                )
+            else:
+                self.message_user(request, f"Issued: {instrument}", messages.SUCCESS)
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "overdue"
+    parameter_name = "overdue"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> Any:
+        return [("yes", "Overdue"), ("no", "Not overdue")]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        overdue = Instruction.objects.overdue(on=timezone.localdate()).values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=overdue)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=overdue)
+        return queryset
+
+
+@admin.register(Instruction)
+class InstructionAdmin(ScopedAdmin):
+    intervention_path = "intervention__"
+    list_display = [
+        "reference",
+        "authority",
+        "title",
+        "issued_by",
+        "issued_on",
+        "due_on",
+        "status",
+        "overdue",
+        "priority",
+    ]
+    list_display_links = ["reference", "title"]
+    list_filter = ["status", OverdueFilter, "priority", "intervention__local_authority", "due_on"]
+    search_fields = ["title", "text", "intervention__local_authority__name", "issued_by__name"]
+    date_hierarchy = "issued_on"
+    autocomplete_fields = ["intervention"]
+    readonly_fields = ["reference", "issued_by"]
+    fields = [
+        "reference",
+        "intervention",
+        "issued_by",
+        "title",
+        "text",
+        "issued_on",
+        "due_on",
+        "priority",
+        "service_priority",
+        "terms_item",
+        "status",
+        "status_note",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("intervention__local_authority", "issued_by")
+
+    def may_change_some(self, request: HttpRequest) -> bool:
+        access = access_for(request.user)
+        return access.is_admin or access.oversees_any_case
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("issued_on", timezone.localdate())
+        cases = Intervention.objects.filter(intervention_filter(request.user)).open()
+        overseen = [case for case in cases if has_capability(request.user, case, Capability.ISSUE_INSTRUCTIONS)]
+        if len(overseen) == 1:
+            initial.setdefault("intervention", overseen[0].pk)
+        return initial
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Instruction | None = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            readonly += ["intervention", "issued_on"]
+        return readonly
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "intervention":
+            cases = (
+                Intervention.objects.filter(intervention_filter(request.user)).open().select_related("local_authority")
+            )
+            kwargs["queryset"] = cases
+        elif db_field.name == "service_priority":
+            kwargs["queryset"] = ServicePriority.objects.filter(
+                intervention_filter(request.user, prefix="instrument__intervention__")
+            ).select_related("instrument__intervention__local_authority")
+        elif db_field.name == "terms_item":
+            kwargs["queryset"] = (
+                Clause.objects.visible_to(request.user)
+                .filter(part="terms_of_reference")
+                .select_related("parent__parent", "instrument__intervention__local_authority")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request: HttpRequest, obj: Instruction | None = None, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, **kwargs)
+        admin_self = self
+
+        class InstructionForm(form):  # type: ignore[misc, valid-type]
+            def clean(self) -> dict[str, Any]:
+                cleaned = super().clean()
+                case = cleaned.get("intervention") or (obj.intervention if obj else None)
+                if case is not None and not has_capability(request.user, case, Capability.ISSUE_INSTRUCTIONS):
+                    raise ValidationError(
+                        services.MAY_NOT_ISSUE_INSTRUCTIONS.format(authority=case.local_authority.name)
+                    )
+                if obj is None and admin_self.acting_person(request) is None:
+                    raise ValidationError("Your account is not linked to a person, so it cannot issue instructions")
+                return cleaned
+
+        return InstructionForm
+
+    @staticmethod
+    def acting_person(request: HttpRequest) -> Person | None:
+        return Person.objects.filter(user=request.user).first()
+
+    def save_model(self, request: HttpRequest, obj: Instruction, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        created = services.issue_instruction(
+            intervention=data["intervention"],
+            issued_by=self.acting_person(request),
+            by=request.user,
+            title=data["title"],
+            text=data["text"],
+            issued_on=data["issued_on"],
+            due_on=data["due_on"],
+            priority=data["priority"],
+            service_priority=data.get("service_priority"),
+            terms_item=data.get("terms_item"),
+        )
+        obj.pk = created.pk
+        obj.number = created.number
+
+    @admin.display(description="Authority", ordering="intervention__local_authority__name")
+    def authority(self, obj: Instruction) -> str:
+        return obj.intervention.local_authority.name
+
+    @admin.display(description="Overdue", boolean=True)
+    def overdue(self, obj: Instruction) -> bool:
+        return obj.is_overdue

@@ -1,0 +1,95 @@
+"""Choices for the legal instruments, in the documents' own words. A leaf module."""
+
+from django.db import models
+
+
+class InstrumentKind(models.TextChoices):
+    IMPROVEMENT_NOTICE = "improvement_notice", "Improvement notice"
+    STATUTORY_DIRECTION = "statutory_direction", "Statutory direction"
+
+
+class LegalBasis(models.TextChoices):
+    NON_STATUTORY = "non_statutory", "Non-statutory (improvement notice)"
+    SECTION_497A_4B = "497A(4B)", "Section 497A(4B) of the Education Act 1996"
+    SECTION_497A_4A = (
+        "497A(4A)",
+        "Section 497A(4A) of the Education Act 1996 (services moved out of the council's control)",
+    )
+
+
+class InstrumentStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    ISSUED = "issued", "Issued"
+
+
+class Part(models.TextChoices):
+    """Where a numbered paragraph sits in the document."""
+
+    RECITAL = "recital", "Recitals (whereas)"
+    OPERATIVE = "operative", "Directions or requirements"
+    TERMS_OF_REFERENCE = "terms_of_reference", "Terms of reference (annex)"
+
+
+class Compliance(models.TextChoices):
+    NOT_DUE = "not_due", "Not yet due"
+    COMPLIED = "complied", "Complied"
+    NOT_COMPLIED = "not_complied", "Not complied"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+class Recipient(models.TextChoices):
+    MINISTER = "minister", "the Minister"
+    DFE = "dfe", "the Department for Education"
+    DFE_CONTRACT_MANAGER = "dfe_contract_manager", "the DfE contract manager"
+    IMPROVEMENT_BOARD = "improvement_board", "the improvement board"
+    OFSTED = "ofsted", "Ofsted"
+    COUNCIL_CABINET = "council_cabinet", "the council's cabinet"
+
+
+class Deliverer(models.TextChoices):
+    COMMISSIONER = "commissioner", "The commissioner or adviser"
+    COUNCIL = "council", "The council"
+    DFE = "dfe", "The Department for Education"
+
+
+class Cadence(models.TextChoices):
+    FIXED_DATE = "fixed_date", "By a fixed date"
+    EVERY_N_MONTHS = "every_n_months", "Every N months from an anchor date"
+    EVERY_N_WEEKS = "every_n_weeks", "Every N weeks from an anchor date"
+    ONCE_THEN_EVERY = "once_then_every", "Once after N months, then every M months"
+    MONTHS_AFTER_EVENT = "months_after_event", "N months after an event"
+
+
+class InstructionStatus(models.TextChoices):
+    ISSUED = "issued", "Issued"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLIED = "complied", "Complied"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+OPEN_INSTRUCTION_STATUSES = (InstructionStatus.ISSUED, InstructionStatus.ACKNOWLEDGED, InstructionStatus.IN_PROGRESS)
+
+# The moves an instruction may make. Complied and withdrawn are final.
+INSTRUCTION_TRANSITIONS: dict[str, frozenset[str]] = {
+    InstructionStatus.ISSUED: frozenset(
+        {
+            InstructionStatus.ACKNOWLEDGED,
+            InstructionStatus.IN_PROGRESS,
+            InstructionStatus.COMPLIED,
+            InstructionStatus.WITHDRAWN,
+        }
+    ),
+    InstructionStatus.ACKNOWLEDGED: frozenset(
+        {InstructionStatus.IN_PROGRESS, InstructionStatus.COMPLIED, InstructionStatus.WITHDRAWN}
+    ),
+    InstructionStatus.IN_PROGRESS: frozenset({InstructionStatus.COMPLIED, InstructionStatus.WITHDRAWN}),
+    InstructionStatus.COMPLIED: frozenset(),
+    InstructionStatus.WITHDRAWN: frozenset(),
+}
+
+
+class InstructionPriority(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"

@@ -1,0 +1,39 @@
+"""Querysets the directions pages share. Visibility always comes from intervention.permissions."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+from directions.enums import OPEN_INSTRUCTION_STATUSES, InstrumentStatus
+from intervention.permissions import intervention_filter
+
+
+class InstrumentQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> InstrumentQuerySet:
+        return self.filter(intervention_filter(user, prefix="intervention__"))
+
+    def issued(self) -> InstrumentQuerySet:
+        return self.filter(status=InstrumentStatus.ISSUED)
+
+    def in_force_on(self, day: datetime.date) -> InstrumentQuerySet:
+        return self.issued().filter(Q(issued_on__lte=day), Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
+
+
+class ClauseQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> ClauseQuerySet:
+        return self.filter(intervention_filter(user, prefix="instrument__intervention__"))
+
+
+class InstructionQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> InstructionQuerySet:
+        return self.filter(intervention_filter(user, prefix="intervention__"))
+
+    def open(self) -> InstructionQuerySet:
+        return self.filter(status__in=OPEN_INSTRUCTION_STATUSES)
+
+    def overdue(self, *, on: datetime.date) -> InstructionQuerySet:
+        return self.open().filter(due_on__lt=on)

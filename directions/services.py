@@ -1,0 +1,242 @@
+"""Rules that span the instruments' models: issuing and revoking instruments, amending an issued
+text, issuing instructions and moving them through their statuses.
+
+Each service takes the acting user (`by`), checks their right through intervention.permissions,
+and writes history with them."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from directions.enums import InstructionPriority, InstructionStatus, InstrumentStatus, Part
+from directions.models import Amendment, Clause, Instruction, Instrument, ServicePriority
+from intervention.models import Intervention, Person
+from intervention.permissions import Capability, has_capability
+from intervention.services import _save
+
+NOT_A_DRAFT = "This instrument has already been issued"
+ISSUE_NEEDS = "Before it can be issued, the instrument needs {missing}"
+NOT_ISSUED = "Only an issued instrument can be revoked or amended"
+NO_CHANGE = "The amendment changes nothing"
+NEEDS_A_REASON = "Give a reason"
+MAY_NOT_ISSUE_INSTRUCTIONS = (
+    "You are not appointed to {authority}'s intervention, so you cannot issue instructions to it"
+)
+MAY_NOT_MANAGE = "Only DfE staff can record or change {authority}'s instruments"
+MAY_NOT_UPDATE_INSTRUCTION = "You cannot mark this instruction {status}"
+CLOSED_CASE = "This intervention is closed"
+
+
+def _require(user: Any, intervention: Intervention, capability: Capability, message: str) -> None:
+    if not has_capability(user, intervention, capability):
+        raise PermissionDenied(message.format(authority=intervention.local_authority.name))
+
+
+@transaction.atomic
+def issue_instrument(*, instrument: Instrument, by: Any) -> Instrument:
+    """Issue a draft instrument. Side effects:
+    1. its text is locked from now on;
+    2. the instrument it revokes (if any) shows as revoked from this one's date, with that in its history."""
+    _require(by, instrument.intervention, Capability.MANAGE_CASE, MAY_NOT_MANAGE)
+    instrument = Instrument.objects.select_for_update().get(pk=instrument.pk)
+    if instrument.status != InstrumentStatus.DRAFT:
+        raise ValidationError(NOT_A_DRAFT)
+    missing = [
+        what
+        for what, absent in (
+            ("a date of issue", instrument.issued_on is None),
+            ("a signatory", not instrument.signed_by_name),
+            ("at least one numbered paragraph", not instrument.clauses.filter(part=Part.OPERATIVE).exists()),
+        )
+        if absent
+    ]
+    if missing:
+        listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
+        raise ValidationError(ISSUE_NEEDS.format(missing=listed))
+    instrument.full_clean()  # includes the revocation rules
+    instrument.status = InstrumentStatus.ISSUED
+    _save(instrument, by=by, reason=f"Issued on {instrument.issued_on:%-d %B %Y}")
+    if instrument.revokes_id:
+        earlier = Instrument.objects.select_for_update().get(pk=instrument.revokes_id)
+        earlier.revoked_on = instrument.issued_on
+        earlier.revocation_note = (
+            f"Revoked by the {instrument.get_kind_display().lower()} of {instrument.issued_on:%-d %B %Y}"
+        )
+        _save(earlier, by=by, reason=earlier.revocation_note)
+    return instrument
+
+
+@transaction.atomic
+def revoke_instrument(*, instrument: Instrument, revoked_on: datetime.date, by: Any, reason: str) -> Instrument:
+    """Revoke an instrument without a replacement (for example when the intervention ends)."""
+    _require(by, instrument.intervention, Capability.MANAGE_CASE, MAY_NOT_MANAGE)
+    if not reason.strip():
+        raise ValidationError({"reason": NEEDS_A_REASON})
+    instrument = Instrument.objects.select_for_update().get(pk=instrument.pk)
+    if instrument.status != InstrumentStatus.ISSUED:
+        raise ValidationError(NOT_ISSUED)
+    if instrument.revoked_on is not None:
+        from directions.models import ALREADY_REVOKED
+
+        raise ValidationError(
+            ALREADY_REVOKED.format(
+                kind=instrument.get_kind_display().lower(),
+                issued_on=instrument.issued_on,
+                revoked_on=instrument.revoked_on,
+            )
+        )
+    instrument.revoked_on = revoked_on
+    instrument.revocation_note = reason
+    _save(instrument, by=by, reason=f"Revoked: {reason}")
+    return instrument
+
+
+@transaction.atomic
+def amend_issued_text(
+    *, target: Any, changes: dict[str, Any], reason: str, by: Any, made_on: datetime.date | None = None
+) -> Amendment:
+    """Change the text of an issued instrument (the instrument itself, a clause, its terms of
+    reference or a service priority) as an explicit amendment: recorded with its reason and the
+    old and new wording, and in the history of the changed record."""
+    instrument = target.owning_instrument()
+    _require(by, instrument.intervention, Capability.MANAGE_CASE, MAY_NOT_MANAGE)
+    if not reason.strip():
+        raise ValidationError({"reason": NEEDS_A_REASON})
+    if instrument.status != InstrumentStatus.ISSUED:
+        raise ValidationError(NOT_ISSUED)
+    described = []
+    for name, value in changes.items():
+        old = getattr(target, name)
+        if old != value:
+            described.append(f"{target._meta.get_field(name).verbose_name}: “{old}” → “{value}”")
+            setattr(target, name, value)
+    if not described:
+        raise ValidationError(NO_CHANGE)
+    target._amending = True
+    _save(target, by=by, reason=f"Amended: {reason}")
+    amendment = Amendment(
+        instrument=instrument,
+        made_on=made_on or timezone.localdate(),
+        reason=reason,
+        changes=f"{target}\n" + "\n".join(described),
+        made_by=by if getattr(by, "pk", None) else None,
+    )
+    _save(amendment, by=by, reason="Amendment recorded")
+    return amendment
+
+
+@transaction.atomic
+def issue_instruction(
+    *,
+    intervention: Intervention,
+    issued_by: Person,
+    by: Any,
+    title: str,
+    text: str,
+    issued_on: datetime.date,
+    due_on: datetime.date,
+    priority: str = InstructionPriority.MEDIUM,
+    service_priority: ServicePriority | None = None,
+    terms_item: Clause | None = None,
+) -> Instruction:
+    """Issue an instruction to the council. Side effects:
+    1. it gets the next number of the intervention's instructions;
+    2. after commit, the council's officers on the case are emailed (a Celery task)."""
+    _require(by, intervention, Capability.ISSUE_INSTRUCTIONS, MAY_NOT_ISSUE_INSTRUCTIONS)
+    # Lock the case row so that two instructions issued at once get different numbers.
+    Intervention.objects.select_for_update().filter(pk=intervention.pk).first()
+    number = (intervention.instructions.aggregate(highest=Max("number"))["highest"] or 0) + 1
+    instruction = Instruction(
+        intervention=intervention,
+        number=number,
+        issued_by=issued_by,
+        title=title,
+        text=text,
+        issued_on=issued_on,
+        due_on=due_on,
+        priority=priority,
+        service_priority=service_priority,
+        terms_item=terms_item,
+    )
+    _save(instruction, by=by, reason="Instruction issued")
+    from directions.tasks import email_council_about_instruction
+
+    transaction.on_commit(lambda: email_council_about_instruction.delay(instruction_id=instruction.pk))
+    return instruction
+
+
+# Who may make each move: the council acknowledges and works on an instruction; only the
+# commissioner or adviser closes it (compliance is not self-declared) or withdraws it.
+CAPABILITY_FOR_STATUS = {
+    InstructionStatus.ACKNOWLEDGED: Capability.LOG_PROGRESS,
+    InstructionStatus.IN_PROGRESS: Capability.LOG_PROGRESS,
+    InstructionStatus.COMPLIED: Capability.ISSUE_INSTRUCTIONS,
+    InstructionStatus.WITHDRAWN: Capability.ISSUE_INSTRUCTIONS,
+}
+
+
+@transaction.atomic
+def change_instruction_status(*, instruction: Instruction, status: str, by: Any, note: str = "") -> Instruction:
+    instruction = Instruction.objects.select_for_update().get(pk=instruction.pk)
+    needed = CAPABILITY_FOR_STATUS.get(status)
+    if needed is None or not (
+        has_capability(by, instruction.intervention, needed)
+        or has_capability(by, instruction.intervention, Capability.ISSUE_INSTRUCTIONS)
+    ):
+        raise PermissionDenied(MAY_NOT_UPDATE_INSTRUCTION.format(status=InstructionStatus(status).label.lower()))
+    if status == InstructionStatus.WITHDRAWN and not note.strip():
+        raise ValidationError({"status_note": NEEDS_A_REASON})
+    instruction.status = status
+    if note:
+        instruction.status_note = note
+    _save(
+        instruction, by=by, reason=f"Marked {InstructionStatus(status).label.lower()}" + (f": {note}" if note else "")
+    )
+    return instruction
+
+
+def council_recipients(intervention: Intervention) -> list[str]:
+    """Email addresses of the council's people on the case: its staff with an active account, and
+    anyone appointed to a council role on it today."""
+    from django.db.models import Q
+
+    from intervention.enums import COUNCIL_ROLES, Organisation
+
+    today = timezone.localdate()
+    people = Person.objects.filter(
+        Q(organisation=Organisation.COUNCIL, local_authority=intervention.local_authority_id)
+        | Q(
+            appointments__intervention=intervention,
+            appointments__role__in=COUNCIL_ROLES,
+            appointments__starts_on__lte=today,
+        )
+        & (Q(appointments__ends_on__isnull=True) | Q(appointments__ends_on__gte=today))
+    ).select_related("user")
+    addresses = set()
+    for person in people:
+        address = person.email or (person.user.email if person.user else "")
+        if address and (person.user is None or person.user.is_active):
+            addresses.add(address.lower())
+    return sorted(addresses)
+
+
+def email_council_about_instruction(*, instruction: Instruction) -> int:
+    """Tell the council's officers that an instruction was issued. Returns how many were emailed."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    recipients = council_recipients(instruction.intervention)
+    if not recipients:
+        return 0
+    context = {"instruction": instruction, "site_url": settings.SITE_URL}
+    subject = f"New instruction for {instruction.intervention.local_authority.council_name}: {instruction.title}"
+    body = render_to_string("directions/email/instruction_issued.txt", context)
+    send_mail(subject, body, None, recipients)
+    return len(recipients)
