@@ -3,8 +3,8 @@ from django.contrib import admin
 from intervention.admin_scoping import ScopedAdmin, ScopedInline
 from intervention.models import (
     AlternativeDeliveryModel,
-    ExtraBankHoliday,
     Appointment,
+    ExtraBankHoliday,
     Finding,
     Inspection,
     Intervention,

@@ -15,6 +15,14 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    "materialise deadlines from the rules every night": {
+        "task": "reviews.materialise_deadlines",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "send due reminders and overdue notices every 15 minutes": {
+        "task": "reviews.sweep_notifications",
+        "schedule": crontab(minute="*/15"),
+    },
     "record a worker heartbeat every minute": {
         "task": "intervention.record_heartbeat",
         "schedule": crontab(minute="*"),

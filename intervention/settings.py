@@ -63,6 +63,11 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TEST
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 SERVICE_NAME = "Children's services intervention casework"
+# Deadline reminders go this many days before (DEADLINE_REMINDER_DAYS="14,3"); reminders and
+# overdue notices are sent only for moments within the last NOTIFY_WITHIN_DAYS days, so a deadline
+# missed long before anyone entered it is shown as missed, not emailed.
+REMINDER_DAYS_BEFORE = [int(days) for days in env_list("DEADLINE_REMINDER_DAYS", "14,3")]
+NOTIFY_WITHIN_DAYS = env_int("NOTIFY_WITHIN_DAYS", 7)
 # The address emails link to.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -77,6 +82,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "govuk_frontend_django",
+    "crispy_forms",
+    "crispy_forms_gds",
     "intervention",
     "directions",
     "reviews",
@@ -98,6 +105,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "intervention.urls"
+CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
+CRISPY_TEMPLATE_PACK = "gds"
 WSGI_APPLICATION = "intervention.wsgi.application"
 
 TEMPLATES = [

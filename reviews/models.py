@@ -1,1 +1,157 @@
-"""reviews models."""
+"""Deadlines the scheduler materialises from the rules, the notifications sent about them, and
+each person's calendar feed."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from directions.models import Clause, ReportingObligation
+from intervention.models import Inspection, Intervention
+from intervention.permissions import Capability
+from reviews.enums import DeadlineStatus, NotificationKind, OfstedRequirement
+from reviews.querysets import DeadlineQuerySet
+
+OVERRIDE_NEEDS_REASON = "Say why the date is being changed"
+MET_NEEDS_NOTE = "Say how the deadline was met"
+
+
+class Deadline(models.Model):
+    """One dated occurrence of a reporting obligation, a dated clause, or an Ofsted requirement.
+
+    The computed date is kept; a person may override it with a reason, and both are shown.
+    Deadlines are never deleted: a met one stays met; one that no longer applies is cancelled."""
+
+    intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="deadlines")
+    obligation = models.ForeignKey(
+        ReportingObligation, on_delete=models.PROTECT, null=True, blank=True, related_name="deadlines"
+    )
+    clause = models.ForeignKey(Clause, on_delete=models.PROTECT, null=True, blank=True, related_name="deadlines")
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, null=True, blank=True, related_name="deadlines"
+    )
+    ofsted_requirement = models.CharField(max_length=30, choices=OfstedRequirement.choices, blank=True)
+    what = models.CharField(max_length=300)
+    delivered_by = models.CharField(max_length=100, blank=True)
+    recipient = models.CharField("to", max_length=100, blank=True)
+    computed_on = models.DateField(help_text="The date the rule gives.")
+    override_on = models.DateField(null=True, blank=True, help_text="A date set by a person instead.")
+    override_reason = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN)
+    met_on = models.DateField(null=True, blank=True)
+    met_note = models.TextField(blank=True)
+    cancelled_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    objects = DeadlineQuerySet.as_manager()
+
+    change_capability = Capability.HOLD_REVIEWS
+
+    class Meta:
+        ordering = ["computed_on", "pk"]
+        constraints = [
+            # Re-running the scheduler, or two schedulers at once, can never duplicate a deadline.
+            models.UniqueConstraint(
+                fields=["obligation", "computed_on"],
+                condition=Q(obligation__isnull=False),
+                name="one_deadline_per_obligation_date",
+            ),
+            models.UniqueConstraint(
+                fields=["clause"], condition=Q(clause__isnull=False), name="one_deadline_per_clause"
+            ),
+            models.UniqueConstraint(
+                fields=["inspection", "ofsted_requirement"],
+                condition=Q(inspection__isnull=False),
+                name="one_deadline_per_ofsted_requirement",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "computed_on"], name="deadline_status_date")]
+
+    def __str__(self) -> str:
+        return f"{self.what}: {self.due_on:%-d %B %Y}"
+
+    @property
+    def case(self) -> Intervention:
+        return self.intervention
+
+    @property
+    def due_on(self) -> datetime.date:
+        return self.override_on or self.computed_on
+
+    def is_overdue_on(self, day: datetime.date) -> bool:
+        return self.status == DeadlineStatus.OPEN and self.due_on < day
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_on(timezone.localdate())
+
+    @property
+    def state_label(self) -> str:
+        if self.status == DeadlineStatus.MET:
+            return "Met"
+        if self.status == DeadlineStatus.CANCELLED:
+            return "Cancelled"
+        return "Overdue" if self.is_overdue else "Due"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.override_on and not self.override_reason.strip():
+            errors["override_reason"] = OVERRIDE_NEEDS_REASON
+        if self.status == DeadlineStatus.MET and not (self.met_note.strip() and self.met_on):
+            errors["met_note"] = MET_NEEDS_NOTE
+        if errors:
+            raise ValidationError(errors)
+
+
+class Notification(models.Model):
+    """A reminder or overdue notice, written in the same transaction that decides to send it.
+    The unique key makes the decision once, whatever retries, restarts or parallel sweeps happen;
+    the email goes out after commit. Operational, not a decision, so it keeps no history: the row
+    itself is the record of what was sent, to whom and when."""
+
+    key = models.CharField(max_length=200, unique=True)
+    deadline = models.ForeignKey(Deadline, on_delete=models.PROTECT, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    recipients = models.TextField(help_text="Comma-separated email addresses.")
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    skipped = models.BooleanField(default=False, help_text="Superseded by a later reminder; never sent.")
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def recipient_list(self) -> list[str]:
+        return [address for address in self.recipients.split(",") if address]
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A person's secret iCalendar address for their cases' deadlines. Rotating it makes a new token
+    and the old address stops working."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    rotated_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords(excluded_fields=["token"])
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"

@@ -10,6 +10,11 @@ from intervention.models import Appointment, Intervention, LocalAuthority, Perso
 
 
 def authority(dfe_code: str) -> LocalAuthority:
+    # Transactional tests flush every table, including the reference data the migration loaded.
+    if not LocalAuthority.objects.exists():
+        from intervention.services import load_local_authorities
+
+        load_local_authorities()
     return LocalAuthority.objects.get(dfe_code=dfe_code)
 
 

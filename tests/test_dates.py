@@ -33,7 +33,7 @@ def test_adding_months_never_moves_backwards_and_keeps_the_day_where_it_can(day,
     result = add_months(day, months)
     assert result >= day
     assert (result.year - day.year) * 12 + result.month - day.month == months
-    assert result.day == day.day or result.day < day.day and (result + datetime.timedelta(days=1)).day == 1
+    assert result.day == day.day or (result.day < day.day and (result + datetime.timedelta(days=1)).day == 1)
 
 
 def test_weekends_christmas_good_friday_and_bank_holidays_are_not_working_days():
@@ -75,7 +75,7 @@ def test_working_days_land_on_a_working_day_and_count_exactly(day, count):
 
 
 def test_five_clear_days_before_a_cabinet_meeting():
-    # Cabinet on Thursday 21 December 2023: notice by Friday 15 December leaves 16–20 December clear.
+    # Cabinet on Thursday 21 December 2023: notice by Friday 15 December leaves 16 to 20 December clear.
     assert latest_notice_for_clear_days(D(2023, 12, 21), 5) == D(2023, 12, 15)
 
 

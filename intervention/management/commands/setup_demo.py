@@ -25,6 +25,9 @@ class Command(BaseCommand):
             from directions.demo import load_demo_instruments
 
             load_demo_instruments(by=administrator)
+            from reviews.services import materialise_deadlines
+
+            materialise_deadlines()
         created = sum(1 for _, was_created in users if was_created)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new demo users)."))
         self.stdout.write("")

@@ -1,0 +1,58 @@
+"""The iCalendar feed of a person's deadlines (RFC 5545, with the icalendar package)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from intervention.services import _save
+from reviews.enums import DeadlineStatus
+from reviews.models import CalendarFeed, Deadline, new_feed_token
+
+
+def feed_for(user: Any, *, start: datetime.date) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//DfE//Children's services intervention casework//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Intervention deadlines")
+    deadlines = (
+        Deadline.objects.visible_to(user)
+        .exclude(status=DeadlineStatus.CANCELLED)
+        .with_due_on()
+        .filter(effective_due_on__gte=start)
+        .select_related("intervention__local_authority")
+        .order_by("effective_due_on", "pk")
+    )
+    stamp = timezone.now()
+    for deadline in deadlines:
+        event = Event()
+        event.add("uid", f"deadline-{deadline.pk}@intervention-casework")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", deadline.due_on)
+        event.add("dtend", deadline.due_on + datetime.timedelta(days=1))
+        met = " (met)" if deadline.status == DeadlineStatus.MET else ""
+        event.add("summary", f"{deadline.intervention.local_authority.name}: {deadline.what}{met}")
+        description = [f"Due {deadline.due_on:%-d %B %Y}"]
+        if deadline.delivered_by:
+            description.append(f"From: {deadline.delivered_by}")
+        if deadline.recipient:
+            description.append(f"To: {deadline.recipient}")
+        event.add("description", "\n".join(description))
+        event.add("url", f"{settings.SITE_URL}/interventions/{deadline.intervention_id}/deadlines/")
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+@transaction.atomic
+def rotate_feed(*, user: Any) -> CalendarFeed:
+    feed, _ = CalendarFeed.objects.select_for_update().get_or_create(user=user)
+    feed.token = new_feed_token()
+    feed.rotated_at = timezone.now()
+    _save(feed, by=user, reason="Calendar address rotated")
+    return feed

@@ -1,0 +1,25 @@
+"""Choices for deadlines and notifications. A leaf module."""
+
+from django.db import models
+
+
+class DeadlineStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    MET = "met", "Met"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class OfstedRequirement(models.TextChoices):
+    """The council's statutory deadlines after an inspection report (Inspection of Local
+    Authorities Regulations 2007), in working days from receiving the report."""
+
+    PUBLISH_REPORT = "publish_report", "Publish the Ofsted inspection report"
+    ACTION_PLAN = "action_plan", "Send Ofsted the written statement of action (action plan)"
+
+
+OFSTED_WORKING_DAYS = {OfstedRequirement.PUBLISH_REPORT: 30, OfstedRequirement.ACTION_PLAN: 70}
+
+
+class NotificationKind(models.TextChoices):
+    REMINDER = "reminder", "Reminder"
+    OVERDUE = "overdue", "Overdue notice"

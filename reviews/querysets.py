@@ -1,0 +1,37 @@
+"""Querysets the deadline pages share. Visibility always comes from intervention.permissions."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+
+from intervention.permissions import intervention_filter
+from reviews.enums import DeadlineStatus
+
+
+class DeadlineQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> DeadlineQuerySet:
+        return self.filter(intervention_filter(user, prefix="intervention__"))
+
+    def with_due_on(self) -> DeadlineQuerySet:
+        return self.annotate(effective_due_on=Coalesce(F("override_on"), F("computed_on")))
+
+    def open(self) -> DeadlineQuerySet:
+        return self.filter(status=DeadlineStatus.OPEN)
+
+    def overdue(self, *, on: datetime.date) -> DeadlineQuerySet:
+        return self.open().with_due_on().filter(effective_due_on__lt=on)
+
+    def upcoming(self, *, on: datetime.date, days: int) -> DeadlineQuerySet:
+        return (
+            self.open()
+            .with_due_on()
+            .filter(Q(effective_due_on__gte=on), Q(effective_due_on__lte=on + datetime.timedelta(days=days)))
+        )
+
+    def for_list(self) -> DeadlineQuerySet:
+        return self.select_related("intervention__local_authority").with_due_on().order_by("effective_due_on", "pk")

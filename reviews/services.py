@@ -1,0 +1,493 @@
+"""Deadlines: materialising them from the rules, marking them met or moving them by hand, and
+deciding the reminders and overdue notices about them, each exactly once."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from directions.enums import Deliverer, InstrumentStatus
+from directions.models import Clause, Instrument, ReportingObligation
+from intervention.dates import add_months, add_working_days
+from intervention.enums import COUNCIL_ROLES, DFE_ROLES, OVERSEEING_ROLES, Organisation
+from intervention.models import Appointment, ExtraBankHoliday, Inspection, Intervention, Person
+from intervention.permissions import Capability, has_capability
+from intervention.services import _save
+from reviews.enums import OFSTED_WORKING_DAYS, DeadlineStatus, NotificationKind, OfstedRequirement
+from reviews.models import Deadline, Notification
+from reviews.schedule import Rule, RuleError, due_dates
+
+logger = logging.getLogger(__name__)
+
+MONTHS_AHEAD = 18
+MAY_NOT_UPDATE = "You cannot change {authority}'s deadlines"
+ALREADY_MET = "This deadline was already met on {met_on:%-d %B %Y}"
+CANCELLED = "This deadline was cancelled: {reason}"
+MOVED_BY_RULE = "The rule changed"
+NO_LONGER_DUE = "No longer due under the changed rule"
+REVOKED = "The {kind} was revoked on {revoked_on:%-d %B %Y}"
+SYSTEM_REASON = "Materialised from the rules"
+
+
+@dataclass
+class MaterialiseReport:
+    created: int = 0
+    moved: int = 0
+    cancelled: int = 0
+    reopened: int = 0
+    failed: list[str] = field(default_factory=list)
+
+    def add(self, other: MaterialiseReport) -> None:
+        self.created += other.created
+        self.moved += other.moved
+        self.cancelled += other.cancelled
+        self.reopened += other.reopened
+        self.failed += other.failed
+
+
+def extra_holidays() -> frozenset[datetime.date]:
+    return frozenset(ExtraBankHoliday.objects.values_list("date", flat=True))
+
+
+def _horizon(today: datetime.date) -> datetime.date:
+    return add_months(today, MONTHS_AHEAD)
+
+
+def _end_for(instrument: Instrument, today: datetime.date) -> datetime.date:
+    """Deadlines run to 18 months ahead, and no further than the instrument's revocation."""
+    horizon = _horizon(today)
+    if instrument.revoked_on:
+        return min(horizon, instrument.revoked_on - datetime.timedelta(days=1))
+    return horizon
+
+
+def _cancel(deadline: Deadline, reason: str, report: MaterialiseReport) -> None:
+    deadline.status = DeadlineStatus.CANCELLED
+    deadline.cancelled_reason = reason
+    _save(deadline, by=None, reason=f"Cancelled: {reason}")
+    report.cancelled += 1
+
+
+@transaction.atomic
+def materialise_obligation(obligation: ReportingObligation, *, today: datetime.date) -> MaterialiseReport:
+    """Bring the obligation's deadlines into line with its rule. Steps:
+    1. compute its due dates from its anchor (so a case entered after the fact shows its whole
+       record) to 18 months ahead, no further than the instrument's revocation;
+    2. leave met deadlines, and past ones, exactly as they are (past dates are created only on the
+       obligation's first run);
+    3. move future open deadlines the rule no longer gives to the new dates, in order; cancel any
+       left over, create any new dates still missing (reopening one cancelled earlier on that date);
+    4. cancel future open deadlines on or after the instrument's revocation.
+    Safe to run twice, or twice at once: the (obligation, date) unique constraint decides."""
+    report = MaterialiseReport()
+    instrument = obligation.instrument
+    existing = {d.computed_on: d for d in Deadline.objects.select_for_update().filter(obligation=obligation)}
+    if instrument.status != InstrumentStatus.ISSUED:
+        return report
+    if instrument.revoked_on:
+        for deadline in existing.values():
+            if deadline.status == DeadlineStatus.OPEN and deadline.due_on >= instrument.revoked_on:
+                _cancel(
+                    deadline,
+                    REVOKED.format(kind=instrument.get_kind_display().lower(), revoked_on=instrument.revoked_on),
+                    report,
+                )
+    rule = Rule.of(obligation, extra_holidays())
+    start = min(filter(None, [rule.anchor_on, rule.due_on, rule.event_on, instrument.issued_on]))
+    wanted = set(due_dates(rule, start, _end_for(instrument, today)))
+
+    revoked_on = instrument.revoked_on
+    movable = sorted(
+        (
+            deadline
+            for day, deadline in existing.items()
+            if day not in wanted
+            and day >= today
+            and deadline.status == DeadlineStatus.OPEN
+            and not (revoked_on and day >= revoked_on)
+        ),
+        key=lambda deadline: deadline.computed_on,
+    )
+    missing = sorted(day for day in wanted if day not in existing and day >= today)
+    moved_to = set()
+    for deadline, day in zip(movable, missing, strict=False):
+        deadline.computed_on = day
+        _save(deadline, by=None, reason=MOVED_BY_RULE)
+        moved_to.add(day)
+        report.moved += 1
+    for deadline in movable[len(missing) :]:
+        _cancel(deadline, NO_LONGER_DUE, report)
+    # The whole record from the anchor is created on the first run only; after that the past stays
+    # as it was recorded, and only today onwards follows the rule.
+    first_run = not existing
+    for day in sorted(wanted - moved_to):
+        current = existing.get(day)
+        if current is None and (first_run or day >= today):
+            _create(
+                report,
+                intervention=instrument.intervention,
+                obligation=obligation,
+                what=obligation.what,
+                delivered_by=obligation.get_deliverer_display(),
+                recipient=obligation.get_recipient_display(),
+                computed_on=day,
+            )
+        elif (
+            current is not None
+            and current.status == DeadlineStatus.CANCELLED
+            and current.cancelled_reason == NO_LONGER_DUE
+        ):
+            current.status = DeadlineStatus.OPEN
+            current.cancelled_reason = ""
+            _save(current, by=None, reason="Due again under the changed rule")
+            report.reopened += 1
+    return report
+
+
+IDENTITY_FIELDS = ("obligation", "computed_on", "clause", "inspection", "ofsted_requirement")
+
+
+def _create(report: MaterialiseReport, **fields: Any) -> None:
+    """Create one deadline unless a parallel run just did: the savepoint keeps our transaction usable."""
+    deadline = Deadline(**fields)
+    try:
+        with transaction.atomic():
+            _save(deadline, by=None, reason=SYSTEM_REASON)
+    except (IntegrityError, ValidationError):
+        identity = {name: fields[name] for name in IDENTITY_FIELDS if name in fields}
+        if not Deadline.objects.filter(**identity).exists():
+            raise
+        return
+    report.created += 1
+
+
+@transaction.atomic
+def materialise_clause(clause: Clause, *, today: datetime.date) -> MaterialiseReport:
+    """A dated deliverable in a direction ("by 31 December 2017") is one deadline."""
+    report = MaterialiseReport()
+    instrument = clause.instrument
+    if clause.due_on is None or instrument.status != InstrumentStatus.ISSUED:
+        return report
+    deadline = Deadline.objects.select_for_update().filter(clause=clause).first()
+    if deadline is None:
+        _create(
+            report,
+            intervention=instrument.intervention,
+            clause=clause,
+            what=f"Direction {clause.reference}: {clause.text[:250]}",
+            delivered_by=Deliverer.COUNCIL.label,
+            recipient="the Secretary of State",
+            computed_on=clause.due_on,
+        )
+        return report
+    if deadline.status == DeadlineStatus.OPEN and deadline.computed_on != clause.due_on:
+        deadline.computed_on = clause.due_on
+        _save(deadline, by=None, reason="The direction's date was amended")
+        report.moved += 1
+    if instrument.revoked_on and deadline.status == DeadlineStatus.OPEN and deadline.due_on >= instrument.revoked_on:
+        _cancel(
+            deadline,
+            REVOKED.format(kind=instrument.get_kind_display().lower(), revoked_on=instrument.revoked_on),
+            report,
+        )
+    return report
+
+
+def _case_for_inspection(inspection: Inspection) -> Intervention | None:
+    """The council's intervention the report bears on: the one open when the report arrived,
+    otherwise the latest."""
+    cases = Intervention.objects.filter(local_authority=inspection.local_authority_id).order_by("-opened_on")
+    received = inspection.report_received_on
+    for case in cases:
+        if case.opened_on <= received and (case.closed_on is None or case.closed_on >= received):
+            return case
+    return cases.first()
+
+
+@transaction.atomic
+def materialise_inspection(inspection: Inspection, *, today: datetime.date) -> MaterialiseReport:
+    """Once the report's receipt is recorded: publish within 30 working days, action plan within 70."""
+    report = MaterialiseReport()
+    if inspection.report_received_on is None:
+        return report
+    case = _case_for_inspection(inspection)
+    if case is None:
+        return report
+    holidays = extra_holidays()
+    for requirement, days in OFSTED_WORKING_DAYS.items():
+        due = add_working_days(inspection.report_received_on, days, holidays)
+        deadline = (
+            Deadline.objects.select_for_update().filter(inspection=inspection, ofsted_requirement=requirement).first()
+        )
+        if deadline is None:
+            _create(
+                report,
+                intervention=case,
+                inspection=inspection,
+                ofsted_requirement=requirement,
+                what=f"{OfstedRequirement(requirement).label} ({days} working days after receiving it)",
+                delivered_by=Deliverer.COUNCIL.label,
+                recipient="Ofsted" if requirement == OfstedRequirement.ACTION_PLAN else "the public",
+                computed_on=due,
+            )
+        elif deadline.status == DeadlineStatus.OPEN and deadline.computed_on != due:
+            deadline.computed_on = due
+            _save(deadline, by=None, reason="The report's date of receipt changed")
+            report.moved += 1
+    return report
+
+
+def materialise_deadlines(
+    *, today: datetime.date | None = None, intervention_id: int | None = None
+) -> MaterialiseReport:
+    """Materialise every obligation, dated clause and inspection report (of one case, or all).
+    One bad rule is logged and skipped: it never stops the sweep for every other case."""
+    today = today or timezone.localdate()
+    total = MaterialiseReport()
+    obligations = ReportingObligation.objects.select_related("instrument__intervention").filter(
+        instrument__status=InstrumentStatus.ISSUED
+    )
+    clauses = Clause.objects.select_related("instrument__intervention", "parent__parent").filter(
+        instrument__status=InstrumentStatus.ISSUED, due_on__isnull=False
+    )
+    inspections = Inspection.objects.filter(report_received_on__isnull=False)
+    if intervention_id is not None:
+        obligations = obligations.filter(instrument__intervention_id=intervention_id)
+        clauses = clauses.filter(instrument__intervention_id=intervention_id)
+        authority = Intervention.objects.filter(pk=intervention_id).values_list("local_authority_id", flat=True).first()
+        inspections = inspections.filter(local_authority_id=authority)
+    for label, items, materialise in (
+        ("obligation", obligations, materialise_obligation),
+        ("clause", clauses, materialise_clause),
+        ("inspection", inspections, materialise_inspection),
+    ):
+        for item in items:
+            try:
+                total.add(materialise(item, today=today))
+            except (RuleError, ValidationError, ValueError) as error:
+                logger.warning("Skipped %s %s: %s", label, item.pk, error)
+                total.failed.append(f"{label} {item.pk}: {error}")
+    return total
+
+
+def _require(user: Any, deadline: Deadline) -> None:
+    if not (
+        has_capability(user, deadline.intervention, Capability.MANAGE_CASE)
+        or has_capability(user, deadline.intervention, Capability.HOLD_REVIEWS)
+    ):
+        raise PermissionDenied(MAY_NOT_UPDATE.format(authority=deadline.intervention.local_authority.name))
+
+
+@transaction.atomic
+def mark_deadline_met(*, deadline: Deadline, met_on: datetime.date, note: str, by: Any) -> Deadline:
+    _require(by, deadline)
+    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    if deadline.status == DeadlineStatus.MET:
+        raise ValidationError(ALREADY_MET.format(met_on=deadline.met_on))
+    if deadline.status == DeadlineStatus.CANCELLED:
+        raise ValidationError(CANCELLED.format(reason=deadline.cancelled_reason))
+    deadline.status = DeadlineStatus.MET
+    deadline.met_on = met_on
+    deadline.met_note = note.strip()
+    _save(deadline, by=by, reason=f"Met: {note.strip()}")
+    return deadline
+
+
+@transaction.atomic
+def override_deadline_date(*, deadline: Deadline, due_on: datetime.date, reason: str, by: Any) -> Deadline:
+    """Set a date by hand. The computed date is kept beside it, and both are shown."""
+    _require(by, deadline)
+    deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+    if deadline.status != DeadlineStatus.OPEN:
+        raise ValidationError(
+            ALREADY_MET.format(met_on=deadline.met_on)
+            if deadline.met_on
+            else CANCELLED.format(reason=deadline.cancelled_reason)
+        )
+    deadline.override_on = due_on
+    deadline.override_reason = reason.strip()
+    _save(deadline, by=by, reason=f"Date changed to {due_on:%-d %B %Y}: {reason.strip()}")
+    return deadline
+
+
+# --- Reminders and overdue notices -------------------------------------------------------------
+
+
+def _emails(people: Any) -> list[str]:
+    addresses = set()
+    for person in people:
+        address = person.email or (person.user.email if person.user_id else "")
+        if address and (person.user_id is None or person.user.is_active):
+            addresses.add(address.lower())
+    return sorted(addresses)
+
+
+def _appointed(case: Intervention, roles: frozenset[str], today: datetime.date) -> list[Person]:
+    appointments = (
+        Appointment.objects.filter(intervention=case, role__in=roles).active_on(today).select_related("person__user")
+    )
+    return [appointment.person for appointment in appointments]
+
+
+def responsible_people(deadline: Deadline, today: datetime.date) -> list[str]:
+    """Who is reminded: those who deliver it, and the case's DfE lead."""
+    case = deadline.intervention
+    delivered_by = deadline.delivered_by
+    people: list[Person] = []
+    if delivered_by == Deliverer.COUNCIL.label:
+        people += list(
+            Person.objects.filter(
+                organisation=Organisation.COUNCIL, local_authority=case.local_authority_id
+            ).select_related("user")
+        )
+        people += _appointed(case, COUNCIL_ROLES, today)
+    elif delivered_by == Deliverer.COMMISSIONER.label:
+        people += _appointed(case, OVERSEEING_ROLES, today)
+    people += _appointed(case, DFE_ROLES, today)
+    return _emails(people)
+
+
+def escalation_people(deadline: Deadline, today: datetime.date) -> list[str]:
+    """Who is told a deadline was missed: the case's DfE lead and commissioner."""
+    return _emails(_appointed(deadline.intervention, DFE_ROLES | OVERSEEING_ROLES, today))
+
+
+def _message(deadline: Deadline, kind: str, days_before: int | None) -> tuple[str, str]:
+    from django.template.loader import render_to_string
+
+    context = {"deadline": deadline, "kind": kind, "days_before": days_before, "site_url": settings.SITE_URL}
+    council = deadline.intervention.local_authority.council_name
+    if kind == NotificationKind.REMINDER:
+        subject = f"Due in {days_before} days ({deadline.due_on:%-d %B %Y}): {deadline.what[:120]}, {council}"
+    else:
+        subject = f"Overdue since {deadline.due_on:%-d %B %Y}: {deadline.what[:120]}, {council}"
+    return subject, render_to_string("reviews/email/deadline.txt", context)
+
+
+def _decide(
+    deadline: Deadline, key: str, kind: str, recipients: list[str], days_before: int | None, *, skipped: bool
+) -> Notification | None:
+    """Write the decision once. A second sweep (or a parallel one) finds the key taken and does nothing."""
+    if Notification.objects.filter(key=key).exists():
+        return None
+    subject, body = _message(deadline, kind, days_before)
+    notification = Notification(
+        key=key,
+        deadline=deadline,
+        kind=kind,
+        recipients=",".join(recipients),
+        subject=subject,
+        body=body,
+        skipped=skipped,
+    )
+    try:
+        with transaction.atomic():
+            notification.save()
+    except IntegrityError:
+        return None
+    return notification
+
+
+@transaction.atomic
+def plan_notifications(*, today: datetime.date | None = None) -> list[Notification]:
+    """Decide which reminders and overdue notices are due, write them, and send them after commit.
+
+    A reminder falls due `days` before the deadline; an overdue notice the day after it. Only
+    moments within the recent past (settings.NOTIFY_WITHIN_DAYS) are sent, so a deadline missed
+    long before anyone entered it is shown as missed, not emailed. When several reminders of one
+    deadline fell due while nothing ran, only the latest is sent; the others are recorded as skipped."""
+    today = today or timezone.localdate()
+    reminder_days = sorted(settings.REMINDER_DAYS_BEFORE, reverse=True)
+    window = datetime.timedelta(days=settings.NOTIFY_WITHIN_DAYS)
+    furthest = today + datetime.timedelta(days=max(reminder_days, default=0))
+    candidates = (
+        Deadline.objects.open()
+        .with_due_on()
+        .filter(effective_due_on__gte=today - window - datetime.timedelta(days=1), effective_due_on__lte=furthest)
+        .select_related("intervention__local_authority")
+    )
+    to_send: list[Notification] = []
+    for deadline in candidates:
+        due = deadline.due_on
+        overdue_moment = due + datetime.timedelta(days=1)
+        if overdue_moment <= today:
+            if today - overdue_moment <= window:
+                decided = _decide(
+                    deadline,
+                    f"overdue:{deadline.pk}:{due}",
+                    NotificationKind.OVERDUE,
+                    escalation_people(deadline, today),
+                    None,
+                    skipped=False,
+                )
+                if decided:
+                    to_send.append(decided)
+            continue
+        passed = [days for days in reminder_days if due - datetime.timedelta(days=days) <= today]
+        recent = [days for days in passed if today - (due - datetime.timedelta(days=days)) <= window]
+        if not recent:
+            continue
+        latest = min(recent)
+        for days in passed:
+            decided = _decide(
+                deadline,
+                f"reminder:{deadline.pk}:{due}:{days}",
+                NotificationKind.REMINDER,
+                responsible_people(deadline, today),
+                days,
+                skipped=days != latest,
+            )
+            if decided and not decided.skipped:
+                to_send.append(decided)
+    from reviews.tasks import send_notification
+
+    for notification in to_send:
+        transaction.on_commit(lambda pk=notification.pk: send_notification.delay(notification_id=pk))
+    return to_send
+
+
+def send_notification(*, notification_id: int) -> bool:
+    """Send one notification if nobody has. Claims it first ("a sort of optimistic lock"), so two
+    workers given the same id send it once; a failure releases the claim for the retry."""
+    from django.core.mail import send_mail
+
+    now = timezone.now()
+    claimed = Notification.objects.filter(
+        pk=notification_id, sent_at__isnull=True, claimed_at__isnull=True, skipped=False
+    ).update(claimed_at=now)  # no history: Notification is operational and keeps none
+    if not claimed:
+        return False
+    notification = Notification.objects.get(pk=notification_id)
+    try:
+        if notification.recipient_list:
+            send_mail(notification.subject, notification.body, None, notification.recipient_list)
+    except Exception as error:
+        Notification.objects.filter(pk=notification_id).update(  # no history: operational
+            claimed_at=None, attempts=notification.attempts + 1, last_error=str(error)[:1000]
+        )
+        raise
+    Notification.objects.filter(pk=notification_id).update(
+        sent_at=timezone.now(), attempts=notification.attempts + 1
+    )  # no history: operational
+    return True
+
+
+def requeue_stalled_notifications(*, older_than: datetime.timedelta = datetime.timedelta(minutes=10)) -> list[int]:
+    """Notifications decided but not sent: the process died between commit and enqueue, or while
+    sending. Releases stale claims and returns the ids to enqueue again."""
+    cutoff = timezone.now() - older_than
+    Notification.objects.filter(sent_at__isnull=True, claimed_at__lt=cutoff).update(
+        claimed_at=None
+    )  # no history: operational
+    return list(
+        Notification.objects.filter(
+            sent_at__isnull=True, claimed_at__isnull=True, skipped=False, created_at__lt=cutoff
+        ).values_list("pk", flat=True)
+    )

@@ -1,0 +1,43 @@
+"""When an obligation, an instrument, a dated clause or an inspection report changes, its case's
+deadlines are materialised again, after commit, by the worker."""
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from directions.models import Clause, Instrument, ReportingObligation
+from intervention.models import Inspection, Intervention
+
+
+def _rematerialise(intervention_id: int) -> None:
+    from reviews.tasks import materialise_deadlines
+
+    transaction.on_commit(lambda: materialise_deadlines.delay(intervention_id=intervention_id))
+
+
+@receiver(post_save, sender=ReportingObligation)
+def obligation_changed(sender, instance: ReportingObligation, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        _rematerialise(instance.instrument.intervention_id)
+
+
+@receiver(post_save, sender=Instrument)
+def instrument_changed(sender, instance: Instrument, raw: bool = False, **kwargs) -> None:
+    if not raw and instance.is_issued:
+        _rematerialise(instance.intervention_id)
+
+
+@receiver(post_save, sender=Clause)
+def clause_changed(sender, instance: Clause, raw: bool = False, **kwargs) -> None:
+    if not raw and instance.due_on:
+        _rematerialise(instance.instrument.intervention_id)
+
+
+@receiver(post_save, sender=Inspection)
+def inspection_changed(sender, instance: Inspection, raw: bool = False, **kwargs) -> None:
+    if raw or instance.report_received_on is None:
+        return
+    for intervention_id in Intervention.objects.filter(local_authority=instance.local_authority_id).values_list(
+        "pk", flat=True
+    ):
+        _rematerialise(intervention_id)

@@ -1,0 +1,157 @@
+"""Deadline pages: a case's deadlines, everyone's next 90 days, marking met, changing a date, and
+the calendar feed. Thin: services decide, intervention.permissions filters."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from intervention.models import Intervention, LocalAuthority
+from intervention.permissions import Capability, capabilities_on
+from reviews import calendar, services
+from reviews.enums import DeadlineStatus
+from reviews.forms import AuthorityFilterForm, MarkMetForm, OverrideForm
+from reviews.models import CalendarFeed, Deadline
+
+OVERVIEW_DAYS = 90
+PER_PAGE = 50
+
+
+def may_update(user, intervention: Intervention) -> bool:
+    capabilities = capabilities_on(user, intervention)
+    return Capability.MANAGE_CASE in capabilities or Capability.HOLD_REVIEWS in capabilities
+
+
+@login_required
+def case_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
+    intervention = get_object_or_404(Intervention.objects.visible_to(request.user).for_list(), pk=pk)
+    today = timezone.localdate()
+    deadlines = list(Deadline.objects.filter(intervention=intervention).for_list())
+    return render(
+        request,
+        "reviews/case_deadlines.html",
+        {
+            "intervention": intervention,
+            "today": today,
+            "overdue": [d for d in deadlines if d.is_overdue_on(today)],
+            "upcoming": [d for d in deadlines if d.status == DeadlineStatus.OPEN and d.due_on >= today],
+            "met": [d for d in deadlines if d.status == DeadlineStatus.MET][::-1],
+            "cancelled": [d for d in deadlines if d.status == DeadlineStatus.CANCELLED],
+            "may_update": may_update(request.user, intervention),
+        },
+    )
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """Every case's deadlines in the next 90 days, and everything overdue, for the cases the user sees."""
+    today = timezone.localdate()
+    visible = Deadline.objects.visible_to(request.user)
+    authorities = list(
+        LocalAuthority.objects.filter(
+            pk__in=Intervention.objects.visible_to(request.user).values("local_authority")
+        ).values_list("pk", "name")
+    )
+    form = AuthorityFilterForm(request.GET or None, authorities=authorities)
+    chosen = form.cleaned_data.get("authority") if form.is_valid() else ""
+    if chosen:
+        visible = visible.filter(intervention__local_authority_id=chosen)
+    overdue = (
+        visible.overdue(on=today).select_related("intervention__local_authority").order_by("effective_due_on", "pk")
+    )
+    upcoming = (
+        visible.upcoming(on=today, days=OVERVIEW_DAYS)
+        .select_related("intervention__local_authority")
+        .order_by("effective_due_on", "pk")
+    )
+    return render(
+        request,
+        "reviews/overview.html",
+        {
+            "form": form,
+            "overdue": Paginator(overdue, PER_PAGE).get_page(request.GET.get("overdue_page")),
+            "upcoming": Paginator(upcoming, PER_PAGE).get_page(request.GET.get("page")),
+            "days": OVERVIEW_DAYS,
+            "today": today,
+        },
+    )
+
+
+def _deadline_for_update(request: HttpRequest, pk: int) -> Deadline:
+    deadline = get_object_or_404(
+        Deadline.objects.visible_to(request.user).select_related("intervention__local_authority"), pk=pk
+    )
+    if not may_update(request.user, deadline.intervention):
+        raise PermissionDenied
+    return deadline
+
+
+def _deadline_form(request: HttpRequest, pk: int, form_class, template: str, apply) -> HttpResponse:
+    deadline = _deadline_for_update(request, pk)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            apply(deadline, form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("case_deadlines", pk=deadline.intervention_id)
+    return render(request, template, {"deadline": deadline, "intervention": deadline.intervention, "form": form})
+
+
+@login_required
+def mark_met(request: HttpRequest, pk: int) -> HttpResponse:
+    def apply(deadline: Deadline, data: dict) -> None:
+        services.mark_deadline_met(deadline=deadline, met_on=data["met_on"], note=data["note"], by=request.user)
+        messages.success(request, f"Marked as met: {deadline.what}")
+
+    return _deadline_form(request, pk, MarkMetForm, "reviews/deadline_met.html", apply)
+
+
+@login_required
+def override(request: HttpRequest, pk: int) -> HttpResponse:
+    def apply(deadline: Deadline, data: dict) -> None:
+        services.override_deadline_date(
+            deadline=deadline, due_on=data["due_on"], reason=data["reason"], by=request.user
+        )
+        messages.success(request, f"Date changed to {data['due_on']:%-d %B %Y}: {deadline.what}")
+
+    return _deadline_form(request, pk, OverrideForm, "reviews/deadline_override.html", apply)
+
+
+@login_required
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    feed, _ = CalendarFeed.objects.get_or_create(user=request.user)
+    url = request.build_absolute_uri(f"/calendar/{feed.token}.ics")
+    return render(request, "reviews/calendar.html", {"feed": feed, "feed_url": url})
+
+
+@login_required
+@require_POST
+def rotate_calendar(request: HttpRequest) -> HttpResponse:
+    calendar.rotate_feed(user=request.user)
+    messages.success(
+        request, "Your calendar address has changed. The old address no longer works: subscribe again with the new one."
+    )
+    return redirect("calendar_settings")
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """No sign-in: calendar programs cannot sign in. The secret address is the key, and it can be rotated."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    today = timezone.localdate()
+    body = calendar.feed_for(feed.user, start=today - datetime.timedelta(days=365))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response
