@@ -64,11 +64,19 @@ class InstructionStatus(models.TextChoices):
     ISSUED = "issued", "Issued"
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
     IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted as complied"
     COMPLIED = "complied", "Complied"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-OPEN_INSTRUCTION_STATUSES = (InstructionStatus.ISSUED, InstructionStatus.ACKNOWLEDGED, InstructionStatus.IN_PROGRESS)
+OPEN_INSTRUCTION_STATUSES = (
+    InstructionStatus.ISSUED,
+    InstructionStatus.ACKNOWLEDGED,
+    InstructionStatus.IN_PROGRESS,
+    InstructionStatus.SUBMITTED,
+)
+# Once the council submits it as complied, the next move is the commissioner's: not overdue meanwhile.
+OVERDUE_INSTRUCTION_STATUSES = (InstructionStatus.ISSUED, InstructionStatus.ACKNOWLEDGED, InstructionStatus.IN_PROGRESS)
 
 # The moves an instruction may make. Complied and withdrawn are final.
 INSTRUCTION_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -76,17 +84,39 @@ INSTRUCTION_TRANSITIONS: dict[str, frozenset[str]] = {
         {
             InstructionStatus.ACKNOWLEDGED,
             InstructionStatus.IN_PROGRESS,
+            InstructionStatus.SUBMITTED,
             InstructionStatus.COMPLIED,
             InstructionStatus.WITHDRAWN,
         }
     ),
     InstructionStatus.ACKNOWLEDGED: frozenset(
-        {InstructionStatus.IN_PROGRESS, InstructionStatus.COMPLIED, InstructionStatus.WITHDRAWN}
+        {
+            InstructionStatus.IN_PROGRESS,
+            InstructionStatus.SUBMITTED,
+            InstructionStatus.COMPLIED,
+            InstructionStatus.WITHDRAWN,
+        }
     ),
-    InstructionStatus.IN_PROGRESS: frozenset({InstructionStatus.COMPLIED, InstructionStatus.WITHDRAWN}),
+    InstructionStatus.IN_PROGRESS: frozenset(
+        {InstructionStatus.SUBMITTED, InstructionStatus.COMPLIED, InstructionStatus.WITHDRAWN}
+    ),
+    # Accepted (complied) or returned with what is still needed (in progress), or withdrawn.
+    InstructionStatus.SUBMITTED: frozenset(
+        {InstructionStatus.COMPLIED, InstructionStatus.IN_PROGRESS, InstructionStatus.WITHDRAWN}
+    ),
     InstructionStatus.COMPLIED: frozenset(),
     InstructionStatus.WITHDRAWN: frozenset(),
 }
+
+
+class ResponseKind(models.TextChoices):
+    """One round of the exchange between the council and the commissioner about an instruction."""
+
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    PROGRESS = "progress", "Progress"
+    SUBMITTED = "submitted", "Submitted as complied"
+    ACCEPTED = "accepted", "Accepted as complied"
+    RETURNED = "returned", "Returned: more is needed"
 
 
 class InstructionPriority(models.TextChoices):

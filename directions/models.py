@@ -22,7 +22,7 @@ from simple_history.models import HistoricalRecords
 from directions.cadence import describe_cadence, validate_cadence
 from directions.enums import (
     INSTRUCTION_TRANSITIONS,
-    OPEN_INSTRUCTION_STATUSES,
+    OVERDUE_INSTRUCTION_STATUSES,
     Cadence,
     Compliance,
     Deliverer,
@@ -33,6 +33,7 @@ from directions.enums import (
     LegalBasis,
     Part,
     Recipient,
+    ResponseKind,
 )
 from directions.querysets import ClauseQuerySet, InstructionQuerySet, InstrumentQuerySet
 from intervention.models import Appointment, Intervention, Person
@@ -512,7 +513,7 @@ class Instruction(models.Model):
         return f"Instruction {self.number}" if self.number else "New instruction"
 
     def is_overdue_on(self, day: datetime.date) -> bool:
-        return self.status in OPEN_INSTRUCTION_STATUSES and self.due_on < day
+        return self.status in OVERDUE_INSTRUCTION_STATUSES and self.due_on < day
 
     @property
     def is_overdue(self) -> bool:
@@ -537,3 +538,28 @@ class Instruction(models.Model):
                 )
         if errors:
             raise ValidationError(errors)
+
+
+class InstructionResponse(models.Model):
+    """One round of the exchange about an instruction: the council acknowledges it, reports progress,
+    submits it as complied; the commissioner accepts it or returns it with what is still needed.
+    Every round is kept."""
+
+    instruction = models.ForeignKey(Instruction, on_delete=models.PROTECT, related_name="responses")
+    kind = models.CharField(max_length=20, choices=ResponseKind.choices)
+    text = models.TextField()
+    by = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="instruction_responses")
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    change_capability = Capability.LOG_PROGRESS
+
+    class Meta:
+        ordering = ["instruction", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+    @property
+    def case(self) -> Intervention:
+        return self.instruction.intervention

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-from directions.enums import OPEN_INSTRUCTION_STATUSES, InstrumentStatus
+from directions.enums import OPEN_INSTRUCTION_STATUSES, OVERDUE_INSTRUCTION_STATUSES, InstrumentStatus
 from intervention.permissions import intervention_filter
 
 
@@ -36,4 +36,4 @@ class InstructionQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_INSTRUCTION_STATUSES)
 
     def overdue(self, *, on: datetime.date) -> InstructionQuerySet:
-        return self.open().filter(due_on__lt=on)
+        return self.filter(status__in=OVERDUE_INSTRUCTION_STATUSES, due_on__lt=on)

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from directions.enums import InstructionPriority, InstructionStatus, InstrumentStatus, Part
-from directions.models import Amendment, Clause, Instruction, Instrument, ServicePriority
+from directions.enums import InstructionPriority, InstructionStatus, InstrumentStatus, Part, ResponseKind
+from directions.models import Amendment, Clause, Instruction, InstructionResponse, Instrument, ServicePriority
 from intervention.models import Intervention, Person
 from intervention.permissions import Capability, has_capability
 from intervention.services import _save
@@ -176,6 +176,7 @@ def issue_instruction(
 CAPABILITY_FOR_STATUS = {
     InstructionStatus.ACKNOWLEDGED: Capability.LOG_PROGRESS,
     InstructionStatus.IN_PROGRESS: Capability.LOG_PROGRESS,
+    InstructionStatus.SUBMITTED: Capability.LOG_PROGRESS,
     InstructionStatus.COMPLIED: Capability.ISSUE_INSTRUCTIONS,
     InstructionStatus.WITHDRAWN: Capability.ISSUE_INSTRUCTIONS,
 }
@@ -240,3 +241,44 @@ def email_council_about_instruction(*, instruction: Instruction) -> int:
     body = render_to_string("directions/email/instruction_issued.txt", context)
     send_mail(subject, body, None, recipients)
     return len(recipients)
+
+
+# Each round of the exchange, who may make it, and where it leaves the instruction.
+RESPONSES: dict[str, tuple[Capability, str | None]] = {
+    ResponseKind.ACKNOWLEDGED: (Capability.LOG_PROGRESS, InstructionStatus.ACKNOWLEDGED),
+    ResponseKind.PROGRESS: (Capability.LOG_PROGRESS, InstructionStatus.IN_PROGRESS),
+    ResponseKind.SUBMITTED: (Capability.LOG_PROGRESS, InstructionStatus.SUBMITTED),
+    ResponseKind.ACCEPTED: (Capability.ISSUE_INSTRUCTIONS, InstructionStatus.COMPLIED),
+    ResponseKind.RETURNED: (Capability.ISSUE_INSTRUCTIONS, InstructionStatus.IN_PROGRESS),
+}
+MAY_NOT_RESPOND = "You cannot {action} this instruction"
+RESPONSE_TEXT_REQUIRED = {
+    ResponseKind.ACKNOWLEDGED: "Say who will lead the council's response",
+    ResponseKind.PROGRESS: "Describe the progress made",
+    ResponseKind.SUBMITTED: "Describe how the council has complied",
+    ResponseKind.ACCEPTED: "Say why the instruction is complied with",
+    ResponseKind.RETURNED: "Say what is still needed",
+}
+CLOSED_INSTRUCTION = "This instruction is {status}: nothing more can be added to it"
+
+
+@transaction.atomic
+def respond_to_instruction(*, instruction: Instruction, kind: str, text: str, by: Any) -> InstructionResponse:
+    """Record one round of the exchange and move the instruction on. Compliance is not
+    self-declared: the council submits, and only the commissioner accepts or returns."""
+    capability, status = RESPONSES[kind]
+    instruction = (
+        Instruction.objects.select_for_update().select_related("intervention__local_authority").get(pk=instruction.pk)
+    )
+    if not has_capability(by, instruction.intervention, capability):
+        raise PermissionDenied(MAY_NOT_RESPOND.format(action=ResponseKind(kind).label.split(":")[0].lower()))
+    if instruction.status in (InstructionStatus.COMPLIED, InstructionStatus.WITHDRAWN):
+        raise ValidationError(CLOSED_INSTRUCTION.format(status=instruction.get_status_display().lower()))
+    if not text.strip():
+        raise ValidationError({"text": RESPONSE_TEXT_REQUIRED[kind]})
+    response = InstructionResponse(instruction=instruction, kind=kind, text=text.strip(), by=by)
+    _save(response, by=by, reason=ResponseKind(kind).label)
+    if status is not None and instruction.status != status:
+        instruction.status = status
+        _save(instruction, by=by, reason=f"{ResponseKind(kind).label}: {text.strip()[:200]}")
+    return response

@@ -12,7 +12,8 @@ from icalendar import Calendar, Event
 
 from intervention.services import _save
 from reviews.enums import DeadlineStatus
-from reviews.models import CalendarFeed, Deadline, new_feed_token
+from reviews.models import CalendarFeed, Deadline
+from reviews.models.deadlines import new_feed_token
 
 
 def feed_for(user: Any, *, start: datetime.date) -> bytes:

@@ -23,3 +23,31 @@ OFSTED_WORKING_DAYS = {OfstedRequirement.PUBLISH_REPORT: 30, OfstedRequirement.A
 class NotificationKind(models.TextChoices):
     REMINDER = "reminder", "Reminder"
     OVERDUE = "overdue", "Overdue notice"
+
+
+class Rag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+RAG_TAG_CLASSES = {Rag.RED: "govuk-tag--red", Rag.AMBER: "govuk-tag--orange", Rag.GREEN: "govuk-tag--green"}
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETE = "complete", "Complete"
+    BLOCKED = "blocked", "Blocked"
+
+
+class Unit(models.TextChoices):
+    PERCENT = "percent", "Percentage"
+    COUNT = "count", "Number"
+    DAYS = "days", "Days"
+    AVERAGE = "average", "Average"
+
+
+class Direction(models.TextChoices):
+    HIGHER_IS_BETTER = "higher", "Higher is better"
+    LOWER_IS_BETTER = "lower", "Lower is better"

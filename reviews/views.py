@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from directions.enums import Cadence, InstrumentStatus
+from directions.models import ReportingObligation
 from intervention.models import Intervention, LocalAuthority
 from intervention.permissions import Capability, capabilities_on
 from reviews import calendar, services
@@ -46,6 +48,13 @@ def case_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
             "met": [d for d in deadlines if d.status == DeadlineStatus.MET][::-1],
             "cancelled": [d for d in deadlines if d.status == DeadlineStatus.CANCELLED],
             "may_update": may_update(request.user, intervention),
+            "waiting": ReportingObligation.objects.filter(
+                instrument__intervention=intervention,
+                instrument__status=InstrumentStatus.ISSUED,
+                instrument__revoked_on__isnull=True,
+                cadence=Cadence.MONTHS_AFTER_EVENT,
+                event_on__isnull=True,
+            ),
         },
     )
 

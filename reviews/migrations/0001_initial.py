@@ -6,7 +6,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-import reviews.models
+import reviews.models.deadlines
 
 
 class Migration(migrations.Migration):
@@ -23,7 +23,10 @@ class Migration(migrations.Migration):
             name="CalendarFeed",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("token", models.CharField(default=reviews.models.new_feed_token, max_length=64, unique=True)),
+                (
+                    "token",
+                    models.CharField(default=reviews.models.deadlines.new_feed_token, max_length=64, unique=True),
+                ),
                 ("rotated_at", models.DateTimeField(default=django.utils.timezone.now)),
                 (
                     "user",

@@ -1,0 +1,26 @@
+"""The reviews app's models, one module per part of the work: deadlines, progress, evidence,
+indicators, reviews and reports."""
+
+from reviews.models.deadlines import CalendarFeed, Deadline, Notification
+from reviews.models.evidence import EvidenceFile
+from reviews.models.progress import (
+    ImprovementPlan,
+    Indicator,
+    Measurement,
+    PlanAction,
+    PlanObjective,
+    ProgressUpdate,
+)
+
+__all__ = [
+    "CalendarFeed",
+    "Deadline",
+    "EvidenceFile",
+    "ImprovementPlan",
+    "Indicator",
+    "Measurement",
+    "Notification",
+    "PlanAction",
+    "PlanObjective",
+    "ProgressUpdate",
+]

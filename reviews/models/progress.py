@@ -1,0 +1,258 @@
+"""What council officers keep up to date: the improvement plan, progress updates against service
+priorities, plan actions and instructions, indicators and their measurements."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from directions.models import Instruction, ServicePriority
+from intervention.models import Intervention
+from intervention.permissions import Capability
+from reviews.enums import ActionStatus, Direction, Rag, Unit
+
+PERIOD_ENDS_BEFORE_START = "The end of the period must be the same as or after its start"
+PERIOD_IN_FUTURE = "The period cannot end in the future"
+NARRATIVE_REQUIRED = "Describe the progress made"
+ONE_SUBJECT = "A progress update is about exactly one service priority, plan action or instruction"
+PERCENT_RANGE = "A percentage must be between 0 and 100"
+BELOW_MINIMUM = "The value must be {minimum} or more"
+ABOVE_MAXIMUM = "The value must be {maximum} or less"
+
+
+class ImprovementPlan(models.Model):
+    """The council's improvement plan, kept up to date ("a record of progress against it must be
+    kept up to date": the 2021 improvement notice)."""
+
+    intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="improvement_plans")
+    title = models.CharField(max_length=200)
+    approved_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    change_capability = Capability.LOG_PROGRESS
+
+    class Meta:
+        ordering = ["intervention", "-approved_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanObjective(models.Model):
+    plan = models.ForeignKey(ImprovementPlan, on_delete=models.PROTECT, related_name="objectives")
+    label = models.CharField("number", max_length=10)
+    title = models.CharField(max_length=300)
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    change_capability = Capability.LOG_PROGRESS
+
+    class Meta:
+        ordering = ["plan", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["plan", "label"], name="unique_objective_number")]
+
+    def __str__(self) -> str:
+        return f"{self.label}. {self.title}"
+
+    @property
+    def case(self) -> Intervention:
+        return self.plan.intervention
+
+
+class PlanAction(models.Model):
+    objective = models.ForeignKey(PlanObjective, on_delete=models.PROTECT, related_name="actions")
+    label = models.CharField("number", max_length=10)
+    description = models.TextField()
+    owner = models.CharField(max_length=200, help_text="Who is accountable for it, by role or name.")
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
+    rag = models.CharField("RAG rating", max_length=10, choices=Rag.choices, default=Rag.AMBER)
+    # Incremented on every save, so a form opened before someone else's change is refused, not saved over it.
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    change_capability = Capability.LOG_PROGRESS
+
+    class Meta:
+        ordering = ["objective", "due_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["objective", "label"], name="unique_action_number")]
+
+    def __str__(self) -> str:
+        return f"{self.objective.label}.{self.label} {self.description[:60]}"
+
+    @property
+    def case(self) -> Intervention:
+        return self.objective.plan.intervention
+
+    @property
+    def reference(self) -> str:
+        return f"{self.objective.label}.{self.label}"
+
+    def is_off_track_on(self, day: datetime.date) -> bool:
+        if self.status == ActionStatus.COMPLETE:
+            return False
+        return self.rag != Rag.GREEN or self.status == ActionStatus.BLOCKED or self.due_on < day
+
+
+class ProgressUpdate(models.Model):
+    """A council officer's entry against one service priority, plan action or instruction."""
+
+    intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="progress_updates")
+    service_priority = models.ForeignKey(
+        ServicePriority, on_delete=models.PROTECT, null=True, blank=True, related_name="progress_updates"
+    )
+    plan_action = models.ForeignKey(
+        PlanAction, on_delete=models.PROTECT, null=True, blank=True, related_name="progress_updates"
+    )
+    instruction = models.ForeignKey(
+        Instruction, on_delete=models.PROTECT, null=True, blank=True, related_name="progress_updates"
+    )
+    narrative = models.TextField()
+    rag = models.CharField("RAG rating", max_length=10, choices=Rag.choices)
+    rag_change_reason = models.TextField(
+        "why the rating changed", blank=True, help_text="Required when the rating differs from the last update's."
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates")
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    change_capability = Capability.LOG_PROGRESS
+
+    class Meta:
+        ordering = ["-period_end", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(service_priority__isnull=False, plan_action__isnull=True, instruction__isnull=True)
+                    | Q(service_priority__isnull=True, plan_action__isnull=False, instruction__isnull=True)
+                    | Q(service_priority__isnull=True, plan_action__isnull=True, instruction__isnull=False)
+                ),
+                name="progress_update_has_one_subject",
+                violation_error_message=ONE_SUBJECT,
+            )
+        ]
+        indexes = [models.Index(fields=["intervention", "-period_end"], name="progress_case_period")]
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.get_rag_display()} ({self.period_end:%-d %B %Y})"
+
+    @property
+    def case(self) -> Intervention:
+        return self.intervention
+
+    @property
+    def subject(self) -> object:
+        return self.service_priority or self.plan_action or self.instruction
+
+    def clean(self) -> None:
+        errors = {}
+        if not self.narrative.strip():
+            errors["narrative"] = NARRATIVE_REQUIRED
+        if self.period_start and self.period_end:
+            if self.period_end < self.period_start:
+                errors["period_end"] = PERIOD_ENDS_BEFORE_START
+            elif self.period_end > timezone.localdate():
+                errors["period_end"] = PERIOD_IN_FUTURE
+        if sum(x is not None for x in (self.service_priority_id, self.plan_action_id, self.instruction_id)) != 1:
+            errors["__all__"] = ONE_SUBJECT
+        if errors:
+            raise ValidationError(errors)
+
+
+class Indicator(models.Model):
+    """A measure that evidences a service priority, e.g. the percentage of agency social workers."""
+
+    service_priority = models.ForeignKey(ServicePriority, on_delete=models.PROTECT, related_name="indicators")
+    name = models.CharField(max_length=200)
+    unit = models.CharField(max_length=10, choices=Unit.choices)
+    direction = models.CharField("direction of good", max_length=10, choices=Direction.choices)
+    target = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    minimum = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    maximum = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    change_capability = Capability.MANAGE_CASE
+
+    class Meta:
+        ordering = ["service_priority", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def case(self) -> Intervention:
+        return self.service_priority.instrument.intervention
+
+    def value_problem(self, value: Decimal) -> str | None:
+        if self.unit == Unit.PERCENT and not (Decimal(0) <= value <= Decimal(100)):
+            return PERCENT_RANGE
+        minimum = self.minimum if self.minimum is not None else (Decimal(0) if self.unit != Unit.AVERAGE else None)
+        if minimum is not None and value < minimum:
+            return BELOW_MINIMUM.format(minimum=f"{minimum.normalize():f}")
+        if self.maximum is not None and value > self.maximum:
+            return ABOVE_MAXIMUM.format(maximum=f"{self.maximum.normalize():f}")
+        return None
+
+    def is_good(self, value: Decimal) -> bool | None:
+        if self.target is None:
+            return None
+        return value >= self.target if self.direction == Direction.HIGHER_IS_BETTER else value <= self.target
+
+
+MEASUREMENT_EXISTS = "A value for {period} is already recorded. Change that one instead"
+
+
+class Measurement(models.Model):
+    """One value of an indicator for a period (a month, by its last day)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="measurements")
+    period_end = models.DateField("period", help_text="The last day of the period the value is for.")
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+    source_note = models.CharField(max_length=300, blank=True, help_text="Where the figure comes from.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="measurements")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    change_capability = Capability.LOG_PROGRESS
+
+    class Meta:
+        ordering = ["indicator", "period_end"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "period_end"], name="one_measurement_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value} ({self.period_end:%B %Y})"
+
+    @property
+    def case(self) -> Intervention:
+        return self.indicator.case
+
+    def clean(self) -> None:
+        errors = {}
+        if self.period_end and self.period_end > timezone.localdate():
+            errors["period_end"] = PERIOD_IN_FUTURE
+        if self.value is not None and self.indicator_id:
+            problem = self.indicator.value_problem(self.value)
+            if problem:
+                errors["value"] = problem
+        if self.indicator_id and self.period_end:
+            clash = Measurement.objects.filter(indicator_id=self.indicator_id, period_end=self.period_end).exclude(
+                pk=self.pk
+            )
+            if clash.exists():
+                errors["period_end"] = MEASUREMENT_EXISTS.format(period=f"{self.period_end:%B %Y}")
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None) -> None:
+        # clean() says which period clashes in plain words; the constraint stays as the database's guard.
+        pass
