@@ -21,6 +21,7 @@ urlpatterns = [
     path("interventions/<int:pk>/", views.intervention_detail, name="intervention_detail"),
     path("", include("directions.urls")),
     path("", include("reviews.urls")),
+    path("", include("reviews.report_urls")),
     path("health/", views.health, name="health"),
     path("admin/login/", auth_views.LoginView.as_view(authentication_form=SignInForm)),
     path("admin/", admin.site.urls),
