@@ -229,6 +229,9 @@ STORAGES = {
 }
 # Uploaded evidence is kept outside the web root and served only through permission-checked views.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
@@ -287,3 +290,12 @@ if TESTING:
 
 # History is read, never replayed: a revert would bypass the services' rules.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# Reports: WeasyPrint runs in the worker, never in a request. A rendering that runs past the soft
+# limit is stopped and shown as failed with a retry; the hard limit kills the child process. Each
+# worker child's data segment is capped (REPORT_WORKER_MEMORY_LIMIT_MB, 0 for no cap) so a hostile
+# document cannot take the machine's memory, and a child that grew past the recycle size is replaced.
+REPORT_SOFT_TIME_LIMIT_SECONDS = env_int("REPORT_SOFT_TIME_LIMIT_SECONDS", 60)
+REPORT_TIME_LIMIT_SECONDS = env_int("REPORT_TIME_LIMIT_SECONDS", 90)
+REPORT_WORKER_MEMORY_LIMIT_MB = env_int("REPORT_WORKER_MEMORY_LIMIT_MB", 2048)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD_KB", 1_000_000)

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from intervention import views
 from intervention.forms import SignInForm
+from reviews import progress_views
 
 admin.site.site_header = "Children's services intervention casework"
 admin.site.site_title = "Intervention casework admin"
@@ -18,7 +19,8 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("interventions/", views.intervention_list, name="intervention_list"),
-    path("interventions/<int:pk>/", views.intervention_detail, name="intervention_detail"),
+    # The case page shows the case record and the work of the case, so the reviews app draws it.
+    path("interventions/<int:pk>/", progress_views.case_overview, name="intervention_detail"),
     path("", include("directions.urls")),
     path("", include("reviews.urls")),
     path("", include("reviews.report_urls")),

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -35,28 +35,26 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
     return render(request, "intervention/intervention_list.html", {"page": page})
 
 
-@login_required
-def intervention_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    intervention = get_object_or_404(Intervention.objects.visible_to(request.user).for_list(), pk=pk)
-    today = timezone.localdate()
+def case_record_context(request: HttpRequest, intervention: Intervention) -> dict[str, object]:
+    """The case record every case page shows: who is appointed now, the authority's inspections.
+    The case page itself is drawn by the reviews app, which adds the work of the case."""
     appointments = (
-        Appointment.objects.filter(intervention=intervention).active_on(today).select_related("person").order_by("role")
+        Appointment.objects.filter(intervention=intervention)
+        .active_on(timezone.localdate())
+        .select_related("person")
+        .order_by("role")
     )
     inspections = (
         intervention.local_authority.inspections.visible_to(request.user)
         .prefetch_related("judgements", "findings")
         .order_by("-fieldwork_starts_on")
     )
-    return render(
-        request,
-        "intervention/intervention_detail.html",
-        {
-            "intervention": intervention,
-            "appointments": appointments,
-            "inspections": inspections,
-            "capabilities": capabilities_on(request.user, intervention),
-        },
-    )
+    return {
+        "intervention": intervention,
+        "appointments": appointments,
+        "inspections": inspections,
+        "capabilities": capabilities_on(request.user, intervention),
+    }
 
 
 @require_GET

@@ -25,3 +25,5 @@ def quarterly(direction):
     obligation.full_clean()
     obligation.save()
     return obligation
+
+from tests.reviews.progress_fixtures import action, indicator, priority  # noqa: E402, F401 - shared fixtures

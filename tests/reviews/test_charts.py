@@ -18,7 +18,9 @@ def test_a_chart_is_valid_svg_with_a_title_and_a_description_for_screen_readers(
     root = ElementTree.fromstring(svg)
     assert root.get("role") == "img"
     assert root.find(f"{SVG}title").text == "Agency social workers (%)"
-    assert root.find(f"{SVG}desc").text == "2 values from March 2023 (51%) to June 2023 (44.5%); target 25%. The figures are in the table."
+    assert root.find(f"{SVG}desc").text == (
+        "2 values from March 2023 (51%) to June 2023 (44.5%); target 25%. The figures are in the table."
+    )
     assert len(root.findall(f"{SVG}circle")) == 2
 
 

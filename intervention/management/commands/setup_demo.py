@@ -25,7 +25,10 @@ class Command(BaseCommand):
             from directions.demo import load_demo_instruments
 
             load_demo_instruments(by=administrator)
+            from reviews.demo_progress import load_demo_progress
             from reviews.services import materialise_deadlines
+
+            load_demo_progress(by=administrator)
 
             materialise_deadlines()
         created = sum(1 for _, was_created in users if was_created)

@@ -1,0 +1,479 @@
+"""The pages council officers spend their day in: priorities, progress, instructions, the improvement
+plan, indicators and evidence. Thin: services decide; every lookup goes through the case the user may
+see (intervention.permissions), so anything else is a 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from directions.enums import OPEN_INSTRUCTION_STATUSES, ResponseKind
+from directions.models import Instruction, ServicePriority
+from directions.services import RESPONSES
+from intervention.models import Intervention
+from intervention.permissions import Capability, can_view, capabilities_on
+from reviews import charts
+from reviews.models import EvidenceFile, ImprovementPlan, Indicator, PlanAction, PlanObjective, ProgressUpdate
+from reviews.progress_forms import MeasurementForm, PlanActionForm, ProgressForm, ReplaceEvidenceForm, ResponseForm
+from reviews.services import progress
+from reviews.timeline import timeline
+
+
+def get_case(request: HttpRequest, pk: int) -> Intervention:
+    return get_object_or_404(Intervention.objects.visible_to(request.user).select_related("local_authority"), pk=pk)
+
+
+def require(request: HttpRequest, case: Intervention, capability: Capability) -> None:
+    if capability not in capabilities_on(request.user, case):
+        raise PermissionDenied
+
+
+def priorities_of(case: Intervention):
+    return ServicePriority.objects.filter(instrument__intervention=case, instrument__status="issued").select_related(
+        "instrument"
+    )
+
+
+def indicator_chart(indicator: Indicator, measurements: list) -> str:
+    suffix = "%" if indicator.unit == "percent" else ""
+    return charts.line_chart(
+        title=indicator.name,
+        points=[(m.period_end, m.value) for m in measurements],
+        target=indicator.target,
+        unit_suffix=suffix,
+        chart_id=f"indicator-{indicator.pk}",
+    )
+
+
+@login_required
+def priority_detail(request: HttpRequest, pk: int, priority_pk: int) -> HttpResponse:
+    case = get_case(request, pk)
+    priority = get_object_or_404(priorities_of(case), pk=priority_pk)
+    updates = list(
+        ProgressUpdate.objects.filter(service_priority=priority)
+        .select_related("author")
+        .prefetch_related(Prefetch("evidence", queryset=EvidenceFile.objects.select_related("replaced_by")))
+        .order_by("-period_end", "-created_at")
+    )
+    indicators = list(priority.indicators.prefetch_related("measurements"))
+    for indicator in indicators:
+        indicator.series = list(indicator.measurements.all())
+        indicator.chart = indicator_chart(indicator, indicator.series)
+    return render(
+        request,
+        "reviews/progress/priority_detail.html",
+        {
+            "intervention": case,
+            "priority": priority,
+            "updates": updates,
+            "indicators": indicators,
+            "may_log": Capability.LOG_PROGRESS in capabilities_on(request.user, case),
+        },
+    )
+
+
+def _subject(request: HttpRequest, case: Intervention):
+    """What the update is about, from ?priority=, ?action= or ?instruction=, within this case."""
+    if request.GET.get("priority"):
+        return "service_priority", get_object_or_404(priorities_of(case), pk=request.GET["priority"])
+    if request.GET.get("action"):
+        return "plan_action", get_object_or_404(
+            PlanAction.objects.filter(objective__plan__intervention=case), pk=request.GET["action"]
+        )
+    if request.GET.get("instruction"):
+        return "instruction", get_object_or_404(
+            Instruction.objects.filter(intervention=case), pk=request.GET["instruction"]
+        )
+    raise PermissionDenied
+
+
+def _back_url(case: Intervention, kind: str, subject) -> str:
+    if kind == "service_priority":
+        return f"/interventions/{case.pk}/priorities/{subject.pk}/"
+    if kind == "instruction":
+        return f"/interventions/{case.pk}/instructions/{subject.pk}/"
+    return f"/interventions/{case.pk}/plan/"
+
+
+@login_required
+def log_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case(request, pk)
+    require(request, case, Capability.LOG_PROGRESS)
+    kind, subject = _subject(request, case)
+    form = ProgressForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            progress.log_progress(
+                intervention=case,
+                by=request.user,
+                narrative=data["narrative"],
+                rag=data["rag"],
+                rag_change_reason=data["rag_change_reason"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                evidence=data["evidence"],
+                **{kind: subject},
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            messages.success(request, "Progress update saved")
+            return redirect(_back_url(case, kind, subject))
+    previous = progress.previous_rag(**{kind: subject})
+    return render(
+        request,
+        "reviews/progress/log_progress.html",
+        {
+            "intervention": case,
+            "subject": subject,
+            "kind": kind,
+            "form": form,
+            "previous_rag": previous,
+            "back_url": _back_url(case, kind, subject),
+        },
+    )
+
+
+@login_required
+def instruction_list(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case(request, pk)
+    today = timezone.localdate()
+    instructions = list(Instruction.objects.filter(intervention=case).select_related("issued_by", "service_priority"))
+    open_ones = sorted(
+        (i for i in instructions if i.status in OPEN_INSTRUCTION_STATUSES),
+        key=lambda i: (not i.is_overdue_on(today), i.due_on),
+    )
+    closed = [i for i in instructions if i.status not in OPEN_INSTRUCTION_STATUSES]
+    return render(
+        request,
+        "reviews/progress/instruction_list.html",
+        {"intervention": case, "open": open_ones, "closed": closed, "today": today},
+    )
+
+
+@login_required
+def instruction_detail(request: HttpRequest, pk: int, instruction_pk: int) -> HttpResponse:
+    case = get_case(request, pk)
+    instruction = get_object_or_404(
+        Instruction.objects.filter(intervention=case).select_related("issued_by", "service_priority", "terms_item"),
+        pk=instruction_pk,
+    )
+    responses = instruction.responses.select_related("by").prefetch_related(
+        Prefetch("evidence", queryset=EvidenceFile.objects.select_related("replaced_by"))
+    )
+    capabilities = capabilities_on(request.user, case)
+    allowed = [
+        kind
+        for kind, (capability, status) in RESPONSES.items()
+        if capability in capabilities and status in _next_statuses(instruction)
+    ]
+    return render(
+        request,
+        "reviews/progress/instruction_detail.html",
+        {
+            "intervention": case,
+            "instruction": instruction,
+            "responses": responses,
+            "allowed": allowed,
+            "may_log": Capability.LOG_PROGRESS in capabilities,
+            "history": timeline(instruction),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _next_statuses(instruction: Instruction) -> set[str]:
+    from directions.enums import INSTRUCTION_TRANSITIONS
+
+    following = set(INSTRUCTION_TRANSITIONS[instruction.status])
+    if instruction.status in ("in_progress",):
+        following.add("in_progress")  # more progress can always be recorded
+    return following
+
+
+@login_required
+def respond(request: HttpRequest, pk: int, instruction_pk: int, kind: str) -> HttpResponse:
+    case = get_case(request, pk)
+    instruction = get_object_or_404(Instruction.objects.filter(intervention=case), pk=instruction_pk)
+    if kind not in ResponseKind.values:
+        raise PermissionDenied
+    require(request, case, RESPONSES[kind][0])
+    form = ResponseForm(request.POST or None, request.FILES or None, kind=kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            progress.respond_with_evidence(
+                instruction=instruction,
+                kind=kind,
+                text=form.cleaned_data["text"],
+                by=request.user,
+                evidence=form.cleaned_data.get("evidence", []),
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            messages.success(request, f"{ResponseKind(kind).label}: {instruction.reference}")
+            return redirect("instruction_detail", pk=case.pk, instruction_pk=instruction.pk)
+    return render(
+        request, "reviews/progress/respond.html", {"intervention": case, "instruction": instruction, "form": form}
+    )
+
+
+@login_required
+def plan(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case(request, pk)
+    plans = ImprovementPlan.objects.filter(intervention=case).prefetch_related(
+        Prefetch("objectives", queryset=PlanObjective.objects.prefetch_related("actions"))
+    )
+    return render(
+        request,
+        "reviews/progress/plan.html",
+        {
+            "intervention": case,
+            "plans": plans,
+            "today": timezone.localdate(),
+            "may_log": Capability.LOG_PROGRESS in capabilities_on(request.user, case),
+        },
+    )
+
+
+@login_required
+def plan_action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    case = get_case(request, pk)
+    action = get_object_or_404(
+        PlanAction.objects.filter(objective__plan__intervention=case).select_related("objective__plan"), pk=action_pk
+    )
+    may_log = Capability.LOG_PROGRESS in capabilities_on(request.user, case)
+    initial = {
+        "version": action.version,
+        "status": action.status,
+        "rag": action.rag,
+        "owner": action.owner,
+        "due_on": action.due_on,
+    }
+    form = PlanActionForm(request.POST or None, initial=initial)
+    conflict = None
+    if request.method == "POST":
+        require(request, case, Capability.LOG_PROGRESS)
+        if form.is_valid():
+            data = form.cleaned_data
+            changes = {
+                name: data[name] for name in ("status", "rag", "owner", "due_on") if data[name] != getattr(action, name)
+            }
+            try:
+                progress.update_plan_action(
+                    action=action, version=data["version"], changes=changes, by=request.user, reason=data["reason"]
+                )
+            except ValidationError as error:
+                if getattr(error, "code", None) == "stale":
+                    conflict = _changes_since(action, data["version"])
+                    form.add_error(
+                        None, progress.STALE + ". Check what they changed, below, then make your change again."
+                    )
+                else:
+                    for field, problems in error.message_dict.items():
+                        for problem in problems:
+                            form.add_error(field if field in form.fields else None, problem)
+            else:
+                messages.success(request, f"Action {action.reference} updated")
+                return redirect("plan", pk=case.pk)
+    return render(
+        request,
+        "reviews/progress/plan_action.html",
+        {
+            "intervention": case,
+            "action": action,
+            "form": form,
+            "conflict": conflict,
+            "history": timeline(action),
+            "may_log": may_log,
+        },
+    )
+
+
+def _changes_since(action: PlanAction, version: int) -> list:
+    """The history entries made after the version the person's form was opened at."""
+    records = list(action.history.select_related("history_user").order_by("history_date", "history_id"))
+    opened = next((i for i, record in enumerate(records) if record.version == version), 0)
+    return timeline(action, records)[: len(records) - opened - 1]
+
+
+@login_required
+def indicator_detail(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    case = get_case(request, pk)
+    indicator = get_object_or_404(
+        Indicator.objects.filter(service_priority__instrument__intervention=case).select_related("service_priority"),
+        pk=indicator_pk,
+    )
+    series = list(indicator.measurements.select_related("recorded_by"))
+    form = MeasurementForm(request.POST or None, indicator=indicator)
+    if request.method == "POST":
+        require(request, case, Capability.LOG_PROGRESS)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                progress.record_measurement(
+                    indicator=indicator,
+                    period_end=data["period_end"],
+                    value=data["value"],
+                    source_note=data["source_note"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    for problem in problems:
+                        form.add_error(field if field in form.fields else None, problem)
+            else:
+                messages.success(request, f"Value for {data['period_end']:%B %Y} saved")
+                return redirect("indicator_detail", pk=case.pk, indicator_pk=indicator.pk)
+    return render(
+        request,
+        "reviews/progress/indicator_detail.html",
+        {
+            "intervention": case,
+            "indicator": indicator,
+            "series": series,
+            "chart": indicator_chart(indicator, series),
+            "form": form,
+            "may_log": Capability.LOG_PROGRESS in capabilities_on(request.user, case),
+        },
+    )
+
+
+@login_required
+def update_detail(request: HttpRequest, pk: int, update_pk: int) -> HttpResponse:
+    case = get_case(request, pk)
+    update = get_object_or_404(
+        ProgressUpdate.objects.filter(intervention=case).select_related(
+            "author", "service_priority", "plan_action__objective", "instruction"
+        ),
+        pk=update_pk,
+    )
+    return render(
+        request,
+        "reviews/progress/update_detail.html",
+        {
+            "intervention": case,
+            "update": update,
+            "evidence": update.evidence.select_related("uploaded_by", "replaced_by"),
+            "history": timeline(update),
+        },
+    )
+
+
+@login_required
+def evidence_download(request: HttpRequest, evidence_pk: int) -> FileResponse:
+    """Evidence is served only here, after the permission module says yes; otherwise 404."""
+    evidence = get_object_or_404(EvidenceFile.objects.select_related("intervention"), pk=evidence_pk)
+    if not can_view(request.user, evidence):
+        from django.http import Http404
+
+        raise Http404
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+def evidence_replace(request: HttpRequest, evidence_pk: int) -> HttpResponse:
+    evidence = get_object_or_404(EvidenceFile.objects.select_related("intervention__local_authority"), pk=evidence_pk)
+    case = get_case(request, evidence.intervention_id)
+    require(request, case, Capability.LOG_PROGRESS)
+    form = ReplaceEvidenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = progress.replace_evidence(evidence=evidence, upload=form.cleaned_data["file"], by=request.user)
+        except ValidationError as error:
+            form.add_error("file", error.messages[0])
+        else:
+            messages.success(
+                request, f"Version {new.version} of {new.original_name} uploaded. The earlier version is kept."
+            )
+            return redirect("intervention_detail", pk=case.pk)
+    return render(
+        request, "reviews/progress/evidence_replace.html", {"intervention": case, "evidence": evidence, "form": form}
+    )
+
+
+@login_required
+def case_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case's front page: what is due next, open instructions (overdue first), each service
+    priority's latest rating and indicator trend, off-track plan actions, then the case record."""
+    from django.db.models import OuterRef, Q, Subquery
+
+    from intervention.views import case_record_context
+    from reviews.enums import ActionStatus, Rag
+    from reviews.models import Deadline, Measurement
+
+    case = get_object_or_404(Intervention.objects.visible_to(request.user).for_list(), pk=pk)
+    today = timezone.localdate()
+    latest_update = ProgressUpdate.objects.filter(service_priority=OuterRef("pk")).order_by(
+        "-period_end", "-created_at", "-pk"
+    )
+    priorities = (
+        ServicePriority.objects.filter(
+            Q(instrument__revoked_on__isnull=True) | Q(instrument__revoked_on__gt=today),
+            instrument__intervention=case,
+            instrument__status="issued",
+            instrument__issued_on__lte=today,
+        )
+        .annotate(
+            latest_rag=Subquery(latest_update.values("rag")[:1]),
+            latest_period_end=Subquery(latest_update.values("period_end")[:1]),
+            latest_update_id=Subquery(latest_update.values("pk")[:1]),
+        )
+        .prefetch_related(
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.annotate(
+                    latest_value=Subquery(
+                        Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-period_end").values("value")[:1]
+                    ),
+                    previous_value=Subquery(
+                        Measurement.objects.filter(indicator=OuterRef("pk"))
+                        .order_by("-period_end")
+                        .values("value")[1:2]
+                    ),
+                ),
+            )
+        )
+    )
+    instructions = sorted(
+        Instruction.objects.filter(intervention=case, status__in=OPEN_INSTRUCTION_STATUSES).select_related("issued_by"),
+        key=lambda i: (not i.is_overdue_on(today), i.due_on),
+    )
+    deadlines = Deadline.objects.filter(intervention=case).open().with_due_on()
+    off_track = (
+        PlanAction.objects.filter(objective__plan__intervention=case)
+        .exclude(status=ActionStatus.COMPLETE)
+        .filter(Q(rag__in=[Rag.RED, Rag.AMBER]) | Q(status=ActionStatus.BLOCKED) | Q(due_on__lt=today))
+        .select_related("objective")
+        .order_by("due_on")[:10]
+    )
+    context = case_record_context(request, case)
+    context.update(
+        {
+            "today": today,
+            "priorities": priorities,
+            "open_instructions": instructions,
+            "next_deadlines": deadlines.filter(effective_due_on__gte=today).order_by("effective_due_on")[:5],
+            "overdue_deadlines": deadlines.filter(effective_due_on__lt=today).count(),
+            "off_track_actions": off_track,
+        }
+    )
+    return render(request, "reviews/case_overview.html", context)

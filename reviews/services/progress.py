@@ -1,0 +1,295 @@
+"""What council officers record: progress updates, measurements, plan changes and evidence. Each
+service checks the acting user's right on the case and writes history with them."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from directions.models import Instruction, InstructionResponse, ServicePriority
+from directions.services import respond_to_instruction
+from intervention.models import Intervention
+from intervention.permissions import Capability, has_capability
+from intervention.services import _save
+from reviews.models import EvidenceFile, Indicator, Measurement, PlanAction, ProgressUpdate
+
+MAY_NOT_LOG = "You cannot record progress on {authority}'s intervention"
+RAG_REASON_REQUIRED = "The rating has changed from {previous}: say why"
+STALE = "Someone else changed this since you opened it"
+FILE_TOO_LARGE = "The file must be smaller than {limit} MB"
+FILE_EMPTY = "The file is empty"
+FILE_WRONG_TYPE = "The file must be a PDF, Word document, Excel spreadsheet, CSV, PNG or JPEG"
+SUBJECT_OF_ANOTHER_CASE = "That is not part of this intervention"
+
+# What evidence may be: the type detected from the content, and the extension it is stored under.
+ALLOWED_TYPES = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/msword": "doc",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.ms-excel": "xls",
+    "text/csv": "csv",
+}
+
+
+def require_log_progress(user: Any, intervention: Intervention) -> None:
+    if not has_capability(user, intervention, Capability.LOG_PROGRESS):
+        raise PermissionDenied(MAY_NOT_LOG.format(authority=intervention.local_authority.name))
+
+
+@dataclass(frozen=True)
+class DetectedFile:
+    content_type: str
+    extension: str
+    sha256: str
+    size: int
+
+
+def inspect_upload(upload: UploadedFile) -> DetectedFile:
+    """Check an uploaded file's real type from its content (never its name) and its size, and
+    hash it. Raises ValidationError with a message for the person who chose it."""
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(FILE_TOO_LARGE.format(limit=limit // (1024 * 1024)))
+    digest = hashlib.sha256()
+    head = b""
+    size = 0
+    for chunk in upload.chunks():
+        if len(head) < 8192:
+            head += chunk[: 8192 - len(head)]
+        digest.update(chunk)
+        size += len(chunk)
+    upload.seek(0)
+    if size == 0:
+        raise ValidationError(FILE_EMPTY)
+    if size > limit:
+        raise ValidationError(FILE_TOO_LARGE.format(limit=limit // (1024 * 1024)))
+    kind = filetype.guess(head)
+    content_type = kind.mime if kind else _text_type(head, upload.name or "")
+    if content_type == "application/zip" or content_type not in ALLOWED_TYPES:
+        raise ValidationError(FILE_WRONG_TYPE)
+    return DetectedFile(content_type, ALLOWED_TYPES[content_type], digest.hexdigest(), size)
+
+
+def _text_type(head: bytes, name: str) -> str:
+    """CSV has no magic number: accept it only as printable UTF-8 text with a .csv name."""
+    if not name.lower().endswith(".csv"):
+        return ""
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+    if any(ord(ch) < 9 or 13 < ord(ch) < 32 for ch in text):
+        return ""
+    return "text/csv"
+
+
+def _store_evidence(
+    *,
+    intervention: Intervention,
+    upload: UploadedFile,
+    by: Any,
+    period_start: datetime.date | None = None,
+    period_end: datetime.date | None = None,
+    progress_update: ProgressUpdate | None = None,
+    instruction_response: InstructionResponse | None = None,
+    replaces: EvidenceFile | None = None,
+) -> EvidenceFile:
+    detected = inspect_upload(upload)
+    evidence = EvidenceFile(
+        intervention=intervention,
+        progress_update=progress_update,
+        instruction_response=instruction_response,
+        original_name=(upload.name or "evidence")[:255],
+        content_type=detected.content_type,
+        extension=detected.extension,
+        size=detected.size,
+        sha256=detected.sha256,
+        period_start=period_start,
+        period_end=period_end,
+        uploaded_by=by,
+        replaces=replaces,
+    )
+    evidence.file.save("upload", upload, save=False)
+    try:
+        _save(evidence, by=by, reason="Evidence uploaded" if replaces is None else "New version uploaded")
+    except Exception:
+        evidence.file.delete(save=False)
+        raise
+    return evidence
+
+
+def previous_rag(*, service_priority=None, plan_action=None, instruction=None) -> str | None:
+    subject = {"service_priority": service_priority, "plan_action": plan_action, "instruction": instruction}
+    subject = {key: value for key, value in subject.items() if value is not None}
+    latest = ProgressUpdate.objects.filter(**subject).order_by("-period_end", "-created_at", "-pk").first()
+    if latest is not None:
+        return latest.rag
+    if plan_action is not None:
+        return plan_action.rag
+    return None
+
+
+@transaction.atomic
+def log_progress(
+    *,
+    intervention: Intervention,
+    by: Any,
+    narrative: str,
+    rag: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    rag_change_reason: str = "",
+    service_priority: ServicePriority | None = None,
+    plan_action: PlanAction | None = None,
+    instruction: Instruction | None = None,
+    evidence: Sequence[UploadedFile] = (),
+) -> ProgressUpdate:
+    """Record a progress update with its evidence, all or nothing. Side effects:
+    1. a changed RAG rating needs a reason, kept with the update's history;
+    2. an update on a plan action sets the action's RAG rating;
+    3. an update on an instruction records a 'progress' round and moves it to in progress."""
+    require_log_progress(by, intervention)
+    for subject in (service_priority, plan_action, instruction):
+        if subject is not None and subject.case.pk != intervention.pk:
+            raise ValidationError(SUBJECT_OF_ANOTHER_CASE)
+    previous = previous_rag(service_priority=service_priority, plan_action=plan_action, instruction=instruction)
+    errors: dict[str, Any] = {}
+    # Check every file before anything is written, so that a bad file saves nothing.
+    file_errors = []
+    for upload in evidence:
+        try:
+            inspect_upload(upload)
+        except ValidationError as error:
+            file_errors.append(f"{upload.name}: {error.messages[0]}")
+    if file_errors:
+        errors["evidence"] = file_errors
+    if not narrative.strip():
+        from reviews.models.progress import NARRATIVE_REQUIRED
+
+        errors["narrative"] = [NARRATIVE_REQUIRED]
+    if previous and previous != rag and not rag_change_reason.strip():
+        from reviews.enums import Rag
+
+        errors["rag_change_reason"] = [RAG_REASON_REQUIRED.format(previous=Rag(previous).label.lower())]
+    update = ProgressUpdate(
+        intervention=intervention,
+        service_priority=service_priority,
+        plan_action=plan_action,
+        instruction=instruction,
+        narrative=narrative.strip(),
+        rag=rag,
+        rag_change_reason=rag_change_reason.strip(),
+        period_start=period_start,
+        period_end=period_end,
+        author=by,
+    )
+    try:
+        update.full_clean()
+    except ValidationError as error:
+        errors = {**error.message_dict, **errors}
+    if errors:
+        raise ValidationError(errors)
+    reason = "Progress logged" + (f"; rating changed: {update.rag_change_reason}" if update.rag_change_reason else "")
+    _save(update, by=by, reason=reason)
+    for upload in evidence:
+        _store_evidence(
+            intervention=intervention,
+            upload=upload,
+            by=by,
+            period_start=period_start,
+            period_end=period_end,
+            progress_update=update,
+        )
+    if plan_action is not None and plan_action.rag != rag:
+        action = PlanAction.objects.select_for_update().get(pk=plan_action.pk)
+        action.rag = rag
+        action.version += 1
+        _save(action, by=by, reason=f"Rating changed with a progress update: {update.rag_change_reason}")
+    if instruction is not None:
+        respond_to_instruction(instruction=instruction, kind="progress", text=update.narrative, by=by)
+    return update
+
+
+@transaction.atomic
+def respond_with_evidence(
+    *, instruction: Instruction, kind: str, text: str, by: Any, evidence: Sequence[UploadedFile] = ()
+) -> InstructionResponse:
+    problems = []
+    for upload in evidence:
+        try:
+            inspect_upload(upload)
+        except ValidationError as error:
+            problems.append(f"{upload.name}: {error.messages[0]}")
+    if problems:
+        raise ValidationError({"evidence": problems})
+    response = respond_to_instruction(instruction=instruction, kind=kind, text=text, by=by)
+    for upload in evidence:
+        _store_evidence(intervention=instruction.intervention, upload=upload, by=by, instruction_response=response)
+    return response
+
+
+@transaction.atomic
+def replace_evidence(
+    *, evidence: EvidenceFile, upload: UploadedFile, by: Any, period_start=None, period_end=None
+) -> EvidenceFile:
+    """A new version of an evidence file. The old file and its hash stay, linked from the new one."""
+    require_log_progress(by, evidence.intervention)
+    current = EvidenceFile.objects.select_for_update().get(pk=evidence.pk)
+    if hasattr(current, "replaced_by"):
+        raise ValidationError("A newer version of this file has already been uploaded: replace that one")
+    return _store_evidence(
+        intervention=current.intervention,
+        upload=upload,
+        by=by,
+        period_start=period_start or current.period_start,
+        period_end=period_end or current.period_end,
+        progress_update=current.progress_update,
+        instruction_response=current.instruction_response,
+        replaces=current,
+    )
+
+
+@transaction.atomic
+def record_measurement(
+    *, indicator: Indicator, period_end: datetime.date, value: Decimal, by: Any, source_note: str = ""
+) -> Measurement:
+    require_log_progress(by, indicator.case)
+    measurement = Measurement(
+        indicator=indicator, period_end=period_end, value=value, source_note=source_note.strip(), recorded_by=by
+    )
+    _save(measurement, by=by, reason="Value recorded")
+    return measurement
+
+
+@transaction.atomic
+def update_plan_action(
+    *, action: PlanAction, version: int, changes: dict[str, Any], by: Any, reason: str = ""
+) -> PlanAction:
+    """Change an improvement-plan action. `version` is the one the person's form was opened at: if
+    someone saved since, nothing is saved and the conflict is reported, never overwritten."""
+    require_log_progress(by, action.case)
+    current = PlanAction.objects.select_for_update().get(pk=action.pk)
+    if current.version != version:
+        raise ValidationError(STALE, code="stale")
+    if "rag" in changes and changes["rag"] != current.rag and not reason.strip():
+        from reviews.enums import Rag
+
+        raise ValidationError({"reason": RAG_REASON_REQUIRED.format(previous=Rag(current.rag).label.lower())})
+    for name, value in changes.items():
+        setattr(current, name, value)
+    current.version += 1
+    _save(current, by=by, reason=reason.strip() or "Action updated")
+    return current
