@@ -16,6 +16,7 @@ from directions.models import (
     Amendment,
     Clause,
     Instruction,
+    InstructionResponse,
     Instrument,
     ReportingObligation,
     ServicePriority,
@@ -216,6 +217,18 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ResponseInline(ScopedInline):
+    """Every round of the exchange with the council, as it happened. Rounds are added through the
+    instruction's page (accept or return), which goes through the service and keeps the evidence."""
+
+    model = InstructionResponse
+    fields = ["created_at", "kind", "text", "by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Instruction)
 class InstructionAdmin(ScopedAdmin):
     intervention_path = "intervention__"
@@ -235,8 +248,10 @@ class InstructionAdmin(ScopedAdmin):
     search_fields = ["title", "text", "intervention__local_authority__name", "issued_by__name"]
     date_hierarchy = "issued_on"
     autocomplete_fields = ["intervention"]
-    readonly_fields = ["reference", "issued_by"]
+    readonly_fields = ["reference", "issued_by", "respond_link"]
+    inlines = [ResponseInline]
     fields = [
+        "respond_link",
         "reference",
         "intervention",
         "issued_by",
@@ -336,6 +351,20 @@ class InstructionAdmin(ScopedAdmin):
     @admin.display(description="Authority", ordering="intervention__local_authority__name")
     def authority(self, obj: Instruction) -> str:
         return obj.intervention.local_authority.name
+
+    @admin.display(description="The council's responses")
+    def respond_link(self, obj: Instruction) -> str:
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        if obj.pk is None:
+            return "—"
+        url = reverse("instruction_detail", kwargs={"pk": obj.intervention_id, "instruction_pk": obj.pk})
+        if obj.status == "submitted":
+            return format_html(
+                '<a href="{}">The council has submitted this as complied: accept it or return it</a>', url
+            )
+        return format_html('<a href="{}">See the responses and evidence</a>', url)
 
     @admin.display(description="Overdue", boolean=True)
     def overdue(self, obj: Instruction) -> bool:

@@ -4,6 +4,7 @@ import pytest
 
 from directions.models import ReportingObligation
 from tests.factories import issued_direction
+from tests.reviews.progress_fixtures import action, indicator, priority  # noqa: F401 - shared fixtures
 
 
 @pytest.fixture
@@ -25,5 +26,3 @@ def quarterly(direction):
     obligation.full_clean()
     obligation.save()
     return obligation
-
-from tests.reviews.progress_fixtures import action, indicator, priority  # noqa: E402, F401 - shared fixtures
