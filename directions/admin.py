@@ -250,6 +250,10 @@ class InstructionAdmin(ScopedAdmin):
     autocomplete_fields = ["intervention"]
     readonly_fields = ["reference", "issued_by", "respond_link"]
     inlines = [ResponseInline]
+
+    def get_inlines(self, request: HttpRequest, obj: Instruction | None) -> list:
+        return self.inlines if obj is not None else []
+
     fields = [
         "respond_link",
         "reference",

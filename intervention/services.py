@@ -35,7 +35,8 @@ def _save(instance: Any, *, by: Any, reason: str = "") -> None:
     instance.full_clean()
     instance._history_user = by
     if reason:
-        instance._change_reason = reason
+        # simple-history keeps up to 100 characters of a reason; say where it was cut.
+        instance._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"
     instance.save()
 
 

@@ -204,13 +204,13 @@ def test_evidence_downloads_only_for_those_who_may_see_it(client, alice, bob, do
     response = client.get(f"/evidence/{evidence.pk}/")
     assert response["Content-Disposition"] == 'attachment; filename="report.pdf"'
     assert b"".join(response.streaming_content) == PDF
-    response.close()
+    response.file_to_stream.close()
     client.force_login(bob)
     assert client.get(f"/evidence/{evidence.pk}/").status_code == 404
     client.force_login(dora)
     response = client.get(f"/evidence/{evidence.pk}/")
     assert response.status_code == 200
-    response.close()
+    response.file_to_stream.close()
 
 
 def test_history_reads_as_what_changed(client, alice, hereford_case, action):
