@@ -44,6 +44,19 @@ def update(alice, hereford_case, priority):
     )
 
 
+def close(response):
+    """Close a streamed file response as the server would, without closing the test's database
+    connection (Django's test client does the same)."""
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def form(**fields):
     base = {
         "narrative": "Agency use fell to 44%",
@@ -204,13 +217,13 @@ def test_evidence_downloads_only_for_those_who_may_see_it(client, alice, bob, do
     response = client.get(f"/evidence/{evidence.pk}/")
     assert response["Content-Disposition"] == 'attachment; filename="report.pdf"'
     assert b"".join(response.streaming_content) == PDF
-    response.file_to_stream.close()
+    close(response)
     client.force_login(bob)
     assert client.get(f"/evidence/{evidence.pk}/").status_code == 404
     client.force_login(dora)
     response = client.get(f"/evidence/{evidence.pk}/")
     assert response.status_code == 200
-    response.file_to_stream.close()
+    close(response)
 
 
 def test_history_reads_as_what_changed(client, alice, hereford_case, action):
