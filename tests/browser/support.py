@@ -1,0 +1,61 @@
+"""What the browser tests share: the marks, signing in as a person would, and the accessibility check."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+PASSWORD = "a long enough password"
+
+# The live server answers from other threads, so a test's data must be committed for it to see: a
+# transactional test, whose tables are emptied afterwards (tests.factories.authority() puts the local
+# authorities back when a test asks for one).
+BROWSER_TEST = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.2 AA, the standard public sector services must meet (axe's tags are cumulative by version).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def title(page_title: str) -> str:
+    """A page's title as GOV.UK pages write it: the page, the service, GOV.UK, between en dashes."""
+    return f"{page_title} \N{EN DASH} {settings.SERVICE_NAME} \N{EN DASH} GOV.UK"
+
+
+def assert_accessible(page: Page) -> None:
+    """Run axe-core on the page as it is now and fail on any WCAG A or AA violation."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=AXE)
+    results = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        WCAG_TAGS,
+    )
+    violations = results["violations"]
+    assert not violations, f"{len(violations)} accessibility violation(s) on {page.url}:\n" + "\n".join(
+        _describe(violation) for violation in violations
+    )
+
+
+def _describe(violation: dict) -> str:
+    lines = [f"- {violation['id']} ({violation['impact']}): {violation['help']} {violation['helpUrl']}"]
+    for node in violation["nodes"]:
+        lines.append(f"    at {json.dumps(node['target'])}: {node['html'][:200]}")
+        if node.get("failureSummary"):
+            lines.extend(f"      {line}" for line in node["failureSummary"].splitlines())
+    return "\n".join(lines)
+
+
+def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    """Fill in and send the sign-in form, as a person would, checking the page on the way."""
+    page.goto("/sign-in/")
+    assert_accessible(page)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
