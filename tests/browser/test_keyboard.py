@@ -37,9 +37,9 @@ def test_signing_in_and_out_with_the_keyboard_alone(page, alice, hereford_case):
     expect(page.get_by_role("heading", level=1)).to_have_text("Herefordshire Council")
     assert_accessible(page)
 
-    # The new page starts at the top: skip link, GOV.UK, the service's name, Interventions, Sign out.
+    # The new page starts at the top: skip link, GOV.UK, the service's name, the navigation, Sign out.
     sign_out = page.get_by_role("button", name="Sign out")
-    for _ in range(5):
+    for _ in range(10):
         page.keyboard.press("Tab")
         if focused(page) == "Sign out":
             break
