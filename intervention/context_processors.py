@@ -3,7 +3,6 @@ from django.http import HttpRequest
 
 from intervention.permissions import access_for
 
-
 # The service navigation item a page belongs to, by the start of its path.
 NAV_SECTIONS = (("/interventions/", "interventions"), ("/deadlines/", "deadlines"), ("/reports/", "reports"))
 

@@ -299,3 +299,5 @@ REPORT_SOFT_TIME_LIMIT_SECONDS = env_int("REPORT_SOFT_TIME_LIMIT_SECONDS", 60)
 REPORT_TIME_LIMIT_SECONDS = env_int("REPORT_TIME_LIMIT_SECONDS", 90)
 REPORT_WORKER_MEMORY_LIMIT_MB = env_int("REPORT_WORKER_MEMORY_LIMIT_MB", 2048)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD_KB", 1_000_000)
+# WeasyPrint narrates every rendering step at INFO: only its warnings (a refused fetch) belong in the log.
+LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}

@@ -45,3 +45,88 @@ class DeadlineAdmin(ScopedAdmin):
     @admin.display(description="Authority", ordering="intervention__local_authority__name")
     def authority(self, obj: Deadline) -> str:
         return obj.intervention.local_authority.name
+
+
+# --- Reviews and reports: read-only here. They are held, generated and signed off on the service's
+# pages, whose services check who may and keep the history; the admin shows them with that history.
+
+from intervention.admin_scoping import ScopedInline  # noqa: E402
+from reviews.models import Assessment, Report, ReportVersion, Review  # noqa: E402
+
+
+class ReadOnlyScopedAdmin(ScopedAdmin):
+    def may_change_some(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AssessmentInline(ScopedInline):
+    model = Assessment
+    fields = ["service_priority", "baseline_rag", "rag", "narrative"]
+    readonly_fields = fields
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyScopedAdmin):
+    intervention_path = "intervention__"
+    list_display = ["__str__", "authority", "period_start", "period_end", "status", "report_published_on"]
+    list_filter = ["kind", "status", "intervention__local_authority"]
+    search_fields = ["intervention__local_authority__name", "conclusion", "key_developments"]
+    date_hierarchy = "held_on"
+    readonly_fields = [field.name for field in Review._meta.fields]
+    inlines = [AssessmentInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("intervention__local_authority")
+
+    @admin.display(description="Authority", ordering="intervention__local_authority__name")
+    def authority(self, obj: Review) -> str:
+        return obj.intervention.local_authority.name
+
+
+class ReportVersionInline(ScopedInline):
+    model = ReportVersion
+    fk_name = "report"
+    fields = [
+        "number",
+        "status",
+        "is_final",
+        "requested_by",
+        "requested_at",
+        "sha256",
+        "signer_name",
+        "signed_off_on",
+        "error",
+    ]
+    readonly_fields = fields
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyScopedAdmin):
+    intervention_path = "intervention__"
+    list_display = ["title", "kind", "authority", "period_start", "period_end", "created_at"]
+    list_filter = ["kind", "classification", "intervention__local_authority"]
+    search_fields = ["title", "intervention__local_authority__name"]
+    readonly_fields = [field.name for field in Report._meta.fields]
+    inlines = [ReportVersionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("intervention__local_authority")
+
+    @admin.display(description="Authority", ordering="intervention__local_authority__name")
+    def authority(self, obj: Report) -> str:
+        return obj.intervention.local_authority.name

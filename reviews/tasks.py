@@ -41,3 +41,34 @@ def sweep_notifications() -> int:
 )
 def send_notification(*, notification_id: int) -> bool:
     return services.send_notification(notification_id=notification_id)
+
+
+# --- Reports ---------------------------------------------------------------------------------------
+
+from celery.signals import worker_process_init  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+
+@shared_task(
+    name="reviews.generate_report_version",
+    soft_time_limit=settings.REPORT_SOFT_TIME_LIMIT_SECONDS,
+    time_limit=settings.REPORT_TIME_LIMIT_SECONDS,
+)
+def generate_report_version(*, version_id: int) -> str:
+    """Render one report version. Not retried automatically: a failure is recorded with its reason
+    and the report's page offers a person the retry."""
+    from reviews.services import reports
+
+    return reports.generate_version(version_id=version_id)
+
+
+@worker_process_init.connect
+def cap_child_memory(**kwargs) -> None:
+    """Each prefork child's data segment is capped, so a document that makes WeasyPrint balloon
+    fails that one task (MemoryError, recorded as a failed version) instead of taking the machine."""
+    import resource
+
+    limit_mb = settings.REPORT_WORKER_MEMORY_LIMIT_MB
+    if limit_mb > 0:
+        limit = limit_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))

@@ -24,3 +24,28 @@ __all__ = [
     "PlanObjective",
     "ProgressUpdate",
 ]
+
+# Reviews and reports.
+from reviews.models.reports import (
+    CabinetPaper,
+    Classification,
+    Report,
+    ReportKind,
+    ReportVersion,
+    VersionStatus,
+)
+from reviews.models.reviewing import Assessment, Recommendation, Review, ReviewKind, ReviewStatus
+
+__all__ += [
+    "Assessment",
+    "CabinetPaper",
+    "Classification",
+    "Recommendation",
+    "Report",
+    "ReportKind",
+    "ReportVersion",
+    "Review",
+    "ReviewKind",
+    "ReviewStatus",
+    "VersionStatus",
+]

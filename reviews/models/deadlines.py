@@ -48,6 +48,12 @@ class Deadline(models.Model):
     met_on = models.DateField(null=True, blank=True)
     met_note = models.TextField(blank=True)
     cancelled_reason = models.TextField(blank=True)
+    met_by_review = models.ForeignKey(
+        "reviews.Review", on_delete=models.PROTECT, null=True, blank=True, related_name="deadlines_met"
+    )
+    met_by_report = models.ForeignKey(
+        "reviews.Report", on_delete=models.PROTECT, null=True, blank=True, related_name="deadlines_met"
+    )
     history = HistoricalRecords()
 
     objects = DeadlineQuerySet.as_manager()

@@ -31,6 +31,9 @@ class Command(BaseCommand):
             load_demo_progress(by=administrator)
 
             materialise_deadlines()
+            from reviews.demo import load_demo_reviews
+
+            load_demo_reviews(by=administrator)
         created = sum(1 for _, was_created in users if was_created)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new demo users)."))
         self.stdout.write("")

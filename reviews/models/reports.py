@@ -1,0 +1,327 @@
+"""Generated reports. A Report is the document being prepared (its kind, case, period and
+classification); each generation is a ReportVersion, immutable once ready, with the PDF's SHA-256,
+who asked for it and when. Regenerating makes a new version and the old one stays downloadable.
+A signed-off version is rendered from the draft its signer approved, without the DRAFT marking,
+and the report is then frozen. The council's own words for a cabinet report are a CabinetPaper."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from directions.models import Instrument
+from intervention.enums import Role
+from intervention.models import Intervention
+from intervention.permissions import Capability
+from reviews.models.reviewing import Review
+
+REPORT_PERIOD_BACKWARDS = "The end of the period must be the same as or after its start"
+VERSION_IS_IMMUTABLE = "Version {number} of this report is ready and cannot be changed: generate a new version"
+
+
+class ReportKind(models.TextChoices):
+    CABINET = "cabinet", "Cabinet report"
+    PROGRESS = "progress", "Commissioner's progress report to the Minister"
+    HIGHLIGHT = "highlight", "Six-weekly highlight report"
+    MINISTERIAL_UPDATE = "ministerial_update", "Quarterly written update to the Minister"
+    INSTRUMENT = "instrument", "Notice or direction"
+
+
+# Who signs each kind off. An instrument was signed by its own signatory: its copy is not signed off here.
+SIGN_OFF_ROLES: dict[str, str | None] = {
+    ReportKind.CABINET: Role.DIRECTOR_OF_CHILDRENS_SERVICES,
+    ReportKind.PROGRESS: Role.COMMISSIONER,
+    ReportKind.HIGHLIGHT: Role.DFE_CASE_LEAD,
+    ReportKind.MINISTERIAL_UPDATE: Role.COMMISSIONER,
+    ReportKind.INSTRUMENT: None,
+}
+
+
+SIGN_OFF_ROLE_WORDS: dict[str, str] = {
+    Role.DIRECTOR_OF_CHILDRENS_SERVICES: "director of children's services",
+    Role.COMMISSIONER: "commissioner",
+    Role.DFE_CASE_LEAD: "DfE case lead",
+}
+
+
+class Classification(models.TextChoices):
+    """Government Security Classifications marking, printed on every page."""
+
+    OFFICIAL = "OFFICIAL", "OFFICIAL"
+    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
+
+
+DEFAULT_CLASSIFICATION: dict[str, str] = {
+    ReportKind.CABINET: Classification.OFFICIAL,
+    ReportKind.PROGRESS: Classification.OFFICIAL_SENSITIVE,
+    ReportKind.HIGHLIGHT: Classification.OFFICIAL_SENSITIVE,
+    ReportKind.MINISTERIAL_UPDATE: Classification.OFFICIAL_SENSITIVE,
+    ReportKind.INSTRUMENT: Classification.OFFICIAL,
+}
+
+
+class VersionStatus(models.TextChoices):
+    GENERATING = "generating", "Generating"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+@cache
+def report_storage() -> FileSystemStorage:
+    # No base_url: reports have no public address and are served only through a permission check.
+    return FileSystemStorage(location=settings.MEDIA_ROOT / "reports", base_url=None)
+
+
+def report_path(instance: ReportVersion, filename: str) -> str:
+    return f"case-{instance.report.intervention_id}/report-{instance.report_id}/{uuid.uuid4().hex}.pdf"
+
+
+class ReportQuerySet(models.QuerySet):
+    def visible_to(self, user: object) -> ReportQuerySet:
+        from intervention.permissions import intervention_filter
+
+        return self.filter(intervention_filter(user, prefix="intervention__"))
+
+    def for_list(self) -> ReportQuerySet:
+        """With the case and every version's summary (not its content), newest first: a fixed number of queries."""
+        versions = ReportVersion.objects.defer("body_html").order_by("-number")
+        return (
+            self.select_related("intervention__local_authority", "created_by")
+            .prefetch_related(models.Prefetch("versions", queryset=versions))
+            .order_by("-created_at", "-pk")
+        )
+
+
+class Report(models.Model):
+    intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="reports")
+    kind = models.CharField(max_length=30, choices=ReportKind.choices)
+    title = models.CharField(max_length=300)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    classification = models.CharField(max_length=20, choices=Classification.choices)
+    review = models.ForeignKey(
+        Review,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text="The review the report is about (progress and cabinet reports).",
+    )
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, null=True, blank=True, related_name="reports")
+    commentary = models.TextField(
+        blank=True, help_text="Risks and other points in the author's words (highlight reports and updates)."
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports_created")
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["-created_at"], name="report_newest_first"),
+            models.Index(fields=["intervention", "kind"], name="report_case_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("report_detail", kwargs={"pk": self.pk})
+
+    @property
+    def case(self) -> Intervention:
+        return self.intervention
+
+    @property
+    def sign_off_role(self) -> str | None:
+        return SIGN_OFF_ROLES[self.kind]
+
+    @property
+    def sign_off_role_label(self) -> str:
+        """The role in words that read inside a sentence ("signed off by the DfE case lead")."""
+        return SIGN_OFF_ROLE_WORDS.get(self.sign_off_role or "", "")
+
+    def latest_version(self) -> ReportVersion | None:
+        """From prefetched versions when there are any (for_list), else one query."""
+        versions = list(self.versions.all())
+        return versions[0] if versions else None
+
+    def latest_ready_version(self) -> ReportVersion | None:
+        return next((v for v in self.versions.all() if v.status == VersionStatus.READY), None)
+
+    def signed_off_version(self) -> ReportVersion | None:
+        return next((v for v in self.versions.all() if v.is_final), None)
+
+    @property
+    def period_label(self) -> str:
+        if not (self.period_start and self.period_end):
+            return ""
+        return f"{self.period_start:%-d %B %Y} to {self.period_end:%-d %B %Y}"
+
+    def clean(self) -> None:
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": REPORT_PERIOD_BACKWARDS})
+
+
+class ReportVersion(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=12, choices=VersionStatus.choices, default=VersionStatus.GENERATING)
+    is_final = models.BooleanField("signed off", default=False)
+    based_on = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signed_off_as",
+        help_text="For a signed-off version: the draft its signer approved.",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="report_versions_requested"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    body_html = models.TextField(blank=True, help_text="The report's content, as rendered: the HTML version.")
+    file = models.FileField(upload_to=report_path, storage=report_storage, max_length=200, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_versions_signed_off",
+    )
+    signer_name = models.CharField(max_length=200, blank=True)
+    signer_role = models.CharField(max_length=100, blank=True)
+    signed_off_on = models.DateField(null=True, blank=True)
+    # The content is kept once, on the row: the history records who asked and what happened to it.
+    history = HistoricalRecords(excluded_fields=["body_html"])
+
+    class Meta:
+        ordering = ["report", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="unique_report_version_number"),
+            models.UniqueConstraint(
+                fields=["report"], condition=models.Q(is_final=True), name="one_signed_off_version_per_report"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report}, version {self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A ready version is what someone downloaded, signed or sent: no code path may rewrite it.
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).values_list("status", "sha256", "body_html", "file").first()
+            if (
+                stored is not None
+                and stored[0] == VersionStatus.READY
+                and (self.status, self.sha256, self.body_html, self.file.name) != stored
+            ):
+                raise ValidationError(VERSION_IS_IMMUTABLE.format(number=self.number))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("report_version_html", kwargs={"pk": self.report_id, "number": self.number})
+
+    @property
+    def case(self) -> Intervention:
+        return self.report.intervention
+
+    @property
+    def download_url(self) -> str:
+        return reverse("report_version_download", kwargs={"pk": self.report_id, "number": self.number})
+
+    @property
+    def status_url(self) -> str:
+        return reverse("report_version_status", kwargs={"pk": self.report_id, "number": self.number})
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == VersionStatus.READY
+
+    @property
+    def is_stalled(self) -> bool:
+        """Generating for far longer than the worker's time limit allows: the worker died with it."""
+        if self.status != VersionStatus.GENERATING:
+            return False
+        limit = datetime.timedelta(seconds=settings.REPORT_TIME_LIMIT_SECONDS * 2 + 60)
+        return self.requested_at < timezone.now() - limit and (
+            self.started_at is None or self.started_at < timezone.now() - limit
+        )
+
+    @property
+    def shown_status(self) -> str:
+        if self.is_stalled:
+            return VersionStatus.FAILED
+        return self.status
+
+    @property
+    def is_failed(self) -> bool:
+        return self.shown_status == VersionStatus.FAILED
+
+    @property
+    def is_generating(self) -> bool:
+        return self.shown_status == VersionStatus.GENERATING
+
+
+class CabinetPaper(models.Model):
+    """The council's own words in its cabinet report, editable until the report is signed off. The
+    rest (the key considerations) is filled from the case: inspections, instruments, reviews."""
+
+    report = models.OneToOneField(Report, on_delete=models.PROTECT, related_name="cabinet_paper")
+    meeting = models.CharField(max_length=100, default="Cabinet")
+    meeting_date = models.DateField(null=True, blank=True)
+    report_by = models.TextField(blank=True, help_text="One a line, e.g. Cabinet member children and young people.")
+    report_author = models.CharField(max_length=200, blank=True)
+    council_classification = models.CharField(
+        "classification", max_length=50, default="Open", help_text="The council's: Open, or Exempt with the reason."
+    )
+    decision_type = models.CharField(max_length=50, default="Non-key")
+    wards_affected = models.CharField(max_length=200, default="(All Wards);")
+    purpose = models.TextField(blank=True)
+    recommendations = models.TextField(blank=True, help_text="One a line. They are lettered a), b), …")
+    alternative_options = models.TextField(blank=True)
+    further_considerations = models.TextField(
+        blank=True, help_text="Optional paragraphs added after the key considerations filled from the case."
+    )
+    community_impact = models.TextField(blank=True)
+    environmental_impact = models.TextField(blank=True)
+    equality_duty = models.TextField(blank=True)
+    resource_implications = models.TextField(blank=True)
+    legal_implications = models.TextField(blank=True)
+    risk_management = models.TextField(blank=True)
+    consultees = models.TextField(blank=True)
+    appendices = models.TextField(blank=True, help_text="One a line.")
+    background_papers = models.TextField(blank=True)
+    reviewers = models.JSONField(
+        default=dict, blank=True, help_text="Report reviewers: for each area, the name and the date they reviewed it."
+    )
+    history = HistoricalRecords()
+
+    change_capability = Capability.LOG_PROGRESS
+
+    def __str__(self) -> str:
+        return f"Cabinet paper: {self.report}"
+
+    @property
+    def case(self) -> Intervention:
+        return self.report.intervention

@@ -1,0 +1,80 @@
+"""What every report kind shares: the document shell (title block, running header, classification
+marking, page numbers, DRAFT marking, sign-off, PDF metadata) around the kind's own content.
+
+A kind's renderer says what it needs (`missing`), gathers its content (`context`) for its template in
+`templates/reports/`, and `render` returns (filename, content type, bytes). The content is rendered
+once per version (`render_body`) and kept with the version, so the HTML version of a report shows
+exactly what its PDF does, and a signed-off PDF has exactly the content its signer approved."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+
+from reviews.models import Report, ReportVersion
+from reviews.reports.pdf import STATIC_BASE, html_to_pdf
+
+PDF = "application/pdf"
+
+
+class Renderer:
+    kind: ClassVar[str]
+    template: ClassVar[str]
+    # The running header's short name for the kind.
+    short_name: ClassVar[str]
+    # A cabinet report carries its own title block in the council's format.
+    has_own_title_block: ClassVar[bool] = False
+
+    def missing(self, report: Report) -> list[str]:
+        """What the report cannot be generated without, in words that say what to do."""
+        return []
+
+    def context(self, report: Report) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def author(self, report: Report) -> str:
+        return "Department for Education"
+
+    def subject(self, report: Report) -> str:
+        period = f", {report.period_label}" if report.period_label else ""
+        return f"{self.short_name}: {report.intervention.local_authority.council_name}{period}"
+
+    def is_draft(self, report: Report, version: ReportVersion) -> bool:
+        return not version.is_final
+
+    def render_body(self, report: Report) -> str:
+        context = {"report": report, "authority": report.intervention.local_authority, **self.context(report)}
+        return render_to_string(self.template, context)
+
+    def filename(self, report: Report, version: ReportVersion) -> str:
+        authority = slugify(report.intervention.local_authority.name)
+        when = report.period_end or timezone.localdate()
+        state = "signed-off" if version.is_final else ("draft" if self.is_draft(report, version) else "final")
+        return f"{authority}-{slugify(self.short_name)}-{when:%Y-%m-%d}-v{version.number}-{state}.pdf"
+
+    def document_html(self, report: Report, version: ReportVersion) -> str:
+        return render_to_string(
+            "reports/document.html",
+            {
+                "report": report,
+                "version": version,
+                "authority": report.intervention.local_authority,
+                "short_name": self.short_name,
+                "author": self.author(report),
+                "subject": self.subject(report),
+                "is_draft": self.is_draft(report, version),
+                "has_own_title_block": self.has_own_title_block,
+                "body": mark_safe(version.body_html),  # noqa: S308 - our own template's output, every field escaped
+                "static_base": STATIC_BASE,
+                "generated_at": timezone.now(),
+            },
+        )
+
+    def render(self, report: Report, version: ReportVersion) -> tuple[str, str, bytes]:
+        """The PDF of the version, whose `body_html` is already rendered."""
+        pdf = html_to_pdf(self.document_html(report, version))
+        return self.filename(report, version), PDF, pdf.content

@@ -1,0 +1,381 @@
+"""What several reports draw from the case: who holds which role, the service priorities' latest
+ratings, indicator figures with their charts, instructions and deadlines in a period, and the
+council's own paragraphs numbered as its cabinet papers number them. Read-only: nothing here writes."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils.safestring import SafeString, mark_safe
+
+from directions.enums import OVERDUE_INSTRUCTION_STATUSES, InstructionStatus
+from directions.models import Instruction, ServicePriority
+from intervention.dates import add_months
+from intervention.models import Appointment, Intervention, Person
+from reviews.charts import line_chart
+from reviews.enums import DeadlineStatus, Direction, Rag, Unit
+from reviews.models import Deadline, Indicator, Measurement, PlanAction, ProgressUpdate, Review, ReviewStatus
+
+NO_DATA = "No data for this period."
+RAG_ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
+
+
+def appointed(case: Intervention, roles: Iterable[str], on: datetime.date) -> list[Person]:
+    appointments = (
+        Appointment.objects.filter(intervention=case, role__in=list(roles))
+        .active_on(on)
+        .select_related("person")
+        .order_by("starts_on", "pk")
+    )
+    return [appointment.person for appointment in appointments]
+
+
+def person_name(user: object) -> str:
+    person = Person.objects.filter(user=user).first()
+    if person is not None:
+        return person.name
+    full_name = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return full_name or str(user)
+
+
+def number(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def unit_suffix(indicator: Indicator) -> str:
+    return {Unit.PERCENT: "%", Unit.DAYS: " days"}.get(indicator.unit, "")
+
+
+def lettered(index: int) -> str:
+    """a, b, … z, aa, ab, …: the letters the documents number their lists with."""
+    letters = string.ascii_lowercase
+    return letters[index] if index < 26 else letters[index // 26 - 1] + letters[index % 26]
+
+
+# --- Ratings -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rating:
+    rag: str
+    source: str
+
+    @property
+    def label(self) -> str:
+        return Rag(self.rag).label if self.rag else "Not rated"
+
+
+def latest_ratings(priorities: list[ServicePriority], on: datetime.date) -> dict[int, Rating]:
+    """Each priority's rating as of the day: the latest progress update's, else the latest held review's."""
+    ratings: dict[int, Rating] = {}
+    updates = (
+        ProgressUpdate.objects.filter(service_priority__in=priorities, period_end__lte=on)
+        .order_by("service_priority_id", "-period_end", "-created_at", "-pk")
+        .only("service_priority_id", "rag", "period_end")
+    )
+    for update in updates:
+        if update.service_priority_id not in ratings:
+            ratings[update.service_priority_id] = Rating(
+                update.rag, f"Progress update to {update.period_end:%-d %B %Y}"
+            )
+    missing = [priority.pk for priority in priorities if priority.pk not in ratings]
+    if missing:
+        from reviews.models import Assessment
+
+        assessments = (
+            Assessment.objects.filter(
+                service_priority__in=missing, review__status=ReviewStatus.HELD, review__held_on__lte=on
+            )
+            .exclude(rag="")
+            .select_related("review")
+            .order_by("service_priority_id", "-review__held_on", "-pk")
+        )
+        for assessment in assessments:
+            if assessment.service_priority_id not in ratings:
+                ratings[assessment.service_priority_id] = Rating(
+                    assessment.rag, f"Review of {assessment.review.held_on:%-d %B %Y}"
+                )
+    return ratings
+
+
+# --- Indicators ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    period_end: datetime.date
+    raw: Decimal
+    value: str
+    meets_target: bool | None
+
+
+@dataclass
+class IndicatorEvidence:
+    indicator: Indicator
+    suffix: str
+    figures: list[Figure]
+    baseline: Figure | None
+    chart: SafeString | None
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.figures)
+
+    @property
+    def latest(self) -> Figure | None:
+        return self.figures[-1] if self.figures else None
+
+    @property
+    def target(self) -> str:
+        return f"{number(self.indicator.target)}{self.suffix}" if self.indicator.target is not None else "None set"
+
+    @property
+    def direction(self) -> str:
+        return Direction(self.indicator.direction).label
+
+    @property
+    def trend(self) -> str:
+        """The change over the period, in words a reader can check against the figures."""
+        if not self.figures:
+            return NO_DATA
+        start = self.baseline or self.figures[0]
+        end = self.figures[-1]
+        if start is end:
+            return "One value in the period"
+        before, after = start.raw, end.raw
+        if before == after:
+            return "No change"
+        better = (after > before) == (self.indicator.direction == Direction.HIGHER_IS_BETTER)
+        return "Improving" if better else "Worsening"
+
+
+def _figure(indicator: Indicator, measurement: Measurement) -> Figure:
+    return Figure(
+        period_end=measurement.period_end,
+        raw=measurement.value,
+        value=f"{number(measurement.value)}{unit_suffix(indicator)}",
+        meets_target=indicator.is_good(measurement.value),
+    )
+
+
+def indicator_evidence(
+    priorities: list[ServicePriority],
+    start: datetime.date | None,
+    end: datetime.date,
+    *,
+    charts: bool = True,
+    chart_prefix: str = "chart",
+) -> dict[int, list[IndicatorEvidence]]:
+    """For each priority, its indicators' values in the period (with the last value before it as the
+    baseline) and, when asked, an SVG chart of them. Two queries, however many indicators."""
+    indicators = (
+        Indicator.objects.filter(service_priority__in=priorities)
+        .order_by("service_priority_id", "position", "pk")
+        .prefetch_related(
+            Prefetch(
+                "measurements",
+                queryset=Measurement.objects.filter(period_end__lte=end).order_by("period_end"),
+                to_attr="up_to_end",
+            )
+        )
+    )
+    evidence: dict[int, list[IndicatorEvidence]] = {priority.pk: [] for priority in priorities}
+    for indicator in indicators:
+        within = [m for m in indicator.up_to_end if start is None or m.period_end >= start]
+        before = [m for m in indicator.up_to_end if start is not None and m.period_end < start]
+        suffix = unit_suffix(indicator)
+        chart = None
+        if charts and within:
+            chart = mark_safe(  # noqa: S308 - line_chart escapes every text it draws
+                line_chart(
+                    title=f"{indicator.name}" + (f" ({suffix.strip()})" if suffix else ""),
+                    points=[(m.period_end, m.value) for m in within],
+                    target=indicator.target,
+                    unit_suffix=suffix,
+                    chart_id=f"{chart_prefix}-{indicator.pk}",
+                )
+            )
+        evidence[indicator.service_priority_id].append(
+            IndicatorEvidence(
+                indicator=indicator,
+                suffix=suffix,
+                figures=[_figure(indicator, m) for m in within],
+                baseline=_figure(indicator, before[-1]) if before else None,
+                chart=chart,
+            )
+        )
+    return evidence
+
+
+# --- Instructions, deadlines, plan actions --------------------------------------------------------
+
+
+@dataclass
+class InstructionSummary:
+    issued: list[Instruction] = field(default_factory=list)
+    complied: list[Instruction] = field(default_factory=list)
+    overdue: list[Instruction] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.issued or self.complied or self.overdue)
+
+
+def instruction_summary(case: Intervention, start: datetime.date, end: datetime.date) -> InstructionSummary:
+    """Issued in the period; accepted as complied in the period (from the instruction's history);
+    open and past their due date at the end of the period."""
+    instructions = list(Instruction.objects.filter(intervention=case, issued_on__lte=end).order_by("number"))
+    complied_on: dict[int, datetime.date] = {}
+    history = (
+        Instruction.history.filter(id__in=[i.pk for i in instructions], status=InstructionStatus.COMPLIED)
+        .order_by("history_date")
+        .values_list("id", "history_date")
+    )
+    for pk, when in history:
+        complied_on.setdefault(pk, when.date())
+    summary = InstructionSummary()
+    for instruction in instructions:
+        if start <= instruction.issued_on <= end:
+            summary.issued.append(instruction)
+        when = complied_on.get(instruction.pk)
+        if instruction.status == InstructionStatus.COMPLIED and when and start <= when <= end:
+            summary.complied.append(instruction)
+        if instruction.status in OVERDUE_INSTRUCTION_STATUSES and instruction.due_on < end:
+            summary.overdue.append(instruction)
+    return summary
+
+
+@dataclass
+class DeadlineSummary:
+    met: list[Deadline] = field(default_factory=list)
+    missed: list[Deadline] = field(default_factory=list)
+    upcoming: list[Deadline] = field(default_factory=list)
+
+
+def deadline_summary(
+    case: Intervention, start: datetime.date, end: datetime.date, *, ahead: datetime.timedelta
+) -> DeadlineSummary:
+    """Met in the period; missed in the period (past due and still open, or met late); due in the
+    `ahead` after the period."""
+    deadlines = (
+        Deadline.objects.filter(intervention=case)
+        .exclude(status=DeadlineStatus.CANCELLED)
+        .with_due_on()
+        .filter(effective_due_on__lte=end + ahead)
+        .order_by("effective_due_on", "pk")
+    )
+    summary = DeadlineSummary()
+    for deadline in deadlines:
+        due = deadline.due_on
+        if deadline.status == DeadlineStatus.MET and deadline.met_on and start <= deadline.met_on <= end:
+            summary.met.append(deadline)
+        if start <= due < end and (
+            (deadline.status == DeadlineStatus.OPEN) or (deadline.met_on and deadline.met_on > due)
+        ):
+            summary.missed.append(deadline)
+        if deadline.status == DeadlineStatus.OPEN and end < due:
+            summary.upcoming.append(deadline)
+    return summary
+
+
+def off_track_actions(case: Intervention, on: datetime.date, *, limit: int = 10) -> tuple[list[PlanAction], int]:
+    actions = [
+        action
+        for action in PlanAction.objects.filter(objective__plan__intervention=case)
+        .select_related("objective")
+        .order_by("due_on", "pk")
+        if action.is_off_track_on(on)
+    ]
+    return actions[:limit], len(actions)
+
+
+def held_reviews(case: Intervention, start: datetime.date | None, end: datetime.date) -> list[Review]:
+    reviews = Review.objects.filter(intervention=case, status=ReviewStatus.HELD, held_on__lte=end)
+    if start is not None:
+        reviews = reviews.filter(held_on__gte=start)
+    return list(reviews.order_by("held_on", "pk"))
+
+
+def next_review_dates(review: Review) -> list[tuple[str, datetime.date, int]]:
+    """The obligations the review's publication dated: (what, due date, months after publication)."""
+    from directions.enums import Cadence
+    from directions.models import ReportingObligation
+
+    if review.report_published_on is None:
+        return []
+    obligations = ReportingObligation.objects.filter(
+        instrument__intervention=review.intervention,
+        cadence=Cadence.MONTHS_AFTER_EVENT,
+        event_on=review.report_published_on,
+    ).order_by("pk")
+    return [
+        (obligation.what, add_months(obligation.event_on, obligation.interval), obligation.interval)
+        for obligation in obligations
+        if obligation.interval
+    ]
+
+
+# --- The council's paragraphs ----------------------------------------------------------------------
+
+ITEM = re.compile(r"^\s*[-*]\s+")
+
+
+@dataclass
+class Paragraph:
+    number: int | None  # None for an unnumbered paragraph (a quotation, a lead-in)
+    text: str
+    items: list[tuple[str, str]]
+
+
+def council_paragraphs(text: str, first_number: int) -> tuple[list[Paragraph], int]:
+    """The council's words, numbered on from `first_number` as its cabinet papers are: paragraphs are
+    separated by a blank line; a paragraph that starts with ">" is not numbered; lines that start
+    with "- " are its lettered items, a), b), … Returns the paragraphs and the next number."""
+    paragraphs = []
+    next_number = first_number
+    for block in re.split(r"\n\s*\n", text.strip()):
+        if not block.strip():
+            continue
+        lead: list[str] = []
+        items: list[str] = []
+        for line in block.splitlines():
+            if ITEM.match(line):
+                items.append(ITEM.sub("", line).strip())
+            elif items:
+                items[-1] += " " + line.strip()
+            else:
+                lead.append(line.strip())
+        lead_text = " ".join(lead)
+        numbered = not lead_text.startswith(">")
+        paragraphs.append(
+            Paragraph(
+                number=next_number if numbered else None,
+                text=lead_text.lstrip("> ").strip(),
+                items=[(f"{lettered(i)})", item) for i, item in enumerate(items)],
+            )
+        )
+        if numbered:
+            next_number += 1
+    return paragraphs, next_number
+
+
+def rag_sort_key(rag: str) -> int:
+    return RAG_ORDER.get(rag, -1)
+
+
+def paragraphs(text: str) -> list[str]:
+    """Free text as paragraphs: a blank line starts a new one."""
+    return [" ".join(block.split()) for block in re.split(r"\n\s*\n", text.strip()) if block.strip()]
+
+
+def lettered_items(items: Iterable[str], suffix: str = ".") -> list[tuple[str, str]]:
+    return [(f"{lettered(i)}{suffix}", item) for i, item in enumerate(items)]

@@ -1,0 +1,448 @@
+"""Reports: drafting one, the council's words for a cabinet report, generating versions in the
+worker, retrying a failed one, and signing one off.
+
+Who may do what (asked of intervention.permissions):
+- anyone who may see the case may see its reports and download them;
+- DfE staff, commissioners and advisers (MANAGE_CASE or HOLD_REVIEWS) may draft and generate
+  every kind; the council's officers (LOG_PROGRESS) may draft and generate its cabinet report;
+- only the person in the kind's sign-off role on the case (SIGN_OFF_ROLES) may sign a report off.
+
+Generation never runs in a request: `request_version` saves a version as generating and enqueues
+`reviews.generate_report_version` after commit; the worker calls `generate_version`, which is safe
+to run twice and records a failure with its reason instead of raising it."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+from typing import Any
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from directions.models import Instrument
+from intervention.enums import Role
+from intervention.models import Intervention
+from intervention.permissions import Capability, capabilities_on, roles_on
+from intervention.services import _save
+from reviews.models import (
+    CabinetPaper,
+    Classification,
+    Deadline,
+    Report,
+    ReportKind,
+    ReportVersion,
+    Review,
+    ReviewStatus,
+    VersionStatus,
+)
+from reviews.models.reports import DEFAULT_CLASSIFICATION
+from reviews.reports import renderer_for
+from reviews.reports.common import person_name
+from reviews.services.reviewing import meet_deadline
+
+logger = logging.getLogger(__name__)
+
+MAY_NOT_DRAFT = "You cannot prepare a {kind} for {authority}"
+MISSING = "This report cannot be generated yet. {problems}."
+SIGNED_OFF = "This report was signed off on {on:%-d %B %Y} by {name}: it cannot be changed. Start a new report instead"
+WRONG_SIGNER = "Only the {role} appointed to this case can sign off a {kind}"
+NOT_SIGNABLE = "A {kind} is not signed off in this service"
+SIGN_THE_LATEST = "Sign off the latest version: version {number} was generated after this one"
+NOT_READY = "Only a version that is ready can be signed off"
+NOT_FAILED = "Only a failed version can be retried"
+REVIEW_OF_ANOTHER_CASE = "Choose a review of this case"
+INSTRUMENT_OF_ANOTHER_CASE = "Choose a notice or direction of this case"
+TOO_MANY_ATTEMPTS = "Generation stopped after {attempts} attempts: the worker did not finish it"
+FAILED_BECAUSE = "The report could not be generated: {reason}"
+TOOK_TOO_LONG = "it took longer than the {seconds} seconds allowed"
+MAX_ATTEMPTS = 3
+
+CABINET_FIELDS = frozenset(
+    field.name for field in CabinetPaper._meta.get_fields() if field.concrete and field.name not in {"id", "report"}
+)
+
+
+# --- Who may ---------------------------------------------------------------------------------------
+
+
+def may_draft(user: Any, intervention: Intervention, kind: str) -> bool:
+    capabilities = capabilities_on(user, intervention)
+    if Capability.MANAGE_CASE in capabilities or Capability.HOLD_REVIEWS in capabilities:
+        return True
+    return kind == ReportKind.CABINET and Capability.LOG_PROGRESS in capabilities
+
+
+def may_sign_off(user: Any, report: Report) -> bool:
+    role = report.sign_off_role
+    return bool(role) and role in roles_on(user, report.intervention) and report.intervention.is_open
+
+
+def _require_draft(by: Any, intervention: Intervention, kind: str) -> None:
+    if not may_draft(by, intervention, kind):
+        raise PermissionDenied(
+            MAY_NOT_DRAFT.format(kind=ReportKind(kind).label.lower(), authority=intervention.local_authority.name)
+        )
+
+
+def signed_off_version(report: Report) -> ReportVersion | None:
+    return report.versions.filter(is_final=True).first()
+
+
+def _require_not_signed_off(report: Report) -> None:
+    final = signed_off_version(report)
+    if final is not None:
+        raise ValidationError(SIGNED_OFF.format(on=final.signed_off_on, name=final.signer_name))
+
+
+# --- Drafting --------------------------------------------------------------------------------------
+
+
+def default_title(intervention: Intervention, kind: str, instrument: Instrument | None = None) -> str:
+    authority = intervention.local_authority
+    if kind == ReportKind.CABINET:
+        # The title Herefordshire's cabinet paper of 21 December 2023 gives the same report.
+        return (
+            "Progress Report to the Minister of State for Children and Families on Children Services in "
+            f"{authority.name} Children's Services"
+        )
+    if kind == ReportKind.PROGRESS:
+        return f"Progress report of the children's services commissioner in {authority.name}"
+    if kind == ReportKind.HIGHLIGHT:
+        return f"Highlight report: {authority.council_name}'s children's services"
+    if kind == ReportKind.MINISTERIAL_UPDATE:
+        return f"Written update to the Minister on {authority.council_name}'s progress"
+    if instrument is not None:
+        when = f"{instrument.issued_on:%-d %B %Y}" if instrument.issued_on else "(draft)"
+        return f"{instrument.get_kind_display()} to {instrument.addressed_to} of {when}"
+    return "Notice or direction"
+
+
+def cabinet_defaults(intervention: Intervention, title: str) -> dict[str, Any]:
+    """The council's standing words: from its last cabinet paper on this case, or else the words
+    Herefordshire's cabinet papers use, which the council edits before generating."""
+    previous = (
+        CabinetPaper.objects.filter(report__intervention=intervention).order_by("-report__created_at", "-pk").first()
+    )
+    if previous is not None:
+        return {
+            name: getattr(previous, name)
+            for name in CABINET_FIELDS
+            if name not in {"meeting_date", "reviewers", "purpose", "recommendations"}
+        } | {
+            "purpose": previous.purpose,
+            "recommendations": previous.recommendations,
+            "appendices": f"Appendix 1 - {title}",
+        }
+    council = intervention.local_authority.council_name
+    return {
+        "meeting": "Cabinet",
+        "council_classification": "Open",
+        "decision_type": "Non-key",
+        "wards_affected": "(All Wards);",
+        "purpose": "To update Cabinet on the content of the most recent progress report of the Children's "
+        "Commissioner to the Minister of State.",
+        "recommendations": "Cabinet receive this report and note the feedback from the Commissioner.",
+        "alternative_options": f"There are no alternative options. {council} children's services are judged as "
+        "inadequate by Ofsted and are the subject of a Statutory Direction issued by the Secretary of State.",
+        "environmental_impact": "There are no specific environmental impacts arising from this report.\n\n"
+        "Ongoing transformation activity will be undertaken with consideration to minimise waste and resource "
+        "in line with the Council's Environmental Policy.",
+        "equality_duty": "Under section 149 of the Equality Act 2010, the 'general duty' on public authorities is "
+        "set out as follows:\n\n"
+        "> A public authority must, in the exercise of its functions, have due regard to the need to –\n"  # noqa: RUF001 - the Act's dash
+        "- eliminate discrimination, harassment, victimisation and any other conduct that is prohibited by or "
+        "under this Act;\n"
+        "- advance equality of opportunity between persons who share a relevant protected characteristic and "
+        "persons who do not share it;\n"
+        "- foster good relations between persons who share a relevant protected characteristic and persons who "
+        "do not share it.\n\n"
+        "In particular, the council must have due regard to the public sector equality duty when taking any "
+        "decisions on service changes.\n\n"
+        "As our projects and service delivery progresses, and changes are designed, equality impact assessment "
+        "will be undertaken where necessary.",
+        "resource_implications": "There are no new or additional resource implications arising from this report.",
+        "risk_management": "There are no new or additional risks arising from this report. Risks associated with "
+        "the wider improvement plan are monitored by the Improvement Board.",
+        "consultees": "None.",
+        "appendices": f"Appendix 1 - {title}",
+        "background_papers": "None identified.",
+    }
+
+
+@transaction.atomic
+def create_report(
+    *,
+    intervention: Intervention,
+    kind: str,
+    by: Any,
+    period_start: datetime.date | None = None,
+    period_end: datetime.date | None = None,
+    classification: str = "",
+    review: Review | None = None,
+    instrument: Instrument | None = None,
+    commentary: str = "",
+    title: str = "",
+) -> Report:
+    """Start a report. A cabinet report also gets the council's words, pre-filled (see cabinet_defaults)."""
+    _require_draft(by, intervention, kind)
+    if review is not None and review.intervention_id != intervention.pk:
+        raise ValidationError({"review": REVIEW_OF_ANOTHER_CASE})
+    if instrument is not None and instrument.intervention_id != intervention.pk:
+        raise ValidationError({"instrument": INSTRUMENT_OF_ANOTHER_CASE})
+    if review is not None:
+        period_start = period_start or review.period_start
+        period_end = period_end or review.period_end
+    report = Report(
+        intervention=intervention,
+        kind=kind,
+        title=title.strip() or default_title(intervention, kind, instrument),
+        period_start=period_start,
+        period_end=period_end,
+        classification=classification or DEFAULT_CLASSIFICATION.get(kind, Classification.OFFICIAL),
+        review=review,
+        instrument=instrument,
+        commentary=commentary.strip(),
+        created_by=by,
+    )
+    _save(report, by=by, reason="Report started")
+    if kind == ReportKind.CABINET:
+        _save(CabinetPaper(report=report, **cabinet_defaults(intervention, report.title)), by=by, reason="Pre-filled")
+    return report
+
+
+@transaction.atomic
+def update_cabinet_paper(*, report: Report, by: Any, title: str | None = None, **fields: Any) -> CabinetPaper:
+    """Change the council's words, until the report is signed off."""
+    _require_draft(by, report.intervention, ReportKind.CABINET)
+    _require_not_signed_off(report)
+    unknown = set(fields) - CABINET_FIELDS
+    if unknown:
+        raise TypeError(f"Not one of the council's words: {', '.join(sorted(unknown))}")
+    paper = CabinetPaper.objects.select_for_update().get(report=report)
+    for name, value in fields.items():
+        setattr(paper, name, value.strip() if isinstance(value, str) else value)
+    _save(paper, by=by, reason="The council's words changed")
+    if title is not None and title.strip() and title.strip() != report.title:
+        report.title = title.strip()
+        _save(report, by=by, reason="Title changed")
+    return paper
+
+
+def missing_for(report: Report) -> list[str]:
+    return renderer_for(report.kind).missing(report)
+
+
+# --- Generating ------------------------------------------------------------------------------------
+
+
+def _enqueue(version: ReportVersion) -> None:
+    from reviews.tasks import generate_report_version
+
+    transaction.on_commit(lambda: generate_report_version.delay(version_id=version.pk))
+
+
+def _next_number(report: Report) -> int:
+    return (report.versions.aggregate(highest=Max("number"))["highest"] or 0) + 1
+
+
+@transaction.atomic
+def request_version(*, report: Report, by: Any) -> ReportVersion:
+    """Ask for a new version of the report, generated by the worker from the case as it is now.
+    Refused, with what is missing, when the report cannot be generated yet."""
+    _require_draft(by, report.intervention, report.kind)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _require_not_signed_off(report)
+    problems = missing_for(report)
+    if problems:
+        raise ValidationError(MISSING.format(problems=". ".join(p.rstrip(".") for p in problems)))
+    version = ReportVersion(report=report, number=_next_number(report), requested_by=by)
+    _save(version, by=by, reason="Generation requested")
+    _enqueue(version)
+    return version
+
+
+@transaction.atomic
+def retry_version(*, version: ReportVersion, by: Any) -> ReportVersion:
+    """Run a failed (or stalled) generation again, as the same version."""
+    version = ReportVersion.objects.select_for_update().select_related("report__intervention").get(pk=version.pk)
+    report = version.report
+    if version.is_final:
+        if not (may_sign_off(by, report) or may_draft(by, report.intervention, report.kind)):
+            raise PermissionDenied(
+                MAY_NOT_DRAFT.format(
+                    kind=report.get_kind_display().lower(), authority=report.intervention.local_authority.name
+                )
+            )
+    else:
+        _require_draft(by, report.intervention, report.kind)
+        _require_not_signed_off(report)
+    if not version.is_failed:
+        raise ValidationError(NOT_FAILED)
+    version.status = VersionStatus.GENERATING
+    version.error = ""
+    version.attempts = 0
+    version.requested_at = timezone.now()
+    version.started_at = None
+    _save(version, by=by, reason="Retried")
+    _enqueue(version)
+    return version
+
+
+@transaction.atomic
+def sign_off(*, version: ReportVersion, by: Any, deadline: Deadline | None = None) -> ReportVersion:
+    """Sign off the latest ready draft. Side effects:
+    1. a signed-off version is made from exactly the content the signer approved, without the DRAFT
+       marking and with the signer's name, role and the date, and generated by the worker;
+    2. the report is frozen: no more versions, no more changes to the council's words;
+    3. the deadline the report meets, if given, is marked met by it."""
+    report = (
+        Report.objects.select_for_update().select_related("intervention__local_authority").get(pk=version.report_id)
+    )
+    if report.sign_off_role is None:
+        raise ValidationError(NOT_SIGNABLE.format(kind=report.get_kind_display().lower()))
+    if not may_sign_off(by, report):
+        raise PermissionDenied(
+            WRONG_SIGNER.format(role=report.sign_off_role_label, kind=report.get_kind_display().lower())
+        )
+    _require_not_signed_off(report)
+    version = ReportVersion.objects.get(pk=version.pk)
+    if version.status != VersionStatus.READY:
+        raise ValidationError(NOT_READY)
+    latest = report.versions.order_by("-number").first()
+    if latest.pk != version.pk:
+        raise ValidationError(SIGN_THE_LATEST.format(number=latest.number))
+    today = timezone.localdate()
+    final = ReportVersion(
+        report=report,
+        number=_next_number(report),
+        is_final=True,
+        based_on=version,
+        body_html=version.body_html,
+        requested_by=by,
+        signed_off_by=by,
+        signer_name=person_name(by),
+        signer_role=Role(report.sign_off_role).label,
+        signed_off_on=today,
+    )
+    _save(final, by=by, reason=f"Signed off version {version.number}")
+    if deadline is not None:
+        meet_deadline(
+            deadline=deadline,
+            met_on=today,
+            note=f"Met by the {report.get_kind_display().lower()} signed off on {today:%-d %B %Y}",
+            by=by,
+            report=report,
+        )
+    _enqueue(final)
+    return final
+
+
+def _claim(version_id: int) -> ReportVersion | None:
+    """Take the version for this run, or None if there is nothing to do (gone, done, or given up on)."""
+    with transaction.atomic():
+        version = ReportVersion.objects.select_for_update().filter(pk=version_id).first()
+        if version is None or version.status != VersionStatus.GENERATING:
+            return None
+        if version.attempts >= MAX_ATTEMPTS:
+            version.status = VersionStatus.FAILED
+            version.error = TOO_MANY_ATTEMPTS.format(attempts=version.attempts)
+            version.finished_at = timezone.now()
+            _save(version, by=None, reason="Failed")
+            logger.error("Report version %s: %s", version_id, version.error)
+            return None
+        version.attempts += 1
+        version.started_at = timezone.now()
+        _save(version, by=None, reason=f"Generation attempt {version.attempts}")
+        return version
+
+
+def _fail(version: ReportVersion, attempt: int, reason: str) -> None:
+    with transaction.atomic():
+        current = ReportVersion.objects.select_for_update().get(pk=version.pk)
+        if current.status != VersionStatus.GENERATING or current.attempts != attempt:
+            return
+        current.status = VersionStatus.FAILED
+        current.error = FAILED_BECAUSE.format(reason=reason)[:2000]
+        current.finished_at = timezone.now()
+        _save(current, by=None, reason="Failed")
+
+
+def generate_version(*, version_id: int) -> str:
+    """Render the version and store its PDF; returns the version's status afterwards. Steps:
+    1. claim it (a second delivery of the same task finds it taken or done, and does nothing);
+    2. render its content once, from the case as it is now (a signed-off version already carries the
+       content its signer approved), then the PDF around it;
+    3. store the PDF with its SHA-256 and mark the version ready, unless another run got there first.
+    A failure is logged with its reason and recorded on the version, which the page offers to retry."""
+    version = _claim(version_id)
+    if version is None:
+        return ReportVersion.objects.filter(pk=version_id).values_list("status", flat=True).first() or "gone"
+    attempt = version.attempts
+    report = Report.objects.select_related("intervention__local_authority", "review", "instrument").get(
+        pk=version.report_id
+    )
+    renderer = renderer_for(report.kind)
+    try:
+        body = version.body_html or renderer.render_body(report)
+        version.body_html = body
+        filename, content_type, content = renderer.render(report, version)
+    except SoftTimeLimitExceeded:
+        from django.conf import settings
+
+        reason = TOOK_TOO_LONG.format(seconds=settings.REPORT_SOFT_TIME_LIMIT_SECONDS)
+        logger.error("Report version %s of report %s failed: %s", version_id, report.pk, reason)
+        _fail(version, attempt, reason)
+        return VersionStatus.FAILED
+    except Exception as error:
+        logger.exception("Report version %s of report %s failed", version_id, report.pk)
+        _fail(version, attempt, f"{type(error).__name__}: {error}")
+        return VersionStatus.FAILED
+    try:
+        return _store(version_id, attempt, body, filename, content_type, content)
+    except Exception as error:
+        logger.exception("Report version %s of report %s could not be stored", version_id, report.pk)
+        _fail(version, attempt, f"{type(error).__name__}: {error}")
+        return VersionStatus.FAILED
+
+
+@transaction.atomic
+def _store(version_id: int, attempt: int, body: str, filename: str, content_type: str, content: bytes) -> str:
+    current = ReportVersion.objects.select_for_update().get(pk=version_id)
+    if current.status != VersionStatus.GENERATING or current.attempts != attempt:
+        return current.status  # another run finished it, or it was retried meanwhile
+    current.body_html = body
+    current.file.save(filename, ContentFile(content), save=False)
+    current.filename = filename
+    current.content_type = content_type
+    current.size = len(content)
+    current.sha256 = hashlib.sha256(content).hexdigest()
+    current.status = VersionStatus.READY
+    current.error = ""
+    current.finished_at = timezone.now()
+    _save(current, by=None, reason="Generated")
+    return VersionStatus.READY
+
+
+def deadlines_a_report_may_meet(
+    report: Report, *, window: datetime.timedelta = datetime.timedelta(days=120)
+) -> list[Deadline]:
+    """Open deadlines of the case falling near today or the report's period, nearest to today first."""
+    today = timezone.localdate()
+    earliest = min(today, report.period_end or today) - window
+    deadlines = (
+        Deadline.objects.filter(intervention=report.intervention)
+        .open()
+        .with_due_on()
+        .filter(effective_due_on__gte=earliest, effective_due_on__lte=today + window)
+    )
+    return sorted(deadlines, key=lambda d: (abs((d.due_on - today).days), d.pk))
+
+
+def review_choices(intervention: Intervention) -> list[Review]:
+    return list(Review.objects.filter(intervention=intervention, status=ReviewStatus.HELD).order_by("-held_on", "-pk"))
