@@ -276,9 +276,9 @@ def plan_action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
             except ValidationError as error:
                 if getattr(error, "code", None) == "stale":
                     conflict = _changes_since(action, data["version"])
-                    form.add_error(
-                        None, progress.STALE + ". Check what they changed, below, then make your change again."
-                    )
+                    action, form = _rebased(request, action, data)
+                    form.is_valid()
+                    form.add_error(None, progress.STALE + ". Check what they changed, below, then save again.")
                 else:
                     for field, problems in error.message_dict.items():
                         for problem in problems:
@@ -298,6 +298,25 @@ def plan_action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
             "may_log": may_log,
         },
     )
+
+
+def _rebased(request: HttpRequest, action: PlanAction, data: dict) -> tuple[PlanAction, PlanActionForm]:
+    """The form again after a conflict, on top of the other person's change: what this person
+    changed is kept, everything else shows the current value, and the version is the current one,
+    so saving again is a deliberate change to what they have now seen."""
+    current = PlanAction.objects.select_related("objective__plan").get(pk=action.pk)
+    opened = action.history.filter(version=data["version"]).order_by("-history_date").first()
+    post = request.POST.copy()
+    post["version"] = str(current.version)
+    for name in ("status", "rag", "owner", "due_on"):
+        if opened is not None and data[name] != getattr(opened, name):
+            continue  # the person changed this: keep what they typed
+        value = getattr(current, name)
+        if name == "due_on":
+            post["due_on_0"], post["due_on_1"], post["due_on_2"] = str(value.day), str(value.month), str(value.year)
+        else:
+            post[name] = value
+    return current, PlanActionForm(post)
 
 
 def _changes_since(action: PlanAction, version: int) -> list:

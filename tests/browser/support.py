@@ -59,3 +59,14 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def sign_in_to(page: Page, path: str, email: str, password: str = PASSWORD) -> None:
+    """Open a page while signed out (a link from an email, say): sign in where it sends you, and land on it."""
+    page.goto(path)
+    assert_accessible(page)
+    assert "/sign-in/?next=" in page.url, f"{path} did not ask for signing in: {page.url}"
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**{path}")
