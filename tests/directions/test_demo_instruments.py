@@ -15,7 +15,7 @@ from intervention.demo import demo_administrator
 
 pytestmark = pytest.mark.django_db
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "docs" / "seeds"
 
 
 @pytest.fixture
@@ -243,7 +243,6 @@ def test_the_demo_instruments_history_names_the_administrator(demo):
     assert issued.count() == 5
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed documents are not beside the project")
 @pytest.mark.parametrize(
     ("transcription", "seed", "starts_at"),
     [

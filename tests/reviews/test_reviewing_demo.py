@@ -1,5 +1,5 @@
 """The demo's reviews and cabinet paper, checked against the cabinet report of 21 December 2023
-(../shared/seeds/herefordshire-cabinet-report-2023-12.txt)."""
+(docs/seeds/herefordshire-cabinet-report-2023-12.txt)."""
 
 import re
 from pathlib import Path
@@ -14,7 +14,7 @@ from tests.reviews.test_reports_support import D, generated, pdf_text
 
 pytestmark = pytest.mark.django_db
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "herefordshire-cabinet-report-2023-12.txt"
+SEED = Path(__file__).resolve().parents[2] / "docs" / "seeds" / "herefordshire-cabinet-report-2023-12.txt"
 
 
 @pytest.fixture
