@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 DEV_ENV := DEBUG=1
 
-.PHONY: run setup test lint format check-deploy clean
+.PHONY: run setup test lint format check-deploy bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ format: install
 check-deploy: install
 	DEBUG=0 SECRET_KEY="$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	ALLOWED_HOSTS=casework.example $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+## bench: national-scale figures against the budgets, on PostgreSQL (DATABASE_URL: a database of its own)
+bench: install $(NODE_INSTALLED)
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) node_modules var

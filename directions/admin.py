@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Min, Q
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -25,6 +25,27 @@ from directions.models import (
 from intervention.admin_scoping import ScopedAdmin, ScopedInline
 from intervention.models import Intervention, Person
 from intervention.permissions import Capability, access_for, has_capability, intervention_filter
+
+# A clause's reference (7b(i)) walks up its parents: fetch three levels with it, so that listing
+# an instrument's clauses, or naming the clause a row points at, costs no query per row.
+CLAUSE_ANCESTORS = "parent__parent__parent"
+
+
+def clauses_of(instrument: Instrument | None) -> Any:
+    if instrument is None:
+        return Clause.objects.none()
+    return Clause.objects.filter(instrument=instrument).select_related(CLAUSE_ANCESTORS)
+
+
+def share_choices(formset: Any, name: str, queryset: Any, *, shown: bool = True) -> None:
+    """Give a dropdown that every row of an inline shows its options once, from one query: each
+    row's field would otherwise run the query again and the page would cost a query per row.
+    `shown` is False when the rows are only read, and the options are never drawn."""
+    field = formset.form.base_fields.get(name)
+    if field is not None:
+        field.queryset = queryset
+        if shown:
+            field.choices = list(field.choices)
 
 
 class LockedWhenIssuedInline(ScopedInline):
@@ -45,13 +66,24 @@ class ClauseInline(LockedWhenIssuedInline):
     model = Clause
     fields = ["part", "parent", "label", "position", "text", "due_on", "compliance"]
 
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related(CLAUSE_ANCESTORS)
+
     def get_formset(self, request: HttpRequest, obj: Instrument | None = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
-        if "parent" in formset.form.base_fields:
-            formset.form.base_fields["parent"].queryset = (
-                Clause.objects.filter(instrument=obj).select_related("parent__parent") if obj else Clause.objects.none()
-            )
+        share_choices(formset, "parent", clauses_of(obj), shown=self.has_change_permission(request, obj))
         return formset
+
+
+class IssuedClauseInline(ClauseInline):
+    """An issued instrument's clauses: read as the documents cite them (7b(i)); only compliance
+    changes. Laid out by a template of its own, as a direction has dozens of clauses."""
+
+    template = "directions/admin/issued_clauses.html"
+    fields = ["compliance"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Instrument | None = None) -> Any:
+        return ()
 
 
 class TermsOfReferenceInline(LockedWhenIssuedInline, admin.StackedInline):
@@ -62,13 +94,14 @@ class TermsOfReferenceInline(LockedWhenIssuedInline, admin.StackedInline):
 class ServicePriorityInline(LockedWhenIssuedInline):
     model = ServicePriority
     fields = ["label", "position", "title", "short_name", "clause"]
+    template = "directions/admin/priorities.html"  # the cells written out: see the template
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related(f"clause__{CLAUSE_ANCESTORS}")
 
     def get_formset(self, request: HttpRequest, obj: Instrument | None = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
-        if "clause" in formset.form.base_fields:
-            formset.form.base_fields["clause"].queryset = (
-                Clause.objects.filter(instrument=obj) if obj else Clause.objects.none()
-            )
+        share_choices(formset, "clause", clauses_of(obj), shown=self.has_change_permission(request, obj))
         return formset
 
 
@@ -77,6 +110,7 @@ class ReportingObligationInline(ScopedInline):
     dates are recorded later. History keeps every change."""
 
     model = ReportingObligation
+    template = "directions/admin/obligations.html"  # the cells written out: see the template
     fields = [
         "what",
         "deliverer",
@@ -92,13 +126,25 @@ class ReportingObligationInline(ScopedInline):
         "clause",
     ]
 
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related(f"clause__{CLAUSE_ANCESTORS}")
+
     def get_formset(self, request: HttpRequest, obj: Instrument | None = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
-        if "clause" in formset.form.base_fields:
-            formset.form.base_fields["clause"].queryset = (
-                Clause.objects.filter(instrument=obj) if obj else Clause.objects.none()
-            )
+        share_choices(formset, "clause", clauses_of(obj), shown=self.has_change_permission(request, obj))
         return formset
+
+
+class ReadOnlyPriorityInline(ServicePriorityInline):
+    """For someone who may read the instrument but not change it: the rows as text, not forms."""
+
+    template = "directions/admin/priorities_read_only.html"
+
+
+class ReadOnlyObligationInline(ReportingObligationInline):
+    """For someone who may read the instrument but not change it: each cadence as its sentence."""
+
+    template = "directions/admin/obligations_read_only.html"
 
 
 class AmendmentInline(ScopedInline):
@@ -145,14 +191,31 @@ class InstrumentAdmin(ScopedAdmin):
     inlines = [ClauseInline, TermsOfReferenceInline, ServicePriorityInline, ReportingObligationInline, AmendmentInline]
     actions = ["issue_selected"]
 
+    def get_inlines(self, request: HttpRequest, obj: Instrument | None) -> list:
+        """An issued instrument's clauses are laid out as the document cites them; for someone who
+        may only read the instrument, its priorities and obligations are rows of text, not forms."""
+        inlines = list(self.inlines)
+        if obj is not None and obj.is_issued:
+            inlines = [IssuedClauseInline if inline is ClauseInline else inline for inline in inlines]
+        if obj is not None and not self.has_change_permission(request, obj):
+            read_only = {
+                ServicePriorityInline: ReadOnlyPriorityInline,
+                ReportingObligationInline: ReadOnlyObligationInline,
+            }
+            inlines = [read_only.get(inline, inline) for inline in inlines]
+        return inlines
+
     def get_queryset(self, request: HttpRequest) -> Any:
         today = timezone.localdate()
+        # A subquery, not Min() over a join of every clause: the join and its GROUP BY made the
+        # count, the date hierarchy and the page itself each aggregate all the clauses of all
+        # the instruments on every view of the list.
+        next_due = Clause.objects.filter(instrument=OuterRef("pk"), due_on__gte=today).order_by("due_on")
         return (
             super()
             .get_queryset(request)
             .select_related("intervention__local_authority", "revoked_by")
-            .annotate(next_clause_due=Min("clauses__due_on", filter=Q(clauses__due_on__gte=today)))
-            # An aggregate drops Meta.ordering, so say it again.
+            .annotate(next_clause_due=Subquery(next_due.values("due_on")[:1]))
             .order_by("intervention__local_authority__name", "issued_on", "pk")
         )
 
@@ -170,6 +233,15 @@ class InstrumentAdmin(ScopedAdmin):
                 "person", "intervention__local_authority"
             )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_form(self, request: HttpRequest, obj: Instrument | None = None, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, **kwargs)
+        field = form.base_fields.get("appointments")
+        if obj is not None and field is not None:
+            # An instrument appoints people to its own case: offer that case's appointments, not
+            # every appointment the user can see (all of them, for DfE staff).
+            field.queryset = field.queryset.filter(intervention_id=obj.intervention_id)
+        return form
 
     @admin.display(description="Authority", ordering="intervention__local_authority__name")
     def authority(self, obj: Instrument) -> str:
@@ -224,6 +296,9 @@ class ResponseInline(ScopedInline):
     model = InstructionResponse
     fields = ["created_at", "kind", "text", "by"]
     readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("by")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

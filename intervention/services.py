@@ -30,13 +30,17 @@ ALREADY_CLOSED = "This intervention was already closed on {closed_on:%-d %B %Y}"
 ALREADY_ENDED = "This appointment already ended on {ends_on:%-d %B %Y}"
 
 
+def change_reason(reason: str) -> str:
+    """simple-history keeps up to 100 characters of a reason; say where it was cut."""
+    return reason if len(reason) <= 100 else reason[:99] + "…"
+
+
 def _save(instance: Any, *, by: Any, reason: str = "") -> None:
     """Validate and save, recording who made the change and why in the history."""
     instance.full_clean()
     instance._history_user = by
     if reason:
-        # simple-history keeps up to 100 characters of a reason; say where it was cut.
-        instance._change_reason = reason if len(reason) <= 100 else reason[:99] + "…"
+        instance._change_reason = change_reason(reason)
     instance.save()
 
 

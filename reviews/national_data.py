@@ -3,9 +3,11 @@
 At scale 1: 60 interventions across England's local authorities in a realistic mix of stages,
 each with 2 to 4 instruments (30+ clauses), 7 service priorities with 10 indicators of 60 monthly
 values, 150 instructions with their responses, 3,000 progress updates, an 80-action improvement
-plan, 8 reviews, deadlines for 18 months, and 2,000 users with appointments. Every statutory record
-is written with its history row, as editing would have made it. Deterministic for a given seed.
-Bulk-created: scale 1 loads in minutes."""
+plan, 8 reviews, about 35 reports with their versions, deadlines for 18 months, and 2,000 users
+(1,980 with appointments, 20 DfE staff who see every case). Every statutory record is written with
+its history, as editing would have made it: an instruction has a row for each status it passed
+through, a plan action one for each review of its rating. Deterministic for a given seed.
+Bulk-created: scale 1 loads in about three minutes."""
 
 from __future__ import annotations
 
@@ -27,10 +29,23 @@ from directions.enums import Part
 from directions.models import Clause, Instruction, InstructionResponse, Instrument, ReportingObligation, ServicePriority
 from intervention.enums import Organisation, Role
 from intervention.models import Appointment, Intervention, LocalAuthority, Person
-from reviews.models import ImprovementPlan, Indicator, Measurement, PlanAction, PlanObjective, ProgressUpdate
+from reviews.enums import DeadlineStatus
+from reviews.models import (
+    Deadline,
+    ImprovementPlan,
+    Indicator,
+    Measurement,
+    PlanAction,
+    PlanObjective,
+    ProgressUpdate,
+)
+from reviews.models.reports import CabinetPaper, Report, ReportKind, ReportVersion, VersionStatus
 from reviews.models.reviewing import Assessment, Review
 
 GENERATED_MARKER = "Generated national data"
+# Raised when the generator's output changes shape, so that `make bench` knows an old dataset.
+DATASET_VERSION = 2
+DATASET_LABEL = f"dataset version {DATASET_VERSION}"
 GENERATED_EMAIL_DOMAIN = "generated.example"
 REFUSED = (
     "This database holds {count} interventions that were not generated (for example real or demo cases). "
@@ -49,6 +64,41 @@ PRIORITIES = [
     "Timely and effective multi-agency arrangements to ensure children are protected",
 ]
 STAGES = ["improvement_notice"] * 18 + ["direction"] * 30 + ["revoked"] * 12
+# The statuses an instruction passes through on its way to each status, after "issued".
+INSTRUCTION_PATHS = {
+    "issued": [],
+    "acknowledged": ["acknowledged"],
+    "in_progress": ["acknowledged", "in_progress"],
+    "submitted": ["acknowledged", "in_progress", "submitted"],
+    "complied": ["acknowledged", "in_progress", "submitted", "complied"],
+    "withdrawn": ["acknowledged", "withdrawn"],
+}
+PER_CASE_PEOPLE = 33  # 2 overseers, 2 DfE staff, 29 council staff
+NATIONAL_DFE_STAFF = 20
+
+
+@dataclass(frozen=True)
+class Volume:
+    """How much each case holds: `of(1)` is the national dataset's; tests take a small share of it."""
+
+    indicators_per_priority: int = 10
+    months: int = 60
+    instructions: int = 150
+    actions_per_objective: int = 10
+    progress_updates: int = 3000
+    reviews: int = 8
+
+    @classmethod
+    def of(cls, share: float) -> Volume:
+        months = max(12, round(60 * share))
+        return cls(
+            indicators_per_priority=max(1, round(10 * share)),
+            months=months,
+            instructions=max(8, round(150 * share)),
+            actions_per_objective=max(1, round(10 * share)),
+            progress_updates=max(10, round(3000 * share)),
+            reviews=min(months // 3, max(2, round(8 * share))),
+        )
 
 
 @dataclass
@@ -63,6 +113,9 @@ class Counts:
     measurements: int = 0
     actions: int = 0
     reviews: int = 0
+    reports: int = 0
+    report_versions: int = 0
+    history_rows: int = 0
 
 
 def real_case_count() -> int:
@@ -77,6 +130,19 @@ def _bulk(model: type, objects: list, user: Any) -> list:
             objects[start : start + BATCH], model, default_user=user, default_change_reason="Generated"
         )
     return created
+
+
+def _record_changes(model: type, objects: list, user: Any, reason: str, when: datetime.datetime | None = None) -> int:
+    """One "changed" history row per object, with each object's fields as they are now."""
+    for start in range(0, len(objects), BATCH):
+        model.history.bulk_history_create(
+            objects[start : start + BATCH],
+            update=True,
+            default_user=user,
+            default_change_reason=reason,
+            default_date=when,
+        )
+    return len(objects)
 
 
 def _month_end(year: int, month: int) -> datetime.date:
@@ -94,10 +160,19 @@ def _months_back(today: datetime.date, count: int) -> list[datetime.date]:
     return months[::-1]
 
 
-def generate(*, scale: float = 1.0, seed: int = 1, today: datetime.date | None = None, by: Any = None) -> Counts:
-    """Generate the dataset. The caller checks `real_case_count()` first."""
+def generate(
+    *,
+    scale: float = 1.0,
+    seed: int = 1,
+    today: datetime.date | None = None,
+    by: Any = None,
+    volume: float | Volume = 1.0,
+) -> Counts:
+    """Generate the dataset: `scale` sets how many cases (60 at 1), `volume` how much each holds (the
+    figures above at 1). The caller checks `real_case_count()` first."""
     rng = random.Random(seed)  # noqa: S311 - the data need be repeatable, not secret
     today = today or datetime.date.today()
+    per_case = volume if isinstance(volume, Volume) else Volume.of(volume)
     counts = Counts()
     cases_wanted = max(1, round(60 * scale))
     taken = set(Intervention.objects.values_list("local_authority_id", flat=True))
@@ -108,7 +183,7 @@ def generate(*, scale: float = 1.0, seed: int = 1, today: datetime.date | None =
 
     with transaction.atomic():
         User = get_user_model()
-        per_case_people = 33
+        per_case_people = PER_CASE_PEOPLE
         users = [
             User(
                 username=f"user{case}-{n}@{GENERATED_EMAIL_DOMAIN}",
@@ -116,12 +191,26 @@ def generate(*, scale: float = 1.0, seed: int = 1, today: datetime.date | None =
                 first_name=f"Person{n}",
                 last_name=f"Case{case}",
                 password=password,
+                # Commissioners, advisers and DfE staff work in the admin screens.
+                is_staff=n < 4,
             )
             for case in range(len(authorities))
             for n in range(per_case_people)
         ]
+        national = [
+            User(
+                username=f"dfe{n}@{GENERATED_EMAIL_DOMAIN}",
+                email=f"dfe{n}@{GENERATED_EMAIL_DOMAIN}",
+                first_name=f"Staff{n}",
+                last_name="DfE",
+                password=password,
+                is_staff=True,
+            )
+            for n in range(max(1, round(NATIONAL_DFE_STAFF * scale)))
+        ]
         users = User.objects.bulk_create(users, batch_size=BATCH)  # no history: auth users keep none
-        counts.users = len(users)
+        national = User.objects.bulk_create(national, batch_size=BATCH)  # no history: auth users keep none
+        counts.users = len(users) + len(national)
 
         cases = []
         for index, authority in enumerate(authorities):
@@ -135,7 +224,7 @@ def generate(*, scale: float = 1.0, seed: int = 1, today: datetime.date | None =
                     local_authority=authority,
                     opened_on=opened,
                     closed_on=closed,
-                    summary=f"{GENERATED_MARKER} (seed {seed}): {stage.replace('_', ' ')}",
+                    summary=f"{GENERATED_MARKER} (seed {seed}, {DATASET_LABEL}): {stage.replace('_', ' ')}",
                 )
             )
         cases = _bulk(Intervention, cases, by)
@@ -168,6 +257,19 @@ def generate(*, scale: float = 1.0, seed: int = 1, today: datetime.date | None =
                     )
                 )
         people = _bulk(Person, people, by)
+        _bulk(
+            Person,
+            [
+                Person(
+                    name=f"{user.first_name} {user.last_name}",
+                    organisation=Organisation.DFE,
+                    email=user.email,
+                    user=user,
+                )
+                for user in national
+            ],
+            by,
+        )
         for case_index, case in enumerate(cases):
             case_people = people[case_index * per_case_people : (case_index + 1) * per_case_people]
             for role, person in zip(roles, [*case_people[:4], case_people[4]], strict=True):
@@ -181,12 +283,19 @@ def generate(*, scale: float = 1.0, seed: int = 1, today: datetime.date | None =
         for case_index, case in enumerate(cases):
             case_people = people[case_index * per_case_people : (case_index + 1) * per_case_people]
             commissioner, officer = case_people[0], case_people[5]
-            _generate_case(rng, case, commissioner, officer, today, counts, by)
+            _generate_case(rng, case, commissioner, officer, today, counts, by, per_case)
     return counts
 
 
 def _generate_case(
-    rng: random.Random, case: Intervention, commissioner: Person, officer: Person, today, counts: Counts, by
+    rng: random.Random,
+    case: Intervention,
+    commissioner: Person,
+    officer: Person,
+    today: datetime.date,
+    counts: Counts,
+    by: Any,
+    volume: Volume,
 ) -> None:
     stage = case.summary.rsplit(": ", 1)[-1]
     instrument_count = rng.randint(2, 4)
@@ -324,11 +433,11 @@ def _generate_case(
                 position=n,
             )
             for p in priorities
-            for n in range(10)
+            for n in range(volume.indicators_per_priority)
         ],
         by,
     )
-    months = _months_back(today, 60)
+    months = _months_back(today, volume.months)
     recorder = officer.user
     measurements = [
         Measurement(
@@ -346,26 +455,40 @@ def _generate_case(
 
     commissioner_user = commissioner.user
     statuses = ["issued", "acknowledged", "in_progress", "submitted", "complied", "complied", "complied", "withdrawn"]
-    instructions = []
-    for n in range(150):
+    instructions, final_statuses = [], []
+    for n in range(volume.instructions):
         issued_on = case.opened_on + datetime.timedelta(
             days=rng.randint(0, max(1, ((case.closed_on or today) - case.opened_on).days))
         )
-        instructions.append(
-            Instruction(
-                intervention=case,
-                number=n + 1,
-                issued_by=commissioner,
-                title=f"Instruction {n + 1}",
-                text="Do what is needed for children.",
-                issued_on=issued_on,
-                due_on=issued_on + datetime.timedelta(days=rng.randint(14, 120)),
-                service_priority=rng.choice(priorities),
-                priority=rng.choice(["high", "medium", "low"]),
-                status=rng.choice(statuses),
-            )
+        final_statuses.append(rng.choice(statuses))
+        instruction = Instruction(
+            intervention=case,
+            number=n + 1,
+            issued_by=commissioner,
+            title=f"Instruction {n + 1}",
+            text="Do what is needed for children.",
+            issued_on=issued_on,
+            due_on=issued_on + datetime.timedelta(days=rng.randint(14, 120)),
+            service_priority=rng.choice(priorities),
+            priority=rng.choice(["high", "medium", "low"]),
+            status="issued",
         )
+        instruction._history_date = _moment(issued_on)
+        instructions.append(instruction)
     instructions = _bulk(Instruction, instructions, commissioner_user)
+    # Each status the instruction passed through is a change in its history, by the council or
+    # (accepting or withdrawing) the commissioner, a week or two apart.
+    for step in range(max(len(path) for path in INSTRUCTION_PATHS.values())):
+        moving = []
+        for instruction, final in zip(instructions, final_statuses, strict=True):
+            path = INSTRUCTION_PATHS[final]
+            if step < len(path):
+                instruction.status = path[step]
+                instruction._history_user = commissioner_user if path[step] in ("complied", "withdrawn") else recorder
+                instruction._history_date = _moment(instruction.issued_on + datetime.timedelta(days=10 * (step + 1)))
+                moving.append(instruction)
+        counts.history_rows += _record_changes(Instruction, moving, recorder, "Status changed")
+    Instruction.objects.bulk_update(instructions, ["status"])  # no history: each step was written above
     responses = []
     for instruction in instructions:
         if instruction.status != "issued":
@@ -407,17 +530,27 @@ def _generate_case(
                 rag=rng.choice(["red", "amber", "green"]),
             )
             for objective in objectives
-            for n in range(1, 11)
+            for n in range(1, volume.actions_per_objective + 1)
         ],
         recorder,
     )
     counts.actions += len(actions)
+    # Each action's rating was reviewed twice since the plan was approved: two changes in its history.
+    finals = [(action.status, action.rag) for action in actions]
+    for action in actions:
+        action.rag = rng.choice(["red", "amber", "green"])
+        action.version = 2
+    counts.history_rows += _record_changes(PlanAction, actions, recorder, "Rating reviewed")
+    for action, (status, rag) in zip(actions, finals, strict=True):
+        action.status, action.rag, action.version = status, rag, 3
+    counts.history_rows += _record_changes(PlanAction, actions, recorder, "Rating reviewed")
+    PlanAction.objects.bulk_update(actions, ["rag", "version"])  # no history: each change was written above
 
     subjects: list[dict[str, Any]] = [{"service_priority": p} for p in priorities] + [
         {"plan_action": a} for a in actions[:20]
     ]
     updates = []
-    for n in range(3000):
+    for n in range(volume.progress_updates):
         end = months[n % len(months)]
         updates.append(
             ProgressUpdate(
@@ -449,7 +582,7 @@ def _generate_case(
                 status="held",
                 created_by=commissioner_user,
             )
-            for n in range(8)
+            for n in range(volume.reviews)
         ],
         commissioner_user,
     )
@@ -469,6 +602,128 @@ def _generate_case(
         commissioner_user,
     )
     counts.reviews += len(reviews)
+    _generate_reports(rng, case, instruments, reviews, commissioner_user, today, counts)
+
+
+def _moment(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(10), tzinfo=datetime.UTC)
+
+
+def _generate_reports(
+    rng: random.Random, case: Intervention, instruments: list, reviews: list, author: Any, today, counts: Counts
+) -> None:
+    """The reports of the last two years, as a case produces them: six-weekly highlight reports,
+    quarterly updates to the Minister, a progress report per review, two cabinet reports, and a
+    copy of each instrument; each with one or two generated versions."""
+    end = case.closed_on or today
+    start = max(case.opened_on, end - datetime.timedelta(days=730))
+    council = case.local_authority.council_name
+    reports: list[Report] = []
+
+    def add(kind: str, title: str, period_start=None, period_end=None, **fields: Any) -> None:
+        report = Report(
+            intervention=case,
+            kind=kind,
+            title=title,
+            period_start=period_start,
+            period_end=period_end,
+            classification="OFFICIAL" if kind in (ReportKind.CABINET, ReportKind.INSTRUMENT) else "OFFICIAL-SENSITIVE",
+            created_by=author,
+            created_at=_moment(min((period_end or start) + datetime.timedelta(days=7), today)),
+            **fields,
+        )
+        report._history_date = report.created_at
+        reports.append(report)
+
+    day = start
+    while day + datetime.timedelta(weeks=6) <= end:
+        add(ReportKind.HIGHLIGHT, f"Highlight report: {council}", day, day + datetime.timedelta(weeks=6, days=-1))
+        day += datetime.timedelta(weeks=6)
+    day = start
+    while day + datetime.timedelta(days=91) <= end:
+        add(ReportKind.MINISTERIAL_UPDATE, f"Update to the Minister: {council}", day, day + datetime.timedelta(days=90))
+        day += datetime.timedelta(days=91)
+    for review in reviews:
+        add(ReportKind.PROGRESS, f"Progress report: {council}", review.period_start, review.period_end, review=review)
+    for review in reviews[:2]:
+        add(ReportKind.CABINET, f"Cabinet report: {council}", review.period_start, review.period_end, review=review)
+    for instrument in instruments:
+        add(ReportKind.INSTRUMENT, instrument.title, instrument=instrument)
+    reports = _bulk(Report, reports, author)
+    _bulk(
+        CabinetPaper,
+        [
+            CabinetPaper(
+                report=report,
+                meeting_date=report.period_end + datetime.timedelta(days=30),
+                report_by="Cabinet member children and young people",
+                report_author="Director of children's services",
+                purpose="To update cabinet on the progress of the intervention.",
+                recommendations="Cabinet notes the progress made.\nCabinet notes the commissioner's findings.",
+                alternative_options="None: the report is for information.",
+                community_impact="Better services for children and families.",
+                environmental_impact="None.",
+                equality_duty="No adverse effect on people with protected characteristics.",
+                resource_implications="Within the agreed budget.",
+                legal_implications="The council must comply with the statutory direction.",
+                risk_management="Risks are in the improvement plan's register.",
+                consultees="None.",
+            )
+            for report in reports
+            if report.kind == ReportKind.CABINET
+        ],
+        author,
+    )
+    versions = []
+    for report in reports:
+        for number in range(1, rng.randint(1, 2) + 1):
+            requested = report.created_at + datetime.timedelta(days=number - 1)
+            versions.append(
+                ReportVersion(
+                    report=report,
+                    number=number,
+                    status=VersionStatus.READY,
+                    requested_by=author,
+                    requested_at=requested,
+                    started_at=requested,
+                    finished_at=requested + datetime.timedelta(seconds=4),
+                    attempts=1,
+                    body_html=f"<h2>{report.title}</h2><p>Generated national data.</p>",
+                    filename=f"report-{report.pk}-v{number}.pdf",
+                    content_type="application/pdf",
+                    size=rng.randint(60_000, 400_000),
+                    sha256=f"{rng.getrandbits(256):064x}",
+                )
+            )
+    _bulk(ReportVersion, versions, author)
+    counts.reports += len(reports)
+    counts.report_versions += len(versions)
+
+
+def meet_past_deadlines(*, seed: int = 1, today: datetime.date | None = None, share: float = 0.9) -> int:
+    """Most of a real case's past deadlines were met, a few days either side of the date; the rest
+    stay overdue. Run after the deadlines are materialised. Returns how many were marked met."""
+    rng = random.Random(seed)  # noqa: S311 - the data need be repeatable, not secret
+    today = today or datetime.date.today()
+    past = Deadline.objects.filter(
+        intervention__summary__startswith=GENERATED_MARKER,
+        status=DeadlineStatus.OPEN,
+        computed_on__lt=today - datetime.timedelta(days=14),
+    ).order_by("pk")
+    met = []
+    for deadline in past:
+        if rng.random() < share:
+            deadline.status = DeadlineStatus.MET
+            deadline.met_on = min(deadline.computed_on + datetime.timedelta(days=rng.randint(-5, 5)), today)
+            deadline.met_note = "Delivered."
+            deadline._history_date = _moment(deadline.met_on)
+            met.append(deadline)
+    with transaction.atomic():
+        Deadline.objects.bulk_update(
+            met, ["status", "met_on", "met_note"], batch_size=BATCH
+        )  # no history: written just below
+        _record_changes(Deadline, met, None, "Met: Delivered.")
+    return len(met)
 
 
 def chunks(items: Iterable, size: int) -> Iterable[list]:

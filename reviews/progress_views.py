@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -83,7 +84,8 @@ def _subject(request: HttpRequest, case: Intervention):
         return "service_priority", get_object_or_404(priorities_of(case), pk=request.GET["priority"])
     if request.GET.get("action"):
         return "plan_action", get_object_or_404(
-            PlanAction.objects.filter(objective__plan__intervention=case), pk=request.GET["action"]
+            PlanAction.objects.filter(objective__plan__intervention=case).select_related("objective__plan"),
+            pk=request.GET["action"],
         )
     if request.GET.get("instruction"):
         return "instruction", get_object_or_404(
@@ -142,20 +144,25 @@ def log_progress(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+CLOSED_INSTRUCTIONS_PER_PAGE = 50
+
+
 @login_required
 def instruction_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open instructions (the council's work, overdue first) in full; complied and withdrawn ones,
+    which only grow, newest first a page at a time."""
     case = get_case(request, pk)
     today = timezone.localdate()
-    instructions = list(Instruction.objects.filter(intervention=case).select_related("issued_by", "service_priority"))
+    instructions = Instruction.objects.filter(intervention=case).select_related("issued_by", "service_priority")
     open_ones = sorted(
-        (i for i in instructions if i.status in OPEN_INSTRUCTION_STATUSES),
+        instructions.filter(status__in=OPEN_INSTRUCTION_STATUSES),
         key=lambda i: (not i.is_overdue_on(today), i.due_on),
     )
-    closed = [i for i in instructions if i.status not in OPEN_INSTRUCTION_STATUSES]
+    closed = Paginator(instructions.exclude(status__in=OPEN_INSTRUCTION_STATUSES), CLOSED_INSTRUCTIONS_PER_PAGE)
     return render(
         request,
         "reviews/progress/instruction_list.html",
-        {"intervention": case, "open": open_ones, "closed": closed, "today": today},
+        {"intervention": case, "open": open_ones, "closed": closed.get_page(request.GET.get("page")), "today": today},
     )
 
 

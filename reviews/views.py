@@ -90,6 +90,8 @@ def overview(request: HttpRequest) -> HttpResponse:
             "upcoming": Paginator(upcoming, PER_PAGE).get_page(request.GET.get("page")),
             "days": OVERVIEW_DAYS,
             "today": today,
+            # The overview only lists: marking met and moving dates happen on each case's page.
+            "may_update": False,
         },
     )
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -78,7 +79,15 @@ class Deadline(models.Model):
                 name="one_deadline_per_ofsted_requirement",
             ),
         ]
-        indexes = [models.Index(fields=["status", "computed_on"], name="deadline_status_date")]
+        indexes = [
+            models.Index(fields=["status", "computed_on"], name="deadline_status_date"),
+            # The deadline pages and the reminder sweep ask for open deadlines by the date they are
+            # due (the override, else the computed date), in that order: one index range, not a
+            # scan of every deadline ever materialised.
+            models.Index(
+                Coalesce("override_on", "computed_on"), "id", name="open_deadline_due_on", condition=Q(status="open")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.what}: {self.due_on:%-d %B %Y}"

@@ -20,7 +20,7 @@ from directions.models import Instruction, InstructionResponse, ServicePriority
 from directions.services import respond_to_instruction
 from intervention.models import Intervention
 from intervention.permissions import Capability, has_capability
-from intervention.services import _save
+from intervention.services import _save, change_reason
 from reviews.models import EvidenceFile, Indicator, Measurement, PlanAction, ProgressUpdate
 
 MAY_NOT_LOG = "You cannot record progress on {authority}'s intervention"
@@ -131,6 +131,18 @@ def _store_evidence(
     return evidence
 
 
+SUBJECT_FIELDS = ["intervention", "service_priority", "plan_action", "instruction", "author"]
+
+
+def _case_id(subject: ServicePriority | PlanAction | Instruction) -> int:
+    """The id of the case a subject belongs to, without reading the case."""
+    if isinstance(subject, ServicePriority):
+        return subject.instrument.intervention_id
+    if isinstance(subject, PlanAction):
+        return subject.objective.plan.intervention_id
+    return subject.intervention_id
+
+
 def previous_rag(*, service_priority=None, plan_action=None, instruction=None) -> str | None:
     subject = {"service_priority": service_priority, "plan_action": plan_action, "instruction": instruction}
     subject = {key: value for key, value in subject.items() if value is not None}
@@ -163,7 +175,7 @@ def log_progress(
     3. an update on an instruction records a 'progress' round and moves it to in progress."""
     require_log_progress(by, intervention)
     for subject in (service_priority, plan_action, instruction):
-        if subject is not None and subject.case.pk != intervention.pk:
+        if subject is not None and _case_id(subject) != intervention.pk:
             raise ValidationError(SUBJECT_OF_ANOTHER_CASE)
     previous = previous_rag(service_priority=service_priority, plan_action=plan_action, instruction=instruction)
     errors: dict[str, Any] = {}
@@ -197,13 +209,19 @@ def log_progress(
         author=by,
     )
     try:
-        update.full_clean()
+        # The case, the subject and the author were all read in this request: checking that each
+        # still exists would cost a query apiece. clean() checks there is exactly one subject, as
+        # the database's check constraint does.
+        update.full_clean(exclude=SUBJECT_FIELDS)
     except ValidationError as error:
         errors = {**error.message_dict, **errors}
     if errors:
         raise ValidationError(errors)
-    reason = "Progress logged" + (f"; rating changed: {update.rag_change_reason}" if update.rag_change_reason else "")
-    _save(update, by=by, reason=reason)
+    update._history_user = by
+    update._change_reason = change_reason(
+        "Progress logged" + (f"; rating changed: {update.rag_change_reason}" if update.rag_change_reason else "")
+    )
+    update.save()  # validated just above
     for upload in evidence:
         _store_evidence(
             intervention=intervention,

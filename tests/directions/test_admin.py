@@ -205,3 +205,68 @@ def test_every_directions_admin_page_is_closed_to_a_council_officer(client, alic
         "/admin/directions/instruction/add/",
     ]:
         assert client.get(url).status_code == 302, url
+
+
+def form_values(html: str) -> dict[str, object]:
+    """What a browser would send for the page's main form, as drawn (inputs, selects, textareas)."""
+    from html.parser import HTMLParser
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.values: dict[str, object] = {}
+            self.select = None
+            self.textarea = None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            name = attrs.get("name")
+            if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
+                if attrs.get("type") in ("checkbox", "radio"):
+                    if "checked" in attrs:
+                        self.values[name] = attrs.get("value", "on")
+                else:
+                    self.values[name] = attrs.get("value", "")
+            elif tag == "select" and name:
+                self.select = name
+                if "multiple" not in attrs:  # an empty multiple select sends nothing
+                    self.values.setdefault(name, "")
+            elif tag == "option" and self.select and "selected" in attrs:
+                self.values[self.select] = attrs.get("value", "")
+            elif tag == "textarea" and name:
+                self.textarea = name
+                self.values[name] = ""
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+            if tag == "textarea":
+                self.textarea = None
+
+        def handle_data(self, data):
+            if self.textarea:
+                self.values[self.textarea] += data
+
+    reader = Reader()
+    reader.feed(html)
+    return reader.values
+
+
+def test_dfe_records_compliance_with_an_issued_directions_clause_in_the_admin(client, dora, hereford_case):
+    direction = issued_direction(hereford_case, clauses=("To comply", "To co-operate"))
+    clause = direction.clauses.get(label="8")
+    client.force_login(dora)
+    url = f"/admin/directions/instrument/{direction.pk}/change/"
+    values = form_values(client.get(url).text)
+    prefix = next(
+        key[: -len("-id")] for key, value in values.items() if key.endswith("-id") and value == str(clause.pk)
+    )
+    values[f"{prefix}-compliance"] = "complied"
+    values["_save"] = "Save"
+    response = client.post(url, values)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    clause.refresh_from_db()
+    assert clause.compliance == "complied"
+    assert clause.history.latest().history_user == dora
+    direction.refresh_from_db()
+    assert direction.title == "Statutory direction"

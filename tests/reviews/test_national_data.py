@@ -9,9 +9,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from directions.models import Clause, Instruction, Instrument
-from intervention.models import Intervention
+from intervention.enums import Organisation
+from intervention.models import Intervention, Person
 from reviews import national_data
-from reviews.models import Measurement, PlanAction, ProgressUpdate
+from reviews.models import Deadline, Measurement, PlanAction, ProgressUpdate, Report, ReportVersion
+from reviews.models.reports import CabinetPaper
+from reviews.services import materialise_deadlines
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 23)
@@ -29,6 +32,42 @@ def test_one_case_has_the_shape_of_the_national_dataset():
     assert PlanAction.objects.count() == 80
     assert case.reviews.count() == 8
     assert ProgressUpdate.history.count() == 3000  # history as editing would have made it
+
+
+def test_history_is_as_big_as_the_editing_would_have_made_it():
+    national_data.generate(scale=1 / 60, seed=3, today=TODAY, volume=national_data.Volume.of(0.1))
+    complied = Instruction.objects.filter(status="complied").first()
+    statuses = list(complied.history.order_by("history_date", "history_id").values_list("status", flat=True))
+    assert statuses == ["issued", "acknowledged", "in_progress", "submitted", "complied"]
+    action = PlanAction.objects.first()
+    assert (action.version, action.history.count()) == (3, 3)
+
+
+def test_people_can_work_in_the_admin_and_dfe_staff_see_every_case():
+    counts = national_data.generate(scale=1 / 60, seed=3, today=TODAY, volume=national_data.Volume.of(0.1))
+    assert counts.users == national_data.PER_CASE_PEOPLE + 1
+    national = Person.objects.filter(organisation=Organisation.DFE, appointments__isnull=True).get()
+    assert national.user.is_staff
+    council = Person.objects.filter(organisation=Organisation.COUNCIL).first()
+    assert not council.user.is_staff
+
+
+def test_reports_have_versions_and_cabinet_reports_have_the_councils_words():
+    national_data.generate(scale=1 / 60, seed=3, today=TODAY, volume=national_data.Volume.of(0.1))
+    kinds = set(Report.objects.values_list("kind", flat=True))
+    assert kinds == {"highlight", "ministerial_update", "progress", "cabinet", "instrument"}
+    assert ReportVersion.objects.filter(status="ready").count() >= Report.objects.count()
+    assert CabinetPaper.objects.count() == Report.objects.filter(kind="cabinet").count()
+
+
+def test_most_past_deadlines_were_met():
+    national_data.generate(scale=1 / 60, seed=3, today=TODAY, volume=national_data.Volume.of(0.1))
+    materialise_deadlines(today=TODAY)
+    met = national_data.meet_past_deadlines(seed=3, today=TODAY)
+    past = Deadline.objects.filter(computed_on__lt=TODAY - datetime.timedelta(days=14))
+    assert met == past.filter(status="met").count()
+    assert 0.8 < met / past.count() < 1
+    assert Deadline.history.filter(history_change_reason="Met: Delivered.").count() == met
 
 
 def fingerprint():

@@ -147,3 +147,17 @@ def test_a_closed_accounts_feed_stops(client, alice, deadlines):
     alice.is_active = False
     alice.save()
     assert client.get(f"/calendar/{feed.token}.ics").status_code == 404
+
+
+def test_the_overdue_list_pages_on_its_own_and_keeps_the_filter(client, dora, deadlines, hereford_case, settings):
+    from reviews import views
+
+    views.PER_PAGE, saved = 1, views.PER_PAGE
+    try:
+        client.force_login(dora)
+        authority = str(hereford_case.local_authority_id)
+        response = client.get("/deadlines/", {"authority": authority, "overdue_page": "2"})
+        assert response.context["overdue"].number == 2
+        assert f"authority={authority}&amp;overdue_page=3" in response.text
+    finally:
+        views.PER_PAGE = saved

@@ -1,0 +1,1 @@
+"""`make bench`: the service measured at national scale. See README.md, "Benchmarks"."""

@@ -1,0 +1,68 @@
+"""Render one report, its content and its PDF, in this fresh process, as a report worker's child
+does, and print the time, the queries and the peak memory as one line of JSON.
+
+    python bench/render_report.py REPORT_ID    (run by bench/run.py, with its environment)"""
+
+from __future__ import annotations
+
+import io
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory. Not getrusage's ru_maxrss, which Linux carries over from
+    the parent across exec: VmHWM is this program's own."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main(report_id: int) -> dict[str, object]:
+    import django
+
+    django.setup()
+    import weasyprint  # noqa: F401 - a worker child has it loaded before its first report
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from pypdf import PdfReader
+
+    from reviews.models import Report, ReportVersion
+    from reviews.reports import renderer_for
+
+    report = Report.objects.select_related("intervention__local_authority", "review", "instrument").get(pk=report_id)
+    renderer = renderer_for(report.kind)
+    before = peak_mb()
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        missing = renderer.missing(report)
+        body = renderer.render_body(report)
+        content_done = time.perf_counter()
+        version = ReportVersion(
+            report=report, number=report.versions.count() + 1, body_html=body, requested_by_id=report.created_by_id
+        )
+        _, _, pdf = renderer.render(report, version)
+        finished = time.perf_counter()
+    return {
+        "report": report.pk,
+        "missing": missing,
+        "content_seconds": round(content_done - started, 2),
+        "pdf_seconds": round(finished - content_done, 2),
+        "seconds": round(finished - started, 2),
+        "queries": len(captured),
+        "pages": len(PdfReader(io.BytesIO(pdf)).pages),
+        "charts": body.count("<svg"),
+        "bytes": len(pdf),
+        "peak_mb": round(peak_mb(), 1),
+        "render_mb": round(peak_mb() - before, 1),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(int(sys.argv[1]))))

@@ -1,0 +1,137 @@
+"""Queries do not grow with data: each main page, rendered over a small national dataset and over
+one five times its size (five times the cases, and five times the instructions, indicators,
+measurements, progress updates, plan actions and reviews in each), makes the same number of queries.
+The data come from the national dataset generator, so they have its shape: revoked and revised
+instruments, instructions that went through every status, met and overdue deadlines, reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from directions.models import Instruction, Instrument, ServicePriority
+from intervention.enums import Organisation, Role
+from intervention.models import Appointment, Intervention, Person
+from reviews import national_data
+from reviews.models import Indicator
+from reviews.services import materialise_deadlines
+
+pytestmark = pytest.mark.django_db
+
+SMALL = national_data.Volume(
+    indicators_per_priority=1, months=12, instructions=8, actions_per_objective=1, progress_updates=20, reviews=2
+)
+LARGE = national_data.Volume(
+    indicators_per_priority=5, months=60, instructions=40, actions_per_objective=5, progress_updates=100, reviews=10
+)
+
+
+@dataclass
+class Cast:
+    case: Intervention
+    officer: Any
+    commissioner: Any
+    dfe: Any
+    instruction: Instruction
+    priority: ServicePriority
+    indicator: Indicator
+    instrument: Instrument
+
+
+def load(*, cases: int, volume: national_data.Volume) -> Cast:
+    national_data.generate(scale=cases / 60, seed=11, volume=volume)
+    materialise_deadlines()
+    national_data.meet_past_deadlines(seed=11)
+    case = (
+        Intervention.objects.open()
+        .filter(instruments__kind="statutory_direction", instruments__revoked_on__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    priority = ServicePriority.objects.filter(instrument__intervention=case).order_by("pk").first()
+    return Cast(
+        case=case,
+        officer=Person.objects.filter(organisation=Organisation.COUNCIL, local_authority=case.local_authority)
+        .order_by("pk")
+        .first()
+        .user,
+        commissioner=Appointment.objects.get(intervention=case, role=Role.COMMISSIONER).person.user,
+        dfe=Person.objects.filter(organisation=Organisation.DFE, appointments__isnull=True).order_by("pk").first().user,
+        # One with the whole exchange (acknowledged, submitted, accepted), at either size.
+        instruction=Instruction.objects.filter(intervention=case, status="complied").order_by("pk").first(),
+        priority=priority,
+        indicator=Indicator.objects.filter(service_priority=priority).order_by("pk").first(),
+        instrument=Instrument.objects.filter(intervention=case).order_by("-issued_on").first(),
+    )
+
+
+def pages(cast: Cast) -> dict[str, tuple[str, str]]:
+    case = cast.case.pk
+    return {
+        "interventions list": ("dfe", "/interventions/"),
+        "deadlines": ("dfe", "/deadlines/"),
+        "reports": ("dfe", "/reports/"),
+        "case overview": ("officer", f"/interventions/{case}/"),
+        "case deadlines": ("officer", f"/interventions/{case}/deadlines/"),
+        "instructions list": ("officer", f"/interventions/{case}/instructions/"),
+        "instruction": ("officer", f"/interventions/{case}/instructions/{cast.instruction.pk}/"),
+        "progress form": ("officer", f"/interventions/{case}/progress/new/?priority={cast.priority.pk}"),
+        "priority": ("officer", f"/interventions/{case}/priorities/{cast.priority.pk}/"),
+        "indicator": ("officer", f"/interventions/{case}/indicators/{cast.indicator.pk}/"),
+        "plan": ("officer", f"/interventions/{case}/plan/"),
+        "admin instruments": ("commissioner", "/admin/directions/instrument/"),
+        "admin instrument": ("commissioner", f"/admin/directions/instrument/{cast.instrument.pk}/change/"),
+        "admin instructions": ("commissioner", "/admin/directions/instruction/"),
+        "admin instruction": ("commissioner", f"/admin/directions/instruction/{cast.instruction.pk}/change/"),
+        "admin instruments, DfE": ("dfe", "/admin/directions/instrument/"),
+        "admin instructions, DfE": ("dfe", "/admin/directions/instruction/"),
+    }
+
+
+def progress_post(cast: Cast) -> dict[str, str]:
+    month_end = timezone.localdate().replace(day=1) - timezone.timedelta(days=1)
+    return {
+        "narrative": "More permanent social workers started this month.",
+        "rag": "amber",
+        "rag_change_reason": "The agency rate rose again.",
+        "period_start_0": "1",
+        "period_start_1": str(month_end.month),
+        "period_start_2": str(month_end.year),
+        "period_end_0": str(month_end.day),
+        "period_end_1": str(month_end.month),
+        "period_end_2": str(month_end.year),
+    }
+
+
+def query_counts(cast: Cast) -> dict[str, int]:
+    clients = {}
+    for role in ("dfe", "officer", "commissioner"):
+        clients[role] = Client()
+        clients[role].force_login(getattr(cast, role))
+    counts = {}
+    for name, (role, url) in pages(cast).items():
+        clients[role].get(url)  # the first request of a session writes it
+        with CaptureQueriesContext(connection) as captured:
+            response = clients[role].get(url)
+        assert response.status_code == 200, (name, response.status_code)
+        counts[name] = len(captured)
+    _, url = pages(cast)["progress form"]
+    with CaptureQueriesContext(connection) as captured:
+        response = clients["officer"].post(url, progress_post(cast))
+    assert response.status_code == 302, response.content[:2000]
+    counts["progress form, sent"] = len(captured)
+    return counts
+
+
+def test_every_main_page_makes_the_same_queries_with_five_times_the_data():
+    with transaction.atomic():
+        small = query_counts(load(cases=1, volume=SMALL))
+        transaction.set_rollback(True)
+    large = query_counts(load(cases=5, volume=LARGE))
+    assert large == small
