@@ -21,7 +21,8 @@ from reviews.reports.common import (
     paragraphs,
 )
 
-NEEDS_REVIEW = (
+NEEDS_REVIEW = "Choose the review this report is about"
+NO_REVIEW_HELD = (
     "Choose the review this report is about. No review has been recorded as held for this case yet: "
     "record the review first"
 )
@@ -30,7 +31,8 @@ REVIEW_NOT_HELD = "The {review} is still being written: record it as held before
 
 def review_problems(report: Report) -> list[str]:
     if report.review is None:
-        return [NEEDS_REVIEW]
+        held = Review.objects.filter(intervention=report.intervention_id).held().exists()
+        return [NEEDS_REVIEW if held else NO_REVIEW_HELD]
     if not report.review.is_held:
         return [REVIEW_NOT_HELD.format(review=str(report.review)[0].lower() + str(report.review)[1:])]
     return []

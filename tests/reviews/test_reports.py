@@ -97,6 +97,13 @@ def test_a_progress_report_without_a_held_review_says_what_is_missing(dora, here
     assert report.versions.count() == 0
 
 
+def test_a_report_with_no_review_chosen_asks_for_one_when_reviews_were_held(dora, hereford_case, review):
+    report = reports.create_report(intervention=hereford_case, kind="progress", by=dora)
+    with pytest.raises(ValidationError) as refused:
+        reports.request_version(report=report, by=dora)
+    assert refused.value.messages == ["This report cannot be generated yet. Choose the review this report is about."]
+
+
 def test_a_cabinet_report_with_the_council_words_missing_says_which(alice, hereford_case, review):
     report = reports.create_report(intervention=hereford_case, kind="cabinet", review=review, by=alice)
     with pytest.raises(
