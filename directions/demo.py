@@ -21,7 +21,7 @@ from directions.enums import Cadence, Deliverer, InstrumentKind, LegalBasis, Par
 from directions.models import Clause, Instrument, ReportingObligation, ServicePriority, TermsOfReference
 from intervention.enums import Role
 from intervention.models import Appointment, Intervention
-from intervention.services import _save
+from intervention.services import save_with_history
 
 REASON = "Demo data"
 
@@ -513,7 +513,7 @@ def _build(demo: DemoInstrument, *, by: Any) -> Instrument | None:
         signed_by_title=demo.signed_by_title,
         revokes=revokes,
     )
-    _save(instrument, by=by, reason=REASON)
+    save_with_history(instrument, by=by, reason=REASON)
     if demo.appoints:
         # The many-to-many change writes a history row of its own, with these.
         instrument._history_user = by
@@ -531,7 +531,7 @@ def _build(demo: DemoInstrument, *, by: Any) -> Instrument | None:
         annex = TermsOfReference(
             instrument=instrument, heading=demo.annex.heading, introduction=demo.annex.introduction
         )
-        _save(annex, by=by, reason=REASON)
+        save_with_history(annex, by=by, reason=REASON)
         terms = add_clauses(instrument, Part.TERMS_OF_REFERENCE, demo.annex.steps, by=by)
     if demo.priorities_under:
         _add_priorities(instrument, terms[demo.priorities_under], terms, demo.priority_short_names, by=by)
@@ -541,7 +541,7 @@ def _build(demo: DemoInstrument, *, by: Any) -> Instrument | None:
             if obligation.source.startswith("ToR ")
             else paragraphs[obligation.source]
         )
-        _save(
+        save_with_history(
             ReportingObligation(
                 instrument=instrument,
                 clause=source,
@@ -578,7 +578,7 @@ def add_clauses(
             text=text,
             due_on=due_on[0] if due_on else None,
         )
-        _save(clause, by=by, reason=REASON)
+        save_with_history(clause, by=by, reason=REASON)
         saved[clause.reference] = clause
         saved.update(add_clauses(instrument, part, children, by=by, parent=clause))
     return saved
@@ -599,4 +599,4 @@ def _add_priorities(
             title=item.text.rstrip(";."),
             short_name=short_name,
         )
-        _save(priority, by=by, reason=REASON)
+        save_with_history(priority, by=by, reason=REASON)

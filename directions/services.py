@@ -18,7 +18,7 @@ from directions.enums import InstructionPriority, InstructionStatus, InstrumentS
 from directions.models import Amendment, Clause, Instruction, InstructionResponse, Instrument, ServicePriority
 from intervention.models import Intervention, Person
 from intervention.permissions import Capability, has_capability
-from intervention.services import _save
+from intervention.services import save_with_history
 
 NOT_A_DRAFT = "This instrument has already been issued"
 ISSUE_NEEDS = "Before it can be issued, the instrument needs {missing}"
@@ -61,14 +61,14 @@ def issue_instrument(*, instrument: Instrument, by: Any) -> Instrument:
         raise ValidationError(ISSUE_NEEDS.format(missing=listed))
     instrument.full_clean()  # includes the revocation rules
     instrument.status = InstrumentStatus.ISSUED
-    _save(instrument, by=by, reason=f"Issued on {instrument.issued_on:%-d %B %Y}")
+    save_with_history(instrument, by=by, reason=f"Issued on {instrument.issued_on:%-d %B %Y}")
     if instrument.revokes_id:
         earlier = Instrument.objects.select_for_update().get(pk=instrument.revokes_id)
         earlier.revoked_on = instrument.issued_on
         earlier.revocation_note = (
             f"Revoked by the {instrument.get_kind_display().lower()} of {instrument.issued_on:%-d %B %Y}"
         )
-        _save(earlier, by=by, reason=earlier.revocation_note)
+        save_with_history(earlier, by=by, reason=earlier.revocation_note)
     return instrument
 
 
@@ -93,7 +93,7 @@ def revoke_instrument(*, instrument: Instrument, revoked_on: datetime.date, by: 
         )
     instrument.revoked_on = revoked_on
     instrument.revocation_note = reason
-    _save(instrument, by=by, reason=f"Revoked: {reason}")
+    save_with_history(instrument, by=by, reason=f"Revoked: {reason}")
     return instrument
 
 
@@ -119,7 +119,7 @@ def amend_issued_text(
     if not described:
         raise ValidationError(NO_CHANGE)
     target._amending = True
-    _save(target, by=by, reason=f"Amended: {reason}")
+    save_with_history(target, by=by, reason=f"Amended: {reason}")
     amendment = Amendment(
         instrument=instrument,
         made_on=made_on or timezone.localdate(),
@@ -127,7 +127,7 @@ def amend_issued_text(
         changes=f"{target}\n" + "\n".join(described),
         made_by=by if getattr(by, "pk", None) else None,
     )
-    _save(amendment, by=by, reason="Amendment recorded")
+    save_with_history(amendment, by=by, reason="Amendment recorded")
     return amendment
 
 
@@ -164,7 +164,7 @@ def issue_instruction(
         service_priority=service_priority,
         terms_item=terms_item,
     )
-    _save(instruction, by=by, reason="Instruction issued")
+    save_with_history(instruction, by=by, reason="Instruction issued")
     from directions.tasks import email_council_about_instruction
 
     transaction.on_commit(lambda: email_council_about_instruction.delay(instruction_id=instruction.pk))
@@ -196,7 +196,7 @@ def change_instruction_status(*, instruction: Instruction, status: str, by: Any,
     instruction.status = status
     if note:
         instruction.status_note = note
-    _save(
+    save_with_history(
         instruction, by=by, reason=f"Marked {InstructionStatus(status).label.lower()}" + (f": {note}" if note else "")
     )
     return instruction
@@ -277,8 +277,8 @@ def respond_to_instruction(*, instruction: Instruction, kind: str, text: str, by
     if not text.strip():
         raise ValidationError({"text": RESPONSE_TEXT_REQUIRED[kind]})
     response = InstructionResponse(instruction=instruction, kind=kind, text=text.strip(), by=by)
-    _save(response, by=by, reason=ResponseKind(kind).label)
+    save_with_history(response, by=by, reason=ResponseKind(kind).label)
     if status is not None and instruction.status != status:
         instruction.status = status
-        _save(instruction, by=by, reason=f"{ResponseKind(kind).label}: {text.strip()[:200]}")
+        save_with_history(instruction, by=by, reason=f"{ResponseKind(kind).label}: {text.strip()[:200]}")
     return response

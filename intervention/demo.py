@@ -72,7 +72,7 @@ def _person(
         person = Person(
             name=name, job_title=job_title, organisation=organisation, local_authority=authority, email=email
         )
-        services._save(person, by=by, reason="Demo data")
+        services.save_with_history(person, by=by, reason="Demo data")
     return person
 
 
@@ -105,7 +105,7 @@ def load_demo_users(*, by: Any = None) -> list[tuple[DemoUser, bool]]:
         )
         if person.user_id != user.pk:
             person.user = user
-            services._save(person, by=by, reason="Demo account linked")
+            services.save_with_history(person, by=by, reason="Demo account linked")
         results.append((demo, created))
     return results
 

@@ -35,7 +35,7 @@ def change_reason(reason: str) -> str:
     return reason if len(reason) <= 100 else reason[:99] + "…"
 
 
-def _save(instance: Any, *, by: Any, reason: str = "") -> None:
+def save_with_history(instance: Any, *, by: Any, reason: str = "") -> None:
     """Validate and save, recording who made the change and why in the history."""
     instance.full_clean()
     instance._history_user = by
@@ -54,14 +54,14 @@ def load_local_authorities(*, by: Any = None, path: Path = LOCAL_AUTHORITIES_CSV
     for row in read_local_authorities(path):
         authority = existing.get(row["dfe_code"])
         if authority is None:
-            _save(LocalAuthority(**row), by=by, reason="Loaded from the reference file")
+            save_with_history(LocalAuthority(**row), by=by, reason="Loaded from the reference file")
             created += 1
             continue
         changed = {key: value for key, value in row.items() if getattr(authority, key) != value}
         if changed:
             for key, value in changed.items():
                 setattr(authority, key, value)
-            _save(authority, by=by, reason="Updated from the reference file")
+            save_with_history(authority, by=by, reason="Updated from the reference file")
             updated += 1
     return created, updated
 
@@ -78,7 +78,7 @@ def open_intervention(
     intervention = Intervention(
         local_authority=local_authority, opened_on=opened_on, service_area=service_area, summary=summary
     )
-    _save(intervention, by=by, reason="Intervention opened")
+    save_with_history(intervention, by=by, reason="Intervention opened")
     return intervention
 
 
@@ -90,7 +90,7 @@ def close_intervention(*, intervention: Intervention, closed_on: datetime.date, 
 
         raise ValidationError(ALREADY_CLOSED.format(closed_on=intervention.closed_on))
     intervention.closed_on = closed_on
-    _save(intervention, by=by, reason=reason)
+    save_with_history(intervention, by=by, reason=reason)
     return intervention
 
 
@@ -105,7 +105,7 @@ def appoint(
     ends_on: datetime.date | None = None,
 ) -> Appointment:
     appointment = Appointment(person=person, intervention=intervention, role=role, starts_on=starts_on, ends_on=ends_on)
-    _save(appointment, by=by, reason="Appointed")
+    save_with_history(appointment, by=by, reason="Appointed")
     return appointment
 
 
@@ -117,7 +117,7 @@ def end_appointment(*, appointment: Appointment, ends_on: datetime.date, by: Any
 
         raise ValidationError(ALREADY_ENDED.format(ends_on=appointment.ends_on))
     appointment.ends_on = ends_on
-    _save(appointment, by=by, reason=reason)
+    save_with_history(appointment, by=by, reason=reason)
     return appointment
 
 
@@ -148,15 +148,15 @@ def record_inspection(
         report_received_on=report_received_on,
         published_on=published_on,
     )
-    _save(inspection, by=by, reason="Inspection recorded")
+    save_with_history(inspection, by=by, reason="Inspection recorded")
     for area, grade in (judgements or {}).items():
-        _save(Judgement(inspection=inspection, area=area, grade=grade), by=by, reason="Inspection recorded")
+        save_with_history(Judgement(inspection=inspection, area=area, grade=grade), by=by, reason="Inspection recorded")
     for kind_, texts in (
         (Finding.Kind.NEEDS_TO_IMPROVE, needs_to_improve),
         (Finding.Kind.PRIORITY_ACTION, priority_actions),
     ):
         for position, text in enumerate(texts or [], start=1):
-            _save(
+            save_with_history(
                 Finding(inspection=inspection, kind=kind_, position=position, text=text),
                 by=by,
                 reason="Inspection recorded",

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from intervention.services import _save
+from intervention.services import save_with_history
 from reviews.enums import DeadlineStatus
 from reviews.models import CalendarFeed, Deadline
 from reviews.models.deadlines import new_feed_token
@@ -55,5 +55,5 @@ def rotate_feed(*, user: Any) -> CalendarFeed:
     feed, _ = CalendarFeed.objects.select_for_update().get_or_create(user=user)
     feed.token = new_feed_token()
     feed.rotated_at = timezone.now()
-    _save(feed, by=user, reason="Calendar address rotated")
+    save_with_history(feed, by=user, reason="Calendar address rotated")
     return feed

@@ -18,7 +18,7 @@ from simple_history.utils import bulk_create_with_history
 from directions import services as directions_services
 from directions.models import ServicePriority
 from intervention.models import Intervention, Person
-from intervention.services import _save
+from intervention.services import save_with_history
 from reviews.models import ImprovementPlan, Indicator, Measurement, PlanAction, PlanObjective
 from reviews.services import progress
 
@@ -183,7 +183,7 @@ def load_demo_progress(*, by: Any) -> None:
             target=target,
             position=position,
         )
-        _save(indicator, by=by, reason="Demo data")
+        save_with_history(indicator, by=by, reason="Demo data")
         measurements = [
             Measurement(
                 indicator=indicator,
@@ -199,12 +199,12 @@ def load_demo_progress(*, by: Any) -> None:
     plan = ImprovementPlan(
         intervention=case, title="Children's services improvement plan 2023 to 2026", approved_on=D(2023, 4, 27)
     )
-    _save(plan, by=officer, reason="Demo data")
+    save_with_history(plan, by=officer, reason="Demo data")
     for objective_position, (objective_label, title, actions) in enumerate(PLAN):
         objective = PlanObjective(plan=plan, label=objective_label, title=title, position=objective_position)
-        _save(objective, by=officer, reason="Demo data")
+        save_with_history(objective, by=officer, reason="Demo data")
         for label, description, owner, due_on, status, rag in actions:
-            _save(
+            save_with_history(
                 PlanAction(
                     objective=objective,
                     label=label,

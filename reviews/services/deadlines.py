@@ -19,7 +19,7 @@ from intervention.dates import add_months, add_working_days
 from intervention.enums import COUNCIL_ROLES, DFE_ROLES, OVERSEEING_ROLES, Organisation
 from intervention.models import Appointment, ExtraBankHoliday, Inspection, Intervention, Person
 from intervention.permissions import Capability, has_capability
-from intervention.services import _save
+from intervention.services import save_with_history
 from reviews.enums import OFSTED_WORKING_DAYS, DeadlineStatus, NotificationKind, OfstedRequirement
 from reviews.models import Deadline, Notification
 from reviews.schedule import Rule, RuleError, due_dates
@@ -71,7 +71,7 @@ def _end_for(instrument: Instrument, today: datetime.date) -> datetime.date:
 def _cancel(deadline: Deadline, reason: str, report: MaterialiseReport) -> None:
     deadline.status = DeadlineStatus.CANCELLED
     deadline.cancelled_reason = reason
-    _save(deadline, by=None, reason=f"Cancelled: {reason}")
+    save_with_history(deadline, by=None, reason=f"Cancelled: {reason}")
     report.cancelled += 1
 
 
@@ -119,7 +119,7 @@ def materialise_obligation(obligation: ReportingObligation, *, today: datetime.d
     moved_to = set()
     for deadline, day in zip(movable, missing, strict=False):
         deadline.computed_on = day
-        _save(deadline, by=None, reason=MOVED_BY_RULE)
+        save_with_history(deadline, by=None, reason=MOVED_BY_RULE)
         moved_to.add(day)
         report.moved += 1
     for deadline in movable[len(missing) :]:
@@ -146,7 +146,7 @@ def materialise_obligation(obligation: ReportingObligation, *, today: datetime.d
         ):
             current.status = DeadlineStatus.OPEN
             current.cancelled_reason = ""
-            _save(current, by=None, reason="Due again under the changed rule")
+            save_with_history(current, by=None, reason="Due again under the changed rule")
             report.reopened += 1
     return report
 
@@ -159,7 +159,7 @@ def _create(report: MaterialiseReport, **fields: Any) -> None:
     deadline = Deadline(**fields)
     try:
         with transaction.atomic():
-            _save(deadline, by=None, reason=SYSTEM_REASON)
+            save_with_history(deadline, by=None, reason=SYSTEM_REASON)
     except (IntegrityError, ValidationError):
         identity = {name: fields[name] for name in IDENTITY_FIELDS if name in fields}
         if not Deadline.objects.filter(**identity).exists():
@@ -189,7 +189,7 @@ def materialise_clause(clause: Clause, *, today: datetime.date) -> MaterialiseRe
         return report
     if deadline.status == DeadlineStatus.OPEN and deadline.computed_on != clause.due_on:
         deadline.computed_on = clause.due_on
-        _save(deadline, by=None, reason="The direction's date was amended")
+        save_with_history(deadline, by=None, reason="The direction's date was amended")
         report.moved += 1
     if instrument.revoked_on and deadline.status == DeadlineStatus.OPEN and deadline.due_on >= instrument.revoked_on:
         _cancel(
@@ -239,7 +239,7 @@ def materialise_inspection(inspection: Inspection, *, today: datetime.date) -> M
             )
         elif deadline.status == DeadlineStatus.OPEN and deadline.computed_on != due:
             deadline.computed_on = due
-            _save(deadline, by=None, reason="The report's date of receipt changed")
+            save_with_history(deadline, by=None, reason="The report's date of receipt changed")
             report.moved += 1
     return report
 
@@ -296,7 +296,7 @@ def mark_deadline_met(*, deadline: Deadline, met_on: datetime.date, note: str, b
     deadline.status = DeadlineStatus.MET
     deadline.met_on = met_on
     deadline.met_note = note.strip()
-    _save(deadline, by=by, reason=f"Met: {note.strip()}")
+    save_with_history(deadline, by=by, reason=f"Met: {note.strip()}")
     return deadline
 
 
@@ -313,7 +313,7 @@ def override_deadline_date(*, deadline: Deadline, due_on: datetime.date, reason:
         )
     deadline.override_on = due_on
     deadline.override_reason = reason.strip()
-    _save(deadline, by=by, reason=f"Date changed to {due_on:%-d %B %Y}: {reason.strip()}")
+    save_with_history(deadline, by=by, reason=f"Date changed to {due_on:%-d %B %Y}: {reason.strip()}")
     return deadline
 
 

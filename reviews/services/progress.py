@@ -20,7 +20,7 @@ from directions.models import Instruction, InstructionResponse, ServicePriority
 from directions.services import respond_to_instruction
 from intervention.models import Intervention
 from intervention.permissions import Capability, has_capability
-from intervention.services import _save, change_reason
+from intervention.services import change_reason, save_with_history
 from reviews.models import EvidenceFile, Indicator, Measurement, PlanAction, ProgressUpdate
 
 MAY_NOT_LOG = "You cannot record progress on {authority}'s intervention"
@@ -124,7 +124,7 @@ def _store_evidence(
     )
     evidence.file.save("upload", upload, save=False)
     try:
-        _save(evidence, by=by, reason="Evidence uploaded" if replaces is None else "New version uploaded")
+        save_with_history(evidence, by=by, reason="Evidence uploaded" if replaces is None else "New version uploaded")
     except Exception:
         evidence.file.delete(save=False)
         raise
@@ -235,7 +235,7 @@ def log_progress(
         action = PlanAction.objects.select_for_update().get(pk=plan_action.pk)
         action.rag = rag
         action.version += 1
-        _save(action, by=by, reason=f"Rating changed with a progress update: {update.rag_change_reason}")
+        save_with_history(action, by=by, reason=f"Rating changed with a progress update: {update.rag_change_reason}")
     if instruction is not None:
         respond_to_instruction(instruction=instruction, kind="progress", text=update.narrative, by=by)
     return update
@@ -288,7 +288,7 @@ def record_measurement(
     measurement = Measurement(
         indicator=indicator, period_end=period_end, value=value, source_note=source_note.strip(), recorded_by=by
     )
-    _save(measurement, by=by, reason="Value recorded")
+    save_with_history(measurement, by=by, reason="Value recorded")
     return measurement
 
 
@@ -309,5 +309,5 @@ def update_plan_action(
     for name, value in changes.items():
         setattr(current, name, value)
     current.version += 1
-    _save(current, by=by, reason=reason.strip() or "Action updated")
+    save_with_history(current, by=by, reason=reason.strip() or "Action updated")
     return current

@@ -29,7 +29,7 @@ from directions.models import Instrument
 from intervention.enums import Role
 from intervention.models import Intervention
 from intervention.permissions import Capability, capabilities_on, roles_on
-from intervention.services import _save
+from intervention.services import save_with_history
 from reviews.models import (
     CabinetPaper,
     Classification,
@@ -210,9 +210,11 @@ def create_report(
         commentary=commentary.strip(),
         created_by=by,
     )
-    _save(report, by=by, reason="Report started")
+    save_with_history(report, by=by, reason="Report started")
     if kind == ReportKind.CABINET:
-        _save(CabinetPaper(report=report, **cabinet_defaults(intervention, report.title)), by=by, reason="Pre-filled")
+        save_with_history(
+            CabinetPaper(report=report, **cabinet_defaults(intervention, report.title)), by=by, reason="Pre-filled"
+        )
     return report
 
 
@@ -227,10 +229,10 @@ def update_cabinet_paper(*, report: Report, by: Any, title: str | None = None, *
     paper = CabinetPaper.objects.select_for_update().get(report=report)
     for name, value in fields.items():
         setattr(paper, name, value.strip() if isinstance(value, str) else value)
-    _save(paper, by=by, reason="The council's words changed")
+    save_with_history(paper, by=by, reason="The council's words changed")
     if title is not None and title.strip() and title.strip() != report.title:
         report.title = title.strip()
-        _save(report, by=by, reason="Title changed")
+        save_with_history(report, by=by, reason="Title changed")
     return paper
 
 
@@ -262,7 +264,7 @@ def request_version(*, report: Report, by: Any) -> ReportVersion:
     if problems:
         raise ValidationError(MISSING.format(problems=". ".join(p.rstrip(".") for p in problems)))
     version = ReportVersion(report=report, number=_next_number(report), requested_by=by)
-    _save(version, by=by, reason="Generation requested")
+    save_with_history(version, by=by, reason="Generation requested")
     _enqueue(version)
     return version
 
@@ -289,7 +291,7 @@ def retry_version(*, version: ReportVersion, by: Any) -> ReportVersion:
     version.attempts = 0
     version.requested_at = timezone.now()
     version.started_at = None
-    _save(version, by=by, reason="Retried")
+    save_with_history(version, by=by, reason="Retried")
     _enqueue(version)
     return version
 
@@ -330,7 +332,7 @@ def sign_off(*, version: ReportVersion, by: Any, deadline: Deadline | None = Non
         signer_role=Role(report.sign_off_role).label,
         signed_off_on=today,
     )
-    _save(final, by=by, reason=f"Signed off version {version.number}")
+    save_with_history(final, by=by, reason=f"Signed off version {version.number}")
     if deadline is not None:
         meet_deadline(
             deadline=deadline,
@@ -353,12 +355,12 @@ def _claim(version_id: int) -> ReportVersion | None:
             version.status = VersionStatus.FAILED
             version.error = TOO_MANY_ATTEMPTS.format(attempts=version.attempts)
             version.finished_at = timezone.now()
-            _save(version, by=None, reason="Failed")
+            save_with_history(version, by=None, reason="Failed")
             logger.error("Report version %s: %s", version_id, version.error)
             return None
         version.attempts += 1
         version.started_at = timezone.now()
-        _save(version, by=None, reason=f"Generation attempt {version.attempts}")
+        save_with_history(version, by=None, reason=f"Generation attempt {version.attempts}")
         return version
 
 
@@ -370,7 +372,7 @@ def _fail(version: ReportVersion, attempt: int, reason: str) -> None:
         current.status = VersionStatus.FAILED
         current.error = FAILED_BECAUSE.format(reason=reason)[:2000]
         current.finished_at = timezone.now()
-        _save(current, by=None, reason="Failed")
+        save_with_history(current, by=None, reason="Failed")
 
 
 def generate_version(*, version_id: int) -> str:
@@ -425,7 +427,7 @@ def _store(version_id: int, attempt: int, body: str, filename: str, content_type
     current.status = VersionStatus.READY
     current.error = ""
     current.finished_at = timezone.now()
-    _save(current, by=None, reason="Generated")
+    save_with_history(current, by=None, reason="Generated")
     return VersionStatus.READY
 
 

@@ -20,7 +20,7 @@ from directions.enums import Cadence
 from directions.models import Instrument, ReportingObligation
 from intervention.models import Intervention
 from intervention.permissions import Capability, has_capability
-from intervention.services import _save
+from intervention.services import save_with_history
 from reviews.enums import DeadlineStatus
 from reviews.models import (
     Assessment,
@@ -97,7 +97,7 @@ def start_review(
         attendees=attendees.strip(),
         created_by=by,
     )
-    _save(review, by=by, reason="Review started")
+    save_with_history(review, by=by, reason="Review started")
     last = last_held_review(intervention, before=held_on, exclude=review)
     baseline: dict[Any, str] = {}
     if last is not None:
@@ -107,7 +107,7 @@ def start_review(
     reason = f"Pre-filled from the review of {last.held_on:%-d %B %Y}" if last else "First review of these priorities"
     for position, priority in enumerate(service_priorities_in_force(intervention, held_on), start=1):
         rag = baseline.get(priority.pk, baseline.get(priority.short_name, ""))
-        _save(
+        save_with_history(
             Assessment(review=review, service_priority=priority, position=position, baseline_rag=rag, rag=rag),
             by=by,
             reason=reason,
@@ -142,7 +142,7 @@ def update_review(*, review: Review, by: Any, reason: str = "Review updated", **
     review = _editable(review)
     for name, value in fields.items():
         setattr(review, name, value.strip() if isinstance(value, str) else value)
-    _save(review, by=by, reason=reason)
+    save_with_history(review, by=by, reason=reason)
     return review
 
 
@@ -169,7 +169,7 @@ def assess_priority(
         raise ValidationError(EVIDENCE_OF_ANOTHER_PRIORITY.format(priority=priority.short_name.lower()))
     assessment.rag = rag
     assessment.narrative = narrative.strip()
-    _save(assessment, by=by, reason="Assessed")
+    save_with_history(assessment, by=by, reason="Assessed")
     # The many-to-many changes write history rows of their own, with these.
     assessment._history_user = by
     assessment._change_reason = "Evidence chosen"
@@ -230,7 +230,7 @@ def hold_review(*, review: Review, by: Any, deadline: Deadline | None = None) ->
     if not review.recommendation:
         raise ValidationError(NO_RECOMMENDATION)
     review.status = ReviewStatus.HELD
-    _save(review, by=by, reason="Recorded as held")
+    save_with_history(review, by=by, reason="Recorded as held")
     if deadline is not None:
         meet_deadline(
             deadline=deadline,
@@ -269,7 +269,7 @@ def meet_deadline(
     deadline.met_note = note
     deadline.met_by_review = review
     deadline.met_by_report = report
-    _save(deadline, by=by, reason=f"Met: {note}")
+    save_with_history(deadline, by=by, reason=f"Met: {note}")
     return deadline
 
 
@@ -287,7 +287,7 @@ def record_report_publication(
     if review.status != ReviewStatus.HELD:
         raise ValidationError(NOT_YET_HELD)
     review.report_published_on = published_on
-    _save(review, by=by, reason=f"Commissioner's report published on {published_on:%-d %B %Y}")
+    save_with_history(review, by=by, reason=f"Commissioner's report published on {published_on:%-d %B %Y}")
     in_force = Instrument.objects.filter(intervention=review.intervention).in_force_on(review.held_on)
     obligations = list(
         ReportingObligation.objects.filter(instrument__in=in_force, cadence=Cadence.MONTHS_AFTER_EVENT)
@@ -298,6 +298,6 @@ def record_report_publication(
     reason = f"Report on the review of {review.held_on:%-d %B %Y} published on {published_on:%-d %B %Y}"
     for obligation in obligations:
         obligation.event_on = published_on
-        _save(obligation, by=by, reason=reason)
+        save_with_history(obligation, by=by, reason=reason)
         materialise_obligation(obligation, today=today or timezone.localdate())
     return obligations
