@@ -4,6 +4,8 @@ see (intervention.permissions), so anything else is a 404."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +25,13 @@ from reviews.models import EvidenceFile, ImprovementPlan, Indicator, PlanAction,
 from reviews.progress_forms import MeasurementForm, PlanActionForm, ProgressForm, ReplaceEvidenceForm, ResponseForm
 from reviews.services import progress
 from reviews.timeline import timeline
+
+
+def add_service_errors(form: Any, error: ValidationError) -> None:
+    """A service's refusal, shown on the form: each message on its field, or for the whole form."""
+    for field, problems in error.message_dict.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
 
 
 def get_case(request: HttpRequest, pk: int) -> Intervention:
@@ -123,9 +132,7 @@ def log_progress(request: HttpRequest, pk: int) -> HttpResponse:
                 **{kind: subject},
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Progress update saved")
             return redirect(_back_url(case, kind, subject))
@@ -224,9 +231,7 @@ def respond(request: HttpRequest, pk: int, instruction_pk: int, kind: str) -> Ht
                 evidence=form.cleaned_data.get("evidence", []),
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{ResponseKind(kind).label}: {instruction.reference}")
             return redirect("instruction_detail", pk=case.pk, instruction_pk=instruction.pk)
@@ -287,9 +292,7 @@ def plan_action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
                     form.is_valid()
                     form.add_error(None, progress.STALE + ". Check what they changed, below, then save again.")
                 else:
-                    for field, problems in error.message_dict.items():
-                        for problem in problems:
-                            form.add_error(field if field in form.fields else None, problem)
+                    add_service_errors(form, error)
             else:
                 messages.success(request, f"Action {action.reference} updated")
                 return redirect("plan", pk=case.pk)
@@ -355,9 +358,7 @@ def indicator_detail(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRe
                     by=request.user,
                 )
             except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    for problem in problems:
-                        form.add_error(field if field in form.fields else None, problem)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"Value for {data['period_end']:%B %Y} saved")
                 return redirect("indicator_detail", pk=case.pk, indicator_pk=indicator.pk)

@@ -28,21 +28,7 @@ CHARLIE = "charlie@commissioner.example"
 priority = progress_fixtures.priority
 indicator = progress_fixtures.indicator
 action = progress_fixtures.action
-
-
-@pytest.fixture
-def instruction(charlie, hereford_case):
-    from directions import services
-
-    return services.issue_instruction(
-        intervention=hereford_case,
-        issued_by=charlie.person,
-        by=charlie,
-        title="Recruitment plan",
-        text="Present the council's plan to recruit permanent social workers",
-        issued_on=D(2023, 4, 3),
-        due_on=D(2023, 6, 30),
-    )
+instruction = progress_fixtures.instruction
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 
 from directions.models import ReportingObligation
 from tests.factories import issued_direction
-from tests.reviews.progress_fixtures import action, indicator, priority  # noqa: F401 - shared fixtures
+from tests.reviews.progress_fixtures import action, indicator, instruction, priority  # noqa: F401 - shared fixtures
 
 
 @pytest.fixture

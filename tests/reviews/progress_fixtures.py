@@ -62,4 +62,19 @@ def action(hereford_case):
     )
 
 
+@pytest.fixture
+def instruction(charlie, hereford_case):
+    from directions import services
+
+    return services.issue_instruction(
+        intervention=hereford_case,
+        issued_by=charlie.person,
+        by=charlie,
+        title="Recruitment plan",
+        text="Present the council's plan to recruit permanent social workers",
+        issued_on=D(2023, 4, 3),
+        due_on=D(2023, 6, 30),
+    )
+
+
 __all__ = ["issued_direction"]

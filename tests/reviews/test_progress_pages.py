@@ -16,21 +16,6 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def instruction(charlie, hereford_case):
-    from directions import services
-
-    return services.issue_instruction(
-        intervention=hereford_case,
-        issued_by=charlie.person,
-        by=charlie,
-        title="Recruitment plan",
-        text="Present it",
-        issued_on=D(2023, 4, 3),
-        due_on=D(2023, 6, 30),
-    )
-
-
-@pytest.fixture
 def update(alice, hereford_case, priority):
     return progress.log_progress(
         intervention=hereford_case,
