@@ -30,7 +30,6 @@ MAY_NOT_ISSUE_INSTRUCTIONS = (
 )
 MAY_NOT_MANAGE = "Only DfE staff can record or change {authority}'s instruments"
 MAY_NOT_UPDATE_INSTRUCTION = "You cannot mark this instruction {status}"
-CLOSED_CASE = "This intervention is closed"
 
 
 def _require(user: Any, intervention: Intervention, capability: Capability, message: str) -> None:

@@ -155,9 +155,7 @@ class Intervention(models.Model):
         """Closed, or the strongest kind of instrument in force (a direction outranks a notice)."""
         if not self.is_open:
             return Stage.CLOSED
-        kinds = getattr(self, "kinds_in_force", None)
-        if kinds is None:
-            kinds = stage_kinds_in_force(self)
+        kinds = stage_kinds_in_force(self)
         if Stage.STATUTORY_DIRECTION.code in kinds:
             return Stage.STATUTORY_DIRECTION
         if Stage.IMPROVEMENT_NOTICE.code in kinds:

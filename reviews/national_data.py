@@ -15,7 +15,6 @@ import calendar
 import datetime
 import itertools
 import random
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -724,14 +723,3 @@ def meet_past_deadlines(*, seed: int = 1, today: datetime.date | None = None, sh
         )  # no history: written just below
         _record_changes(Deadline, met, None, "Met: Delivered.")
     return len(met)
-
-
-def chunks(items: Iterable, size: int) -> Iterable[list]:
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
