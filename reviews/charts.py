@@ -5,15 +5,33 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
-WIDTH = 640
-HEIGHT = 260
-MARGIN_LEFT = 56
-MARGIN_RIGHT = 16
-MARGIN_TOP = 16
-MARGIN_BOTTOM = 40
+
+@dataclass(frozen=True)
+class Frame:
+    """A chart's drawing box, in SVG units. Text sizes are in the same units, so a chart drawn
+    smaller on the page needs a smaller box to keep its labels readable."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    font: int
+    ticks: int  # labels on the value axis
+    dates: int  # labels on the time axis: the first and last, and the middle one when 3
+
+
+# A chart across a page or a screen.
+FULL = Frame(width=640, height=260, left=56, right=16, top=16, bottom=40, font=12, ticks=5, dates=3)
+# One of several drawn side by side (a report's small multiples): fewer labels, as large. The
+# report's table beside them has every figure.
+SMALL = Frame(width=320, height=170, left=52, right=10, top=20, bottom=30, font=12, ticks=2, dates=2)
+
 LINE_COLOUR = "#1d70b8"  # GOV.UK blue
 TARGET_COLOUR = "#00703c"  # GOV.UK green
 AXIS_COLOUR = "#505a5f"
@@ -31,6 +49,7 @@ def line_chart(
     target: Decimal | None = None,
     unit_suffix: str = "",
     chart_id: str = "chart",
+    frame: Frame = FULL,
 ) -> str:
     """A line chart of (period, value) points with an optional target line, as an SVG string."""
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
@@ -44,16 +63,17 @@ def line_chart(
             + (f"; target {_number(target)}{unit_suffix}" if target is not None else "")
             + ". The figures are in the table."
         )
+    box = frame
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {box.width} {box.height}" width="100%" '
         f'role="img" aria-labelledby="{title_id} {desc_id}" class="app-chart">',
         f'<title id="{title_id}">{escape(title)}</title>',
         f'<desc id="{desc_id}">{escape(description)}</desc>',
     ]
-    plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-    plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    plot_w = box.width - box.left - box.right
+    plot_h = box.height - box.top - box.bottom
     parts.append(
-        f'<line x1="{MARGIN_LEFT}" y1="{MARGIN_TOP + plot_h}" x2="{WIDTH - MARGIN_RIGHT}" y2="{MARGIN_TOP + plot_h}" '
+        f'<line x1="{box.left}" y1="{box.top + plot_h}" x2="{box.width - box.right}" y2="{box.top + plot_h}" '
         f'stroke="{AXIS_COLOUR}" stroke-width="1"/>'
     )
     if points:
@@ -65,37 +85,42 @@ def line_chart(
         span = high - low
 
         def y(value: Decimal) -> float:
-            return MARGIN_TOP + plot_h - float((Decimal(value) - low) / span) * plot_h
+            return box.top + plot_h - float((Decimal(value) - low) / span) * plot_h
 
         def x(index: int) -> float:
-            return MARGIN_LEFT + (plot_w * index / (len(points) - 1) if len(points) > 1 else plot_w / 2)
+            return box.left + (plot_w * index / (len(points) - 1) if len(points) > 1 else plot_w / 2)
 
-        for tick in range(5):
-            value = low + span * tick / 4
+        for tick in range(box.ticks):
+            value = low + span * tick / (box.ticks - 1)
             parts.append(
-                f'<text x="{MARGIN_LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end" font-size="12" '
+                f'<text x="{box.left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" font-size="{box.font}" '
                 f'fill="{AXIS_COLOUR}">{escape(_number(round(value, 1)))}{escape(unit_suffix)}</text>'
             )
         if target is not None:
             parts.append(
-                f'<line x1="{MARGIN_LEFT}" y1="{y(target):.1f}" x2="{WIDTH - MARGIN_RIGHT}" y2="{y(target):.1f}" '
+                f'<line x1="{box.left}" y1="{y(target):.1f}" x2="{box.width - box.right}" y2="{y(target):.1f}" '
                 f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="6 4"/>'
-                f'<text x="{WIDTH - MARGIN_RIGHT}" y="{y(target) - 6:.1f}" text-anchor="end" font-size="12" '
+                f'<text x="{box.width - box.right}" y="{y(target) - 6:.1f}" text-anchor="end" font-size="{box.font}" '
                 f'fill="{TARGET_COLOUR}">Target {escape(_number(target))}{escape(unit_suffix)}</text>'
             )
         path = " ".join(f"{'M' if i == 0 else 'L'}{x(i):.1f},{y(v):.1f}" for i, (_, v) in enumerate(points))
         parts.append(f'<path d="{path}" fill="none" stroke="{LINE_COLOUR}" stroke-width="3"/>')
         for i, (_, v) in enumerate(points):
             parts.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="4" fill="{LINE_COLOUR}"/>')
-        labels = {0, len(points) - 1, (len(points) - 1) // 2}
-        for i in sorted(labels):
+        last = len(points) - 1
+        # The ends anchored inwards, so they are not cut off; a single value sits in the middle.
+        labels = {0: "start", last: "end"} if last else {0: "middle"}
+        if box.dates > 2 and last > 1:
+            labels[last // 2] = "middle"
+        for i, anchor in sorted(labels.items()):
             parts.append(
-                f'<text x="{x(i):.1f}" y="{HEIGHT - 14}" text-anchor="middle" font-size="12" '
-                f'fill="{AXIS_COLOUR}">{points[i][0]:%b %Y}</text>'
+                f'<text x="{x(i):.1f}" y="{box.height - box.bottom + 20}" text-anchor="{anchor}" '
+                f'font-size="{box.font}" fill="{AXIS_COLOUR}">{points[i][0]:%b %Y}</text>'
             )
     else:
         parts.append(
-            f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" font-size="14" fill="{AXIS_COLOUR}">'
+            f'<text x="{box.width / 2}" y="{box.height / 2}" text-anchor="middle" font-size="{box.font + 2}" '
+            f'fill="{AXIS_COLOUR}">'
             "No values recorded yet</text>"
         )
     parts.append("</svg>")

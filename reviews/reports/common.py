@@ -18,7 +18,7 @@ from directions.enums import OVERDUE_INSTRUCTION_STATUSES, InstructionStatus
 from directions.models import Instruction, ServicePriority
 from intervention.dates import add_months
 from intervention.models import Appointment, Intervention, Person
-from reviews.charts import line_chart
+from reviews.charts import SMALL, line_chart
 from reviews.enums import DeadlineStatus, Direction, Rag, Unit
 from reviews.models import Deadline, Indicator, Measurement, PlanAction, ProgressUpdate, Review, ReviewStatus
 
@@ -195,6 +195,8 @@ def indicator_evidence(
         suffix = unit_suffix(indicator)
         chart = None
         if charts and within:
+            # Drawn small, to sit two to a row under the priority's table of figures: a report
+            # may chart ten indicators for each of seven priorities.
             chart = mark_safe(  # noqa: S308 - line_chart escapes every text it draws
                 line_chart(
                     title=f"{indicator.name}" + (f" ({suffix.strip()})" if suffix else ""),
@@ -202,6 +204,7 @@ def indicator_evidence(
                     target=indicator.target,
                     unit_suffix=suffix,
                     chart_id=f"{chart_prefix}-{indicator.pk}",
+                    frame=SMALL,
                 )
             )
         evidence[indicator.service_priority_id].append(
@@ -214,6 +217,39 @@ def indicator_evidence(
             )
         )
     return evidence
+
+
+@dataclass
+class FiguresTable:
+    """A priority's indicators' values in a period, a row an indicator and a column a month: where
+    each stands and the figures its chart draws, in one table rather than one table a chart. A long
+    period takes several tables: the first has the targets and the values before the period, the
+    last has whether the latest value meets the target and the trend."""
+
+    months: list[datetime.date]
+    rows: list[tuple[IndicatorEvidence, list[Figure | None]]]
+    first: bool
+    last: bool
+
+
+FIGURE_MONTHS_PER_TABLE = 4  # as many monthly columns as fit across an A4 page beside the others
+
+
+def figures_tables(evidence: list[IndicatorEvidence]) -> list[FiguresTable]:
+    """A priority's indicators and their values in the period, four months to a table."""
+    months = sorted({figure.period_end for item in evidence for figure in item.figures})
+    by_month = [{figure.period_end: figure for figure in item.figures} for item in evidence]
+    pairs = list(zip(evidence, by_month, strict=True))
+    chunks = [months[i : i + FIGURE_MONTHS_PER_TABLE] for i in range(0, len(months), FIGURE_MONTHS_PER_TABLE)] or [[]]
+    return [
+        FiguresTable(
+            months=chunk,
+            rows=[(item, [values.get(month) for month in chunk]) for item, values in pairs],
+            first=number == 0,
+            last=number == len(chunks) - 1,
+        )
+        for number, chunk in enumerate(chunks)
+    ]
 
 
 # --- Instructions, deadlines, plan actions --------------------------------------------------------

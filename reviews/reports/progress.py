@@ -15,6 +15,7 @@ from reviews.models import Assessment, Report, ReportKind, Review, ReviewStatus
 from reviews.reports.base import Renderer
 from reviews.reports.common import (
     appointed,
+    figures_tables,
     indicator_evidence,
     lettered_items,
     next_review_dates,
@@ -106,7 +107,10 @@ class ProgressReport(Renderer):
             "end": end,
             "commissioner": overseer(report, review),
             "assessments": assessments,
-            "sections": [(a, evidence[a.service_priority_id]) for a in assessments],
+            "sections": [
+                (a, evidence[a.service_priority_id], figures_tables(evidence[a.service_priority_id]))
+                for a in assessments
+            ],
             "next_reviews": next_review_dates(review),
             **case_background(report, review),
         }

@@ -1,8 +1,9 @@
 import datetime
+import re
 from decimal import Decimal
 from xml.etree import ElementTree
 
-from reviews.charts import line_chart
+from reviews.charts import SMALL, line_chart
 
 D = datetime.date
 SVG = "{http://www.w3.org/2000/svg}"
@@ -37,3 +38,27 @@ def test_an_empty_chart_says_so():
 def test_text_is_escaped():
     svg = line_chart(title="<script>alert(1)</script>", points=[])
     assert "<script>" not in svg
+
+
+def date_labels(svg: str) -> list[tuple[str, str]]:
+    root = ElementTree.fromstring(svg)
+    texts = root.findall(f"{SVG}text")
+    return [(text.text, text.get("text-anchor")) for text in texts if re.fullmatch(r"[A-Z][a-z]{2} \d{4}", text.text)]
+
+
+def test_the_first_and_last_dates_are_anchored_inside_the_chart_so_they_are_not_cut_off():
+    points = [(D(2023, m, 28), Decimal(m)) for m in range(1, 8)]
+    assert date_labels(line_chart(title="t", points=points)) == [
+        ("Jan 2023", "start"),
+        ("Apr 2023", "middle"),
+        ("Jul 2023", "end"),
+    ]
+    assert date_labels(line_chart(title="t", points=points[:1])) == [("Jan 2023", "middle")]
+
+
+def test_a_small_multiple_has_fewer_labels_but_the_same_points():
+    points = [(D(2023, m, 28), Decimal(m * 10)) for m in range(1, 8)]
+    small = ElementTree.fromstring(line_chart(title="t", points=points, frame=SMALL))
+    assert small.get("viewBox") == "0 0 320 170"
+    assert len(small.findall(f"{SVG}circle")) == 7
+    assert [text.text for text in small.findall(f"{SVG}text")] == ["0", "70", "Jan 2023", "Jul 2023"]

@@ -58,11 +58,14 @@ def test_the_progress_report_has_its_sections_figures_and_markings(charlie, dora
         assert heading in text
     assert "a. Formal agreement to 18 months programme of support with Leeds" in text
     assert "b. Progress in the Multi Agency Safeguarding Hub" in text
-    assert "(i) Reducing the number of agency social workers and increasing the numbers of" in text
-    # The indicator's figures in the period, its baseline and target, beside its chart.
-    for figure in ("April 2023 (before the period) 52.4%", "May 2023 51.3%", "October 2023 47.8%", "Target 25%"):
-        assert figure in text
-    assert "Trend over the period: Improving." in text
+    assert "(i) Reducing the number of agency social workers and increasing the" in text
+    # The indicator's chart, then one table of its target, the value before the period, each value
+    # in the period (four months to a table) and where it ended up.
+    assert "Agency social workers\n(i) Indicators: targets, values before and in the period, and trends" in text
+    assert "Indicator Target Before the period May 2023 Jun 2023 Jul 2023 Aug 2023" in text
+    assert "25% 52.4% (Apr 2023) 51.3% 49.3% 48.4% 49%" in text
+    assert "(i) Indicators (continued)\nIndicator Sep 2023 Oct 2023 Latest meets the target Trend" in text
+    assert "Agency social workers (lower is better) 49.2% 47.8% No Improving" in text
     assert "Sufficient progress is being made." in text
     assert "Continue support." in text
     assert_marked_on_every_page(pages, "OFFICIAL-SENSITIVE", draft=True)
