@@ -180,12 +180,13 @@ class Subjects:
     priority: Any
     indicator: Any
     instrument: Any
+    obligation: Any
 
 
 def choose_subjects() -> Subjects:
     from django.utils import timezone
 
-    from directions.models import Instruction, Instrument, ServicePriority
+    from directions.models import Instruction, Instrument, ReportingObligation, ServicePriority
     from intervention.enums import Organisation, Role
     from intervention.models import Appointment, Intervention, Person
     from reviews.models import Indicator
@@ -219,6 +220,7 @@ def choose_subjects() -> Subjects:
         priority=priority,
         indicator=Indicator.objects.filter(service_priority=priority).order_by("pk")[0],
         instrument=Instrument.objects.filter(intervention=case).order_by("-issued_on")[0],
+        obligation=ReportingObligation.objects.filter(instrument__intervention=case).order_by("pk")[0],
     )
 
 
@@ -244,6 +246,10 @@ def pages(s: Subjects) -> list[tuple[str, str, str, str]]:
         ("Admin: instrument (DfE)", "dfe", "admin", f"/admin/directions/instrument/{s.instrument.pk}/change/"),
         ("Admin: instructions (DfE)", "dfe", "admin", "/admin/directions/instruction/"),
         ("Admin: instruction (DfE)", "dfe", "admin", f"/admin/directions/instruction/{s.instruction.pk}/change/"),
+        # An issued instrument's obligations and priorities are changed on their own pages.
+        ("Admin: obligations (DfE)", "dfe", "admin", "/admin/directions/reportingobligation/"),
+        ("Admin: obligation (DfE)", "dfe", "admin", f"/admin/directions/reportingobligation/{s.obligation.pk}/change/"),
+        ("Admin: priority (DfE)", "dfe", "admin", f"/admin/directions/servicepriority/{s.priority.pk}/change/"),
     ]
 
 

@@ -13,7 +13,6 @@ from django.utils import timezone
 from directions import services
 from directions.enums import InstrumentStatus
 from directions.models import (
-    Amendment,
     Clause,
     Instruction,
     InstructionResponse,
@@ -135,27 +134,6 @@ class ReportingObligationInline(ScopedInline):
         return formset
 
 
-class ReadOnlyPriorityInline(ServicePriorityInline):
-    """For someone who may read the instrument but not change it: the rows as text, not forms."""
-
-    template = "directions/admin/priorities_read_only.html"
-
-
-class ReadOnlyObligationInline(ReportingObligationInline):
-    """For someone who may read the instrument but not change it: each cadence as its sentence."""
-
-    template = "directions/admin/obligations_read_only.html"
-
-
-class AmendmentInline(ScopedInline):
-    model = Amendment
-    fields = ["made_on", "reason", "changes", "made_by"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # amendments are recorded through the amendment service, which writes them
-
-
 class InForceFilter(admin.SimpleListFilter):
     title = "in force"
     parameter_name = "in_force"
@@ -188,22 +166,38 @@ class InstrumentAdmin(ScopedAdmin):
         ("Issue", {"fields": ["issued_on", "signed_by_name", "signed_by_title", "appointments"]}),
         ("Revocation", {"fields": ["revokes", "revoked_on", "revocation_note", "revoked_by_link"]}),
     ]
-    inlines = [ClauseInline, TermsOfReferenceInline, ServicePriorityInline, ReportingObligationInline, AmendmentInline]
+    inlines = [ClauseInline, TermsOfReferenceInline, ServicePriorityInline, ReportingObligationInline]
+    change_form_template = "directions/admin/instrument_change_form.html"
     actions = ["issue_selected"]
 
     def get_inlines(self, request: HttpRequest, obj: Instrument | None) -> list:
-        """An issued instrument's clauses are laid out as the document cites them; for someone who
-        may only read the instrument, its priorities and obligations are rows of text, not forms."""
-        inlines = list(self.inlines)
-        if obj is not None and obj.is_issued:
-            inlines = [IssuedClauseInline if inline is ClauseInline else inline for inline in inlines]
-        if obj is not None and not self.has_change_permission(request, obj):
-            read_only = {
-                ServicePriorityInline: ReadOnlyPriorityInline,
-                ReportingObligationInline: ReadOnlyObligationInline,
-            }
-            inlines = [read_only.get(inline, inline) for inline in inlines]
-        return inlines
+        """A draft is written here, every row a form. Once it is issued, or for someone who may only
+        read it, the clauses are laid out as the document cites them (only their compliance changes
+        here), and the terms of reference, priorities, obligations and amendments are text
+        (`shown_as_text`)."""
+        if obj is not None and (obj.is_issued or not self.has_change_permission(request, obj)):
+            return [IssuedClauseInline if obj.is_issued else ClauseInline]
+        return list(self.inlines)
+
+    def shown_as_text(self, request: HttpRequest, obj: Instrument) -> dict[str, Any]:
+        """An issued instrument's terms of reference, priorities, obligations and amendments, as text,
+        not as inline forms: each priority and obligation is changed on its own page, where its
+        history is, and amendments are written by the amendment service. (Forms for them made the
+        instrument's page, with its dozens of clauses, too slow: issue 7.)"""
+        clause = f"clause__{CLAUSE_ANCESTORS}"
+        return {
+            "terms": TermsOfReference.objects.filter(instrument=obj).first(),
+            "priorities": list(obj.service_priorities.select_related(clause)),
+            "obligations": list(obj.reporting_obligations.select_related(clause)),
+            "amendments": list(obj.amendments.select_related("made_by")),
+            "changeable": self.has_change_permission(request, obj),
+        }
+
+    def render_change_form(self, request: HttpRequest, context: dict, *args: Any, **kwargs: Any) -> Any:
+        obj = context.get("original")
+        if obj is not None and (obj.is_issued or not self.has_change_permission(request, obj)):
+            context["shown_as_text"] = self.shown_as_text(request, obj)
+        return super().render_change_form(request, context, *args, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> Any:
         today = timezone.localdate()
@@ -271,6 +265,73 @@ class InstrumentAdmin(ScopedAdmin):
                 )
             else:
                 self.message_user(request, f"Issued: {instrument}", messages.SUCCESS)
+
+
+class InstrumentRowAdmin(ScopedAdmin):
+    """A row of an instrument changed on its own page (a link on the instrument's page leads here),
+    with its own history. Its clause is chosen from its instrument's paragraphs only."""
+
+    intervention_path = "instrument__intervention__"
+    list_select_related = ["instrument__intervention__local_authority", f"clause__{CLAUSE_ANCESTORS}"]
+    list_filter = ["instrument__intervention__local_authority"]
+    autocomplete_fields = ["instrument"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            readonly.append("instrument")  # a row belongs to the instrument it was written under
+            if obj.instrument.is_issued:
+                readonly += [name for name in getattr(self.model, "locked_fields", ()) if name not in readonly]
+        return readonly
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, **kwargs)
+        field = form.base_fields.get("clause")
+        if field is not None:
+            field.queryset = clauses_of(self.instrument_for(request, obj))
+            if obj is None:
+                field.help_text = "Choose the notice or direction first: its paragraphs are listed once it is saved."
+        return form
+
+    def instrument_for(self, request: HttpRequest, obj: Any) -> Instrument | None:
+        if obj is not None:
+            return obj.instrument
+        chosen = request.POST.get("instrument") or request.GET.get("instrument")
+        if not chosen or not str(chosen).isdigit():
+            return None
+        return Instrument.objects.filter(intervention_filter(request.user, prefix="intervention__"), pk=chosen).first()
+
+    @admin.display(description="Authority", ordering="instrument__intervention__local_authority__name")
+    def authority(self, obj: Any) -> str:
+        return obj.instrument.intervention.local_authority.name
+
+
+@admin.register(ReportingObligation)
+class ReportingObligationAdmin(InstrumentRowAdmin):
+    """Obligations stay editable after issue: the cadence is this service's reading of the text.
+    Saving one moves its future deadlines (reviews.signals)."""
+
+    fields = ["instrument", *ReportingObligationInline.fields]
+    list_display = ["what", "authority", "recipient", "when"]
+    list_filter = ["cadence", "recipient", *InstrumentRowAdmin.list_filter]
+    search_fields = ["what", "instrument__intervention__local_authority__name"]
+
+    @admin.display(description="When")
+    def when(self, obj: ReportingObligation) -> str:
+        return obj.describe()
+
+
+@admin.register(ServicePriority)
+class ServicePriorityAdmin(InstrumentRowAdmin):
+    """A priority's number and title are the document's and lock on issue; its short name, order
+    and clause stay editable. Priorities are added while the instrument is a draft, on its page."""
+
+    fields = ["instrument", "label", "position", "title", "short_name", "clause"]
+    list_display = ["__str__", "authority", "instrument"]
+    search_fields = ["short_name", "title", "instrument__intervention__local_authority__name"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
 
 
 class OverdueFilter(admin.SimpleListFilter):

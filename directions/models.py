@@ -59,6 +59,16 @@ DUE_BEFORE_ISSUED = "The due date must be on or after the date it was issued ({i
 TRANSITION_NOT_ALLOWED = "An instruction that is {current} cannot be marked {new}"
 PRIORITY_OF_ANOTHER_CASE = "Choose a service priority of this intervention"
 TERMS_ITEM_OF_ANOTHER_CASE = "Choose an item of this intervention's terms of reference"
+CLAUSE_OF_ANOTHER_INSTRUMENT = "Choose a paragraph of this notice or direction"
+
+
+def clause_of_another_instrument(row: models.Model) -> dict[str, str]:
+    """A priority or obligation cites a paragraph of its own instrument, not of another."""
+    if row.clause_id and row.instrument_id:
+        owner = Clause.objects.filter(pk=row.clause_id).values_list("instrument_id", flat=True).first()
+        if owner != row.instrument_id:
+            return {"clause": CLAUSE_OF_ANOTHER_INSTRUMENT}
+    return {}
 
 
 class TextLockedWhenIssued(models.Model):
@@ -383,6 +393,12 @@ class ServicePriority(TextLockedWhenIssued):
     def case(self) -> Intervention:
         return self.instrument.intervention
 
+    def clean(self) -> None:
+        self.check_text_unlocked()
+        errors = clause_of_another_instrument(self)
+        if errors:
+            raise ValidationError(errors)
+
 
 class ReportingObligation(models.Model):
     """A report or review the instrument requires, with its cadence as structured data.
@@ -430,7 +446,7 @@ class ReportingObligation(models.Model):
         return self.instrument.intervention
 
     def clean(self) -> None:
-        errors = validate_cadence(self)
+        errors = validate_cadence(self) | clause_of_another_instrument(self)
         if errors:
             raise ValidationError(errors)
 

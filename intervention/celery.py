@@ -7,6 +7,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intervention.settings")
 
@@ -29,3 +30,11 @@ app.conf.beat_schedule = {
         "kwargs": {"name": "beat"},
     },
 }
+
+
+@worker_init.connect
+def load_the_pdf_renderer(**kwargs: object) -> None:
+    """WeasyPrint takes about half a second to import: a worker pays it once as it starts, before
+    its children fork, rather than on the first report each child renders. Web processes never
+    import it (reviews.reports.base)."""
+    import reviews.reports.pdf  # noqa: F401

@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from directions.models import Instruction, Instrument, ServicePriority
+from directions.models import Instruction, Instrument, ReportingObligation, ServicePriority
 from intervention.enums import Organisation, Role
 from intervention.models import Appointment, Intervention, Person
 from reviews import national_data
@@ -42,6 +42,7 @@ class Cast:
     priority: ServicePriority
     indicator: Indicator
     instrument: Instrument
+    obligation: ReportingObligation
 
 
 def load(*, cases: int, volume: national_data.Volume) -> Cast:
@@ -68,6 +69,7 @@ def load(*, cases: int, volume: national_data.Volume) -> Cast:
         priority=priority,
         indicator=Indicator.objects.filter(service_priority=priority).order_by("pk").first(),
         instrument=Instrument.objects.filter(intervention=case).order_by("-issued_on").first(),
+        obligation=ReportingObligation.objects.filter(instrument__intervention=case).order_by("pk").first(),
     )
 
 
@@ -91,6 +93,10 @@ def pages(cast: Cast) -> dict[str, tuple[str, str]]:
         "admin instruction": ("commissioner", f"/admin/directions/instruction/{cast.instruction.pk}/change/"),
         "admin instruments, DfE": ("dfe", "/admin/directions/instrument/"),
         "admin instructions, DfE": ("dfe", "/admin/directions/instruction/"),
+        "admin instrument, DfE": ("dfe", f"/admin/directions/instrument/{cast.instrument.pk}/change/"),
+        "admin obligations, DfE": ("dfe", "/admin/directions/reportingobligation/"),
+        "admin obligation, DfE": ("dfe", f"/admin/directions/reportingobligation/{cast.obligation.pk}/change/"),
+        "admin priority, DfE": ("dfe", f"/admin/directions/servicepriority/{cast.priority.pk}/change/"),
     }
 
 

@@ -16,9 +16,12 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from reviews.models import Report, ReportVersion
-from reviews.reports.pdf import STATIC_BASE, html_to_pdf
 
 PDF = "application/pdf"
+# ".invalid" is reserved (RFC 2606): this address can never reach a network host. Only the PDF's
+# fetcher (reviews.reports.pdf) answers for it, from the project's static files.
+INTERNAL_ORIGIN = "https://casework-report.invalid"
+STATIC_BASE = f"{INTERNAL_ORIGIN}/static/"
 
 
 class Renderer:
@@ -76,5 +79,9 @@ class Renderer:
 
     def render(self, report: Report, version: ReportVersion) -> tuple[str, str, bytes]:
         """The PDF of the version, whose `body_html` is already rendered."""
+        # Imported here: WeasyPrint is a third of a web process's objects, and only the report
+        # worker lays out PDFs (it loads WeasyPrint when it starts: intervention.celery).
+        from reviews.reports.pdf import html_to_pdf
+
         pdf = html_to_pdf(self.document_html(report, version))
         return self.filename(report, version), PDF, pdf.content

@@ -23,11 +23,10 @@ from django.conf import settings
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from reviews.reports.base import INTERNAL_ORIGIN, STATIC_BASE
+
 logger = logging.getLogger(__name__)
 
-# ".invalid" is reserved (RFC 2606): this address can never reach a network host.
-INTERNAL_ORIGIN = "https://casework-report.invalid"
-STATIC_BASE = f"{INTERNAL_ORIGIN}/static/"
 ALLOWED_EXTENSIONS = frozenset({".css", ".svg", ".png"})
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF: WeasyPrint 70 supports pdf/ua-1 and pdf/ua-2
 REFUSED = "Refused to fetch {url}: reports may use only the project's own static files"
