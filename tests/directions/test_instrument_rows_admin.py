@@ -18,6 +18,19 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
+def quarterly_update(instrument: Instrument, **fields) -> ReportingObligation:
+    return ReportingObligation.objects.create(
+        instrument=instrument,
+        what="Quarterly written update",
+        deliverer=Deliverer.COMMISSIONER,
+        recipient=Recipient.MINISTER,
+        cadence=Cadence.EVERY_N_MONTHS,
+        anchor_on=instrument.issued_on,
+        interval=3,
+        **fields,
+    )
+
+
 def direction_with_rows(case) -> Instrument:
     """A direction drafted with a paragraph, a service priority and a quarterly report, then issued."""
     instrument = Instrument.objects.create(
@@ -33,16 +46,7 @@ def direction_with_rows(case) -> Instrument:
     ServicePriority.objects.create(
         instrument=instrument, clause=clause, label="i", position=1, title="Reduce agency staff", short_name="Agency"
     )
-    ReportingObligation.objects.create(
-        instrument=instrument,
-        clause=clause,
-        what="Quarterly written update",
-        deliverer=Deliverer.COMMISSIONER,
-        recipient=Recipient.MINISTER,
-        cadence=Cadence.EVERY_N_MONTHS,
-        anchor_on=D(2023, 3, 1),
-        interval=3,
-    )
+    quarterly_update(instrument, clause=clause)
     issuer = UserFactory(is_superuser=True, username="issuer@casework.example")
     return services.issue_instrument(instrument=instrument, by=issuer)
 
@@ -164,15 +168,7 @@ def test_the_rows_pages_are_scoped_to_the_commissioners_cases_and_closed_to_coun
 ):
     mine = direction_with_rows(hereford_case)
     theirs = issued_direction(worcester_case, D(2017, 3, 8))
-    ReportingObligation.objects.create(
-        instrument=theirs,
-        what="Six-weekly highlight report",
-        deliverer=Deliverer.COMMISSIONER,
-        recipient=Recipient.DFE,
-        cadence=Cadence.EVERY_N_WEEKS,
-        anchor_on=D(2017, 3, 8),
-        interval=6,
-    )
+    quarterly_update(theirs)
     client.force_login(charlie)
     listed = client.get("/admin/directions/reportingobligation/").context["cl"].queryset
     assert list(listed) == [mine.reporting_obligations.get()]
