@@ -143,6 +143,10 @@ else:
             "NAME": VAR_DIR / "db.sqlite3",
             # SQLite needs time to wait for the worker's and beat's writes instead of failing.
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # Tests get a file, not Django's shared-cache in-memory database: there, a worker
+            # thread's write meets a reader's table lock at once ("database table is locked"),
+            # with no busy timeout to wait it out.
+            "TEST": {"NAME": VAR_DIR / "test.sqlite3"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
