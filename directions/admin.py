@@ -175,11 +175,14 @@ class InstrumentAdmin(ScopedAdmin):
         read it, the clauses are laid out as the document cites them (only their compliance changes
         here), and the terms of reference, priorities, obligations and amendments are text
         (`shown_as_text`)."""
-        if obj is not None and (obj.is_issued or not self.has_change_permission(request, obj)):
+        if self.reads_as_text(request, obj):
             return [IssuedClauseInline if obj.is_issued else ClauseInline]
         return list(self.inlines)
 
-    def shown_as_text(self, request: HttpRequest, obj: Instrument) -> dict[str, Any]:
+    def reads_as_text(self, request: HttpRequest, obj: Instrument | None) -> bool:
+        return obj is not None and (obj.is_issued or not self.has_change_permission(request, obj))
+
+    def shown_as_text(self, obj: Instrument, *, changeable: bool) -> dict[str, Any]:
         """An issued instrument's terms of reference, priorities, obligations and amendments, as text,
         not as inline forms: each priority and obligation is changed on its own page, where its
         history is, and amendments are written by the amendment service. (Forms for them made the
@@ -190,14 +193,15 @@ class InstrumentAdmin(ScopedAdmin):
             "priorities": list(obj.service_priorities.select_related(clause)),
             "obligations": list(obj.reporting_obligations.select_related(clause)),
             "amendments": list(obj.amendments.select_related("made_by")),
-            "changeable": self.has_change_permission(request, obj),
+            "changeable": changeable,
         }
 
     def render_change_form(self, request: HttpRequest, context: dict, *args: Any, **kwargs: Any) -> Any:
-        obj = context.get("original")
-        if obj is not None and (obj.is_issued or not self.has_change_permission(request, obj)):
-            context["shown_as_text"] = self.shown_as_text(request, obj)
-        return super().render_change_form(request, context, *args, **kwargs)
+        response = super().render_change_form(request, context, *args, **kwargs)
+        obj, data = context.get("original"), response.context_data  # rendered later: it can still be added to
+        if self.reads_as_text(request, obj):
+            data["shown_as_text"] = self.shown_as_text(obj, changeable=data["has_change_permission"])
+        return response
 
     def get_queryset(self, request: HttpRequest) -> Any:
         today = timezone.localdate()
@@ -299,7 +303,7 @@ class InstrumentRowAdmin(ScopedAdmin):
         chosen = request.POST.get("instrument") or request.GET.get("instrument")
         if not chosen or not str(chosen).isdigit():
             return None
-        return Instrument.objects.filter(intervention_filter(request.user, prefix="intervention__"), pk=chosen).first()
+        return Instrument.objects.visible_to(request.user).filter(pk=chosen).first()
 
     @admin.display(description="Authority", ordering="instrument__intervention__local_authority__name")
     def authority(self, obj: Any) -> str:

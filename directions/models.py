@@ -64,10 +64,9 @@ CLAUSE_OF_ANOTHER_INSTRUMENT = "Choose a paragraph of this notice or direction"
 
 def clause_of_another_instrument(row: models.Model) -> dict[str, str]:
     """A priority or obligation cites a paragraph of its own instrument, not of another."""
-    if row.clause_id and row.instrument_id:
-        owner = Clause.objects.filter(pk=row.clause_id).values_list("instrument_id", flat=True).first()
-        if owner != row.instrument_id:
-            return {"clause": CLAUSE_OF_ANOTHER_INSTRUMENT}
+    # `row.clause` is the object a form chose, so reading its instrument costs no query there.
+    if row.clause_id and row.instrument_id and row.clause.instrument_id != row.instrument_id:
+        return {"clause": CLAUSE_OF_ANOTHER_INSTRUMENT}
     return {}
 
 

@@ -63,17 +63,17 @@ def line_chart(
             + (f"; target {_number(target)}{unit_suffix}" if target is not None else "")
             + ". The figures are in the table."
         )
-    box = frame
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {box.width} {box.height}" width="100%" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {frame.width} {frame.height}" width="100%" '
         f'role="img" aria-labelledby="{title_id} {desc_id}" class="app-chart">',
         f'<title id="{title_id}">{escape(title)}</title>',
         f'<desc id="{desc_id}">{escape(description)}</desc>',
     ]
-    plot_w = box.width - box.left - box.right
-    plot_h = box.height - box.top - box.bottom
+    plot_w = frame.width - frame.left - frame.right
+    plot_end = frame.width - frame.right
+    plot_h = frame.height - frame.top - frame.bottom
     parts.append(
-        f'<line x1="{box.left}" y1="{box.top + plot_h}" x2="{box.width - box.right}" y2="{box.top + plot_h}" '
+        f'<line x1="{frame.left}" y1="{frame.top + plot_h}" x2="{plot_end}" y2="{frame.top + plot_h}" '
         f'stroke="{AXIS_COLOUR}" stroke-width="1"/>'
     )
     if points:
@@ -85,22 +85,22 @@ def line_chart(
         span = high - low
 
         def y(value: Decimal) -> float:
-            return box.top + plot_h - float((Decimal(value) - low) / span) * plot_h
+            return frame.top + plot_h - float((Decimal(value) - low) / span) * plot_h
 
         def x(index: int) -> float:
-            return box.left + (plot_w * index / (len(points) - 1) if len(points) > 1 else plot_w / 2)
+            return frame.left + (plot_w * index / (len(points) - 1) if len(points) > 1 else plot_w / 2)
 
-        for tick in range(box.ticks):
-            value = low + span * tick / (box.ticks - 1)
+        for tick in range(frame.ticks):
+            value = low + span * tick / (frame.ticks - 1)
             parts.append(
-                f'<text x="{box.left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" font-size="{box.font}" '
+                f'<text x="{frame.left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" font-size="{frame.font}" '
                 f'fill="{AXIS_COLOUR}">{escape(_number(round(value, 1)))}{escape(unit_suffix)}</text>'
             )
         if target is not None:
             parts.append(
-                f'<line x1="{box.left}" y1="{y(target):.1f}" x2="{box.width - box.right}" y2="{y(target):.1f}" '
+                f'<line x1="{frame.left}" y1="{y(target):.1f}" x2="{plot_end}" y2="{y(target):.1f}" '
                 f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="6 4"/>'
-                f'<text x="{box.width - box.right}" y="{y(target) - 6:.1f}" text-anchor="end" font-size="{box.font}" '
+                f'<text x="{plot_end}" y="{y(target) - 6:.1f}" text-anchor="end" font-size="{frame.font}" '
                 f'fill="{TARGET_COLOUR}">Target {escape(_number(target))}{escape(unit_suffix)}</text>'
             )
         path = " ".join(f"{'M' if i == 0 else 'L'}{x(i):.1f},{y(v):.1f}" for i, (_, v) in enumerate(points))
@@ -110,16 +110,16 @@ def line_chart(
         last = len(points) - 1
         # The ends anchored inwards, so they are not cut off; a single value sits in the middle.
         labels = {0: "start", last: "end"} if last else {0: "middle"}
-        if box.dates > 2 and last > 1:
+        if frame.dates > 2 and last > 1:
             labels[last // 2] = "middle"
         for i, anchor in sorted(labels.items()):
             parts.append(
-                f'<text x="{x(i):.1f}" y="{box.height - box.bottom + 20}" text-anchor="{anchor}" '
-                f'font-size="{box.font}" fill="{AXIS_COLOUR}">{points[i][0]:%b %Y}</text>'
+                f'<text x="{x(i):.1f}" y="{frame.height - frame.bottom + 20}" text-anchor="{anchor}" '
+                f'font-size="{frame.font}" fill="{AXIS_COLOUR}">{points[i][0]:%b %Y}</text>'
             )
     else:
         parts.append(
-            f'<text x="{box.width / 2}" y="{box.height / 2}" text-anchor="middle" font-size="{box.font + 2}" '
+            f'<text x="{frame.width / 2}" y="{frame.height / 2}" text-anchor="middle" font-size="{frame.font + 2}" '
             f'fill="{AXIS_COLOUR}">'
             "No values recorded yet</text>"
         )
