@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 
@@ -88,6 +89,12 @@ class Access:
 NO_ACCESS = Access()
 
 
+def model(name: str) -> Any:
+    """One of the case's models, from the app registry: the models' querysets ask this module, so it
+    does not import the models module back."""
+    return apps.get_model("intervention", name)
+
+
 def access_for(user: Any) -> Access:
     """The user's access, cached on the user object for the rest of the request."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -96,8 +103,7 @@ def access_for(user: Any) -> Access:
     if cached is not None:
         return cached
 
-    from intervention.models import Appointment, Person
-
+    Person, Appointment = model("Person"), model("Appointment")
     person = Person.objects.filter(user=user).first()
     roles: dict[int, set[str]] = {}
     authority_ids: set[int] = set()
@@ -185,9 +191,7 @@ def has_capability(user: Any, intervention: Any, capability: Capability) -> bool
 
 def intervention_of(obj: Any) -> Any:
     """The case a record belongs to, or None for records that belong to no single case."""
-    from intervention.models import Intervention
-
-    if isinstance(obj, Intervention):
+    if isinstance(obj, model("Intervention")):
         return obj
     if hasattr(obj, "case"):
         return obj.case
@@ -195,8 +199,7 @@ def intervention_of(obj: Any) -> Any:
 
 
 def can_view(user: Any, obj: Any) -> bool:
-    from intervention.models import Inspection, Judgement, LocalAuthority, Person
-
+    Inspection, Judgement, LocalAuthority, Person = map(model, ("Inspection", "Judgement", "LocalAuthority", "Person"))
     access = access_for(user)
     if not access.authenticated:
         return False
@@ -220,14 +223,12 @@ def can_view(user: Any, obj: Any) -> bool:
 def can_change(user: Any, obj: Any) -> bool:
     """Change rights: the record's `change_capability` (MANAGE_CASE unless it says otherwise)
     on its case; reference data and records of no case need DfE or an administrator."""
-    from intervention.models import LocalAuthority
-
     access = access_for(user)
     if not access.authenticated:
         return False
     if access.is_admin:
         return True
-    if isinstance(obj, LocalAuthority):
+    if isinstance(obj, model("LocalAuthority")):
         return False
     intervention = intervention_of(obj)
     if intervention is None:

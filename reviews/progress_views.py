@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from directions.enums import OPEN_INSTRUCTION_STATUSES, ResponseKind
@@ -106,10 +107,10 @@ def _subject(request: HttpRequest, case: Intervention):
 
 def _back_url(case: Intervention, kind: str, subject) -> str:
     if kind == "service_priority":
-        return f"/interventions/{case.pk}/priorities/{subject.pk}/"
+        return reverse("priority_detail", args=[case.pk, subject.pk])
     if kind == "instruction":
-        return f"/interventions/{case.pk}/instructions/{subject.pk}/"
-    return f"/interventions/{case.pk}/plan/"
+        return reverse("instruction_detail", args=[case.pk, subject.pk])
+    return reverse("plan", args=[case.pk])
 
 
 @login_required
