@@ -126,7 +126,7 @@ def prepare(scale: float) -> dict[str, Any]:
     from django.core.management import call_command
 
     from intervention.models import Intervention
-    from reviews import national_data
+    from reviews.demo import national as national_data
 
     call_command("migrate", "--noinput", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from intervention import views
 from intervention.forms import SignInForm
-from reviews import progress_views
+from reviews.views import progress as progress_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,7 +19,6 @@ urlpatterns = [
     path("interventions/<int:pk>/", progress_views.case_overview, name="intervention_detail"),
     path("", include("directions.urls")),
     path("", include("reviews.urls")),
-    path("", include("reviews.report_urls")),
     path("health/", views.health, name="health"),
     path("admin/login/", auth_views.LoginView.as_view(authentication_form=SignInForm)),
     path("admin/", admin.site.urls),

@@ -91,3 +91,21 @@ def test_addresses_come_from_the_url_patterns_not_from_strings():
         if HAND_WRITTEN_ADDRESS.search(line)
     ]
     assert written == []
+
+
+def is_demo(module: str) -> bool:
+    return module.endswith(".demo") or ".demo." in module
+
+
+def test_the_product_never_imports_demo_data():
+    """Demo cases and the national dataset are loaded by their management commands; a page, service
+    or task that imported them would make fixtures part of the product."""
+    modules = product_modules()
+    importers = [
+        f"{name} imports {other}"
+        for name, path in modules.items()
+        if not is_demo(name) and ".management.commands." not in name
+        for other in imports_of(name, path, modules)
+        if is_demo(other)
+    ]
+    assert importers == []

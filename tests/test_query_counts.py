@@ -18,7 +18,7 @@ from django.utils import timezone
 from directions.models import Instruction, Instrument, ReportingObligation, ServicePriority
 from intervention.enums import Organisation, Role
 from intervention.models import Appointment, Intervention, Person
-from reviews import national_data
+from reviews.demo import national as national_data
 from reviews.models import Indicator
 from reviews.services import materialise_deadlines
 

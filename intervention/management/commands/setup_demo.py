@@ -25,13 +25,13 @@ class Command(BaseCommand):
             from directions.demo import load_demo_instruments
 
             load_demo_instruments(by=administrator)
-            from reviews.demo_progress import load_demo_progress
+            from reviews.demo.progress import load_demo_progress
             from reviews.services import materialise_deadlines
 
             load_demo_progress(by=administrator)
 
             materialise_deadlines()
-            from reviews.demo import load_demo_reviews
+            from reviews.demo.reviews import load_demo_reviews
 
             load_demo_reviews(by=administrator)
         created = sum(1 for _, was_created in users if was_created)

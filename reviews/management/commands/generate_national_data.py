@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from reviews import national_data
+from reviews.demo import national as national_data
 from reviews.services import materialise_deadlines
 
 

@@ -150,7 +150,7 @@ def test_a_closed_accounts_feed_stops(client, alice, deadlines):
 
 
 def test_the_overdue_list_pages_on_its_own_and_keeps_the_filter(client, dora, deadlines, hereford_case, settings):
-    from reviews import views
+    from reviews.views import deadlines as views
 
     views.PER_PAGE, saved = 1, views.PER_PAGE
     try:

@@ -8,7 +8,7 @@ from intervention.celery import app
 from reviews.models import ReportVersion
 from reviews.services import reports
 from tests.intervention.test_celery import wait_for
-from tests.reviews.test_reports_support import direction_with_priorities, held_review
+from tests.reviews.reports_support import direction_with_priorities, held_review
 
 
 @pytest.mark.django_db(transaction=True)

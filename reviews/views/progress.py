@@ -23,10 +23,11 @@ from intervention.models import Intervention
 from intervention.permissions import Capability, can_view, capabilities_on
 from intervention.shortcuts import get_by_id_or_404
 from reviews import charts
+from reviews.forms.progress import MeasurementForm, PlanActionForm, ProgressForm, ReplaceEvidenceForm, ResponseForm
 from reviews.models import EvidenceFile, ImprovementPlan, Indicator, PlanAction, PlanObjective, ProgressUpdate
-from reviews.progress_forms import MeasurementForm, PlanActionForm, ProgressForm, ReplaceEvidenceForm, ResponseForm
 from reviews.services import progress
 from reviews.timeline import timeline
+from reviews.views.common import get_case
 
 
 def add_service_errors(form: Any, error: ValidationError) -> None:
@@ -34,10 +35,6 @@ def add_service_errors(form: Any, error: ValidationError) -> None:
     for field, problems in error.message_dict.items():
         for problem in problems:
             form.add_error(field if field in form.fields else None, problem)
-
-
-def get_case(request: HttpRequest, pk: int) -> Intervention:
-    return get_object_or_404(Intervention.objects.visible_to(request.user).select_related("local_authority"), pk=pk)
 
 
 def require(request: HttpRequest, case: Intervention, capability: Capability) -> None:

@@ -4,31 +4,15 @@ from __future__ import annotations
 
 import datetime
 
-from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.utils import timezone
+
+from reviews.forms.common import GovukForm, date_field
 
 MET_IN_FUTURE = "The date it was met must be today or in the past"
 ENTER_NOTE = "Say how the deadline was met, for example the review or report that met it"
 ENTER_REASON = "Say why the date is changing"
-
-
-class GovukForm(forms.Form):
-    submit_label = "Continue"
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(*self.layout_fields(), Submit("submit", self.submit_label))
-
-    def layout_fields(self) -> list:
-        return [Field(name) for name in self.fields]
-
-
-def date_field(label: str, hint: str) -> DateInputField:
-    return DateInputField(label=label, help_text=hint, require_all_fields=False)
 
 
 class MarkMetForm(GovukForm):

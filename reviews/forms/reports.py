@@ -1,5 +1,5 @@
-"""Forms for holding reviews and preparing reports, laid out with the GOV.UK Design System
-(crispy-forms-gds). They collect and check what a person typed; the services decide the rest."""
+"""Forms for preparing reports, laid out with the GOV.UK Design System (crispy-forms-gds). They collect
+and check what a person typed; reviews.services.reports decides the rest."""
 
 from __future__ import annotations
 
@@ -10,264 +10,21 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Size
 from django import forms
-from django.utils import timezone
 
-from reviews.enums import Rag
-from reviews.forms import GovukForm
+from reviews.forms.common import GovukForm, date_field, period_in_order
 from reviews.models import (
     Classification,
-    Deadline,
-    Measurement,
-    ProgressUpdate,
-    Recommendation,
     ReportKind,
     Review,
-    ReviewKind,
 )
 from reviews.reports.cabinet import REVIEWER_AREAS
 
-CHOOSE_KIND = "Choose what kind of review it is"
-ENTER_PERIOD_START = "Enter the first day of the period the review covers"
-ENTER_PERIOD_END = "Enter the last day of the period the review covers"
-ENTER_HELD_ON = "Enter the date the review was held"
-IN_FUTURE = "The date must be today or in the past"
-PERIOD_BACKWARDS = "The end of the period must be the same as or after its start"
-CHOOSE_RAG = "Choose a RAG rating"
-ENTER_NARRATIVE = "Describe the progress on this priority and what the rating rests on"
-CHOOSE_SUFFICIENT = "Say whether sufficient progress is being made"
-ENTER_CONCLUSION = "Write the conclusion"
-CHOOSE_RECOMMENDATION = "Choose a recommendation"
-ENTER_PUBLISHED_ON = "Enter the date the commissioner's report was published"
 CHOOSE_REPORT_KIND = "Choose what kind of report to prepare"
 CHOOSE_REVIEW = "Choose the review the report is about"
 CHOOSE_INSTRUMENT = "Choose the notice or direction"
 ENTER_REPORT_START = "Enter the first day of the period the report covers"
 ENTER_REPORT_END = "Enter the last day of the period the report covers"
-NO_DEADLINE = "none"
 
-
-def date_field(label: str, hint: str = "For example, 6 11 2023", *, required: bool = True, message: str = "") -> Any:
-    field = DateInputField(label=label, help_text=hint, require_all_fields=False, required=required)
-    if message:
-        field.error_messages["required"] = message
-        field.error_messages["incomplete"] = message
-    return field
-
-
-def _not_in_future(value: datetime.date | None) -> datetime.date | None:
-    if value and value > timezone.localdate():
-        raise forms.ValidationError(IN_FUTURE)
-    return value
-
-
-def _period(cleaned: dict[str, Any], start: str, end: str, form: forms.Form) -> None:
-    if cleaned.get(start) and cleaned.get(end) and cleaned[end] < cleaned[start]:
-        form.add_error(end, PERIOD_BACKWARDS)
-
-
-# --- Reviews ---------------------------------------------------------------------------------------
-
-
-class ReviewDetailsForm(GovukForm):
-    submit_label = "Continue"
-    kind = forms.ChoiceField(
-        label="What kind of review is it?",
-        choices=ReviewKind.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": CHOOSE_KIND},
-    )
-    period_start = date_field("First day of the period it covers", "For example, 1 5 2023", message=ENTER_PERIOD_START)
-    period_end = date_field("Last day of the period it covers", "For example, 31 10 2023", message=ENTER_PERIOD_END)
-    held_on = date_field("When was it held?", message=ENTER_HELD_ON)
-    attendees = forms.CharField(
-        label="Who took part?",
-        help_text="One a line: name and role",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-
-    def layout_fields(self) -> list:
-        return [
-            Field.radios("kind", legend_size=Size.MEDIUM),
-            Field("period_start", legend_size=Size.SMALL),
-            Field("period_end", legend_size=Size.SMALL),
-            Field("held_on", legend_size=Size.SMALL),
-            Field.textarea("attendees", label_size=Size.SMALL),
-        ]
-
-    def clean_held_on(self) -> datetime.date:
-        return _not_in_future(self.cleaned_data["held_on"])
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        _period(cleaned, "period_start", "period_end", self)
-        return cleaned
-
-
-class ReviewDetailsEditForm(ReviewDetailsForm):
-    submit_label = "Save"
-
-
-class AssessmentForm(GovukForm):
-    submit_label = "Save and continue"
-    rag = forms.ChoiceField(
-        label="RAG rating",
-        choices=Rag.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": CHOOSE_RAG},
-    )
-    narrative = forms.CharField(
-        label="What progress has been made?",
-        help_text="What the rating rests on. Say what changed since the last review.",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        error_messages={"required": ENTER_NARRATIVE},
-    )
-    progress_updates = forms.ModelMultipleChoiceField(
-        label="Progress updates that evidence it",
-        queryset=ProgressUpdate.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    measurements = forms.ModelMultipleChoiceField(
-        label="Indicator values that evidence it",
-        queryset=Measurement.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(self, *args: Any, updates: list[ProgressUpdate], values: list[Measurement], **kwargs: Any) -> None:
-        self.has_updates, self.has_values = bool(updates), bool(values)
-        super().__init__(*args, **kwargs)
-        self.fields["progress_updates"].queryset = ProgressUpdate.objects.filter(pk__in=[u.pk for u in updates])
-        self.fields["progress_updates"].choices = [
-            Choice(
-                update.pk,
-                f"{update.period_start:%-d %b %Y} to {update.period_end:%-d %b %Y}: {update.get_rag_display()}",
-                hint=update.narrative[:200],
-            )
-            for update in updates
-        ]
-        self.fields["measurements"].queryset = Measurement.objects.filter(pk__in=[m.pk for m in values])
-        self.fields["measurements"].choices = [
-            (value.pk, f"{value.indicator.name}, {value.period_end:%B %Y}: {value.value.normalize():f}")
-            for value in values
-        ]
-
-    def layout_fields(self) -> list:
-        fields = [
-            Field.radios("rag", legend_size=Size.MEDIUM, inline=True),
-            Field.textarea("narrative", label_size=Size.MEDIUM),
-        ]
-        if self.has_updates:
-            fields.append(Field.checkboxes("progress_updates", legend_size=Size.SMALL, small=True))
-        if self.has_values:
-            fields.append(Field.checkboxes("measurements", legend_size=Size.SMALL, small=True))
-        return fields
-
-
-class DevelopmentsForm(GovukForm):
-    submit_label = "Save and continue"
-    key_developments = forms.CharField(
-        label="Key developments since the last review",
-        help_text="One a line. They are lettered a, b, c in the reports.",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
-    )
-    summary = forms.CharField(
-        label="Overall progress",
-        help_text="A paragraph or two on progress across the service. Leave a blank line between paragraphs.",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
-
-    def layout_fields(self) -> list:
-        return [
-            Field.textarea("key_developments", label_size=Size.MEDIUM),
-            Field.textarea("summary", label_size=Size.MEDIUM),
-        ]
-
-
-class ConclusionForm(GovukForm):
-    submit_label = "Save and continue"
-    sufficient_progress = forms.TypedChoiceField(
-        label="Is sufficient progress being made?",
-        choices=[("yes", "Yes"), ("no", "No")],
-        coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
-        error_messages={"required": CHOOSE_SUFFICIENT},
-    )
-    conclusion = forms.CharField(
-        label="Conclusion",
-        help_text="In the words the reports will use.",
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": ENTER_CONCLUSION},
-    )
-    recommendation = forms.ChoiceField(
-        label="Recommendation",
-        choices=Recommendation.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": CHOOSE_RECOMMENDATION},
-    )
-    recommendation_detail = forms.CharField(
-        label="About the recommendation (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-
-    def layout_fields(self) -> list:
-        return [
-            Field.radios("sufficient_progress", legend_size=Size.MEDIUM, inline=True),
-            Field.textarea("conclusion", label_size=Size.MEDIUM),
-            Field.radios("recommendation", legend_size=Size.MEDIUM),
-            Field.textarea("recommendation_detail", label_size=Size.SMALL),
-        ]
-
-
-def deadline_choices(deadlines: list[Deadline]) -> list[Any]:
-    choices: list[Any] = [Choice(str(d.pk), f"{d.what}, due {d.due_on:%-d %B %Y}") for d in deadlines]
-    if deadlines:
-        last = deadlines[-1]
-        choices[-1] = Choice(str(last.pk), f"{last.what}, due {last.due_on:%-d %B %Y}", divider="or")
-    return [*choices, Choice(NO_DEADLINE, "None of these")]
-
-
-class DeadlineChoiceForm(GovukForm):
-    deadline = forms.ChoiceField(
-        label="Which deadline does it meet?",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the deadline it meets, or none of these"},
-    )
-
-    def __init__(self, *args: Any, deadlines: list[Deadline], submit_label: str, label: str, **kwargs: Any) -> None:
-        self.submit_label = submit_label
-        self.deadlines = {str(d.pk): d for d in deadlines}
-        super().__init__(*args, **kwargs)
-        self.fields["deadline"].label = label
-        self.fields["deadline"].choices = deadline_choices(deadlines)
-        if not deadlines:
-            self.fields["deadline"].initial = NO_DEADLINE
-
-    def layout_fields(self) -> list:
-        return [Field.radios("deadline", legend_size=Size.MEDIUM)]
-
-    def chosen(self) -> Deadline | None:
-        return self.deadlines.get(self.cleaned_data["deadline"])
-
-
-class PublicationForm(GovukForm):
-    submit_label = "Save the publication date"
-    published_on = date_field(
-        "When was the commissioner's report published?", "For example, 13 12 2023", message=ENTER_PUBLISHED_ON
-    )
-
-    def layout_fields(self) -> list:
-        return [Field("published_on", legend_size=Size.MEDIUM)]
-
-    def clean_published_on(self) -> datetime.date:
-        return _not_in_future(self.cleaned_data["published_on"])
-
-
-# --- Reports ---------------------------------------------------------------------------------------
 
 KIND_HINTS = {
     ReportKind.CABINET: (
@@ -370,7 +127,7 @@ class ReportDetailsForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        _period(cleaned, "period_start", "period_end", self)
+        period_in_order(cleaned, "period_start", "period_end", self)
         return cleaned
 
 

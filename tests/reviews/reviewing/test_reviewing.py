@@ -10,7 +10,7 @@ from directions.models import ReportingObligation
 from reviews.enums import DeadlineStatus
 from reviews.models import Deadline, ProgressUpdate, Review
 from reviews.services import reviewing
-from tests.reviews.test_reports_support import D, direction_with_priorities, held_review
+from tests.reviews.reports_support import D, direction_with_priorities, held_review
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from intervention.enums import Role
 from reviews.models import Deadline, Report, ReportVersion
 from reviews.services import reports
-from tests.reviews.test_reports_support import (
+from tests.reviews.reports_support import (
     D,
     appoint,
     case_lead,

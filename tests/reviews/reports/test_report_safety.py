@@ -14,7 +14,7 @@ import weasyprint
 from reviews.reports.pdf import STATIC_BASE, FetchRefused, StaticOnlyFetcher, html_to_pdf
 from reviews.services import reports, reviewing
 from reviews.tasks import generate_report_version
-from tests.reviews.test_reports_support import D, direction_with_priorities, generated, pdf_reader, pdf_text
+from tests.reviews.reports_support import D, direction_with_priorities, generated, pdf_reader, pdf_text
 
 pytestmark = pytest.mark.django_db
 

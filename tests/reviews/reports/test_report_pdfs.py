@@ -9,7 +9,7 @@ from directions.enums import InstructionStatus
 from directions.models import Instruction, ReportingObligation
 from reviews.models import Deadline, ProgressUpdate
 from reviews.services import reports, reviewing
-from tests.reviews.test_reports_support import (
+from tests.reviews.reports_support import (
     D,
     agency_indicator,
     direction_with_priorities,

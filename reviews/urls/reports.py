@@ -1,21 +1,10 @@
-"""URLs of reviews and reports."""
+"""Reports: the national and case lists, preparing one, its versions, sign-off and download."""
 
 from django.urls import path
 
-from reviews import report_views as views
+from reviews.views import reports as views
 
 urlpatterns = [
-    # Reviews
-    path("interventions/<int:case_pk>/reviews/", views.case_reviews, name="case_reviews"),
-    path("interventions/<int:case_pk>/reviews/new/", views.review_start, name="review_start"),
-    path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
-    path("reviews/<int:pk>/details/", views.review_details, name="review_details"),
-    path("reviews/<int:pk>/priorities/<int:assessment_pk>/", views.review_assess, name="review_assess"),
-    path("reviews/<int:pk>/developments/", views.review_developments, name="review_developments"),
-    path("reviews/<int:pk>/conclusion/", views.review_conclusion, name="review_conclusion"),
-    path("reviews/<int:pk>/held/", views.review_hold, name="review_hold"),
-    path("reviews/<int:pk>/publication/", views.review_publication, name="review_publication"),
-    # Reports
     path("reports/", views.report_list, name="report_list"),
     path("interventions/<int:case_pk>/reports/", views.case_reports, name="case_reports"),
     path("interventions/<int:case_pk>/reports/new/", views.report_new, name="report_new"),

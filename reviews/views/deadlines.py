@@ -21,7 +21,7 @@ from intervention.models import Intervention, LocalAuthority
 from intervention.permissions import Capability, capabilities_on
 from reviews import calendar, services
 from reviews.enums import DeadlineStatus
-from reviews.forms import AuthorityFilterForm, MarkMetForm, OverrideForm
+from reviews.forms.deadlines import AuthorityFilterForm, MarkMetForm, OverrideForm
 from reviews.models import CalendarFeed, Deadline
 
 OVERVIEW_DAYS = 90

@@ -1,10 +1,8 @@
-"""Pages for holding reviews and preparing, generating, signing off and downloading reports. Thin:
-records are found through `visible_to(user)` (a record outside a person's access is a 404, worded as
-for one that does not exist), changes go through reviews.services, which ask intervention.permissions."""
+"""Pages for preparing, generating, signing off and downloading reports. Thin: reports are found
+through `visible_to(user)` (one outside a person's access is a 404, worded as for one that does not
+exist), changes go through reviews.services.reports, which asks intervention.permissions."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,303 +19,17 @@ from django.views.decorators.http import require_GET, require_POST
 from directions.models import Instrument
 from intervention.models import Intervention, LocalAuthority
 from intervention.permissions import Capability, has_capability
-from reviews import report_forms as forms
+from reviews.forms import reports as forms
 from reviews.models import (
-    Assessment,
     Report,
     ReportKind,
     ReportVersion,
-    Review,
-    ReviewStatus,
     VersionStatus,
 )
 from reviews.services import reports as report_services
-from reviews.services import reviewing
+from reviews.views.common import apply_service, error_text, get_case
 
 REPORTS_PER_PAGE = 50
-
-
-def _message(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
-def _case(request: HttpRequest, case_pk: int) -> Intervention:
-    return get_object_or_404(
-        Intervention.objects.visible_to(request.user).select_related("local_authority"), pk=case_pk
-    )
-
-
-# --- Reviews ---------------------------------------------------------------------------------------
-
-
-def _review(request: HttpRequest, pk: int, *, to_change: bool = False) -> Review:
-    review = get_object_or_404(
-        Review.objects.visible_to(request.user).select_related("intervention__local_authority"), pk=pk
-    )
-    if to_change and not has_capability(request.user, review.intervention, Capability.HOLD_REVIEWS):
-        raise PermissionDenied
-    return review
-
-
-def _apply(form: Any, action: Any) -> bool:
-    """Run a service; a refusal becomes the form's error, shown in the error summary."""
-    try:
-        action()
-    except ValidationError as error:
-        form.add_error(None, _message(error))
-        return False
-    return True
-
-
-@login_required
-def case_reviews(request: HttpRequest, case_pk: int) -> HttpResponse:
-    intervention = _case(request, case_pk)
-    reviews = Review.objects.filter(intervention=intervention).order_by("-held_on", "-pk")
-    return render(
-        request,
-        "reviews/reviewing/case_reviews.html",
-        {
-            "intervention": intervention,
-            "reviews": reviews,
-            "may_hold": has_capability(request.user, intervention, Capability.HOLD_REVIEWS),
-        },
-    )
-
-
-@login_required
-def review_start(request: HttpRequest, case_pk: int) -> HttpResponse:
-    intervention = _case(request, case_pk)
-    if not has_capability(request.user, intervention, Capability.HOLD_REVIEWS):
-        raise PermissionDenied
-    form = forms.ReviewDetailsForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        review = reviewing.start_review(intervention=intervention, by=request.user, **form.cleaned_data)
-        messages.success(request, "Review started. Each priority's rating starts at the last review's.")
-        return redirect("review_detail", pk=review.pk)
-    return render(
-        request,
-        "reviews/reviewing/form.html",
-        {
-            "intervention": intervention,
-            "form": form,
-            "heading": "Start a review",
-            "back": reverse("case_reviews", args=[intervention.pk]),
-        },
-    )
-
-
-@login_required
-def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _review(request, pk)
-    assessments = review.assessments.select_related("service_priority").order_by("position", "pk")
-    may_change = has_capability(request.user, review.intervention, Capability.HOLD_REVIEWS)
-    return render(
-        request,
-        "reviews/reviewing/review_detail.html",
-        {
-            "review": review,
-            "intervention": review.intervention,
-            "assessments": assessments,
-            "may_change": may_change and review.status == ReviewStatus.DRAFT,
-            "may_publish": may_change and review.status == ReviewStatus.HELD,
-            "deadlines_met": review.deadlines_met.all(),
-            "reports": review.reports.order_by("-created_at"),
-            "may_report": report_services.may_draft(request.user, review.intervention, ReportKind.PROGRESS),
-        },
-    )
-
-
-@login_required
-def review_details(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _review(request, pk, to_change=True)
-    fields = ("kind", "period_start", "period_end", "held_on", "attendees")
-    form = forms.ReviewDetailsEditForm(request.POST or None, initial={name: getattr(review, name) for name in fields})
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _apply(form, lambda: reviewing.update_review(review=review, by=request.user, **form.cleaned_data))
-    ):
-        return redirect("review_detail", pk=review.pk)
-    return render(
-        request,
-        "reviews/reviewing/form.html",
-        {
-            "intervention": review.intervention,
-            "review": review,
-            "form": form,
-            "heading": "The review",
-            "back": review.get_absolute_url(),
-        },
-    )
-
-
-@login_required
-def review_assess(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResponse:
-    review = _review(request, pk, to_change=True)
-    assessment = get_object_or_404(
-        Assessment.objects.select_related("service_priority"), pk=assessment_pk, review=review
-    )
-    updates, values = reviewing.evidence_for(assessment)
-    form = forms.AssessmentForm(
-        request.POST or None,
-        updates=updates,
-        values=values,
-        initial={
-            "rag": assessment.rag,
-            "narrative": assessment.narrative,
-            "progress_updates": list(assessment.progress_updates.values_list("pk", flat=True)),
-            "measurements": list(assessment.measurements.values_list("pk", flat=True)),
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _apply(
-            form,
-            lambda: reviewing.assess_priority(
-                assessment=assessment,
-                rag=data["rag"],
-                narrative=data["narrative"],
-                progress_updates=data["progress_updates"],
-                measurements=data["measurements"].select_related("indicator"),
-                by=request.user,
-            ),
-        ):
-            following = review.assessments.filter(position__gt=assessment.position).order_by("position", "pk").first()
-            if following is not None:
-                return redirect("review_assess", pk=review.pk, assessment_pk=following.pk)
-            return redirect("review_developments", pk=review.pk)
-    return render(
-        request,
-        "reviews/reviewing/assess.html",
-        {"intervention": review.intervention, "review": review, "assessment": assessment, "form": form},
-    )
-
-
-@login_required
-def review_developments(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _review(request, pk, to_change=True)
-    form = forms.DevelopmentsForm(
-        request.POST or None, initial={"key_developments": review.key_developments, "summary": review.summary}
-    )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _apply(form, lambda: reviewing.update_review(review=review, by=request.user, **form.cleaned_data))
-    ):
-        return redirect("review_conclusion", pk=review.pk)
-    return render(
-        request,
-        "reviews/reviewing/form.html",
-        {
-            "intervention": review.intervention,
-            "review": review,
-            "form": form,
-            "heading": "Key developments and overall progress",
-            "back": review.get_absolute_url(),
-        },
-    )
-
-
-@login_required
-def review_conclusion(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _review(request, pk, to_change=True)
-    initial = {
-        "conclusion": review.conclusion,
-        "recommendation": review.recommendation,
-        "recommendation_detail": review.recommendation_detail,
-    }
-    if review.sufficient_progress is not None:
-        initial["sufficient_progress"] = "yes" if review.sufficient_progress else "no"
-    form = forms.ConclusionForm(request.POST or None, initial=initial)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _apply(form, lambda: reviewing.update_review(review=review, by=request.user, **form.cleaned_data))
-    ):
-        return redirect("review_hold", pk=review.pk)
-    return render(
-        request,
-        "reviews/reviewing/form.html",
-        {
-            "intervention": review.intervention,
-            "review": review,
-            "form": form,
-            "heading": "Conclusion and recommendation",
-            "back": review.get_absolute_url(),
-        },
-    )
-
-
-@login_required
-def review_hold(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _review(request, pk, to_change=True)
-    if review.status == ReviewStatus.HELD:
-        return redirect("review_detail", pk=review.pk)
-    form = forms.DeadlineChoiceForm(
-        request.POST or None,
-        deadlines=reviewing.deadlines_a_review_may_meet(review),
-        submit_label="Record the review as held",
-        label="Which deadline was this review held for?",
-    )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _apply(form, lambda: reviewing.hold_review(review=review, by=request.user, deadline=form.chosen()))
-    ):
-        messages.success(
-            request, f"The {review.get_kind_display().lower()} of {review.held_on:%-d %B %Y} is recorded as held."
-        )
-        return redirect("review_detail", pk=review.pk)
-    return render(
-        request,
-        "reviews/reviewing/hold.html",
-        {
-            "intervention": review.intervention,
-            "review": review,
-            "form": form,
-            "incomplete": [a for a in review.assessments.select_related("service_priority") if not a.is_complete],
-        },
-    )
-
-
-@login_required
-def review_publication(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _review(request, pk, to_change=True)
-    form = forms.PublicationForm(request.POST or None, initial={"published_on": review.report_published_on})
-    if request.method == "POST" and form.is_valid():
-        dated: list = []
-
-        def record() -> None:
-            dated.extend(
-                reviewing.record_report_publication(
-                    review=review, published_on=form.cleaned_data["published_on"], by=request.user
-                )
-            )
-
-        if _apply(form, record):
-            text = f"Publication recorded: {form.cleaned_data['published_on']:%-d %B %Y}."
-            for obligation in dated:
-                text += f" {obligation.what}: {obligation.describe()}."
-            messages.success(request, text)
-            return redirect("review_detail", pk=review.pk)
-    return render(
-        request,
-        "reviews/reviewing/form.html",
-        {
-            "intervention": review.intervention,
-            "review": review,
-            "form": form,
-            "heading": "Publication of the commissioner's report",
-            "back": review.get_absolute_url(),
-            "lede": (
-                "The terms of reference may date the next review from the report's publication: "
-                "recording it dates the next review."
-            ),
-        },
-    )
-
-
-# --- Reports ---------------------------------------------------------------------------------------
 
 
 def _report(request: HttpRequest, pk: int) -> Report:
@@ -360,7 +72,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_reports(request: HttpRequest, case_pk: int) -> HttpResponse:
-    intervention = _case(request, case_pk)
+    intervention = get_case(request, case_pk)
     reports = Report.objects.filter(intervention=intervention).for_list()
     return render(
         request,
@@ -375,7 +87,7 @@ def case_reports(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @login_required
 def report_new(request: HttpRequest, case_pk: int) -> HttpResponse:
-    intervention = _case(request, case_pk)
+    intervention = get_case(request, case_pk)
     kinds = [kind for kind in ReportKind if report_services.may_draft(request.user, intervention, kind)]
     if not kinds:
         raise PermissionDenied
@@ -387,7 +99,7 @@ def report_new(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @login_required
 def report_new_details(request: HttpRequest, case_pk: int, kind: str) -> HttpResponse:
-    intervention = _case(request, case_pk)
+    intervention = get_case(request, case_pk)
     if kind not in ReportKind.values:
         raise Http404
     if not report_services.may_draft(request.user, intervention, kind):
@@ -411,7 +123,7 @@ def report_new_details(request: HttpRequest, case_pk: int, kind: str) -> HttpRes
             nonlocal report
             report = report_services.create_report(intervention=intervention, kind=kind, by=request.user, **data)
 
-        if _apply(form, create):
+        if apply_service(form, create):
             if kind == ReportKind.CABINET:
                 messages.success(request, "Report started. Check the council's words, then generate it.")
                 return redirect("cabinet_paper", pk=report.pk)
@@ -428,7 +140,7 @@ def _generate(request: HttpRequest, report: Report) -> None:
     try:
         version = report_services.request_version(report=report, by=request.user)
     except ValidationError as error:
-        messages.error(request, _message(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"Version {version.number} is being generated.")
 
@@ -486,7 +198,7 @@ def cabinet_paper(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {name: value for name, value in form.cleaned_data.items() if not name.startswith("reviewer_")}
         data["reviewers"] = form.reviewers()
-        if _apply(form, lambda: report_services.update_cabinet_paper(report=report, by=request.user, **data)):
+        if apply_service(form, lambda: report_services.update_cabinet_paper(report=report, by=request.user, **data)):
             messages.success(request, "The council's words are saved.")
             return redirect("report_detail", pk=report.pk)
     return render(
@@ -563,7 +275,7 @@ def report_version_retry(request: HttpRequest, pk: int, number: int) -> HttpResp
     try:
         report_services.retry_version(version=version, by=request.user)
     except ValidationError as error:
-        messages.error(request, _message(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, f"Version {version.number} is being generated again.")
     return redirect("report_detail", pk=version.report_id)
@@ -593,7 +305,7 @@ def report_sign_off(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             nonlocal final
             final = report_services.sign_off(version=version, by=request.user, deadline=form.chosen())
 
-        if _apply(form, sign):
+        if apply_service(form, sign):
             messages.success(
                 request,
                 f"Signed off. Version {final.number} is being generated without the DRAFT marking, "

@@ -8,14 +8,14 @@ import datetime
 from decimal import Decimal
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
 
 from directions.enums import ResponseKind
 from reviews.enums import ActionStatus, Rag
+from reviews.forms import common
+from reviews.forms.common import date_field
 
 ENTER_NARRATIVE = "Describe the progress made"
 CHOOSE_RAG = "Choose a RAG rating"
@@ -48,21 +48,11 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-def date_field(label: str, hint: str = "For example, 27 3 2024", required: bool = True) -> DateInputField:
-    return DateInputField(label=label, help_text=hint, require_all_fields=False, required=required)
+class GovukForm(common.GovukForm):
+    """The progress pages' forms: the template draws the <form> (evidence needs its enctype)."""
 
-
-class GovukForm(forms.Form):
     submit_label = "Save"
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False  # the templates draw the <form>, with enctype where files are sent
-        self.helper.layout = Layout(*self.layout_fields(), Submit("submit", self.submit_label))
-
-    def layout_fields(self) -> list:
-        return [Field(name) for name in self.fields]
+    draws_form_tag = False
 
     def chosen_files_notice(self) -> str:
         """When the form is shown again with errors, say plainly which files must be chosen again."""

@@ -11,7 +11,7 @@ from django.core.management.base import CommandError
 from directions.models import Clause, Instruction, Instrument
 from intervention.enums import Organisation
 from intervention.models import Intervention, Person
-from reviews import national_data
+from reviews.demo import national as national_data
 from reviews.models import Deadline, Measurement, PlanAction, ProgressUpdate, Report, ReportVersion
 from reviews.models.reports import CabinetPaper
 from reviews.services import materialise_deadlines

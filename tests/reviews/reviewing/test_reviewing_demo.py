@@ -8,13 +8,13 @@ import pytest
 from django.core.management import call_command
 
 from intervention.demo import demo_administrator
-from reviews.demo import KEY_DEVELOPMENTS_NOVEMBER_2023, load_demo_reviews
+from reviews.demo.reviews import KEY_DEVELOPMENTS_NOVEMBER_2023, load_demo_reviews
 from reviews.models import Report, Review
-from tests.reviews.test_reports_support import D, generated, pdf_text
+from tests.reviews.reports_support import D, generated, pdf_text
 
 pytestmark = pytest.mark.django_db
 
-SEED = Path(__file__).resolve().parents[2] / "docs" / "seeds" / "herefordshire-cabinet-report-2023-12.txt"
+SEED = Path(__file__).resolve().parents[3] / "docs" / "seeds" / "herefordshire-cabinet-report-2023-12.txt"
 
 
 @pytest.fixture

@@ -1,0 +1,52 @@
+"""What the reviews app's forms share: the GOV.UK form layout, date inputs and period checks."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Submit
+from django import forms
+from django.utils import timezone
+
+IN_FUTURE = "The date must be today or in the past"
+PERIOD_BACKWARDS = "The end of the period must be the same as or after its start"
+
+
+class GovukForm(forms.Form):
+    """A form laid out field by field with a GOV.UK button; crispy-forms-gds draws the <form> unless
+    `draws_form_tag` is off (the template draws it, with enctype where files are sent)."""
+
+    submit_label = "Continue"
+    draws_form_tag = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = self.draws_form_tag
+        self.helper.layout = Layout(*self.layout_fields(), Submit("submit", self.submit_label))
+
+    def layout_fields(self) -> list:
+        return [Field(name) for name in self.fields]
+
+
+def date_field(label: str, hint: str = "For example, 27 3 2024", *, required: bool = True, message: str = "") -> Any:
+    """A GOV.UK date input (day, month, year); `message` replaces Django's words for a missing date."""
+    field = DateInputField(label=label, help_text=hint, require_all_fields=False, required=required)
+    if message:
+        field.error_messages["required"] = message
+        field.error_messages["incomplete"] = message
+    return field
+
+
+def not_in_future(value: datetime.date | None) -> datetime.date | None:
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(IN_FUTURE)
+    return value
+
+
+def period_in_order(cleaned: dict[str, Any], start: str, end: str, form: forms.Form) -> None:
+    if cleaned.get(start) and cleaned.get(end) and cleaned[end] < cleaned[start]:
+        form.add_error(end, PERIOD_BACKWARDS)

@@ -1,0 +1,31 @@
+"""What the reviews app's pages share: finding the case a person may see, and showing a service's
+refusal as the form's error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from intervention.models import Intervention
+
+
+def get_case(request: HttpRequest, pk: int) -> Intervention:
+    """The case, if the person may see it; otherwise a 404 worded as for a case that does not exist."""
+    return get_object_or_404(Intervention.objects.visible_to(request.user).select_related("local_authority"), pk=pk)
+
+
+def error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def apply_service(form: Any, action: Any) -> bool:
+    """Run a service; a refusal becomes the form's error, shown in the error summary."""
+    try:
+        action()
+    except ValidationError as error:
+        form.add_error(None, error_text(error))
+        return False
+    return True
