@@ -1,5 +1,6 @@
 """Idle and absolute session timeouts (DfE Secure by Design: sessions end after inactivity and
-after at most 12 hours, whatever the activity)."""
+after at most 12 hours, whatever the activity), and two response headers: Permissions-Policy, and
+Cache-Control: no-store on whatever a signed-in person is shown."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 SESSION_SIGNED_IN_AT = "signed_in_at"
 SESSION_SEEN_AT = "seen_at"
@@ -47,3 +49,35 @@ class SessionTimeoutMiddleware:
                 request.session[SESSION_SEEN_AT] = now
                 request.session.setdefault(SESSION_SIGNED_IN_AT, signed_in_at)
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Permissions-Policy: each feature in PERMISSIONS_POLICY_DISABLED is off ("camera=()"). A response
+    that already has the header keeps it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY_DISABLED)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response
+
+
+class NoStoreForSignedInMiddleware:
+    """Every response to a signed-in person says Cache-Control: no-store (with Django's never-cache
+    headers), so no browser or proxy keeps a copy of a case page, a report or a piece of evidence. Only
+    signed-in people see case data, so this is the simple rule that covers all of it; the downloads and
+    the calendar feed (which no one signs in for) say no-store themselves too. Static files never get
+    here: WhiteNoise, earlier in MIDDLEWARE, has answered them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

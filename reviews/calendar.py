@@ -1,4 +1,5 @@
-"""The iCalendar feed of a person's deadlines (RFC 5545, with the icalendar package)."""
+"""The iCalendar feed of a person's deadlines (RFC 5545, with the icalendar package), at a secret
+address of which only the token's hash is kept."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from icalendar import Calendar, Event
 from intervention.services import save_with_history
 from reviews.enums import DeadlineStatus
 from reviews.models import CalendarFeed, Deadline
-from reviews.models.deadlines import new_feed_token
+from reviews.models.deadlines import hash_feed_token, new_feed_token
 
 
 def feed_for(user: Any, *, start: datetime.date) -> bytes:
@@ -50,10 +51,22 @@ def feed_for(user: Any, *, start: datetime.date) -> bytes:
     return calendar.to_ical()
 
 
+def feed_for_token(token: str) -> CalendarFeed | None:
+    """The feed whose address has this token, or None."""
+    return CalendarFeed.objects.select_related("user").filter(token_hash=hash_feed_token(token)).first()
+
+
 @transaction.atomic
-def rotate_feed(*, user: Any) -> CalendarFeed:
-    feed, _ = CalendarFeed.objects.select_for_update().get_or_create(user=user)
-    feed.token = new_feed_token()
+def make_feed_token(*, user: Any) -> str:
+    """Give the person a new calendar address and return its token. An address they had stops working at
+    once. Only the token's hash is stored: this is the one time the token can be shown."""
+    token = new_feed_token()
+    feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
+    if feed is None:
+        feed, reason = CalendarFeed(user=user), "Calendar address made"
+    else:
+        reason = "Calendar address rotated"
+    feed.token_hash = hash_feed_token(token)
     feed.rotated_at = timezone.now()
-    save_with_history(feed, by=user, reason="Calendar address rotated")
-    return feed
+    save_with_history(feed, by=user, reason=reason)
+    return token

@@ -4,6 +4,7 @@ each person's calendar feed."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -159,14 +160,21 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def hash_feed_token(token: str) -> str:
+    """SHA-256 of the token, in hex. Enough for a token of 256 random bits: there is nothing to guess
+    from, so no salt or slow hash is needed, and the hash can be looked up directly."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class CalendarFeed(models.Model):
-    """A person's secret iCalendar address for their cases' deadlines. Rotating it makes a new token
-    and the old address stops working."""
+    """A person's secret iCalendar address for their cases' deadlines. Only the hash of its token is
+    kept, so the address is shown once, when it is made (reviews.calendar.make_feed_token); making a
+    new one replaces the token and the old address stops working."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
-    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    token_hash = models.CharField("token's SHA-256", max_length=64, unique=True, editable=False)
     rotated_at = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords(excluded_fields=["token"])
+    history = HistoricalRecords(excluded_fields=["token_hash"])
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"

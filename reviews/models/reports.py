@@ -27,6 +27,11 @@ from reviews.models.reviewing import Review
 
 REPORT_PERIOD_BACKWARDS = "The end of the period must be the same as or after its start"
 VERSION_IS_IMMUTABLE = "Version {number} of this report is ready and cannot be changed: generate a new version"
+# What people are told when a version failed. The reason (an exception's text, a time limit) is for the
+# logs and the admin only: it can name files, libraries and the machine's insides.
+VERSION_FAILED = (
+    "Version {number} could not be generated. Try again, or contact the service administrator if it fails again."
+)
 
 
 class ReportKind(models.TextChoices):
@@ -195,7 +200,10 @@ class ReportVersion(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.TextField(blank=True)
+    error = models.TextField(
+        blank=True,
+        help_text="Why generation failed, for the logs and the admin: the service's pages say only that it failed.",
+    )
     body_html = models.TextField(blank=True, help_text="The report's content, as rendered: the HTML version.")
     file = models.FileField(upload_to=report_path, storage=report_storage, max_length=200, blank=True)
     filename = models.CharField(max_length=200, blank=True)
@@ -277,6 +285,11 @@ class ReportVersion(models.Model):
     @property
     def is_failed(self) -> bool:
         return self.shown_status == VersionStatus.FAILED
+
+    @property
+    def failure_message(self) -> str:
+        """What the service's pages say about a failed version, without the technical reason."""
+        return VERSION_FAILED.format(number=self.number)
 
     @property
     def is_generating(self) -> bool:

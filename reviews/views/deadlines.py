@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from directions.enums import Cadence, InstrumentStatus
@@ -139,31 +140,44 @@ def override(request: HttpRequest, pk: int) -> HttpResponse:
     return _deadline_form(request, pk, OverrideForm, "reviews/deadline_override.html", apply)
 
 
+# The address made by the last POST, shown once by the next GET. Kept in the session (on the server),
+# never in a URL or a cookie.
+NEW_FEED_URL = "new_calendar_feed_url"
+
+
 @login_required
 def calendar_settings(request: HttpRequest) -> HttpResponse:
-    feed, _ = CalendarFeed.objects.get_or_create(user=request.user)
-    url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
-    return render(request, "reviews/calendar.html", {"feed": feed, "feed_url": url})
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    new_feed_url = request.session.pop(NEW_FEED_URL, None)
+    return render(request, "reviews/calendar.html", {"feed": feed, "new_feed_url": new_feed_url})
 
 
 @login_required
 @require_POST
 def rotate_calendar(request: HttpRequest) -> HttpResponse:
-    calendar.rotate_feed(user=request.user)
-    messages.success(
-        request, "Your calendar address has changed. The old address no longer works: subscribe again with the new one."
-    )
+    """Make the person's calendar address, or a new one in place of the old, which stops working."""
+    replacing = CalendarFeed.objects.filter(user=request.user).exists()
+    token = calendar.make_feed_token(user=request.user)
+    request.session[NEW_FEED_URL] = request.build_absolute_uri(reverse("calendar_feed", args=[token]))
+    if replacing:
+        messages.success(
+            request,
+            "Your calendar address has changed. The old address no longer works: subscribe again with the new one.",
+        )
+    else:
+        messages.success(request, "Your calendar address has been made.")
     return redirect("calendar_settings")
 
 
+@never_cache
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """No sign-in: calendar programs cannot sign in. The secret address is the key, and it can be rotated."""
-    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    """No sign-in: calendar programs cannot sign in. The secret address is the key, and it can be rotated.
+    Never cached: it lists the deadlines of the person's cases."""
+    feed = calendar.feed_for_token(token)
     if feed is None or not feed.user.is_active:
         raise Http404
     today = timezone.localdate()
     body = calendar.feed_for(feed.user, start=today - datetime.timedelta(days=365))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
-    response["Cache-Control"] = "private, max-age=900"
     return response

@@ -15,6 +15,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from directions.enums import OPEN_INSTRUCTION_STATUSES, ResponseKind
 from directions.models import Instruction, ServicePriority
@@ -396,9 +397,11 @@ def update_detail(request: HttpRequest, pk: int, update_pk: int) -> HttpResponse
     )
 
 
+@never_cache
 @login_required
 def evidence_download(request: HttpRequest, evidence_pk: int) -> FileResponse:
-    """Evidence is served only here, after the permission module says yes; otherwise 404."""
+    """Evidence is served only here, after the permission module says yes; otherwise 404. Never cached,
+    and with a sandboxing CSP of its own, stricter than the site's, which django-csp leaves in place."""
     evidence = get_object_or_404(EvidenceFile.objects.select_related("intervention"), pk=evidence_pk)
     if not can_view(request.user, evidence):
         from django.http import Http404

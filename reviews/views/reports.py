@@ -231,17 +231,16 @@ def report_version_html(request: HttpRequest, pk: int, number: int) -> HttpRespo
     )
 
 
+@never_cache
 @login_required
 @require_GET
 def report_version_download(request: HttpRequest, pk: int, number: int) -> FileResponse:
     version = _version(request, pk, number)
     if version.status != VersionStatus.READY or not version.file:
         raise Http404
-    response = FileResponse(
+    return FileResponse(
         version.file.open("rb"), as_attachment=True, filename=version.filename, content_type=version.content_type
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @never_cache
@@ -254,7 +253,7 @@ def report_version_status(request: HttpRequest, pk: int, number: int) -> JsonRes
     messages_by_status = {
         VersionStatus.GENERATING: f"Version {version.number} is being generated.",
         VersionStatus.READY: f"Version {version.number} is ready.",
-        VersionStatus.FAILED: f"Version {version.number} could not be generated. {version.error}".strip(),
+        VersionStatus.FAILED: version.failure_message,
     }
     return JsonResponse(
         {

@@ -8,7 +8,8 @@ person at a time); `chromium` is the session's Chromium behind them.
 pytest-django's live server serves /static/ through Django's StaticFilesHandler (the finders, so no
 collectstatic is needed), and WhiteNoise's middleware serves GOV.UK Frontend's /assets/ (fonts, images)
 from WHITENOISE_ROOT. The `page` fixture fails a test whose page asked for a file the server did not
-have, or whose JavaScript threw, so a page without its stylesheet, fonts or scripts cannot pass.
+have, whose JavaScript threw, or on which the Content-Security-Policy blocked something, so a page
+without its stylesheet, fonts or scripts cannot pass.
 
 Playwright's event loop, and keeping it to the browser tests
 ------------------------------------------------------------
@@ -43,7 +44,7 @@ import pytest
 from django.db import connections
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Request, Response
+    from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -124,6 +125,14 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
     page.on("response", check)
     page.on("requestfailed", failed)
     page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+
+    # Chromium reports what the Content-Security-Policy blocked (an inline script or style, a file from
+    # elsewhere) as a console error.
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            problems.append(f"Blocked by the CSP on {page.url}: {message.text}")
+
+    page.on("console", console)
     yield page
     context.close()
     assert not problems, "The pages did not load cleanly:\n" + "\n".join(problems)

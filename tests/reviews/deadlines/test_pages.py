@@ -1,11 +1,14 @@
 """The deadline pages, the forms to mark one met or move it, and the calendar feed."""
 
 import datetime
+import hashlib
+import re
+import secrets
 
 import pytest
 from icalendar import Calendar
 
-from reviews import services
+from reviews import calendar, services
 from reviews.models import CalendarFeed, Deadline
 
 pytestmark = pytest.mark.django_db
@@ -113,40 +116,73 @@ def test_the_overview_runs_the_same_queries_for_more_deadlines(
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
+def make_address(client) -> str:
+    """Make the signed-in person's calendar address on their calendar page, as they would; returns its path."""
+    response = client.post("/calendar/rotate/", follow=True)
+    match = re.search(r'<code class="app-feed-url">http://testserver(/calendar/[^<]+\.ics)</code>', response.text)
+    assert match, response.text
+    return match.group(1)
+
+
 def test_the_calendar_feed_lists_the_users_deadlines(client, alice, deadlines):
     client.force_login(alice)
-    client.get("/calendar/")
-    token = CalendarFeed.objects.get(user=alice).token
+    address = make_address(client)
     client.logout()
-    response = client.get(f"/calendar/{token}.ics")
+    response = client.get(address)
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     events = list(Calendar.from_ical(response.content).walk("VEVENT"))
     assert str(events[0]["summary"]) == "Herefordshire: Evidence of progress"
     assert events[0].decoded("dtstart") == D(2023, 6, 1)
 
 
+def test_only_the_hash_of_the_token_is_stored(client, alice, deadlines):
+    client.force_login(alice)
+    token = make_address(client).removeprefix("/calendar/").removesuffix(".ics")
+    feed = CalendarFeed.objects.get(user=alice)
+    assert feed.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in str(list(CalendarFeed.objects.values())) + str(list(CalendarFeed.history.values()))
+
+
+def test_the_address_is_shown_once_and_the_page_says_so_afterwards(client, alice, deadlines):
+    client.force_login(alice)
+    first = client.get("/calendar/").text
+    assert "You do not have a calendar address yet" in first and "Make a calendar address" in first
+    address = make_address(client)
+    again = client.get("/calendar/").text
+    assert address not in again
+    assert "It was shown when it was made" in again and "Make a new address" in again
+
+
 def test_the_feed_shows_nothing_of_another_council(client, bob, deadlines):
-    feed = CalendarFeed.objects.create(user=bob)
-    response = client.get(f"/calendar/{feed.token}.ics")
+    token = calendar.make_feed_token(user=bob)
+    response = client.get(f"/calendar/{token}.ics")
     assert list(Calendar.from_ical(response.content).walk("VEVENT")) == []
 
 
 def test_rotating_the_address_stops_the_old_one(client, alice, deadlines):
     client.force_login(alice)
-    client.get("/calendar/")
-    old = CalendarFeed.objects.get(user=alice).token
-    client.post("/calendar/rotate/")
-    new = CalendarFeed.objects.get(user=alice).token
+    old = make_address(client)
+    page = client.post("/calendar/rotate/", follow=True).text
+    assert "The old address no longer works" in page
+    new = make_address(client)
     assert new != old
-    assert client.get(f"/calendar/{old}.ics").status_code == 404
-    assert client.get(f"/calendar/{new}.ics").status_code == 200
+    assert client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
+
+
+def test_a_wrong_address_is_not_found(client, alice, deadlines):
+    token = calendar.make_feed_token(user=alice)
+    feed = CalendarFeed.objects.get(user=alice)
+    assert client.get(f"/calendar/{secrets.token_urlsafe(32)}.ics").status_code == 404
+    assert client.get(f"/calendar/{feed.token_hash}.ics").status_code == 404  # the stored hash is no key
+    assert client.get(f"/calendar/{token}.ics").status_code == 200
 
 
 def test_a_closed_accounts_feed_stops(client, alice, deadlines):
-    feed = CalendarFeed.objects.create(user=alice)
+    token = calendar.make_feed_token(user=alice)
     alice.is_active = False
     alice.save()
-    assert client.get(f"/calendar/{feed.token}.ics").status_code == 404
+    assert client.get(f"/calendar/{token}.ics").status_code == 404
 
 
 def test_the_overdue_list_pages_on_its_own_and_keeps_the_filter(client, dora, deadlines, hereford_case, settings):
