@@ -108,3 +108,7 @@ class InspectionAdmin(ScopedAdmin):
 class ExtraBankHolidayAdmin(ScopedAdmin):
     list_display = ["date", "name"]
     search_fields = ["name"]
+
+
+# Axes's sign-in records, for superusers only, with unlock actions.
+from intervention import admin_lockout  # noqa: E402, F401

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from intervention import views
+from intervention import account_views, views
 from intervention.forms import SignInForm
 from reviews.views import progress as progress_views
 
@@ -14,6 +14,9 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # Public: for a person locked out after too many wrong passwords (intervention.lockout).
+    path("sign-in/unlock/", account_views.unlock_request, name="unlock_request"),
+    path("sign-in/unlock/<str:token>/", account_views.unlock_account, name="unlock_account"),
     path("interventions/", views.intervention_list, name="intervention_list"),
     # The case page shows the case record and the work of the case, so the reviews app draws it.
     path("interventions/<int:pk>/", progress_views.case_overview, name="intervention_detail"),

@@ -108,3 +108,43 @@ def test_another_councils_case_is_page_not_found(page, bob, hereford_case):
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
     expect(page.get_by_role("main")).not_to_contain_text("Herefordshire")
     assert_accessible(page)
+
+
+def test_a_locked_out_officer_unlocks_her_account_from_an_email(page, alice, hereford_case, monkeypatch):
+    from django.core import mail
+
+    from intervention import lockout, tasks
+
+    # No worker here: the task runs as it is asked for, and its email lands in the test's outbox.
+    monkeypatch.setattr(tasks.email_unlock_link, "delay", lambda **kwargs: lockout.email_unlock_link(**kwargs))
+    for _ in range(5):
+        sign_in(page, "alice@herefordshire.example", "not the password")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot sign in at the moment")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="get an email with a link to unlock your account").click()
+    expect(page).to_have_title(title("Unlock your account"))
+    assert_accessible(page)
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.locator(".govuk-error-summary")).to_be_focused()
+    assert_accessible(page)
+    page.get_by_label("Email address").fill("alice@herefordshire.example")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    assert_accessible(page)
+
+    [message] = mail.outbox
+    path = re.search(r"https?://[^/\s]+(/sign-in/unlock/\S+/)", message.body).group(1)
+    page.goto(path)
+    assert_accessible(page)
+    page.get_by_role("button", name="Unlock my account").click()
+    expect(page).to_have_url(re.compile(r"/sign-in/$"))
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Your account is unlocked")
+    assert_accessible(page)
+
+    sign_in(page, "alice@herefordshire.example")
+    expect(page).to_have_url(re.compile(rf"/interventions/{hereford_case.pk}/$"))
+
+    page.goto(path)
+    expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work")
+    assert_accessible(page)

@@ -1,0 +1,47 @@
+"""Unlocking an account by email, for a person locked out after too many wrong passwords. Both pages
+are public: the person cannot sign in. Neither says whether an account exists (intervention.lockout)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from intervention import lockout
+from intervention.forms import UnlockRequestForm
+from intervention.tasks import email_unlock_link
+
+UNLOCKED = "Your account is unlocked. Sign in with your email address and password."
+
+
+@require_http_methods(["GET", "POST"])
+def unlock_request(request: HttpRequest) -> HttpResponse:
+    """Ask for a link to unlock an account. The answer is the same whether or not the account exists
+    or is locked; the worker decides whether to send it, so the page takes the same time too."""
+    form = UnlockRequestForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        email = form.cleaned_data["email"]
+        transaction.on_commit(lambda: email_unlock_link.delay(email=email))
+        return render(
+            request,
+            "registration/unlock_request_sent.html",
+            {"email": email, "link_minutes": settings.UNLOCK_LINK_MINUTES},
+        )
+    return render(request, "registration/unlock_request.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def unlock_account(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link. Opening it asks for a click, so that an email scanner fetching the link
+    does not use it up; the click unlocks the account and the link stops working."""
+    unlock = lockout.read_unlock_link(token)
+    if unlock is None:
+        return render(request, "registration/unlock_account.html", {"valid": False})
+    if request.method == "POST":
+        lockout.unlock_account(unlock.user)
+        messages.success(request, UNLOCKED)
+        return redirect("login")
+    return render(request, "registration/unlock_account.html", {"valid": True})
