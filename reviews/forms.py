@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
+
+from intervention.forms import GovukDateField
 
 MET_IN_FUTURE = "The date it was met must be today or in the past"
 ENTER_NOTE = "Say how the deadline was met, for example the review or report that met it"
@@ -27,8 +28,8 @@ class GovukForm(forms.Form):
         return [Field(name) for name in self.fields]
 
 
-def date_field(label: str, hint: str) -> DateInputField:
-    return DateInputField(label=label, help_text=hint, require_all_fields=False)
+def date_field(label: str, hint: str) -> GovukDateField:
+    return GovukDateField(label=label, help_text=hint, require_all_fields=False)
 
 
 class MarkMetForm(GovukForm):

@@ -7,11 +7,11 @@ import datetime
 from typing import Any
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.utils import timezone
 
+from intervention.forms import GovukDateField
 from reviews.enums import Rag
 from reviews.forms import GovukForm
 from reviews.models import (
@@ -47,7 +47,7 @@ NO_DEADLINE = "none"
 
 
 def date_field(label: str, hint: str = "For example, 6 11 2023", *, required: bool = True, message: str = "") -> Any:
-    field = DateInputField(label=label, help_text=hint, require_all_fields=False, required=required)
+    field = GovukDateField(label=label, help_text=hint, require_all_fields=False, required=required)
     if message:
         field.error_messages["required"] = message
         field.error_messages["incomplete"] = message
@@ -458,7 +458,7 @@ class CabinetPaperForm(GovukForm):
     def layout_fields(self) -> list:
         fields = []
         for name, field in self.fields.items():
-            if isinstance(field, DateInputField):
+            if isinstance(field, GovukDateField):
                 fields.append(Field(name, legend_size=Size.SMALL))
             elif isinstance(field.widget, forms.Textarea):
                 fields.append(Field.textarea(name, label_size=Size.SMALL))
