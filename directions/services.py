@@ -18,6 +18,7 @@ from directions.enums import CouncilEmail, InstructionPriority, InstructionStatu
 from directions.models import Amendment, Clause, Instruction, InstructionResponse, Instrument, ServicePriority
 from intervention.models import Intervention, Person
 from intervention.permissions import Capability, has_capability
+from intervention.queue import enqueue_after_commit
 from intervention.services import change_reason, save_with_history
 
 NOT_A_DRAFT = "This instrument has already been issued"
@@ -164,9 +165,7 @@ def issue_instruction(
         terms_item=terms_item,
     )
     save_with_history(instruction, by=by, reason="Instruction issued")
-    from directions.tasks import email_council_about_instruction
-
-    transaction.on_commit(lambda: email_council_about_instruction.delay(instruction_id=instruction.pk))
+    enqueue_after_commit("directions.email_council_about_instruction", instruction_id=instruction.pk)
     return instruction
 
 

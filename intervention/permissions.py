@@ -18,10 +18,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Q
 from django.utils import timezone
 
-from intervention.enums import Organisation, Role
+from intervention.enums import DFE_ROLES, OVERSEEING_ROLES, Organisation, Role
 
 
 class Capability(enum.StrEnum):
@@ -47,6 +48,9 @@ CAPABILITIES_BY_ROLE: Mapping[str, frozenset[Capability]] = {
     Role.COUNCIL_OFFICER: _COUNCIL,
 }
 ALL_CAPABILITIES = frozenset(Capability)
+# The roles whose work is done in the admin screens: issuing instructions, holding reviews, recording
+# instruments. Council officers and board chairs use the GOV.UK pages only.
+ADMIN_ROLES = OVERSEEING_ROLES | DFE_ROLES
 
 
 @dataclass(frozen=True)
@@ -72,11 +76,23 @@ class Access:
         return self.local_authority_id is not None
 
     @property
+    def may_use_admin(self) -> bool:
+        """Admin access follows current access, not Django's `is_staff` flag: a commissioner whose
+        appointment has ended loses the admin screens that day, with nothing for anyone to clear."""
+        return self.sees_everything or any(role in ADMIN_ROLES for roles in self.roles.values() for role in roles)
+
+    @property
     def oversees_any_case(self) -> bool:
         return any(CAPABILITIES_BY_ROLE[role] >= _OVERSEER for roles in self.roles.values() for role in roles)
 
 
 NO_ACCESS = Access()
+
+
+def model(name: str) -> Any:
+    """One of the case's models, from the app registry: the models' querysets ask this module, so it
+    does not import the models module back."""
+    return apps.get_model("intervention", name)
 
 
 def access_for(user: Any) -> Access:
@@ -87,8 +103,7 @@ def access_for(user: Any) -> Access:
     if cached is not None:
         return cached
 
-    from intervention.models import Appointment, Person
-
+    Person, Appointment = model("Person"), model("Appointment")
     person = Person.objects.filter(user=user).first()
     roles: dict[int, set[str]] = {}
     authority_ids: set[int] = set()
@@ -176,9 +191,7 @@ def has_capability(user: Any, intervention: Any, capability: Capability) -> bool
 
 def intervention_of(obj: Any) -> Any:
     """The case a record belongs to, or None for records that belong to no single case."""
-    from intervention.models import Intervention
-
-    if isinstance(obj, Intervention):
+    if isinstance(obj, model("Intervention")):
         return obj
     if hasattr(obj, "case"):
         return obj.case
@@ -186,8 +199,7 @@ def intervention_of(obj: Any) -> Any:
 
 
 def can_view(user: Any, obj: Any) -> bool:
-    from intervention.models import Inspection, Judgement, LocalAuthority, Person
-
+    Inspection, Judgement, LocalAuthority, Person = map(model, ("Inspection", "Judgement", "LocalAuthority", "Person"))
     access = access_for(user)
     if not access.authenticated:
         return False
@@ -211,14 +223,12 @@ def can_view(user: Any, obj: Any) -> bool:
 def can_change(user: Any, obj: Any) -> bool:
     """Change rights: the record's `change_capability` (MANAGE_CASE unless it says otherwise)
     on its case; reference data and records of no case need DfE or an administrator."""
-    from intervention.models import LocalAuthority
-
     access = access_for(user)
     if not access.authenticated:
         return False
     if access.is_admin:
         return True
-    if isinstance(obj, LocalAuthority):
+    if isinstance(obj, model("LocalAuthority")):
         return False
     intervention = intervention_of(obj)
     if intervention is None:

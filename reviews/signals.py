@@ -1,18 +1,16 @@
 """When an obligation, an instrument, a dated clause or an inspection report changes, its case's
 deadlines are materialised again, after commit, by the worker."""
 
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from directions.models import Clause, Instrument, ReportingObligation
 from intervention.models import Inspection, Intervention
+from intervention.queue import enqueue_after_commit
 
 
 def _rematerialise(intervention_id: int) -> None:
-    from reviews.tasks import materialise_deadlines
-
-    transaction.on_commit(lambda: materialise_deadlines.delay(intervention_id=intervention_id))
+    enqueue_after_commit("reviews.materialise_deadlines", intervention_id=intervention_id)
 
 
 @receiver(post_save, sender=ReportingObligation)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -141,7 +142,7 @@ def override(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def calendar_settings(request: HttpRequest) -> HttpResponse:
     feed, _ = CalendarFeed.objects.get_or_create(user=request.user)
-    url = request.build_absolute_uri(f"/calendar/{feed.token}.ics")
+    url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
     return render(request, "reviews/calendar.html", {"feed": feed, "feed_url": url})
 
 

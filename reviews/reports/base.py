@@ -16,12 +16,9 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from reviews.models import Report, ReportVersion
+from reviews.reports.origin import STATIC_BASE
 
 PDF = "application/pdf"
-# ".invalid" is reserved (RFC 2606): this address can never reach a network host. Only the PDF's
-# fetcher (reviews.reports.pdf) answers for it, from the project's static files.
-INTERNAL_ORIGIN = "https://casework-report.invalid"
-STATIC_BASE = f"{INTERNAL_ORIGIN}/static/"
 
 
 class Renderer:

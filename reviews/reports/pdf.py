@@ -23,7 +23,7 @@ from django.conf import settings
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from reviews.reports.base import INTERNAL_ORIGIN, STATIC_BASE
+from reviews.reports.origin import INTERNAL_ORIGIN, STATIC_BASE
 
 logger = logging.getLogger(__name__)
 

@@ -19,6 +19,7 @@ from intervention.dates import add_months, add_working_days
 from intervention.enums import COUNCIL_ROLES, DFE_ROLES, OVERSEEING_ROLES, Organisation
 from intervention.models import Appointment, ExtraBankHoliday, Inspection, Intervention, Person
 from intervention.permissions import Capability, has_capability
+from intervention.queue import enqueue_after_commit
 from intervention.services import save_with_history
 from reviews.enums import OFSTED_WORKING_DAYS, DeadlineStatus, NotificationKind, OfstedRequirement
 from reviews.models import Deadline, Notification
@@ -446,10 +447,8 @@ def plan_notifications(*, today: datetime.date | None = None) -> list[Notificati
             )
             if decided and not decided.skipped:
                 to_send.append(decided)
-    from reviews.tasks import send_notification
-
     for notification in to_send:
-        transaction.on_commit(lambda pk=notification.pk: send_notification.delay(notification_id=pk))
+        enqueue_after_commit("reviews.send_notification", notification_id=notification.pk)
     return to_send
 
 

@@ -29,6 +29,7 @@ from directions.models import Instrument
 from intervention.enums import Role
 from intervention.models import Intervention
 from intervention.permissions import Capability, capabilities_on, roles_on
+from intervention.queue import enqueue_after_commit
 from intervention.services import save_with_history
 from reviews.models import (
     CabinetPaper,
@@ -244,9 +245,7 @@ def missing_for(report: Report) -> list[str]:
 
 
 def _enqueue(version: ReportVersion) -> None:
-    from reviews.tasks import generate_report_version
-
-    transaction.on_commit(lambda: generate_report_version.delay(version_id=version.pk))
+    enqueue_after_commit("reviews.generate_report_version", version_id=version.pk)
 
 
 def _next_number(report: Report) -> int:
