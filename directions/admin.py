@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from directions import services
-from directions.enums import InstrumentStatus
+from directions.enums import CouncilEmail, InstrumentStatus
 from directions.models import (
     Clause,
     Instruction,
@@ -354,6 +354,24 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CouncilEmailFilter(admin.SimpleListFilter):
+    """Whether the council has been told of the instruction: DfE looks here for failed emails."""
+
+    title = "email to the council"
+    parameter_name = "council_email"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            (CouncilEmail.FAILED, "Email failed"),
+            (CouncilEmail.SENT, "Emailed"),
+            (CouncilEmail.WAITING, "Not sent yet"),
+            (CouncilEmail.NOT_RECORDED, "Not recorded"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(council_email=self.value()) if self.value() else queryset
+
+
 class ResponseInline(ScopedInline):
     """Every round of the exchange with the council, as it happened. Rounds are added through the
     instruction's page (accept or return), which goes through the service and keeps the evidence."""
@@ -382,13 +400,14 @@ class InstructionAdmin(ScopedAdmin):
         "status",
         "overdue",
         "priority",
+        "council_emailed",
     ]
     list_display_links = ["reference", "title"]
-    list_filter = ["status", OverdueFilter, "priority", "intervention__local_authority", "due_on"]
+    list_filter = ["status", OverdueFilter, CouncilEmailFilter, "priority", "intervention__local_authority", "due_on"]
     search_fields = ["title", "text", "intervention__local_authority__name", "issued_by__name"]
     date_hierarchy = "issued_on"
     autocomplete_fields = ["intervention"]
-    readonly_fields = ["reference", "issued_by", "respond_link"]
+    readonly_fields = ["reference", "issued_by", "respond_link", "council_email_outcome"]
     inlines = [ResponseInline]
 
     def get_inlines(self, request: HttpRequest, obj: Instruction | None) -> list:
@@ -408,6 +427,7 @@ class InstructionAdmin(ScopedAdmin):
         "terms_item",
         "status",
         "status_note",
+        "council_email_outcome",
     ]
 
     def get_queryset(self, request: HttpRequest) -> Any:
@@ -509,6 +529,27 @@ class InstructionAdmin(ScopedAdmin):
                 '<a href="{}">The council has submitted this as complied: accept it or return it</a>', url
             )
         return format_html('<a href="{}">See the responses and evidence</a>', url)
+
+    @admin.display(description="Council emailed", boolean=True, ordering="council_email")
+    def council_emailed(self, obj: Instruction) -> bool | None:
+        """Yes once sent, no if the email failed, unknown while it waits or where it was not recorded."""
+        return {CouncilEmail.SENT: True, CouncilEmail.FAILED: False}.get(obj.council_email)
+
+    @admin.display(description="Email to the council")
+    def council_email_outcome(self, obj: Instruction) -> str:
+        from django.utils.formats import date_format
+
+        if obj.pk is None:
+            return "Sent to the council's officers on the case when the instruction is saved"
+        if obj.council_email == CouncilEmail.FAILED:
+            return (
+                f"Failed: {obj.email_failed_reason}. The council has not been told of this instruction by email: "
+                "check that its officers on the case have email addresses, and tell them another way."
+            )
+        if obj.council_email == CouncilEmail.SENT and obj.emailed_at:
+            sent = timezone.localtime(obj.emailed_at)
+            return f"Sent on {date_format(sent, 'j F Y')} at {sent:%H:%M}"
+        return obj.get_council_email_display()
 
     @admin.display(description="Overdue", boolean=True)
     def overdue(self, obj: Instruction) -> bool:

@@ -69,6 +69,15 @@ class InstructionStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+class CouncilEmail(models.TextChoices):
+    """What became of the email that tells the council of a new instruction."""
+
+    WAITING = "waiting", "Not sent yet"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    NOT_RECORDED = "not_recorded", "Not recorded (issued before emails were recorded)"
+
+
 OPEN_INSTRUCTION_STATUSES = (
     InstructionStatus.ISSUED,
     InstructionStatus.ACKNOWLEDGED,

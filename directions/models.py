@@ -25,6 +25,7 @@ from directions.enums import (
     OVERDUE_INSTRUCTION_STATUSES,
     Cadence,
     Compliance,
+    CouncilEmail,
     Deliverer,
     InstructionPriority,
     InstructionStatus,
@@ -38,6 +39,7 @@ from directions.enums import (
 from directions.querysets import ClauseQuerySet, InstructionQuerySet, InstrumentQuerySet
 from intervention.models import Appointment, Intervention, Person, refuse_a_move
 from intervention.permissions import Capability
+from intervention.validators import sensible_date, single_line
 
 # Messages the tests check.
 TEXT_LOCKED = (
@@ -129,7 +131,7 @@ class Instrument(TextLockedWhenIssued):
     address = models.CharField(max_length=300, blank=True)
     preamble = models.TextField(blank=True, help_text="Text before the numbered paragraphs, if any.")
     closing = models.TextField(blank=True, help_text="Text after the numbered paragraphs, before the signature.")
-    issued_on = models.DateField(null=True, blank=True)
+    issued_on = models.DateField(null=True, blank=True, validators=[sensible_date])
     signed_by_name = models.CharField("signed by", max_length=200, blank=True)
     signed_by_title = models.CharField("signatory's title", max_length=200, blank=True)
     status = models.CharField(max_length=10, choices=InstrumentStatus.choices, default=InstrumentStatus.DRAFT)
@@ -141,7 +143,7 @@ class Instrument(TextLockedWhenIssued):
         related_name="revoked_by",
         help_text="The earlier instrument this one revokes. It shows as revoked from this one's date.",
     )
-    revoked_on = models.DateField(null=True, blank=True, editable=False)
+    revoked_on = models.DateField(null=True, blank=True, editable=False, validators=[sensible_date])
     revocation_note = models.TextField(blank=True, editable=False)
     appointments = models.ManyToManyField(
         Appointment,
@@ -273,7 +275,10 @@ class Clause(TextLockedWhenIssued):
     position = models.PositiveIntegerField(default=0, help_text="Order among its siblings.")
     text = models.TextField()
     due_on = models.DateField(
-        null=True, blank=True, help_text="For a deliverable with a date, e.g. 'by 31 December 2017'."
+        null=True,
+        blank=True,
+        help_text="For a deliverable with a date, e.g. 'by 31 December 2017'.",
+        validators=[sensible_date],
     )
     compliance = models.CharField(max_length=20, choices=Compliance.choices, default=Compliance.NOT_DUE)
     history = HistoricalRecords()
@@ -420,8 +425,10 @@ class ReportingObligation(models.Model):
     deliverer = models.CharField("delivered by", max_length=20, choices=Deliverer.choices)
     recipient = models.CharField("to", max_length=30, choices=Recipient.choices)
     cadence = models.CharField(max_length=30, choices=Cadence.choices)
-    due_on = models.DateField(null=True, blank=True, help_text="For a fixed date.")
-    anchor_on = models.DateField(null=True, blank=True, help_text="The date the cadence counts from.")
+    due_on = models.DateField(null=True, blank=True, help_text="For a fixed date.", validators=[sensible_date])
+    anchor_on = models.DateField(
+        null=True, blank=True, help_text="The date the cadence counts from.", validators=[sensible_date]
+    )
     interval = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Every N months or weeks; M for 'then every M months'; N for 'N months after'."
     )
@@ -429,8 +436,12 @@ class ReportingObligation(models.Model):
     event = models.CharField(
         max_length=200, blank=True, help_text="For 'N months after an event': the event, in words."
     )
-    event_on = models.DateField(null=True, blank=True, help_text="When the event happened, once it has.")
-    ends_on = models.DateField(null=True, blank=True, help_text="No deadlines after this date.")
+    event_on = models.DateField(
+        null=True, blank=True, help_text="When the event happened, once it has.", validators=[sensible_date]
+    )
+    ends_on = models.DateField(
+        null=True, blank=True, help_text="No deadlines after this date.", validators=[sensible_date]
+    )
     history = HistoricalRecords()
 
     change_capability = Capability.MANAGE_CASE
@@ -463,7 +474,7 @@ class Amendment(models.Model):
     """An explicit, recorded change to an issued instrument's text."""
 
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="amendments")
-    made_on = models.DateField()
+    made_on = models.DateField(validators=[sensible_date])
     reason = models.TextField()
     changes = models.TextField(help_text="What changed, old → new.")
     made_by = models.ForeignKey(
@@ -488,10 +499,10 @@ class Instruction(models.Model):
     intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="instructions")
     number = models.PositiveIntegerField(editable=False, help_text="Numbered per intervention, in order of issue.")
     issued_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="instructions_issued")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line], help_text="One line: it is the email's subject.")
     text = models.TextField()
-    issued_on = models.DateField()
-    due_on = models.DateField()
+    issued_on = models.DateField(validators=[sensible_date])
+    due_on = models.DateField(validators=[sensible_date])
     service_priority = models.ForeignKey(
         ServicePriority, on_delete=models.PROTECT, null=True, blank=True, related_name="instructions"
     )
@@ -507,6 +518,13 @@ class Instruction(models.Model):
     priority = models.CharField(max_length=10, choices=InstructionPriority.choices, default=InstructionPriority.MEDIUM)
     status = models.CharField(max_length=20, choices=InstructionStatus.choices, default=InstructionStatus.ISSUED)
     status_note = models.TextField(blank=True, help_text="Why it was withdrawn, or what the latest change means.")
+    # What became of the email that tells the council: set by the email task, never in a form. A
+    # failure is kept here, with its reason, for DfE to see in the admin screens, not only in a log.
+    council_email = models.CharField(
+        max_length=20, choices=CouncilEmail.choices, default=CouncilEmail.WAITING, editable=False
+    )
+    emailed_at = models.DateTimeField("council emailed at", null=True, blank=True, editable=False)
+    email_failed_reason = models.TextField("why the council's email failed", blank=True, editable=False)
     history = HistoricalRecords()
 
     objects = InstructionQuerySet.as_manager()

@@ -14,12 +14,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from directions.enums import InstructionPriority, InstructionStatus, InstrumentStatus, Part, ResponseKind
+from directions.enums import CouncilEmail, InstructionPriority, InstructionStatus, InstrumentStatus, Part, ResponseKind
 from directions.models import Amendment, Clause, Instruction, InstructionResponse, Instrument, ServicePriority
 from intervention.models import Intervention, Person
 from intervention.permissions import Capability, has_capability
 from intervention.queue import enqueue_after_commit
-from intervention.services import save_with_history
+from intervention.services import change_reason, save_with_history
 
 NOT_A_DRAFT = "This instrument has already been issued"
 ISSUE_NEEDS = "Before it can be issued, the instrument needs {missing}"
@@ -235,10 +235,39 @@ def email_council_about_instruction(*, instruction: Instruction) -> int:
     if not recipients:
         return 0
     context = {"instruction": instruction, "site_url": settings.SITE_URL}
-    subject = f"New instruction for {instruction.intervention.local_authority.council_name}: {instruction.title}"
+    # Titles are one line by validation; one saved before that rule still makes a valid subject.
+    title = " ".join(instruction.title.split())
+    subject = f"New instruction for {instruction.intervention.local_authority.council_name}: {title}"
     body = render_to_string("directions/email/instruction_issued.txt", context)
     send_mail(subject, body, None, recipients)
     return len(recipients)
+
+
+NO_COUNCIL_ADDRESS = "No one at the council on this case has an email address"
+
+
+@transaction.atomic
+def record_instruction_email(*, instruction_id: int, sent_to: int = 0, failure: str = "") -> Instruction | None:
+    """Keep what became of the email telling the council about an instruction, where DfE sees it
+    (the instruction's admin page and list) and in its history: sent to `sent_to` addresses, or why
+    it failed. A later success clears an earlier failure. Written by the system, so no user."""
+    instruction = Instruction.objects.select_for_update().filter(pk=instruction_id).first()
+    if instruction is None:
+        return None
+    if failure:
+        instruction.council_email = CouncilEmail.FAILED
+        instruction.email_failed_reason = failure
+        reason = f"Email to the council failed: {failure}"
+    else:
+        instruction.council_email = CouncilEmail.SENT
+        instruction.emailed_at = timezone.now()
+        instruction.email_failed_reason = ""
+        reason = f"Council emailed ({sent_to} address{'' if sent_to == 1 else 'es'})"
+    instruction._history_user = None
+    instruction._change_reason = change_reason(reason)
+    # Only these columns: the rest of the row is the people's, and validated when they change it.
+    instruction.save(update_fields=["council_email", "emailed_at", "email_failed_reason"])
+    return instruction
 
 
 # Each round of the exchange, who may make it, and where it leaves the instruction.

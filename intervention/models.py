@@ -32,6 +32,7 @@ from intervention.enums import (
 )
 from intervention.querysets import AppointmentQuerySet, InspectionQuerySet, InterventionQuerySet
 from intervention.stages import Stage
+from intervention.validators import sensible_date
 
 # Messages the tests check.
 END_BEFORE_START = "The end date must be the same as or after the start date"
@@ -138,8 +139,8 @@ class Intervention(models.Model):
     service_area = models.CharField(
         max_length=30, choices=ServiceArea.choices, default=ServiceArea.CHILDRENS_SOCIAL_CARE
     )
-    opened_on = models.DateField()
-    closed_on = models.DateField(null=True, blank=True)
+    opened_on = models.DateField(validators=[sensible_date])
+    closed_on = models.DateField(null=True, blank=True, validators=[sensible_date])
     summary = models.TextField(blank=True, help_text="Why DfE intervened, in a sentence or two.")
     history = HistoricalRecords()
 
@@ -188,8 +189,8 @@ class Appointment(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="appointments")
     intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="appointments")
     role = models.CharField(max_length=40, choices=Role.choices)
-    starts_on = models.DateField()
-    ends_on = models.DateField(null=True, blank=True)
+    starts_on = models.DateField(validators=[sensible_date])
+    ends_on = models.DateField(null=True, blank=True, validators=[sensible_date])
     history = HistoricalRecords()
 
     objects = AppointmentQuerySet.as_manager()
@@ -237,13 +238,16 @@ class Inspection(models.Model):
     local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="inspections")
     kind = models.CharField(max_length=30, choices=InspectionKind.choices)
     framework = models.CharField(max_length=20, choices=Framework.choices)
-    fieldwork_starts_on = models.DateField()
-    fieldwork_ends_on = models.DateField()
+    fieldwork_starts_on = models.DateField(validators=[sensible_date])
+    fieldwork_ends_on = models.DateField(validators=[sensible_date])
     lead_inspector = models.CharField(max_length=200, blank=True)
     report_received_on = models.DateField(
-        null=True, blank=True, help_text="The council's 30 and 70 working-day deadlines run from this date."
+        null=True,
+        blank=True,
+        help_text="The council's 30 and 70 working-day deadlines run from this date.",
+        validators=[sensible_date],
     )
-    published_on = models.DateField(null=True, blank=True)
+    published_on = models.DateField(null=True, blank=True, validators=[sensible_date])
     history = HistoricalRecords()
 
     objects = InspectionQuerySet.as_manager()
@@ -335,8 +339,8 @@ class AlternativeDeliveryModel(models.Model):
     intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="delivery_models")
     name = models.CharField(max_length=200)
     legal_form = models.CharField(max_length=30, choices=LegalForm.choices)
-    goes_live_on = models.DateField(null=True, blank=True)
-    ends_on = models.DateField(null=True, blank=True)
+    goes_live_on = models.DateField(null=True, blank=True, validators=[sensible_date])
+    ends_on = models.DateField(null=True, blank=True, validators=[sensible_date])
     history = HistoricalRecords()
 
     class Meta:
@@ -365,7 +369,7 @@ class ExtraBankHoliday(models.Model):
     """A one-off bank holiday proclaimed after the `holidays` package's release (as the Queen's
     funeral was in 2022). Working-day deadlines skip these as well as the package's days."""
 
-    date = models.DateField(unique=True)
+    date = models.DateField(unique=True, validators=[sensible_date])
     name = models.CharField(max_length=200)
     history = HistoricalRecords()
 

@@ -295,6 +295,12 @@ STORAGES = {
 # Uploaded evidence is kept outside the web root and served only through permission-checked views.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
+# A Word, Excel or PowerPoint file is a zip: what it unpacks to is checked from its directory before
+# it is kept (reviews.evidence_checks), so a small upload that unpacks to gigabytes (a zip bomb) is
+# refused. Real documents are far inside these; so is a PDF's compressed object streams' total.
+EVIDENCE_MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+EVIDENCE_MAX_ZIP_ENTRIES = 2000
+EVIDENCE_MAX_ZIP_RATIO = 100  # unpacked size over the file's size
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Submit
 from django import forms
 from django.utils import timezone
+
+from intervention.forms import GovukDateField
 
 IN_FUTURE = "The date must be today or in the past"
 PERIOD_BACKWARDS = "The end of the period must be the same as or after its start"
@@ -34,7 +35,7 @@ class GovukForm(forms.Form):
 
 def date_field(label: str, hint: str = "For example, 27 3 2024", *, required: bool = True, message: str = "") -> Any:
     """A GOV.UK date input (day, month, year); `message` replaces Django's words for a missing date."""
-    field = DateInputField(label=label, help_text=hint, require_all_fields=False, required=required)
+    field = GovukDateField(label=label, help_text=hint, require_all_fields=False, required=required)
     if message:
         field.error_messages["required"] = message
         field.error_messages["incomplete"] = message

@@ -13,6 +13,7 @@ from django import forms
 from django.utils import timezone
 
 from directions.enums import ResponseKind
+from intervention.validators import DATE_OUT_OF_RANGE, EARLIEST_DATE, LATEST_DATE, sensible_date
 from reviews.enums import ActionStatus, Rag
 from reviews.forms import common
 from reviews.forms.common import date_field
@@ -113,6 +114,8 @@ class ProgressForm(GovukForm):
 class MonthField(forms.MultiValueField):
     """A month, entered as month and year (the GOV.UK date pattern without the day), cleaned to its last day."""
 
+    default_validators = [sensible_date]
+
     def __init__(self, **kwargs) -> None:
         fields = (
             forms.IntegerField(
@@ -120,11 +123,8 @@ class MonthField(forms.MultiValueField):
                 max_value=12,
                 error_messages={"invalid": ENTER_MONTH, "min_value": ENTER_MONTH, "max_value": ENTER_MONTH},
             ),
-            forms.IntegerField(
-                min_value=2000,
-                max_value=2100,
-                error_messages={"invalid": ENTER_YEAR, "min_value": ENTER_YEAR, "max_value": ENTER_YEAR},
-            ),
+            # Any whole number: a year outside the service's window is refused with its message in compress().
+            forms.IntegerField(error_messages={"invalid": ENTER_YEAR}),
         )
         super().__init__(
             fields=fields,
@@ -138,6 +138,8 @@ class MonthField(forms.MultiValueField):
         if not data_list or None in data_list:
             return None
         month, year = data_list
+        if not EARLIEST_DATE.year <= year <= LATEST_DATE.year:
+            raise forms.ValidationError(DATE_OUT_OF_RANGE, code="date_out_of_range")
         return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 

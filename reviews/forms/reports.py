@@ -7,10 +7,10 @@ import datetime
 from typing import Any
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 
+from intervention.forms import GovukDateField
 from reviews.forms.common import GovukForm, date_field, period_in_order
 from reviews.models import (
     Classification,
@@ -215,7 +215,7 @@ class CabinetPaperForm(GovukForm):
     def layout_fields(self) -> list:
         fields = []
         for name, field in self.fields.items():
-            if isinstance(field, DateInputField):
+            if isinstance(field, GovukDateField):
                 fields.append(Field(name, legend_size=Size.SMALL))
             elif isinstance(field.widget, forms.Textarea):
                 fields.append(Field.textarea(name, label_size=Size.SMALL))

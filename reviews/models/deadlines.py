@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from directions.models import Clause, ReportingObligation
 from intervention.models import Inspection, Intervention
 from intervention.permissions import Capability
+from intervention.validators import sensible_date
 from reviews.enums import DeadlineStatus, NotificationKind, OfstedRequirement
 from reviews.querysets import DeadlineQuerySet
 
@@ -44,10 +45,12 @@ class Deadline(models.Model):
     delivered_by = models.CharField(max_length=100, blank=True)
     recipient = models.CharField("to", max_length=100, blank=True)
     computed_on = models.DateField(help_text="The date the rule gives.")
-    override_on = models.DateField(null=True, blank=True, help_text="A date set by a person instead.")
+    override_on = models.DateField(
+        null=True, blank=True, help_text="A date set by a person instead.", validators=[sensible_date]
+    )
     override_reason = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=DeadlineStatus.choices, default=DeadlineStatus.OPEN)
-    met_on = models.DateField(null=True, blank=True)
+    met_on = models.DateField(null=True, blank=True, validators=[sensible_date])
     met_note = models.TextField(blank=True)
     cancelled_reason = models.TextField(blank=True)
     met_by_review = models.ForeignKey(

@@ -16,6 +16,8 @@ from simple_history.models import HistoricalRecords
 from directions.models import InstructionResponse
 from intervention.models import Intervention
 from intervention.permissions import Capability
+from intervention.validators import sensible_date
+from reviews.evidence_checks import evidence_name
 from reviews.models.progress import ProgressUpdate
 
 
@@ -40,13 +42,16 @@ class EvidenceFile(models.Model):
         InstructionResponse, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"
     )
     file = models.FileField(upload_to=evidence_path, storage=evidence_storage, max_length=200)
+    # As uploaded, but ending in the extension of the type read from the content (evidence_name).
     original_name = models.CharField(max_length=255, help_text="As uploaded, for display only.")
     content_type = models.CharField(max_length=100, help_text="Detected from the content, not the name.")
     extension = models.CharField(max_length=10)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField("SHA-256", max_length=64)
-    period_start = models.DateField(null=True, blank=True, help_text="The period the evidence speaks for.")
-    period_end = models.DateField(null=True, blank=True)
+    period_start = models.DateField(
+        null=True, blank=True, help_text="The period the evidence speaks for.", validators=[sensible_date]
+    )
+    period_end = models.DateField(null=True, blank=True, validators=[sensible_date])
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence_files")
     uploaded_at = models.DateTimeField(default=timezone.now)
     replaces = models.OneToOneField(
@@ -70,6 +75,11 @@ class EvidenceFile(models.Model):
     @property
     def case(self) -> Intervention:
         return self.intervention
+
+    @property
+    def download_name(self) -> str:
+        """The name it downloads under: its extension is always the type's, whatever it was uploaded as."""
+        return evidence_name(self.original_name, self.extension or "bin")
 
     @property
     def version(self) -> int:

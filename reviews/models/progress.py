@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 from directions.models import Instruction, ServicePriority
 from intervention.models import Intervention
 from intervention.permissions import Capability
+from intervention.validators import sensible_date
 from reviews.enums import ActionStatus, Direction, Rag, Unit
 
 PERIOD_ENDS_BEFORE_START = "The end of the period must be the same as or after its start"
@@ -33,7 +34,7 @@ class ImprovementPlan(models.Model):
 
     intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="improvement_plans")
     title = models.CharField(max_length=200)
-    approved_on = models.DateField(null=True, blank=True)
+    approved_on = models.DateField(null=True, blank=True, validators=[sensible_date])
     history = HistoricalRecords()
 
     change_capability = Capability.LOG_PROGRESS
@@ -71,7 +72,7 @@ class PlanAction(models.Model):
     label = models.CharField("number", max_length=10)
     description = models.TextField()
     owner = models.CharField(max_length=200, help_text="Who is accountable for it, by role or name.")
-    due_on = models.DateField()
+    due_on = models.DateField(validators=[sensible_date])
     status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
     rag = models.CharField("RAG rating", max_length=10, choices=Rag.choices, default=Rag.AMBER)
     # Incremented on every save, so a form opened before someone else's change is refused, not saved over it.
@@ -119,8 +120,8 @@ class ProgressUpdate(models.Model):
     rag_change_reason = models.TextField(
         "why the rating changed", blank=True, help_text="Required when the rating differs from the last update's."
     )
-    period_start = models.DateField()
-    period_end = models.DateField()
+    period_start = models.DateField(validators=[sensible_date])
+    period_end = models.DateField(validators=[sensible_date])
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates")
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
@@ -216,7 +217,9 @@ class Measurement(models.Model):
     """One value of an indicator for a period (a month, by its last day)."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="measurements")
-    period_end = models.DateField("period", help_text="The last day of the period the value is for.")
+    period_end = models.DateField(
+        "period", help_text="The last day of the period the value is for.", validators=[sensible_date]
+    )
     value = models.DecimalField(max_digits=12, decimal_places=2)
     source_note = models.CharField(max_length=300, blank=True, help_text="Where the figure comes from.")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="measurements")

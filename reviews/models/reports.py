@@ -23,6 +23,7 @@ from directions.models import Instrument
 from intervention.enums import Role
 from intervention.models import Intervention
 from intervention.permissions import Capability
+from intervention.validators import sensible_date
 from reviews.models.reviewing import Review
 
 REPORT_PERIOD_BACKWARDS = "The end of the period must be the same as or after its start"
@@ -111,8 +112,8 @@ class Report(models.Model):
     intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="reports")
     kind = models.CharField(max_length=30, choices=ReportKind.choices)
     title = models.CharField(max_length=300)
-    period_start = models.DateField(null=True, blank=True)
-    period_end = models.DateField(null=True, blank=True)
+    period_start = models.DateField(null=True, blank=True, validators=[sensible_date])
+    period_end = models.DateField(null=True, blank=True, validators=[sensible_date])
     classification = models.CharField(max_length=20, choices=Classification.choices)
     review = models.ForeignKey(
         Review,
@@ -219,7 +220,7 @@ class ReportVersion(models.Model):
     )
     signer_name = models.CharField(max_length=200, blank=True)
     signer_role = models.CharField(max_length=100, blank=True)
-    signed_off_on = models.DateField(null=True, blank=True)
+    signed_off_on = models.DateField(null=True, blank=True, validators=[sensible_date])
     # The content is kept once, on the row: the history records who asked and what happened to it.
     history = HistoricalRecords(excluded_fields=["body_html"])
 
@@ -302,7 +303,7 @@ class CabinetPaper(models.Model):
 
     report = models.OneToOneField(Report, on_delete=models.PROTECT, related_name="cabinet_paper")
     meeting = models.CharField(max_length=100, default="Cabinet")
-    meeting_date = models.DateField(null=True, blank=True)
+    meeting_date = models.DateField(null=True, blank=True, validators=[sensible_date])
     report_by = models.TextField(blank=True, help_text="One a line, e.g. Cabinet member children and young people.")
     report_author = models.CharField(max_length=200, blank=True)
     council_classification = models.CharField(

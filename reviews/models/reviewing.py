@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from directions.models import ServicePriority
 from intervention.models import Intervention
 from intervention.permissions import Capability
+from intervention.validators import sensible_date
 from reviews.enums import Rag
 from reviews.models.progress import Measurement, ProgressUpdate
 
@@ -79,9 +80,9 @@ def service_priorities_in_force(intervention: Intervention, on: datetime.date) -
 class Review(models.Model):
     intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="reviews")
     kind = models.CharField(max_length=30, choices=ReviewKind.choices)
-    period_start = models.DateField("start of the period it covers")
-    period_end = models.DateField("end of the period it covers")
-    held_on = models.DateField()
+    period_start = models.DateField("start of the period it covers", validators=[sensible_date])
+    period_end = models.DateField("end of the period it covers", validators=[sensible_date])
+    held_on = models.DateField(validators=[sensible_date])
     attendees = models.TextField(blank=True, help_text="One a line: name and role.")
     key_developments = models.TextField(blank=True, help_text="Since the last review, one a line.")
     summary = models.TextField("overall progress", blank=True)
@@ -95,6 +96,7 @@ class Review(models.Model):
         null=True,
         blank=True,
         help_text="Dates the next review, where the terms of reference count from the report's publication.",
+        validators=[sensible_date],
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_started", null=True, blank=True

@@ -4,14 +4,10 @@ service checks the acting user's right on the case and writes history with them.
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import filetype
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -21,27 +17,13 @@ from directions.services import respond_to_instruction
 from intervention.models import Intervention
 from intervention.permissions import Capability, has_capability
 from intervention.services import change_reason, save_with_history
+from reviews.evidence_checks import DetectedFile, evidence_name, inspect_upload
 from reviews.models import EvidenceFile, Indicator, Measurement, PlanAction, ProgressUpdate
 
 MAY_NOT_LOG = "You cannot record progress on {authority}'s intervention"
 RAG_REASON_REQUIRED = "The rating has changed from {previous}: say why"
 STALE = "Someone else changed this since you opened it"
-FILE_TOO_LARGE = "The file must be smaller than {limit} MB"
-FILE_EMPTY = "The file is empty"
-FILE_WRONG_TYPE = "The file must be a PDF, Word document, Excel spreadsheet, CSV, PNG or JPEG"
 SUBJECT_OF_ANOTHER_CASE = "That is not part of this intervention"
-
-# What evidence may be: the type detected from the content, and the extension it is stored under.
-ALLOWED_TYPES = {
-    "application/pdf": "pdf",
-    "image/png": "png",
-    "image/jpeg": "jpg",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/msword": "doc",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-    "application/vnd.ms-excel": "xls",
-    "text/csv": "csv",
-}
 
 
 def require_log_progress(user: Any, intervention: Intervention) -> None:
@@ -49,51 +31,18 @@ def require_log_progress(user: Any, intervention: Intervention) -> None:
         raise PermissionDenied(MAY_NOT_LOG.format(authority=intervention.local_authority.name))
 
 
-@dataclass(frozen=True)
-class DetectedFile:
-    content_type: str
-    extension: str
-    sha256: str
-    size: int
-
-
-def inspect_upload(upload: UploadedFile) -> DetectedFile:
-    """Check an uploaded file's real type from its content (never its name) and its size, and
-    hash it. Raises ValidationError with a message for the person who chose it."""
-    limit = settings.EVIDENCE_MAX_BYTES
-    if upload.size is not None and upload.size > limit:
-        raise ValidationError(FILE_TOO_LARGE.format(limit=limit // (1024 * 1024)))
-    digest = hashlib.sha256()
-    head = b""
-    size = 0
-    for chunk in upload.chunks():
-        if len(head) < 8192:
-            head += chunk[: 8192 - len(head)]
-        digest.update(chunk)
-        size += len(chunk)
-    upload.seek(0)
-    if size == 0:
-        raise ValidationError(FILE_EMPTY)
-    if size > limit:
-        raise ValidationError(FILE_TOO_LARGE.format(limit=limit // (1024 * 1024)))
-    kind = filetype.guess(head)
-    content_type = kind.mime if kind else _text_type(head, upload.name or "")
-    if content_type == "application/zip" or content_type not in ALLOWED_TYPES:
-        raise ValidationError(FILE_WRONG_TYPE)
-    return DetectedFile(content_type, ALLOWED_TYPES[content_type], digest.hexdigest(), size)
-
-
-def _text_type(head: bytes, name: str) -> str:
-    """CSV has no magic number: accept it only as printable UTF-8 text with a .csv name."""
-    if not name.lower().endswith(".csv"):
-        return ""
-    try:
-        text = head.decode("utf-8")
-    except UnicodeDecodeError:
-        return ""
-    if any(ord(ch) < 9 or 13 < ord(ch) < 32 for ch in text):
-        return ""
-    return "text/csv"
+def check_uploads(uploads: Sequence[UploadedFile]) -> list[DetectedFile]:
+    """Check every file before anything is written, so that one bad file saves nothing. Raises one
+    ValidationError naming each file that was refused, and why."""
+    detected, problems = [], []
+    for upload in uploads:
+        try:
+            detected.append(inspect_upload(upload))
+        except ValidationError as error:
+            problems.append(f"{upload.name}: {error.messages[0]}")
+    if problems:
+        raise ValidationError({"evidence": problems})
+    return detected
 
 
 def _store_evidence(
@@ -106,13 +55,14 @@ def _store_evidence(
     progress_update: ProgressUpdate | None = None,
     instruction_response: InstructionResponse | None = None,
     replaces: EvidenceFile | None = None,
+    detected: DetectedFile | None = None,
 ) -> EvidenceFile:
-    detected = inspect_upload(upload)
+    detected = detected or inspect_upload(upload)
     evidence = EvidenceFile(
         intervention=intervention,
         progress_update=progress_update,
         instruction_response=instruction_response,
-        original_name=(upload.name or "evidence")[:255],
+        original_name=evidence_name(upload.name or "", detected.extension),
         content_type=detected.content_type,
         extension=detected.extension,
         size=detected.size,
@@ -179,15 +129,11 @@ def log_progress(
             raise ValidationError(SUBJECT_OF_ANOTHER_CASE)
     previous = previous_rag(service_priority=service_priority, plan_action=plan_action, instruction=instruction)
     errors: dict[str, Any] = {}
-    # Check every file before anything is written, so that a bad file saves nothing.
-    file_errors = []
-    for upload in evidence:
-        try:
-            inspect_upload(upload)
-        except ValidationError as error:
-            file_errors.append(f"{upload.name}: {error.messages[0]}")
-    if file_errors:
-        errors["evidence"] = file_errors
+    detected: list[DetectedFile] = []
+    try:
+        detected = check_uploads(evidence)
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if not narrative.strip():
         from reviews.models.progress import NARRATIVE_REQUIRED
 
@@ -222,7 +168,7 @@ def log_progress(
         "Progress logged" + (f"; rating changed: {update.rag_change_reason}" if update.rag_change_reason else "")
     )
     update.save()  # validated just above
-    for upload in evidence:
+    for upload, checked in zip(evidence, detected, strict=True):
         _store_evidence(
             intervention=intervention,
             upload=upload,
@@ -230,6 +176,7 @@ def log_progress(
             period_start=period_start,
             period_end=period_end,
             progress_update=update,
+            detected=checked,
         )
     if plan_action is not None and plan_action.rag != rag:
         action = PlanAction.objects.select_for_update().get(pk=plan_action.pk)
@@ -245,17 +192,16 @@ def log_progress(
 def respond_with_evidence(
     *, instruction: Instruction, kind: str, text: str, by: Any, evidence: Sequence[UploadedFile] = ()
 ) -> InstructionResponse:
-    problems = []
-    for upload in evidence:
-        try:
-            inspect_upload(upload)
-        except ValidationError as error:
-            problems.append(f"{upload.name}: {error.messages[0]}")
-    if problems:
-        raise ValidationError({"evidence": problems})
+    detected = check_uploads(evidence)
     response = respond_to_instruction(instruction=instruction, kind=kind, text=text, by=by)
-    for upload in evidence:
-        _store_evidence(intervention=instruction.intervention, upload=upload, by=by, instruction_response=response)
+    for upload, checked in zip(evidence, detected, strict=True):
+        _store_evidence(
+            intervention=instruction.intervention,
+            upload=upload,
+            by=by,
+            instruction_response=response,
+            detected=checked,
+        )
     return response
 
 

@@ -410,7 +410,7 @@ def evidence_download(request: HttpRequest, evidence_pk: int) -> FileResponse:
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
-        filename=evidence.original_name,
+        filename=evidence.download_name,
         content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
