@@ -36,7 +36,7 @@ from directions.enums import (
     ResponseKind,
 )
 from directions.querysets import ClauseQuerySet, InstructionQuerySet, InstrumentQuerySet
-from intervention.models import Appointment, Intervention, Person
+from intervention.models import Appointment, Intervention, Person, refuse_a_move
 from intervention.permissions import Capability
 
 # Messages the tests check.
@@ -185,6 +185,7 @@ class Instrument(TextLockedWhenIssued):
         return self.intervention
 
     def clean(self) -> None:
+        refuse_a_move(self, "intervention")
         errors: dict[str, str] = {}
         if self.kind and self.legal_basis:
             notice = self.kind == InstrumentKind.IMPROVEMENT_NOTICE
@@ -535,6 +536,7 @@ class Instruction(models.Model):
         return self.is_overdue_on(timezone.localdate())
 
     def clean(self) -> None:
+        refuse_a_move(self, "intervention")
         errors: dict[str, str] = {}
         if self.issued_on and self.due_on and self.due_on < self.issued_on:
             errors["due_on"] = DUE_BEFORE_ISSUED.format(issued_on=self.issued_on)

@@ -7,13 +7,16 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from intervention import permissions
+from intervention.admin_site import SoundInput
 from intervention.widgets import QUICK_WIDGETS, QuickFilteredSelectMultiple, QuickSelect
 
 
@@ -49,7 +52,7 @@ class QuickWidgets:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ScopedAdmin(QuickWidgets, SimpleHistoryAdmin):
+class ScopedAdmin(SoundInput, QuickWidgets, SimpleHistoryAdmin):
     """Scope the model by the path from it to its intervention (`intervention_path`, "" for the
     intervention itself) or, for records of a local authority, to that authority (`authority_path`)."""
 
@@ -90,7 +93,7 @@ class ScopedAdmin(QuickWidgets, SimpleHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.is_staff
+        return request.user.is_active and permissions.access_for(request.user).may_use_admin
 
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         if not self.has_module_permission(request):
@@ -115,9 +118,73 @@ class ScopedAdmin(QuickWidgets, SimpleHistoryAdmin):
         """Whether the user may change records of this kind on some case; by default DfE staff."""
         return permissions.access_for(request.user).sees_everything
 
+    @property
+    def owner_field(self) -> str | None:
+        """The field that says whose record this is: the case it belongs to, or for a case (and a
+        record of an authority) the local authority."""
+        scope_path = self.intervention_path if self.intervention_path is not None else self.authority_path
+        if scope_path is None:
+            return None
+        return scope_path.split("__")[0] or "local_authority"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))
+        # A record never moves to another council's case in the admin: that would hand it, with its
+        # history and evidence, to that council's officers.
+        if obj is not None and self.owner_field and self.owner_field not in readonly:
+            readonly.append(self.owner_field)
+        return readonly
+
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
+        self.refuse_unless_may_write(request, obj, change=change)
         obj._history_user = request.user
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        for inline_form in formset.forms:
+            if inline_form.has_changed() and not permissions.can_change(request.user, inline_form.instance):
+                raise PermissionDenied
+        super().save_formset(request, form, formset, change)
+
+    def refuse_unless_may_write(self, request: HttpRequest, obj: Model, *, change: bool) -> None:
+        """The last word before any admin view writes: whatever view got here (change form, history
+        version, action), the user must hold change rights on the record as stored and as it would be."""
+        if change:
+            stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+            if stored is None or not self.has_change_permission(request, stored):
+                raise PermissionDenied
+        elif not self.has_add_permission(request):
+            raise PermissionDenied
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: dict | None = None) -> HttpResponse:
+        # simple-history looks the record up unscoped, and an id that is not a number is a server error there.
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        """An old version, to read. Reverting is switched off (it would bypass the services' rules),
+        so this page never saves, whoever asks: simple-history's own view saves on POST for anyone
+        who may view the record."""
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def render_history_view(self, request: HttpRequest, template: str, context: dict, **kwargs: Any) -> HttpResponse:
+        adminform = context.get("adminform")
+        if adminform is not None:  # an old version's page (the history list has no form): every field as text
+            fields = flatten_fieldsets(adminform.fieldsets)
+            context["adminform"] = helpers.AdminForm(
+                adminform.form, adminform.fieldsets, {}, readonly_fields=fields, model_admin=self
+            )
+            context.update(revert_disabled=True, has_change_permission=False, has_add_permission=False)
+        return super().render_history_view(request, template, context, **kwargs)
 
 
 class ScopedInline(QuickWidgets, admin.TabularInline):

@@ -13,7 +13,5 @@ def service(request: HttpRequest) -> dict[str, object]:
         "service_name": settings.SERVICE_NAME,
         "nav_section": next((name for prefix, name in NAV_SECTIONS if request.path.startswith(prefix)), None),
         "access": access,
-        "shows_admin_link": getattr(request, "user", None) is not None
-        and request.user.is_authenticated
-        and request.user.is_staff,
+        "shows_admin_link": access.may_use_admin,
     }

@@ -18,6 +18,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from intervention.enums import (
+    COUNCIL_ROLES,
+    DFE_ROLES,
     FRAMEWORK_AREAS,
     Framework,
     Grade,
@@ -38,6 +40,10 @@ FIELDWORK_END_BEFORE_START = "The last day of fieldwork must be the same as or a
 PUBLISHED_BEFORE_RECEIVED = "The publication date must be the same as or after the date the report was received"
 AREA_NOT_IN_FRAMEWORK = "{area} is not a judgement in the {framework} framework"
 COUNCIL_STAFF_NEED_AUTHORITY = "Council staff must belong to a local authority"
+DFE_ROLE_NEEDS_DFE_STAFF = "Only DfE staff can be appointed as {role}"
+COUNCIL_ROLE_NEEDS_THE_COUNCILS_STAFF = "Only {authority} staff can be appointed as {role} on its case"
+OVERSIGHT_ROLE_NOT_FOR_THE_COUNCILS_STAFF = "{authority} staff cannot be appointed as {role} on its own case"
+STAYS_WITH_ITS_OWNER = "This record belongs to {owner} and cannot be moved to another"
 ONLY_COUNCIL_STAFF_HAVE_AUTHORITY = "Only council staff belong to a local authority"
 
 
@@ -113,6 +119,18 @@ class Person(models.Model):
             raise ValidationError({"local_authority": ONLY_COUNCIL_STAFF_HAVE_AUTHORITY})
 
 
+def refuse_a_move(record: models.Model, owner_field: str) -> None:
+    """A case stays with its council, and a record with its case: moving one would hand it, with its
+    history and evidence, to another council's people. Nothing offers a move; this refuses a crafted one."""
+    if record._state.adding or record.pk is None:
+        return
+    column = f"{owner_field}_id"
+    stored = type(record)._default_manager.filter(pk=record.pk).values_list(column, flat=True).first()
+    if stored is not None and stored != getattr(record, column):
+        owner = type(record)._meta.get_field(owner_field).related_model._default_manager.get(pk=stored)
+        raise ValidationError({owner_field: STAYS_WITH_ITS_OWNER.format(owner=owner)})
+
+
 class Intervention(models.Model):
     """One intervention in one council's service: the case."""
 
@@ -143,6 +161,7 @@ class Intervention(models.Model):
         return reverse("intervention_detail", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
+        refuse_a_move(self, "local_authority")
         if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
             raise ValidationError({"closed_on": CLOSED_BEFORE_OPENED})
 
@@ -188,8 +207,25 @@ class Appointment(models.Model):
         return f"{self.person.name}, {self.get_role_display().lower()}"
 
     def clean(self) -> None:
+        refuse_a_move(self, "intervention")
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": END_BEFORE_START})
+        if self.person_id and self.intervention_id and self.role:
+            self.check_role_fits_person()
+
+    def check_role_fits_person(self) -> None:
+        """DfE's roles are held by DfE staff, the council's by that council's staff, and nobody
+        oversees their own council: otherwise an appointment would hand one organisation's powers to another."""
+        person, authority, role = self.person, self.intervention.local_authority, Role(self.role).label
+        of_this_council = person.organisation == Organisation.COUNCIL and person.local_authority_id == authority.pk
+        if self.role in DFE_ROLES and person.organisation != Organisation.DFE:
+            raise ValidationError({"role": DFE_ROLE_NEEDS_DFE_STAFF.format(role=role.lower())})
+        if self.role in COUNCIL_ROLES and not of_this_council:
+            message = COUNCIL_ROLE_NEEDS_THE_COUNCILS_STAFF.format(authority=authority.name, role=role.lower())
+            raise ValidationError({"role": message})
+        if self.role not in DFE_ROLES | COUNCIL_ROLES and of_this_council:
+            message = OVERSIGHT_ROLE_NOT_FOR_THE_COUNCILS_STAFF.format(authority=authority.name, role=role.lower())
+            raise ValidationError({"role": message})
 
     def is_active_on(self, day: datetime.date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
@@ -219,6 +255,7 @@ class Inspection(models.Model):
         return f"{self.local_authority.name}: {self.get_kind_display()} ({self.fieldwork_starts_on:%B %Y})"
 
     def clean(self) -> None:
+        refuse_a_move(self, "local_authority")
         errors = {}
         if self.fieldwork_starts_on and self.fieldwork_ends_on and self.fieldwork_ends_on < self.fieldwork_starts_on:
             errors["fieldwork_ends_on"] = FIELDWORK_END_BEFORE_START

@@ -21,7 +21,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from intervention.enums import Organisation, Role
+from intervention.enums import DFE_ROLES, OVERSEEING_ROLES, Organisation, Role
 
 
 class Capability(enum.StrEnum):
@@ -47,6 +47,9 @@ CAPABILITIES_BY_ROLE: Mapping[str, frozenset[Capability]] = {
     Role.COUNCIL_OFFICER: _COUNCIL,
 }
 ALL_CAPABILITIES = frozenset(Capability)
+# The roles whose work is done in the admin screens: issuing instructions, holding reviews, recording
+# instruments. Council officers and board chairs use the GOV.UK pages only.
+ADMIN_ROLES = OVERSEEING_ROLES | DFE_ROLES
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,12 @@ class Access:
     @property
     def is_council_member(self) -> bool:
         return self.local_authority_id is not None
+
+    @property
+    def may_use_admin(self) -> bool:
+        """Admin access follows current access, not Django's `is_staff` flag: a commissioner whose
+        appointment has ended loses the admin screens that day, with nothing for anyone to clear."""
+        return self.sees_everything or any(role in ADMIN_ROLES for roles in self.roles.values() for role in roles)
 
     @property
     def oversees_any_case(self) -> bool:

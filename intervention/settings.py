@@ -72,7 +72,7 @@ NOTIFY_WITHIN_DAYS = env_int("NOTIFY_WITHIN_DAYS", 7)
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "intervention.apps.CaseworkAdminConfig",  # django.contrib.admin, entered by access, not is_staff
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

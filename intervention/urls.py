@@ -6,10 +6,6 @@ from intervention import views
 from intervention.forms import SignInForm
 from reviews import progress_views
 
-admin.site.site_header = "Children's services intervention casework"
-admin.site.site_title = "Intervention casework admin"
-admin.site.index_title = "Casework administration"
-
 urlpatterns = [
     path("", views.home, name="home"),
     path(

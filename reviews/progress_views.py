@@ -20,6 +20,7 @@ from directions.models import Instruction, ServicePriority
 from directions.services import RESPONSES
 from intervention.models import Intervention
 from intervention.permissions import Capability, can_view, capabilities_on
+from intervention.shortcuts import get_by_id_or_404
 from reviews import charts
 from reviews.models import EvidenceFile, ImprovementPlan, Indicator, PlanAction, PlanObjective, ProgressUpdate
 from reviews.progress_forms import MeasurementForm, PlanActionForm, ProgressForm, ReplaceEvidenceForm, ResponseForm
@@ -90,15 +91,15 @@ def priority_detail(request: HttpRequest, pk: int, priority_pk: int) -> HttpResp
 def _subject(request: HttpRequest, case: Intervention):
     """What the update is about, from ?priority=, ?action= or ?instruction=, within this case."""
     if request.GET.get("priority"):
-        return "service_priority", get_object_or_404(priorities_of(case), pk=request.GET["priority"])
+        return "service_priority", get_by_id_or_404(priorities_of(case), request.GET["priority"])
     if request.GET.get("action"):
-        return "plan_action", get_object_or_404(
+        return "plan_action", get_by_id_or_404(
             PlanAction.objects.filter(objective__plan__intervention=case).select_related("objective__plan"),
-            pk=request.GET["action"],
+            request.GET["action"],
         )
     if request.GET.get("instruction"):
-        return "instruction", get_object_or_404(
-            Instruction.objects.filter(intervention=case), pk=request.GET["instruction"]
+        return "instruction", get_by_id_or_404(
+            Instruction.objects.filter(intervention=case), request.GET["instruction"]
         )
     raise PermissionDenied
 
