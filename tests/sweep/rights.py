@@ -27,10 +27,10 @@ CAPABILITIES: dict[str, dict[str, frozenset[str]]] = {
 }
 SIGNED_OUT = frozenset({"anonymous", "inactive"})
 DFE_OR_ADMIN = frozenset({"dfe_lead", "admin"})
-# Who may use the admin at all: people with a live role on a case, DfE staff and administrators.
-# Council officers work on the service's pages only; staff accounts with no role (or a role that has
-# ended) get nothing.
-ADMIN_USERS = frozenset({"commissioner_a", "commissioner_b", "adviser_a", "chair_a", "dfe_lead", "admin"})
+# Who may use the admin at all (docs/architecture.md, "Who enters"): people who oversee a case today
+# (commissioners, advisers), DfE staff and administrators. Council officers and board chairs use the
+# service's pages; staff accounts with no role (or a role that has ended) get nothing.
+ADMIN_USERS = frozenset({"commissioner_a", "commissioner_b", "adviser_a", "dfe_lead", "admin"})
 # Who signs a progress report off: the case's commissioner (and nobody else, not even an administrator).
 PROGRESS_REPORT_SIGNERS = {"A": frozenset({"commissioner_a"}), "B": frozenset({"commissioner_b"})}
 
