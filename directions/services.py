@@ -172,7 +172,7 @@ def issue_instruction(
 
 # Who may make each move: the council acknowledges and works on an instruction; only the
 # commissioner or adviser closes it (compliance is not self-declared) or withdraws it.
-CAPABILITY_FOR_STATUS = {
+CAPABILITY_FOR_STATUS: dict[str, Capability] = {
     InstructionStatus.ACKNOWLEDGED: Capability.LOG_PROGRESS,
     InstructionStatus.IN_PROGRESS: Capability.LOG_PROGRESS,
     InstructionStatus.SUBMITTED: Capability.LOG_PROGRESS,
@@ -251,7 +251,7 @@ RESPONSES: dict[str, tuple[Capability, str | None]] = {
     ResponseKind.RETURNED: (Capability.ISSUE_INSTRUCTIONS, InstructionStatus.IN_PROGRESS),
 }
 MAY_NOT_RESPOND = "You cannot {action} this instruction"
-RESPONSE_TEXT_REQUIRED = {
+RESPONSE_TEXT_REQUIRED: dict[str, str] = {
     ResponseKind.ACKNOWLEDGED: "Say who will lead the council's response",
     ResponseKind.PROGRESS: "Describe the progress made",
     ResponseKind.SUBMITTED: "Describe how the council has complied",

@@ -92,7 +92,7 @@ def access_for(user: Any) -> Access:
     """The user's access, cached on the user object for the rest of the request."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_ACCESS
-    cached = getattr(user, "_intervention_access", None)
+    cached: Access | None = getattr(user, "_intervention_access", None)
     if cached is not None:
         return cached
 

@@ -57,7 +57,7 @@ class DetectedFile:
     size: int
 
 
-def inspect_upload(upload: UploadedFile) -> DetectedFile:
+def inspect_upload(upload: UploadedFile[bytes]) -> DetectedFile:
     """Check an uploaded file's real type from its content (never its name) and its size, and
     hash it. Raises ValidationError with a message for the person who chose it."""
     limit = settings.EVIDENCE_MAX_BYTES
@@ -99,7 +99,7 @@ def _text_type(head: bytes, name: str) -> str:
 def _store_evidence(
     *,
     intervention: Intervention,
-    upload: UploadedFile,
+    upload: UploadedFile[bytes],
     by: Any,
     period_start: datetime.date | None = None,
     period_end: datetime.date | None = None,
@@ -143,7 +143,12 @@ def _case_id(subject: ServicePriority | PlanAction | Instruction) -> int:
     return subject.intervention_id
 
 
-def previous_rag(*, service_priority=None, plan_action=None, instruction=None) -> str | None:
+def previous_rag(
+    *,
+    service_priority: ServicePriority | None = None,
+    plan_action: PlanAction | None = None,
+    instruction: Instruction | None = None,
+) -> str | None:
     subject = {"service_priority": service_priority, "plan_action": plan_action, "instruction": instruction}
     subject = {key: value for key, value in subject.items() if value is not None}
     latest = ProgressUpdate.objects.filter(**subject).order_by("-period_end", "-created_at", "-pk").first()
@@ -167,7 +172,7 @@ def log_progress(
     service_priority: ServicePriority | None = None,
     plan_action: PlanAction | None = None,
     instruction: Instruction | None = None,
-    evidence: Sequence[UploadedFile] = (),
+    evidence: Sequence[UploadedFile[bytes]] = (),
 ) -> ProgressUpdate:
     """Record a progress update with its evidence, all or nothing. Side effects:
     1. a changed RAG rating needs a reason, kept with the update's history;
@@ -217,8 +222,8 @@ def log_progress(
         errors = {**error.message_dict, **errors}
     if errors:
         raise ValidationError(errors)
-    update._history_user = by
-    update._change_reason = change_reason(
+    update._history_user = by  # type: ignore[attr-defined]  # simple-history reads it off the instance
+    update._change_reason = change_reason(  # type: ignore[attr-defined]  # as _history_user
         "Progress logged" + (f"; rating changed: {update.rag_change_reason}" if update.rag_change_reason else "")
     )
     update.save()  # validated just above
@@ -243,7 +248,7 @@ def log_progress(
 
 @transaction.atomic
 def respond_with_evidence(
-    *, instruction: Instruction, kind: str, text: str, by: Any, evidence: Sequence[UploadedFile] = ()
+    *, instruction: Instruction, kind: str, text: str, by: Any, evidence: Sequence[UploadedFile[bytes]] = ()
 ) -> InstructionResponse:
     problems = []
     for upload in evidence:
@@ -261,7 +266,12 @@ def respond_with_evidence(
 
 @transaction.atomic
 def replace_evidence(
-    *, evidence: EvidenceFile, upload: UploadedFile, by: Any, period_start=None, period_end=None
+    *,
+    evidence: EvidenceFile,
+    upload: UploadedFile[bytes],
+    by: Any,
+    period_start: datetime.date | None = None,
+    period_end: datetime.date | None = None,
 ) -> EvidenceFile:
     """A new version of an evidence file. The old file and its hash stay, linked from the new one."""
     require_log_progress(by, evidence.intervention)

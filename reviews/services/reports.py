@@ -317,6 +317,7 @@ def sign_off(*, version: ReportVersion, by: Any, deadline: Deadline | None = Non
     if version.status != VersionStatus.READY:
         raise ValidationError(NOT_READY)
     latest = report.versions.order_by("-number").first()
+    assert latest is not None  # the version being signed is one of them
     if latest.pk != version.pk:
         raise ValidationError(SIGN_THE_LATEST.format(number=latest.number))
     today = timezone.localdate()
