@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.fields import DateInputField
@@ -95,11 +96,12 @@ class ReviewDetailsForm(GovukForm):
             Field.textarea("attendees", label_size=Size.SMALL),
         ]
 
-    def clean_held_on(self) -> datetime.date:
+    def clean_held_on(self) -> datetime.date | None:
         return _not_in_future(self.cleaned_data["held_on"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         _period(cleaned, "period_start", "period_end", self)
         return cleaned
 
@@ -138,8 +140,10 @@ class AssessmentForm(GovukForm):
     def __init__(self, *args: Any, updates: list[ProgressUpdate], values: list[Measurement], **kwargs: Any) -> None:
         self.has_updates, self.has_values = bool(updates), bool(values)
         super().__init__(*args, **kwargs)
-        self.fields["progress_updates"].queryset = ProgressUpdate.objects.filter(pk__in=[u.pk for u in updates])
-        self.fields["progress_updates"].choices = [
+        cast(forms.ModelMultipleChoiceField, self.fields["progress_updates"]).queryset = ProgressUpdate.objects.filter(
+            pk__in=[u.pk for u in updates]
+        )
+        cast(forms.ModelMultipleChoiceField, self.fields["progress_updates"]).choices = [
             Choice(
                 update.pk,
                 f"{update.period_start:%-d %b %Y} to {update.period_end:%-d %b %Y}: {update.get_rag_display()}",
@@ -147,8 +151,10 @@ class AssessmentForm(GovukForm):
             )
             for update in updates
         ]
-        self.fields["measurements"].queryset = Measurement.objects.filter(pk__in=[m.pk for m in values])
-        self.fields["measurements"].choices = [
+        cast(forms.ModelMultipleChoiceField, self.fields["measurements"]).queryset = Measurement.objects.filter(
+            pk__in=[m.pk for m in values]
+        )
+        cast(forms.ModelMultipleChoiceField, self.fields["measurements"]).choices = [
             (value.pk, f"{value.indicator.name}, {value.period_end:%B %Y}: {value.value.normalize():f}")
             for value in values
         ]
@@ -243,7 +249,7 @@ class DeadlineChoiceForm(GovukForm):
         self.deadlines = {str(d.pk): d for d in deadlines}
         super().__init__(*args, **kwargs)
         self.fields["deadline"].label = label
-        self.fields["deadline"].choices = deadline_choices(deadlines)
+        cast(forms.ChoiceField, self.fields["deadline"]).choices = deadline_choices(deadlines)
         if not deadlines:
             self.fields["deadline"].initial = NO_DEADLINE
 
@@ -263,13 +269,13 @@ class PublicationForm(GovukForm):
     def layout_fields(self) -> list:
         return [Field("published_on", legend_size=Size.MEDIUM)]
 
-    def clean_published_on(self) -> datetime.date:
+    def clean_published_on(self) -> datetime.date | None:
         return _not_in_future(self.cleaned_data["published_on"])
 
 
 # --- Reports ---------------------------------------------------------------------------------------
 
-KIND_HINTS = {
+KIND_HINTS: dict[str, str] = {
     ReportKind.CABINET: (
         "The council's report to its cabinet, in the council's format. "
         "Signed off by the director of children's services."
@@ -289,9 +295,11 @@ class ReportKindForm(GovukForm):
         label="What kind of report?", widget=forms.RadioSelect, error_messages={"required": CHOOSE_REPORT_KIND}
     )
 
-    def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kinds: Sequence[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [Choice(kind, ReportKind(kind).label, hint=KIND_HINTS[kind]) for kind in kinds]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            Choice(kind, ReportKind(kind).label, hint=KIND_HINTS[kind]) for kind in kinds
+        ]
 
     def layout_fields(self) -> list:
         return [Field.radios("kind", legend_size=Size.LARGE, legend_tag="h1")]
@@ -328,7 +336,7 @@ class ReportDetailsForm(GovukForm):
         keep = {"classification"}
         if kind in (ReportKind.PROGRESS, ReportKind.CABINET):
             keep.add("review")
-            self.fields["review"].choices = [
+            cast(forms.ChoiceField, self.fields["review"]).choices = [
                 (str(review.pk), f"{review.get_kind_display()} held on {review.held_on:%-d %B %Y}")
                 for review in reviews
             ]
@@ -336,7 +344,7 @@ class ReportDetailsForm(GovukForm):
                 self.fields["review"].initial = str(reviews[0].pk)
         if kind == ReportKind.INSTRUMENT:
             keep.add("instrument")
-            self.fields["instrument"].choices = [
+            cast(forms.ChoiceField, self.fields["instrument"]).choices = [
                 (
                     str(i.pk),
                     f"{i.get_kind_display()} of {i.issued_on:%-d %B %Y}"
@@ -370,6 +378,7 @@ class ReportDetailsForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         _period(cleaned, "period_start", "period_end", self)
         return cleaned
 
@@ -498,8 +507,8 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, *args: Any, authorities: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["authority"].choices = [
+        cast(forms.ChoiceField, self.fields["authority"]).choices = [
             ("", "All local authorities"),
             *[(str(pk), name) for pk, name in authorities],
         ]
-        self.fields["kind"].choices = [("", "All kinds"), *ReportKind.choices]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [("", "All kinds"), *ReportKind.choices]

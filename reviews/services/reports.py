@@ -41,7 +41,7 @@ from reviews.models import (
     ReviewStatus,
     VersionStatus,
 )
-from reviews.models.reports import DEFAULT_CLASSIFICATION
+from reviews.models.reports import DEFAULT_CLASSIFICATION as DEFAULT_CLASSIFICATION  # used by the views too
 from reviews.reports import renderer_for
 from reviews.reports.common import person_name
 from reviews.services.reviewing import meet_deadline
