@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
@@ -70,7 +71,7 @@ class AuthorityFilterForm(forms.Form):
 
     def __init__(self, *args, authorities: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["authority"].choices = [
+        cast(forms.ChoiceField, self.fields["authority"]).choices = [
             ("", "All local authorities"),
             *[(str(pk), name) for pk, name in authorities],
         ]

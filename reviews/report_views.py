@@ -412,6 +412,7 @@ def report_new_details(request: HttpRequest, case_pk: int, kind: str) -> HttpRes
             report = report_services.create_report(intervention=intervention, kind=kind, by=request.user, **data)
 
         if _apply(form, create):
+            assert report is not None  # create() ran
             if kind == ReportKind.CABINET:
                 messages.success(request, "Report started. Check the council's words, then generate it.")
                 return redirect("cabinet_paper", pk=report.pk)
@@ -539,7 +540,7 @@ def report_version_status(request: HttpRequest, pk: int, number: int) -> JsonRes
     """A small answer for the page's script, which asks with back-off until the version is done."""
     version = _version(request, pk, number)
     status = version.shown_status
-    messages_by_status = {
+    messages_by_status: dict[str, str] = {
         VersionStatus.GENERATING: f"Version {version.number} is being generated.",
         VersionStatus.READY: f"Version {version.number} is ready.",
         VersionStatus.FAILED: f"Version {version.number} could not be generated. {version.error}".strip(),
@@ -594,6 +595,7 @@ def report_sign_off(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             final = report_services.sign_off(version=version, by=request.user, deadline=form.chosen())
 
         if _apply(form, sign):
+            assert final is not None  # sign() ran
             messages.success(
                 request,
                 f"Signed off. Version {final.number} is being generated without the DRAFT marking, "

@@ -140,6 +140,7 @@ def override(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def calendar_settings(request: HttpRequest) -> HttpResponse:
+    assert request.user.is_authenticated  # login_required
     feed, _ = CalendarFeed.objects.get_or_create(user=request.user)
     url = request.build_absolute_uri(f"/calendar/{feed.token}.ics")
     return render(request, "reviews/calendar.html", {"feed": feed, "feed_url": url})
