@@ -38,9 +38,12 @@ run: setup
 test: install
 	$(BIN)/python -m pytest
 
+## lint: ruff, formatting, mypy, template lint and migrations up to date (what the pre-commit hooks run)
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/djlint templates --lint
 	TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install

@@ -171,7 +171,7 @@ def issue_instruction(
 
 # Who may make each move: the council acknowledges and works on an instruction; only the
 # commissioner or adviser closes it (compliance is not self-declared) or withdraws it.
-CAPABILITY_FOR_STATUS = {
+CAPABILITY_FOR_STATUS: dict[str, Capability] = {
     InstructionStatus.ACKNOWLEDGED: Capability.LOG_PROGRESS,
     InstructionStatus.IN_PROGRESS: Capability.LOG_PROGRESS,
     InstructionStatus.SUBMITTED: Capability.LOG_PROGRESS,
@@ -263,8 +263,8 @@ def record_instruction_email(*, instruction_id: int, sent_to: int = 0, failure: 
         instruction.emailed_at = timezone.now()
         instruction.email_failed_reason = ""
         reason = f"Council emailed ({sent_to} address{'' if sent_to == 1 else 'es'})"
-    instruction._history_user = None
-    instruction._change_reason = change_reason(reason)
+    instruction._history_user = None  # type: ignore[attr-defined] # simple-history reads it when saving
+    instruction._change_reason = change_reason(reason)  # type: ignore[attr-defined] # likewise
     # Only these columns: the rest of the row is the people's, and validated when they change it.
     instruction.save(update_fields=["council_email", "emailed_at", "email_failed_reason"])
     return instruction
@@ -279,7 +279,7 @@ RESPONSES: dict[str, tuple[Capability, str | None]] = {
     ResponseKind.RETURNED: (Capability.ISSUE_INSTRUCTIONS, InstructionStatus.IN_PROGRESS),
 }
 MAY_NOT_RESPOND = "You cannot {action} this instruction"
-RESPONSE_TEXT_REQUIRED = {
+RESPONSE_TEXT_REQUIRED: dict[str, str] = {
     ResponseKind.ACKNOWLEDGED: "Say who will lead the council's response",
     ResponseKind.PROGRESS: "Describe the progress made",
     ResponseKind.SUBMITTED: "Describe how the council has complied",

@@ -3,7 +3,7 @@ only what intervention.permissions allows: in every list, form, dropdown, autoco
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.admin import helpers
@@ -19,8 +19,13 @@ from intervention import permissions
 from intervention.admin_site import SoundInput
 from intervention.widgets import QUICK_WIDGETS, QuickFilteredSelectMultiple, QuickSelect
 
+if TYPE_CHECKING:  # what the mixin's super() calls reach: the admin it is mixed into
+    _AdminBase = admin.options.BaseModelAdmin[Any]
+else:
+    _AdminBase = object
 
-class QuickWidgets:
+
+class QuickWidgets(_AdminBase):
     """The admin's widgets, drawn in Python (intervention.widgets): the same markup, a fraction of
     the time, which the long forms of an instrument need."""
 
@@ -32,6 +37,7 @@ class QuickWidgets:
         if isinstance(widget, RelatedFieldWidgetWrapper) and db_field.related_model not in self.admin_site._registry:
             # The wrapper draws links to add, change or view the related record in its own admin;
             # a model with no admin has none to draw, and the wrapper would cost a template anyway.
+            assert formfield is not None  # it has a widget
             formfield.widget = widget.widget
         return formfield
 
@@ -137,7 +143,7 @@ class ScopedAdmin(SoundInput, QuickWidgets, SimpleHistoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
         self.refuse_unless_may_write(request, obj, change=change)
-        obj._history_user = request.user
+        obj._history_user = request.user  # type: ignore[attr-defined]  # simple-history reads it off the instance
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:

@@ -83,7 +83,7 @@ def load_demo_users(*, by: Any = None) -> list[tuple[DemoUser, bool]]:
     for demo in DEMO_USERS:
         user = User.objects.filter(username=demo.email).first()
         created = user is None
-        if created:
+        if user is None:
             user = User(
                 username=demo.email,
                 email=demo.email,

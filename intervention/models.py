@@ -128,7 +128,9 @@ def refuse_a_move(record: models.Model, owner_field: str) -> None:
     column = f"{owner_field}_id"
     stored = type(record)._default_manager.filter(pk=record.pk).values_list(column, flat=True).first()
     if stored is not None and stored != getattr(record, column):
-        owner = type(record)._meta.get_field(owner_field).related_model._default_manager.get(pk=stored)
+        owner_model = type(record)._meta.get_field(owner_field).related_model
+        assert owner_model is not None  # owner_field is a foreign key
+        owner = owner_model._default_manager.get(pk=stored)
         raise ValidationError({owner_field: STAYS_WITH_ITS_OWNER.format(owner=owner)})
 
 

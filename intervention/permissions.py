@@ -99,7 +99,7 @@ def access_for(user: Any) -> Access:
     """The user's access, cached on the user object for the rest of the request."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_ACCESS
-    cached = getattr(user, "_intervention_access", None)
+    cached: Access | None = getattr(user, "_intervention_access", None)
     if cached is not None:
         return cached
 
@@ -206,7 +206,7 @@ def can_view(user: Any, obj: Any) -> bool:
     if access.sees_everything or isinstance(obj, LocalAuthority):
         return True
     if isinstance(obj, Person):
-        return obj.pk == access.person_id
+        return bool(obj.pk == access.person_id)
     if isinstance(obj, Judgement):
         obj = obj.inspection
     if isinstance(obj, Inspection) or (hasattr(obj, "inspection") and not hasattr(obj, "intervention")):

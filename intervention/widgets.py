@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 def _select(widget: dict[str, Any]) -> SafeString:
     """django/forms/widgets/select.html and select_option.html."""
-    parts = []
+    parts: list[str] = []
     for group_name, options, _ in widget["optgroups"]:
         if group_name:
             parts.append(format_html('<optgroup label="{}">', group_name))

@@ -107,11 +107,11 @@ def line_chart(
         parts.append(f'<path d="{path}" fill="none" stroke="{LINE_COLOUR}" stroke-width="3"/>')
         for i, (_, v) in enumerate(points):
             parts.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="4" fill="{LINE_COLOUR}"/>')
-        last = len(points) - 1
+        last_index = len(points) - 1
         # The ends anchored inwards, so they are not cut off; a single value sits in the middle.
-        labels = {0: "start", last: "end"} if last else {0: "middle"}
-        if frame.dates > 2 and last > 1:
-            labels[last // 2] = "middle"
+        labels = {0: "start", last_index: "end"} if last_index else {0: "middle"}
+        if frame.dates > 2 and last_index > 1:
+            labels[last_index // 2] = "middle"
         for i, anchor in sorted(labels.items()):
             parts.append(
                 f'<text x="{x(i):.1f}" y="{frame.height - frame.bottom + 20}" text-anchor="{anchor}" '

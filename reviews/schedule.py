@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from intervention.dates import add_months, add_working_days
 
@@ -18,6 +19,25 @@ EVERY_N_WEEKS = "every_n_weeks"
 ONCE_THEN_EVERY = "once_then_every"
 MONTHS_AFTER_EVENT = "months_after_event"
 WORKING_DAYS_AFTER_EVENT = "working_days_after_event"
+
+
+class HasCadence(Protocol):
+    """What `Rule.of` reads: a reporting obligation's cadence fields, without importing the model."""
+
+    @property
+    def cadence(self) -> str: ...
+    @property
+    def due_on(self) -> datetime.date | None: ...
+    @property
+    def anchor_on(self) -> datetime.date | None: ...
+    @property
+    def interval(self) -> int | None: ...
+    @property
+    def first_after(self) -> int | None: ...
+    @property
+    def event_on(self) -> datetime.date | None: ...
+    @property
+    def ends_on(self) -> datetime.date | None: ...
 
 
 @dataclass(frozen=True)
@@ -32,7 +52,7 @@ class Rule:
     extra_holidays: frozenset[datetime.date] = frozenset()
 
     @classmethod
-    def of(cls, obligation: object, extra_holidays: frozenset[datetime.date] = frozenset()) -> Rule:
+    def of(cls, obligation: HasCadence, extra_holidays: frozenset[datetime.date] = frozenset()) -> Rule:
         return cls(
             cadence=obligation.cadence,
             due_on=obligation.due_on,
@@ -73,6 +93,7 @@ def _occurrences(rule: Rule) -> Iterator[datetime.date]:
             elif rule.cadence == EVERY_N_WEEKS:
                 yield rule.anchor_on + datetime.timedelta(weeks=rule.interval * step)
             else:
+                assert rule.first_after is not None  # refused above for this cadence
                 yield add_months(rule.anchor_on, rule.first_after + rule.interval * (step - 1))
             step += 1
     elif rule.cadence == MONTHS_AFTER_EVENT:

@@ -28,7 +28,7 @@ def imports_of(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
         return dotted or None
 
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found = set()
+    found: set[str | None] = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             found |= {known(alias.name) for alias in node.names}
@@ -40,7 +40,7 @@ def imports_of(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
             for alias in node.names:
                 child = f"{base}.{alias.name}"
                 found.add(child if child in modules else known(base))
-    return found - {None, name}
+    return {module for module in found if module is not None} - {name}
 
 
 def import_cycles() -> list[list[str]]:

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any, cast
 
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Field, Size
 from django import forms
 from django.utils import timezone
 
 from reviews.forms.common import GovukForm, date_field
+from reviews.models import Deadline
 
 MET_IN_FUTURE = "The date it was met must be today or in the past"
 ENTER_NOTE = "Say how the deadline was met, for example the review or report that met it"
 ENTER_REASON = "Say why the date is changing"
+NO_DEADLINE = "none"
 
 
 class MarkMetForm(GovukForm):
@@ -54,7 +58,38 @@ class AuthorityFilterForm(forms.Form):
 
     def __init__(self, *args, authorities: list[tuple[int, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["authority"].choices = [
+        cast(forms.ChoiceField, self.fields["authority"]).choices = [
             ("", "All local authorities"),
             *[(str(pk), name) for pk, name in authorities],
         ]
+
+
+def deadline_choices(deadlines: list[Deadline]) -> list[Any]:
+    choices: list[Any] = [Choice(str(d.pk), f"{d.what}, due {d.due_on:%-d %B %Y}") for d in deadlines]
+    if deadlines:
+        last = deadlines[-1]
+        choices[-1] = Choice(str(last.pk), f"{last.what}, due {last.due_on:%-d %B %Y}", divider="or")
+    return [*choices, Choice(NO_DEADLINE, "None of these")]
+
+
+class DeadlineChoiceForm(GovukForm):
+    deadline = forms.ChoiceField(
+        label="Which deadline does it meet?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the deadline it meets, or none of these"},
+    )
+
+    def __init__(self, *args: Any, deadlines: list[Deadline], submit_label: str, label: str, **kwargs: Any) -> None:
+        self.submit_label = submit_label
+        self.deadlines = {str(d.pk): d for d in deadlines}
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].label = label
+        cast(forms.ChoiceField, self.fields["deadline"]).choices = deadline_choices(deadlines)
+        if not deadlines:
+            self.fields["deadline"].initial = NO_DEADLINE
+
+    def layout_fields(self) -> list:
+        return [Field.radios("deadline", legend_size=Size.MEDIUM)]
+
+    def chosen(self) -> Deadline | None:
+        return self.deadlines.get(self.cleaned_data["deadline"])

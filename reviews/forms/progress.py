@@ -57,7 +57,7 @@ class GovukForm(common.GovukForm):
 
     def chosen_files_notice(self) -> str:
         """When the form is shown again with errors, say plainly which files must be chosen again."""
-        names = [f.name for f in self.files.getlist("evidence")] if self.is_bound and self.files else []
+        names = [f.name or "" for f in self.files.getlist("evidence")] if self.is_bound and self.files else []
         if not names or not self.errors:
             return ""
         return CHOOSE_FILES_AGAIN.format(
@@ -105,6 +105,7 @@ class ProgressForm(GovukForm):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         end = cleaned.get("period_end")
         if end and end > timezone.localdate():
             self.add_error("period_end", PERIOD_IN_FUTURE)
@@ -232,7 +233,7 @@ class PlanActionForm(GovukForm):
         ]
 
 
-RESPONSE_LABELS = {
+RESPONSE_LABELS: dict[str, tuple[str, str, str]] = {
     ResponseKind.ACKNOWLEDGED: ("Acknowledge the instruction", "Who will lead the council's response?", "Acknowledge"),
     ResponseKind.PROGRESS: ("Record progress", "What has been done?", "Save progress"),
     ResponseKind.SUBMITTED: (
@@ -243,7 +244,7 @@ RESPONSE_LABELS = {
     ResponseKind.ACCEPTED: ("Accept as complied", "Why is the instruction complied with?", "Accept and close"),
     ResponseKind.RETURNED: ("Return to the council", "What is still needed?", "Return to the council"),
 }
-RESPONSE_ERRORS = {
+RESPONSE_ERRORS: dict[str, str] = {
     ResponseKind.ACKNOWLEDGED: "Say who will lead the council's response",
     ResponseKind.PROGRESS: "Describe what has been done",
     ResponseKind.SUBMITTED: "Describe how the council has complied",

@@ -4,7 +4,8 @@ and check what a person typed; reviews.services.reports decides the rest."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Field, Size
@@ -26,7 +27,7 @@ ENTER_REPORT_START = "Enter the first day of the period the report covers"
 ENTER_REPORT_END = "Enter the last day of the period the report covers"
 
 
-KIND_HINTS = {
+KIND_HINTS: dict[str, str] = {
     ReportKind.CABINET: (
         "The council's report to its cabinet, in the council's format. "
         "Signed off by the director of children's services."
@@ -46,9 +47,11 @@ class ReportKindForm(GovukForm):
         label="What kind of report?", widget=forms.RadioSelect, error_messages={"required": CHOOSE_REPORT_KIND}
     )
 
-    def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kinds: Sequence[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [Choice(kind, ReportKind(kind).label, hint=KIND_HINTS[kind]) for kind in kinds]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            Choice(kind, ReportKind(kind).label, hint=KIND_HINTS[kind]) for kind in kinds
+        ]
 
     def layout_fields(self) -> list:
         return [Field.radios("kind", legend_size=Size.LARGE, legend_tag="h1")]
@@ -85,7 +88,7 @@ class ReportDetailsForm(GovukForm):
         keep = {"classification"}
         if kind in (ReportKind.PROGRESS, ReportKind.CABINET):
             keep.add("review")
-            self.fields["review"].choices = [
+            cast(forms.ChoiceField, self.fields["review"]).choices = [
                 (str(review.pk), f"{review.get_kind_display()} held on {review.held_on:%-d %B %Y}")
                 for review in reviews
             ]
@@ -93,7 +96,7 @@ class ReportDetailsForm(GovukForm):
                 self.fields["review"].initial = str(reviews[0].pk)
         if kind == ReportKind.INSTRUMENT:
             keep.add("instrument")
-            self.fields["instrument"].choices = [
+            cast(forms.ChoiceField, self.fields["instrument"]).choices = [
                 (
                     str(i.pk),
                     f"{i.get_kind_display()} of {i.issued_on:%-d %B %Y}"
@@ -127,6 +130,7 @@ class ReportDetailsForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         period_in_order(cleaned, "period_start", "period_end", self)
         return cleaned
 
@@ -255,8 +259,8 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, *args: Any, authorities: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["authority"].choices = [
+        cast(forms.ChoiceField, self.fields["authority"]).choices = [
             ("", "All local authorities"),
             *[(str(pk), name) for pk, name in authorities],
         ]
-        self.fields["kind"].choices = [("", "All kinds"), *ReportKind.choices]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [("", "All kinds"), *ReportKind.choices]

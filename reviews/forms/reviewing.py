@@ -4,7 +4,7 @@ and check what a person typed; reviews.services.reviewing decides the rest."""
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Field, Size
@@ -13,7 +13,6 @@ from django import forms
 from reviews.enums import Rag
 from reviews.forms.common import GovukForm, date_field, not_in_future, period_in_order
 from reviews.models import (
-    Deadline,
     Measurement,
     ProgressUpdate,
     Recommendation,
@@ -30,7 +29,6 @@ CHOOSE_SUFFICIENT = "Say whether sufficient progress is being made"
 ENTER_CONCLUSION = "Write the conclusion"
 CHOOSE_RECOMMENDATION = "Choose a recommendation"
 ENTER_PUBLISHED_ON = "Enter the date the commissioner's report was published"
-NO_DEADLINE = "none"
 
 
 class ReviewDetailsForm(GovukForm):
@@ -60,11 +58,12 @@ class ReviewDetailsForm(GovukForm):
             Field.textarea("attendees", label_size=Size.SMALL),
         ]
 
-    def clean_held_on(self) -> datetime.date:
+    def clean_held_on(self) -> datetime.date | None:
         return not_in_future(self.cleaned_data["held_on"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         period_in_order(cleaned, "period_start", "period_end", self)
         return cleaned
 
@@ -103,8 +102,10 @@ class AssessmentForm(GovukForm):
     def __init__(self, *args: Any, updates: list[ProgressUpdate], values: list[Measurement], **kwargs: Any) -> None:
         self.has_updates, self.has_values = bool(updates), bool(values)
         super().__init__(*args, **kwargs)
-        self.fields["progress_updates"].queryset = ProgressUpdate.objects.filter(pk__in=[u.pk for u in updates])
-        self.fields["progress_updates"].choices = [
+        cast(forms.ModelMultipleChoiceField, self.fields["progress_updates"]).queryset = ProgressUpdate.objects.filter(
+            pk__in=[u.pk for u in updates]
+        )
+        cast(forms.ModelMultipleChoiceField, self.fields["progress_updates"]).choices = [
             Choice(
                 update.pk,
                 f"{update.period_start:%-d %b %Y} to {update.period_end:%-d %b %Y}: {update.get_rag_display()}",
@@ -112,8 +113,10 @@ class AssessmentForm(GovukForm):
             )
             for update in updates
         ]
-        self.fields["measurements"].queryset = Measurement.objects.filter(pk__in=[m.pk for m in values])
-        self.fields["measurements"].choices = [
+        cast(forms.ModelMultipleChoiceField, self.fields["measurements"]).queryset = Measurement.objects.filter(
+            pk__in=[m.pk for m in values]
+        )
+        cast(forms.ModelMultipleChoiceField, self.fields["measurements"]).choices = [
             (value.pk, f"{value.indicator.name}, {value.period_end:%B %Y}: {value.value.normalize():f}")
             for value in values
         ]
@@ -188,37 +191,6 @@ class ConclusionForm(GovukForm):
         ]
 
 
-def deadline_choices(deadlines: list[Deadline]) -> list[Any]:
-    choices: list[Any] = [Choice(str(d.pk), f"{d.what}, due {d.due_on:%-d %B %Y}") for d in deadlines]
-    if deadlines:
-        last = deadlines[-1]
-        choices[-1] = Choice(str(last.pk), f"{last.what}, due {last.due_on:%-d %B %Y}", divider="or")
-    return [*choices, Choice(NO_DEADLINE, "None of these")]
-
-
-class DeadlineChoiceForm(GovukForm):
-    deadline = forms.ChoiceField(
-        label="Which deadline does it meet?",
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose the deadline it meets, or none of these"},
-    )
-
-    def __init__(self, *args: Any, deadlines: list[Deadline], submit_label: str, label: str, **kwargs: Any) -> None:
-        self.submit_label = submit_label
-        self.deadlines = {str(d.pk): d for d in deadlines}
-        super().__init__(*args, **kwargs)
-        self.fields["deadline"].label = label
-        self.fields["deadline"].choices = deadline_choices(deadlines)
-        if not deadlines:
-            self.fields["deadline"].initial = NO_DEADLINE
-
-    def layout_fields(self) -> list:
-        return [Field.radios("deadline", legend_size=Size.MEDIUM)]
-
-    def chosen(self) -> Deadline | None:
-        return self.deadlines.get(self.cleaned_data["deadline"])
-
-
 class PublicationForm(GovukForm):
     submit_label = "Save the publication date"
     published_on = date_field(
@@ -228,5 +200,5 @@ class PublicationForm(GovukForm):
     def layout_fields(self) -> list:
         return [Field("published_on", legend_size=Size.MEDIUM)]
 
-    def clean_published_on(self) -> datetime.date:
+    def clean_published_on(self) -> datetime.date | None:
         return not_in_future(self.cleaned_data["published_on"])

@@ -207,7 +207,7 @@ class Assessment(models.Model):
             return "Not yet rated"
         if not self.baseline_rag:
             return "First rating"
-        order = [Rag.RED, Rag.AMBER, Rag.GREEN]
+        order: list[str] = [Rag.RED, Rag.AMBER, Rag.GREEN]
         before, now = order.index(self.baseline_rag), order.index(self.rag)
         if now > before:
             return "Improved"

@@ -13,6 +13,8 @@ import datetime
 import re
 from typing import Any
 
+from django.db import models
+
 from directions.enums import Cadence, InstrumentKind
 from directions.models import Instrument, ReportingObligation
 from intervention.enums import Role
@@ -100,7 +102,7 @@ NUMBER_WORDS = [
     "twelve",
 ]
 # How the papers describe each kind of earlier review.
-REVIEW_WORDS = {
+REVIEW_WORDS: dict[str, str] = {
     ReviewKind.CAPACITY: (
         "a review of the Council's capacity and capability to improve services within a reasonable timeframe"
     ),
@@ -116,7 +118,9 @@ def _words(number: int) -> str:
 
 
 def _field_label(name: str) -> str:
-    return str(CabinetPaper._meta.get_field(name).verbose_name)
+    field = CabinetPaper._meta.get_field(name)
+    assert isinstance(field, models.Field)  # the paper's own fields, not relations to it
+    return str(field.verbose_name)
 
 
 def key_considerations(report: Report, review: Review, background: dict[str, Any]) -> list[tuple[str, list[str]]]:
@@ -271,6 +275,7 @@ class CabinetReport(Renderer):
     def context(self, report: Report) -> dict[str, Any]:
         paper = report.cabinet_paper
         review = report.review
+        assert review is not None  # missing() refuses a report without its review
         background = case_background(report, review)
         alternative, number = council_paragraphs(paper.alternative_options, 1)
         considerations = []

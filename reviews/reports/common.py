@@ -10,6 +10,7 @@ import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch
 from django.utils.safestring import SafeString, mark_safe
@@ -23,7 +24,7 @@ from reviews.enums import DeadlineStatus, Direction, Rag, Unit
 from reviews.models import Deadline, Indicator, Measurement, PlanAction, ProgressUpdate, Review, ReviewStatus
 
 NO_DATA = "No data for this period."
-RAG_ORDER = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
+RAG_ORDER: dict[str, int] = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
 
 
 def appointed(case: Intervention, roles: Iterable[str], on: datetime.date) -> list[Person]:
@@ -36,7 +37,7 @@ def appointed(case: Intervention, roles: Iterable[str], on: datetime.date) -> li
     return [appointment.person for appointment in appointments]
 
 
-def person_name(user: object) -> str:
+def person_name(user: Any) -> str:
     person = Person.objects.filter(user=user).first()
     if person is not None:
         return person.name
@@ -51,8 +52,11 @@ def number(value: Decimal | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+UNIT_SUFFIXES: dict[str, str] = {Unit.PERCENT: "%", Unit.DAYS: " days"}
+
+
 def unit_suffix(indicator: Indicator) -> str:
-    return {Unit.PERCENT: "%", Unit.DAYS: " days"}.get(indicator.unit, "")
+    return UNIT_SUFFIXES.get(indicator.unit, "")
 
 
 def lettered(index: int) -> str:
@@ -83,6 +87,7 @@ def latest_ratings(priorities: list[ServicePriority], on: datetime.date) -> dict
         .only("service_priority_id", "rag", "period_end")
     )
     for update in updates:
+        assert update.service_priority_id is not None  # filtered by priority above
         if update.service_priority_id not in ratings:
             ratings[update.service_priority_id] = Rating(
                 update.rag, f"Progress update to {update.period_end:%-d %B %Y}"
@@ -354,7 +359,7 @@ def next_review_dates(review: Review) -> list[tuple[str, datetime.date, int]]:
         event_on=review.report_published_on,
     ).order_by("pk")
     return [
-        (obligation.what, add_months(obligation.event_on, obligation.interval), obligation.interval)
+        (obligation.what, add_months(review.report_published_on, obligation.interval), obligation.interval)
         for obligation in obligations
         if obligation.interval
     ]

@@ -33,6 +33,7 @@ def period_problems(report: Report) -> list[str]:
 def priority_rows(report: Report, *, charts: bool = False) -> list[dict[str, Any]]:
     """Each priority in force at the end of the period: its rating then and at the start, and its indicators."""
     start, end = report.period_start, report.period_end
+    assert start is not None and end is not None  # missing() refuses a report without its period
     priorities = service_priorities_in_force(report.intervention, end)
     now = latest_ratings(priorities, end)
     before = latest_ratings(priorities, start - datetime.timedelta(days=1))
@@ -84,6 +85,7 @@ class HighlightReport(Renderer):
 
     def context(self, report: Report) -> dict[str, Any]:
         case, start, end = report.intervention, report.period_start, report.period_end
+        assert start is not None and end is not None  # missing() refuses a report without its period
         rows = priority_rows(report)
         deadlines = deadline_summary(case, start, end, ahead=LOOK_AHEAD)
         instructions = instruction_summary(case, start, end)

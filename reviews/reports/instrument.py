@@ -25,17 +25,21 @@ class InstrumentDocument(Renderer):
         return [] if report.instrument_id else [NEEDS_INSTRUMENT]
 
     def author(self, report: Report) -> str:
+        assert report.instrument is not None  # missing() refuses a report without its instrument
         return report.instrument.signed_by_name or super().author(report)
 
     def subject(self, report: Report) -> str:
         instrument = report.instrument
+        assert instrument is not None  # missing() refuses a report without its instrument
         when = f"{instrument.issued_on:%-d %B %Y}" if instrument.issued_on else "draft"
         return f"{instrument.get_kind_display()} to {instrument.addressed_to}, {when}"
 
     def is_draft(self, report: Report, version: ReportVersion) -> bool:
+        assert report.instrument is not None  # missing() refuses a report without its instrument
         return not report.instrument.is_issued
 
     def context(self, report: Report) -> dict[str, Any]:
+        assert report.instrument_id is not None  # missing() refuses a report without its instrument
         instrument = (
             Instrument.objects.select_related("terms_of_reference", "revokes")
             .prefetch_related(Prefetch("clauses", queryset=Clause.objects.order_by("position", "pk")))

@@ -32,6 +32,7 @@ class MinisterialUpdate(Renderer):
 
     def context(self, report: Report) -> dict[str, Any]:
         case, start, end = report.intervention, report.period_start, report.period_end
+        assert start is not None and end is not None  # missing() refuses a report without its period
         reviews = held_reviews(case, start, end)
         instruments = list(Instrument.objects.filter(intervention=case).in_force_on(end).order_by("issued_on"))
         rows = priority_rows(report)

@@ -84,6 +84,7 @@ class ProgressReport(Renderer):
 
     def context(self, report: Report) -> dict[str, Any]:
         review = report.review
+        assert review is not None  # missing() refuses a report without its review
         start = report.period_start or review.period_start
         end = report.period_end or review.period_end
         assessments = list(
@@ -96,7 +97,7 @@ class ProgressReport(Renderer):
             [a.service_priority for a in assessments], start, end, chart_prefix=f"report-{report.pk}"
         )
         for assessment in assessments:
-            assessment.narrative_paragraphs = paragraphs(assessment.narrative)
+            assessment.narrative_paragraphs = paragraphs(assessment.narrative)  # type: ignore[attr-defined]  # for the template
         return {
             "review": review,
             "developments": lettered_items(review.key_development_list),

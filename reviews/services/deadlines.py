@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -206,6 +207,7 @@ def _case_for_inspection(inspection: Inspection) -> Intervention | None:
     otherwise the latest."""
     cases = Intervention.objects.filter(local_authority=inspection.local_authority_id).order_by("-opened_on")
     received = inspection.report_received_on
+    assert received is not None  # materialise_inspection returns before asking when it is not recorded
     for case in cases:
         if case.opened_on <= received and (case.closed_on is None or case.closed_on >= received):
             return case
@@ -264,11 +266,12 @@ def materialise_deadlines(
         clauses = clauses.filter(instrument__intervention_id=intervention_id)
         authority = Intervention.objects.filter(pk=intervention_id).values_list("local_authority_id", flat=True).first()
         inspections = inspections.filter(local_authority_id=authority)
-    for label, items, materialise in (
+    steps: tuple[tuple[str, Iterable[Any], Callable[..., MaterialiseReport]], ...] = (
         ("obligation", obligations, materialise_obligation),
         ("clause", clauses, materialise_clause),
         ("inspection", inspections, materialise_inspection),
-    ):
+    )
+    for label, items, materialise in steps:
         for item in items:
             try:
                 total.add(materialise(item, today=today))

@@ -31,7 +31,7 @@ def require_log_progress(user: Any, intervention: Intervention) -> None:
         raise PermissionDenied(MAY_NOT_LOG.format(authority=intervention.local_authority.name))
 
 
-def check_uploads(uploads: Sequence[UploadedFile]) -> list[DetectedFile]:
+def check_uploads(uploads: Sequence[UploadedFile[bytes]]) -> list[DetectedFile]:
     """Check every file before anything is written, so that one bad file saves nothing. Raises one
     ValidationError naming each file that was refused, and why."""
     detected, problems = [], []
@@ -48,7 +48,7 @@ def check_uploads(uploads: Sequence[UploadedFile]) -> list[DetectedFile]:
 def _store_evidence(
     *,
     intervention: Intervention,
-    upload: UploadedFile,
+    upload: UploadedFile[bytes],
     by: Any,
     period_start: datetime.date | None = None,
     period_end: datetime.date | None = None,
@@ -93,7 +93,12 @@ def _case_id(subject: ServicePriority | PlanAction | Instruction) -> int:
     return subject.intervention_id
 
 
-def previous_rag(*, service_priority=None, plan_action=None, instruction=None) -> str | None:
+def previous_rag(
+    *,
+    service_priority: ServicePriority | None = None,
+    plan_action: PlanAction | None = None,
+    instruction: Instruction | None = None,
+) -> str | None:
     subject = {"service_priority": service_priority, "plan_action": plan_action, "instruction": instruction}
     subject = {key: value for key, value in subject.items() if value is not None}
     latest = ProgressUpdate.objects.filter(**subject).order_by("-period_end", "-created_at", "-pk").first()
@@ -117,7 +122,7 @@ def log_progress(
     service_priority: ServicePriority | None = None,
     plan_action: PlanAction | None = None,
     instruction: Instruction | None = None,
-    evidence: Sequence[UploadedFile] = (),
+    evidence: Sequence[UploadedFile[bytes]] = (),
 ) -> ProgressUpdate:
     """Record a progress update with its evidence, all or nothing. Side effects:
     1. a changed RAG rating needs a reason, kept with the update's history;
@@ -163,8 +168,8 @@ def log_progress(
         errors = {**error.message_dict, **errors}
     if errors:
         raise ValidationError(errors)
-    update._history_user = by
-    update._change_reason = change_reason(
+    update._history_user = by  # type: ignore[attr-defined]  # simple-history reads it off the instance
+    update._change_reason = change_reason(  # type: ignore[attr-defined]  # as _history_user
         "Progress logged" + (f"; rating changed: {update.rag_change_reason}" if update.rag_change_reason else "")
     )
     update.save()  # validated just above
@@ -190,7 +195,7 @@ def log_progress(
 
 @transaction.atomic
 def respond_with_evidence(
-    *, instruction: Instruction, kind: str, text: str, by: Any, evidence: Sequence[UploadedFile] = ()
+    *, instruction: Instruction, kind: str, text: str, by: Any, evidence: Sequence[UploadedFile[bytes]] = ()
 ) -> InstructionResponse:
     detected = check_uploads(evidence)
     response = respond_to_instruction(instruction=instruction, kind=kind, text=text, by=by)
@@ -207,7 +212,12 @@ def respond_with_evidence(
 
 @transaction.atomic
 def replace_evidence(
-    *, evidence: EvidenceFile, upload: UploadedFile, by: Any, period_start=None, period_end=None
+    *,
+    evidence: EvidenceFile,
+    upload: UploadedFile[bytes],
+    by: Any,
+    period_start: datetime.date | None = None,
+    period_end: datetime.date | None = None,
 ) -> EvidenceFile:
     """A new version of an evidence file. The old file and its hash stay, linked from the new one."""
     require_log_progress(by, evidence.intervention)

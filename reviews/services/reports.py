@@ -42,7 +42,7 @@ from reviews.models import (
     ReviewStatus,
     VersionStatus,
 )
-from reviews.models.reports import DEFAULT_CLASSIFICATION
+from reviews.models.reports import DEFAULT_CLASSIFICATION as DEFAULT_CLASSIFICATION  # used by the views too
 from reviews.reports import renderer_for
 from reviews.reports.common import person_name
 from reviews.services.reviewing import meet_deadline
@@ -316,6 +316,7 @@ def sign_off(*, version: ReportVersion, by: Any, deadline: Deadline | None = Non
     if version.status != VersionStatus.READY:
         raise ValidationError(NOT_READY)
     latest = report.versions.order_by("-number").first()
+    assert latest is not None  # the version being signed is one of them
     if latest.pk != version.pk:
         raise ValidationError(SIGN_THE_LATEST.format(number=latest.number))
     today = timezone.localdate()

@@ -171,8 +171,8 @@ def assess_priority(
     assessment.narrative = narrative.strip()
     save_with_history(assessment, by=by, reason="Assessed")
     # The many-to-many changes write history rows of their own, with these.
-    assessment._history_user = by
-    assessment._change_reason = "Evidence chosen"
+    assessment._history_user = by  # type: ignore[attr-defined]  # simple-history reads it off the instance
+    assessment._change_reason = "Evidence chosen"  # type: ignore[attr-defined]  # as _history_user
     assessment.progress_updates.set(updates)
     assessment.measurements.set(values)
     return assessment

@@ -147,6 +147,7 @@ NEW_FEED_URL = "new_calendar_feed_url"
 
 @login_required
 def calendar_settings(request: HttpRequest) -> HttpResponse:
+    assert request.user.is_authenticated  # login_required
     feed = CalendarFeed.objects.filter(user=request.user).first()
     new_feed_url = request.session.pop(NEW_FEED_URL, None)
     return render(request, "reviews/calendar.html", {"feed": feed, "new_feed_url": new_feed_url})
@@ -156,6 +157,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
 @require_POST
 def rotate_calendar(request: HttpRequest) -> HttpResponse:
     """Make the person's calendar address, or a new one in place of the old, which stops working."""
+    assert request.user.is_authenticated  # login_required
     replacing = CalendarFeed.objects.filter(user=request.user).exists()
     token = calendar.make_feed_token(user=request.user)
     request.session[NEW_FEED_URL] = request.build_absolute_uri(reverse("calendar_feed", args=[token]))

@@ -20,6 +20,7 @@ from directions.models import Instrument
 from intervention.models import Intervention, LocalAuthority
 from intervention.permissions import Capability, has_capability
 from reviews.forms import reports as forms
+from reviews.forms.deadlines import DeadlineChoiceForm
 from reviews.models import (
     Report,
     ReportKind,
@@ -124,6 +125,7 @@ def report_new_details(request: HttpRequest, case_pk: int, kind: str) -> HttpRes
             report = report_services.create_report(intervention=intervention, kind=kind, by=request.user, **data)
 
         if apply_service(form, create):
+            assert report is not None  # create() ran
             if kind == ReportKind.CABINET:
                 messages.success(request, "Report started. Check the council's words, then generate it.")
                 return redirect("cabinet_paper", pk=report.pk)
@@ -250,7 +252,7 @@ def report_version_status(request: HttpRequest, pk: int, number: int) -> JsonRes
     """A small answer for the page's script, which asks with back-off until the version is done."""
     version = _version(request, pk, number)
     status = version.shown_status
-    messages_by_status = {
+    messages_by_status: dict[str, str] = {
         VersionStatus.GENERATING: f"Version {version.number} is being generated.",
         VersionStatus.READY: f"Version {version.number} is ready.",
         VersionStatus.FAILED: version.failure_message,
@@ -291,7 +293,7 @@ def report_sign_off(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         request.user, case, Capability.MANAGE_CASE
     )
     deadlines = report_services.deadlines_a_report_may_meet(report) if may_meet else []
-    form = forms.DeadlineChoiceForm(
+    form = DeadlineChoiceForm(
         request.POST or None,
         deadlines=deadlines,
         submit_label=f"Sign off version {version.number}",
@@ -305,6 +307,7 @@ def report_sign_off(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             final = report_services.sign_off(version=version, by=request.user, deadline=form.chosen())
 
         if apply_service(form, sign):
+            assert final is not None  # sign() ran
             messages.success(
                 request,
                 f"Signed off. Version {final.number} is being generated without the DRAFT marking, "

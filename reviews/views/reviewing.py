@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from intervention.permissions import Capability, has_capability
 from reviews.forms import reviewing as forms
+from reviews.forms.deadlines import DeadlineChoiceForm
 from reviews.models import (
     Assessment,
     ReportKind,
@@ -217,7 +218,7 @@ def review_hold(request: HttpRequest, pk: int) -> HttpResponse:
     review = _review(request, pk, to_change=True)
     if review.status == ReviewStatus.HELD:
         return redirect("review_detail", pk=review.pk)
-    form = forms.DeadlineChoiceForm(
+    form = DeadlineChoiceForm(
         request.POST or None,
         deadlines=reviewing.deadlines_a_review_may_meet(review),
         submit_label="Record the review as held",

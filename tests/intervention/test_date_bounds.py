@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from intervention.validators import DATE_OUT_OF_RANGE, sensible_date
+from reviews.forms.progress import MeasurementForm, ProgressForm
 from reviews.models import Measurement, ProgressUpdate
-from reviews.progress_forms import MeasurementForm, ProgressForm
 from reviews.services import progress
 from tests.directions.test_admin import instruction_form
 from tests.reviews.progress_fixtures import indicator, priority  # noqa: F401 - shared fixtures

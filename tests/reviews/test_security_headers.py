@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reviews.services import progress, reports
 from tests.production import production_settings
-from tests.reviews.test_progress_pages import close, every_case_url
-from tests.reviews.test_reports_support import direction_with_priorities, generated, held_review
+from tests.reviews.progress.test_progress_pages import close, every_case_url
+from tests.reviews.reports_support import direction_with_priorities, generated, held_review
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

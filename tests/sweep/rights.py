@@ -74,5 +74,5 @@ def may_admin(role: str, right: str | None, case: str | None) -> bool:
         return any(ISSUE in caps for caps in CAPABILITIES[role].values())
     if right == "view_authority":
         # Inspections belong to an authority: seen by whoever sees a case of it.
-        return has(role, case, VIEW)
+        return case is not None and has(role, case, VIEW)
     return may(role, right, case)

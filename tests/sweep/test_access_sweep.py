@@ -129,7 +129,11 @@ PAGES = [
     Page("report_version_download", {"pk": "report", "number": "=1"}, "view", None),
     Page("report_version_status", {"pk": "report", "number": "=1"}, "view", None),
     Page(
-        "report_version_retry", {"pk": "report", "number": "=1"}, "manage_or_hold", "manage_or_hold", get_only_by_post=1
+        "report_version_retry",
+        {"pk": "report", "number": "=1"},
+        "manage_or_hold",
+        "manage_or_hold",
+        get_only_by_post=True,
     ),
     Page("report_sign_off", {"pk": "report", "number": "=1"}, "sign_progress", "sign_progress"),
 ]
@@ -203,10 +207,10 @@ class Sweep:
             else:
                 with transaction.atomic():
                     response = client.post(url, data or {})
-                    response.wrote = changed_tables(self.baseline, fingerprint())
+                    response.wrote = changed_tables(self.baseline, fingerprint())  # type: ignore[attr-defined]
                     transaction.set_rollback(True)
             if getattr(response, "streaming", False):
-                b"".join(response.streaming_content)  # read it: the client then closes the file
+                b"".join(response.streaming_content)  # type: ignore[attr-defined] # read it: the client then closes the file
             return response
         except Exception as error:  # noqa: BLE001 - any exception is a 500 the sweep reports
             self.failures.append(f"{method} {url} as {role}: raised {type(error).__name__}: {error}")
@@ -239,7 +243,7 @@ class Sweep:
     def fail(self, message: str) -> None:
         self.failures.append(message)
 
-    def report(self) -> str:
+    def report(self) -> list[str]:
         """The failures, less the known holes (printed, so they stay in sight until fixed)."""
         known = [f for f in self.failures if any(re.search(hole, f) for hole in KNOWN_HOLES)]
         for failure in known:
@@ -405,7 +409,7 @@ class AdminRow:
     deletes: bool = False  # only Django's own models, for administrators
 
 
-ADMIN = {
+ADMIN: dict[Any, AdminRow] = {
     # Django's and django-axes' own models: administrators only, as Django's permissions decide.
     "auth.Group": AdminRow(None, "superuser", "superuser", "superuser", deletes=True),
     "auth.User": AdminRow("user", "superuser", "superuser", "superuser", deletes=True),
@@ -534,7 +538,7 @@ def _sweep_admin_model(sweep: Sweep, world, model, row: AdminRow) -> None:
             if response is not None and response.status_code >= 500:
                 sweep.fail(f"GET {url} as admin: {response.status_code}")
     # Adding.
-    add_payload = {}
+    add_payload: dict[str, Any] = {}
     for role in ROLES:
         _admin_get(sweep, role, f"{base}add/", _admin_may(role, row.add, None), None, reference)
     # Each case's record: change, history, a history version, delete, view on site, actions.
@@ -610,6 +614,7 @@ def _check_autocomplete(sweep: Sweep, world, model, model_admin) -> None:
     for field_name in model_admin.autocomplete_fields:
         target = model._meta.get_field(field_name).related_model
         target_row = ADMIN.get(target)
+        assert target_row is not None, f"{target._meta.label} has no row in ADMIN"
         url = (
             f"/admin/autocomplete/?app_label={model._meta.app_label}&model_name={model._meta.model_name}"
             f"&field_name={field_name}&term="

@@ -167,7 +167,9 @@ def _case(tag: str, dfe_code: str, *, by: Any, officer: Any, commissioner: Any) 
     r["appointment"] = services.appoint(
         person=commissioner.person, intervention=intervention, role=Role.COMMISSIONER, starts_on=D(2022, 9, 21), by=by
     )
-    director = PersonFactory(name=f"Director {marker}", organisation=Organisation.COUNCIL, local_authority=la)
+    director: Person = PersonFactory(  # type: ignore[assignment] # a factory call returns the model
+        name=f"Director {marker}", organisation=Organisation.COUNCIL, local_authority=la
+    )
     services.appoint(
         person=director,
         intervention=intervention,

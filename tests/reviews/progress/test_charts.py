@@ -40,10 +40,12 @@ def test_text_is_escaped():
     assert "<script>" not in svg
 
 
-def date_labels(svg: str) -> list[tuple[str, str]]:
+def date_labels(svg: str) -> list[tuple[str | None, str | None]]:
     root = ElementTree.fromstring(svg)
     texts = root.findall(f"{SVG}text")
-    return [(text.text, text.get("text-anchor")) for text in texts if re.fullmatch(r"[A-Z][a-z]{2} \d{4}", text.text)]
+    return [
+        (text.text, text.get("text-anchor")) for text in texts if re.fullmatch(r"[A-Z][a-z]{2} \d{4}", text.text or "")
+    ]
 
 
 def test_the_first_and_last_dates_are_anchored_inside_the_chart_so_they_are_not_cut_off():

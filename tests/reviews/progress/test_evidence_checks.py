@@ -26,7 +26,7 @@ from reviews.evidence_checks import (
 )
 from reviews.models import EvidenceFile, ProgressUpdate
 from reviews.services import progress
-from tests.reviews.test_progress_pages import close
+from tests.reviews.progress.test_progress_pages import close
 
 WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
