@@ -151,8 +151,11 @@ def email_unlock_link(*, email: str) -> bool:
     lock = account_lock(username)
     if lock is None:
         return False
-    recently_sent = f"intervention.unlock-email.{user.pk}"
-    if not cache.add(recently_sent, True, timeout=settings.UNLOCK_EMAIL_INTERVAL_MINUTES * 60):
+    # One email per account per window of the interval: `cache.add` claims the window atomically, and
+    # the window is counted from the service's clock, not the cache's expiry (Redis keeps its own time).
+    interval = settings.UNLOCK_EMAIL_INTERVAL_MINUTES * 60
+    window = int(timezone.now().timestamp() // interval)
+    if not cache.add(f"intervention.unlock-email.{user.pk}.{window}", True, timeout=interval):
         return False
     context = {
         "link": unlock_link(user, lock),

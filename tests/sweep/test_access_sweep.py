@@ -38,6 +38,9 @@ KNOWN_HOLES: list[str] = []  # all the holes issue 11 listed are fixed on main (
 PUBLIC = {
     "sign-in/": "the sign-in page",
     "sign-out/": "signing out ends one's own session",
+    "sign-in/unlock/": "a locked-out person asks for an unlock link: the same answer whether or not the account exists",
+    "sign-in/unlock/<str:token>/": "the unlock link itself: the signed, single-use token is the key "
+    "(tests/intervention/test_unlock.py tries wrong, expired and used ones)",
     "health/": "the load balancer's probe: reports the database and the worker's heartbeat, no case data",
     "calendar/<str:token>.ics": "calendar programs cannot sign in: the secret, rotatable token is the key "
     "(swept below with the right token, a wrong one and another person's)",
@@ -152,6 +155,61 @@ ENTITLED = {
     "report_new": "officer_a",
     "cabinet_paper": "officer_a",
 }
+
+
+def _date(name: str, day: int, month: int, year: int) -> dict[str, str]:
+    return {f"{name}_0": str(day), f"{name}_1": str(month), f"{name}_2": str(year)}
+
+
+def _pdf() -> Any:
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from pypdf import PdfWriter
+
+    writer, buffer = PdfWriter(), BytesIO()
+    writer.add_blank_page(width=200, height=200)
+    writer.write(buffer)
+    return SimpleUploadedFile("minutes.pdf", buffer.getvalue(), content_type="application/pdf")
+
+
+# What the entitled person types into each form before sending it, so that their POST saves: the
+# sweep then knows that a refused role's "nothing written" is the page refusing them, not a form
+# nobody could have saved. Values are made afresh for each request (a file is read once).
+COMPLETED: dict[str, Any] = {
+    "deadline_met": lambda: {**_date("met_on", 1, 6, 2023), "note": "Met at the sweep's review"},
+    "deadline_override": lambda: {**_date("due_on", 1, 6, 2027), "reason": "Moved by the sweep"},
+    "log_progress": lambda: {**_date("period_start", 1, 1, 2024), **_date("period_end", 31, 1, 2024)},
+    "indicator_detail": lambda: {"period_end_0": "1", "period_end_1": "2024", "value": "42"},
+    "evidence_replace": lambda: {"file": _pdf()},
+    "review_start": lambda: {
+        "kind": "quarterly_evidence",
+        **_date("period_start", 1, 1, 2024),
+        **_date("period_end", 31, 3, 2024),
+        **_date("held_on", 15, 4, 2024),
+    },
+    "review_assess": lambda: {"narrative": "Assessed by the sweep"},
+    "review_conclusion": lambda: {
+        "sufficient_progress": "yes",
+        "conclusion": "Concluded by the sweep",
+        "recommendation": "continue_support",
+    },
+    "review_publication": lambda: _date("published_on", 20, 4, 2024),
+    "report_sign_off": lambda: {"deadline": "none"},
+}
+
+# POSTs that save nothing even for the entitled person, and why; for these the sweep's "nothing
+# written" for the others rests on the status the GETs are held to.
+SAVES_NOTHING_FROM_THE_SWEEP = {
+    "review_hold": "holding a review needs every priority assessed; the sweep's review is part-way through",
+    "report_new": "choosing the kind of report only leads to the details page; nothing is saved until then",
+    "report_version_retry": "only a version that failed is tried again; the sweep's version is ready",
+}
+
+
+def completion(page: Page) -> dict[str, Any]:
+    fill = COMPLETED.get(page.name)
+    return fill() if fill else {}
 
 
 def entitled(page: Page) -> str:
@@ -315,13 +373,17 @@ def test_pages_answer_each_role_as_the_capability_table_says(world):
                 payload = payloads[key]
             sweep.rebase()  # a GET may write for the person asking (the calendar page makes their feed)
             for role in ROLES:
-                response = sweep.request(role, "POST", url, payload)
+                response = sweep.request(role, "POST", url, {**payload, **completion(page)})
                 if response is None:
                     continue
                 sweep.check_leaks(role, "POST", url, response, sent=payload)
                 allowed = variant != "mixed" and rights.may(role, page.post, case)
                 if response.wrote and not allowed:
                     sweep.fail(f"WRITE POST {url} as {role} ({variant}): wrote {response.wrote}")
+                saves = page.post is not None and page.name not in SAVES_NOTHING_FROM_THE_SWEEP
+                if variant == "A" and role == entitled(page) and saves and not response.wrote:
+                    # Otherwise "nothing written" by the others could just be a payload nobody could save.
+                    sweep.fail(f"POST {url} as {role}, who may: wrote nothing ({response.status_code})")
                 if role in rights.SIGNED_OUT and not _is_sign_in_redirect(response):
                     sweep.fail(f"POST {url} as {role}: {response.status_code}, not sent to sign in")
                 if response.status_code >= 500:
@@ -380,7 +442,7 @@ def _check_odd_queries(sweep: Sweep, world) -> None:
 def _check_calendar_feed(sweep: Sweep, world) -> None:
     """The feed answers its own token only; another person's feed shows only that person's cases."""
     for tag in ("A", "B"):
-        url = reverse("calendar_feed", kwargs={"token": world.cases[tag]["feed"].token})
+        url = reverse("calendar_feed", kwargs={"token": world.cases[tag]["feed_token"]})
         response = sweep.request("anonymous", "GET", url)
         if response is not None:
             if response.status_code != 200:
@@ -556,7 +618,11 @@ def _sweep_admin_model(sweep: Sweep, world, model, row: AdminRow) -> None:
             view = _admin_may(role, row.view, tag, obj)
             change_right = _admin_may(role, row.change, tag, obj)
             _admin_get(sweep, role, change, view, tag, reference)
-            _admin_post(sweep, role, change, payload, change_right, tag, reference)
+            saved = _admin_post(sweep, role, change, payload, change_right, tag, reference)
+            if role == "admin" and change_right and saved is not None and not saved.wrote:
+                # The administrator's own form, sent back, saves (a history row at least): so the
+                # others' "nothing written" is the admin refusing them, not a form that could not save.
+                sweep.fail(f"POST {change} as admin, who may: wrote nothing ({saved.status_code})")
             _admin_get(sweep, role, f"{base}{obj.pk}/history/", view, tag, reference)
             if version is not None:
                 url = f"{base}{obj.pk}/history/{version.history_id}/"

@@ -36,6 +36,7 @@ from intervention.models import (
     Intervention,
     Person,
 )
+from reviews import calendar
 from reviews.models import (
     CalendarFeed,
     Deadline,
@@ -300,7 +301,8 @@ def _case(tag: str, dfe_code: str, *, by: Any, officer: Any, commissioner: Any) 
         intervention=intervention, kind="cabinet", review=r["held_review"], by=officer, title=f"Cabinet {marker}"
     )
     r["cabinet_paper"] = r["cabinet_report"].cabinet_paper
-    r["feed"] = CalendarFeed.objects.create(user=officer)
+    r["feed_token"] = calendar.make_feed_token(user=officer)
+    r["feed"] = CalendarFeed.objects.get(user=officer)
     return case
 
 
