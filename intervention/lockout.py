@@ -155,7 +155,8 @@ def email_unlock_link(*, email: str) -> bool:
     # the window is counted from the service's clock, not the cache's expiry (Redis keeps its own time).
     interval = settings.UNLOCK_EMAIL_INTERVAL_MINUTES * 60
     window = int(timezone.now().timestamp() // interval)
-    if not cache.add(f"intervention.unlock-email.{user.pk}.{window}", True, timeout=interval):
+    recently_sent = f"intervention.unlock-email.{user.pk}.{window}"
+    if not cache.add(recently_sent, True, timeout=interval):
         return False
     context = {
         "link": unlock_link(user, lock),
