@@ -228,3 +228,13 @@ def test_sign_in_records_cannot_be_changed_or_deleted_in_the_admin(client, alice
     log = AccessLog.objects.first()
     assert client.post(f"/admin/axes/accesslog/{log.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AccessAttempt.objects.filter(pk=attempt.pk).exists() and AccessLog.objects.filter(pk=log.pk).exists()
+
+
+def test_a_failed_send_can_be_tried_again_at_once(client, alice, settings):
+    lock(client)
+    settings.EMAIL_BACKEND = "tests.reviews.failing_backend.FailingBackend"
+    with pytest.raises(ConnectionError):
+        lockout.email_unlock_link(email=ALICE)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert lockout.email_unlock_link(email=ALICE)
+    assert len(mail.outbox) == 1
