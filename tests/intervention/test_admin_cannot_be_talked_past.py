@@ -164,44 +164,31 @@ def test_an_appointment_cannot_be_moved_to_another_case(charlie, hereford_case, 
         appointment.full_clean()
 
 
-def test_only_dfe_staff_hold_dfe_roles(hereford_case, charlie):
+@pytest.mark.parametrize(
+    ("who", "role", "message"),
+    [
+        ("charlie", Role.DFE_CASE_LEAD, DFE_ROLE_NEEDS_DFE_STAFF.format(role="dfe case lead")),
+        (
+            "bob",
+            Role.COUNCIL_OFFICER,
+            COUNCIL_ROLE_NEEDS_THE_COUNCILS_STAFF.format(authority="Herefordshire", role="council officer"),
+        ),
+        (
+            "alice",
+            Role.COMMISSIONER,
+            OVERSIGHT_ROLE_NOT_FOR_THE_COUNCILS_STAFF.format(authority="Herefordshire", role="commissioner"),
+        ),
+    ],
+    ids=["only DfE staff hold DfE roles", "only the council's staff hold its roles", "nobody oversees their own"],
+)
+def test_an_appointment_fits_the_persons_organisation(request, hereford_case, who, role, message):
+    person = request.getfixturevalue(who).person
     with pytest.raises(ValidationError) as refused:
         services.appoint(
-            person=charlie.person,
-            intervention=hereford_case,
-            role=Role.DFE_CASE_LEAD,
-            starts_on=datetime.date(2023, 1, 1),
-            by=None,
+            person=person, intervention=hereford_case, role=role, starts_on=datetime.date(2023, 1, 1), by=None
         )
-    assert DFE_ROLE_NEEDS_DFE_STAFF.format(role="dfe case lead") in str(refused.value)
-
-
-def test_only_the_councils_own_staff_hold_its_roles(hereford_case, bob):
-    with pytest.raises(ValidationError) as refused:
-        services.appoint(
-            person=bob.person,
-            intervention=hereford_case,
-            role=Role.COUNCIL_OFFICER,
-            starts_on=datetime.date(2023, 1, 1),
-            by=None,
-        )
-    assert COUNCIL_ROLE_NEEDS_THE_COUNCILS_STAFF.format(authority="Herefordshire", role="council officer") in str(
-        refused.value
-    )
-
-
-def test_nobody_oversees_their_own_council(hereford_case, alice):
-    with pytest.raises(ValidationError) as refused:
-        services.appoint(
-            person=alice.person,
-            intervention=hereford_case,
-            role=Role.COMMISSIONER,
-            starts_on=datetime.date(2023, 1, 1),
-            by=None,
-        )
-    assert OVERSIGHT_ROLE_NOT_FOR_THE_COUNCILS_STAFF.format(authority="Herefordshire", role="commissioner") in str(
-        refused.value
-    )
+    assert message in str(refused.value)
+    assert not Appointment.objects.filter(person=person, role=role).exists()
 
 
 def test_another_councils_view_on_site_answers_as_a_missing_one_does(client, charlie, worcester_case):
