@@ -195,8 +195,7 @@ def choose_subjects() -> Subjects:
     case = (
         Intervention.objects.open()
         .filter(instruments__kind="statutory_direction", instruments__revoked_on__isnull=True)
-        .order_by("pk")
-        .first()
+        .order_by("pk")[0]
     )
     officer = Person.objects.filter(
         organisation=Organisation.COUNCIL, local_authority=case.local_authority, user__isnull=False
@@ -374,13 +373,13 @@ def measure_reports(s: Subjects) -> list[dict[str, Any]]:
     times: the run with the median time is reported, with the others' times beside it."""
     from reviews.models import Report, ReportKind
 
-    results = []
+    results: list[dict[str, Any]] = []
     for kind in ReportKind:
         report = Report.objects.filter(intervention=s.case, kind=kind).order_by("-pk").first()
         if report is None:
             results.append({"kind": kind.value, "label": kind.label, "error": "no report of this kind"})
             continue
-        runs = []
+        runs: list[dict[str, Any]] = []
         for _ in range(REPORT_RUNS):
             done = subprocess.run(  # noqa: S603 - our own script, our own arguments
                 [sys.executable, str(ROOT / "bench" / "render_report.py"), str(report.pk)],

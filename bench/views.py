@@ -8,6 +8,7 @@ from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template import Context
+from django.template.backends.django import Template
 from django.template.loader import get_template
 
 
@@ -26,4 +27,6 @@ def baseline(request: HttpRequest) -> HttpResponse:
         },
         autoescape=True,
     )
-    return HttpResponse(get_template("base.html").template.render(context))
+    page = get_template("base.html")
+    assert isinstance(page, Template)  # the Django engine's, whose own template renders a plain Context
+    return HttpResponse(page.template.render(context))

@@ -21,7 +21,7 @@ from directions.enums import Cadence, Deliverer, InstrumentKind, LegalBasis, Par
 from directions.models import Clause, Instrument, ReportingObligation, ServicePriority, TermsOfReference
 from intervention.enums import Role
 from intervention.models import Appointment, Intervention
-from intervention.services import save_with_history
+from intervention.services import note_for_history, save_with_history
 
 REASON = "Demo data"
 
@@ -516,8 +516,7 @@ def _build(demo: DemoInstrument, *, by: Any) -> Instrument | None:
     save_with_history(instrument, by=by, reason=REASON)
     if demo.appoints:
         # The many-to-many change writes a history row of its own, with these.
-        instrument._history_user = by
-        instrument._change_reason = REASON
+        note_for_history(instrument, by=by, reason=REASON)
         instrument.appointments.set(
             [
                 Appointment.objects.get(intervention=case, person__name=a.person, role=a.role, starts_on=a.starts_on)

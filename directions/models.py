@@ -64,10 +64,10 @@ TERMS_ITEM_OF_ANOTHER_CASE = "Choose an item of this intervention's terms of ref
 CLAUSE_OF_ANOTHER_INSTRUMENT = "Choose a paragraph of this notice or direction"
 
 
-def clause_of_another_instrument(row: models.Model) -> dict[str, str]:
+def clause_of_another_instrument(row: ServicePriority | ReportingObligation) -> dict[str, str]:
     """A priority or obligation cites a paragraph of its own instrument, not of another."""
     # `row.clause` is the object a form chose, so reading its instrument costs no query there.
-    if row.clause_id and row.instrument_id and row.clause.instrument_id != row.instrument_id:
+    if row.clause and row.instrument_id and row.clause.instrument_id != row.instrument_id:
         return {"clause": CLAUSE_OF_ANOTHER_INSTRUMENT}
     return {}
 
@@ -96,7 +96,7 @@ class TextLockedWhenIssued(models.Model):
         if instrument is None or instrument.pk is None:
             return []
         if isinstance(self, Instrument):
-            stored = type(self).objects.filter(pk=self.pk).values("status", *self.locked_fields).first()
+            stored = type(self)._default_manager.filter(pk=self.pk).values("status", *self.locked_fields).first()
             if stored is None or stored["status"] != InstrumentStatus.ISSUED:
                 return []
         else:
@@ -104,10 +104,11 @@ class TextLockedWhenIssued(models.Model):
                 return []
             if self.pk is None:
                 return ["a new paragraph"]
-            stored = type(self).objects.filter(pk=self.pk).values(*self.locked_fields).first() or {}
+            stored = type(self)._default_manager.filter(pk=self.pk).values(*self.locked_fields).first() or {}
         changed = []
         for name in self.locked_fields:
             field = self._meta.get_field(name)
+            assert isinstance(field, models.Field)  # a locked field is a column of the model's own
             if stored.get(name) != getattr(self, field.attname):
                 changed.append(str(field.verbose_name))
         return changed
@@ -116,6 +117,7 @@ class TextLockedWhenIssued(models.Model):
         changed = self.locked_changes()
         if changed:
             instrument = self.owning_instrument()
+            assert instrument is not None  # locked_changes found nothing to lock without one
             issued_on = type(instrument).objects.values_list("issued_on", flat=True).get(pk=instrument.pk)
             raise ValidationError(TEXT_LOCKED.format(issued_on=issued_on, fields=", ".join(changed)))
 
@@ -193,7 +195,7 @@ class Instrument(TextLockedWhenIssued):
             notice = self.kind == InstrumentKind.IMPROVEMENT_NOTICE
             if notice != (self.legal_basis == LegalBasis.NON_STATUTORY):
                 errors["legal_basis"] = LEGAL_BASIS_MISMATCH
-        if self.revokes_id:
+        if self.revokes:
             problem = self.revocation_problem(self.revokes)
             if problem:
                 errors["revokes"] = problem
@@ -286,6 +288,7 @@ class Clause(TextLockedWhenIssued):
     objects = ClauseQuerySet.as_manager()
 
     locked_fields = ("part", "parent", "label", "position", "text", "due_on")
+    subparagraphs: list[Clause]  # not stored: build_tree fills it in
 
     class Meta:
         ordering = ["instrument", "part", "position", "pk"]
@@ -320,14 +323,14 @@ class Clause(TextLockedWhenIssued):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.parent_id and (self.parent.instrument_id != self.instrument_id or self.parent.part != self.part):
+        if self.parent and (self.parent.instrument_id != self.instrument_id or self.parent.part != self.part):
             errors["parent"] = PARENT_IN_ANOTHER_INSTRUMENT
         if self.instrument_id and self.label:
             clash = Clause.objects.filter(instrument_id=self.instrument_id, part=self.part, label=self.label)
             clash = clash.filter(parent_id=self.parent_id) if self.parent_id else clash.filter(parent__isnull=True)
             if clash.exclude(pk=self.pk).exists():
-                self_reference = (self.parent.reference if self.parent_id else "") + (
-                    f"({self.label})" if self.parent_id and self.parent.parent_id else self.label
+                self_reference = (self.parent.reference if self.parent else "") + (
+                    f"({self.label})" if self.parent and self.parent.parent_id else self.label
                 )
                 errors["label"] = CLAUSE_NUMBER_CLASH.format(reference=self_reference)
         if self.due_on and self.instrument_id and self.instrument.issued_on and self.due_on < self.instrument.issued_on:
@@ -558,9 +561,9 @@ class Instruction(models.Model):
         errors: dict[str, str] = {}
         if self.issued_on and self.due_on and self.due_on < self.issued_on:
             errors["due_on"] = DUE_BEFORE_ISSUED.format(issued_on=self.issued_on)
-        if self.service_priority_id and self.service_priority.instrument.intervention_id != self.intervention_id:
+        if self.service_priority and self.service_priority.instrument.intervention_id != self.intervention_id:
             errors["service_priority"] = PRIORITY_OF_ANOTHER_CASE
-        if self.terms_item_id and (
+        if self.terms_item and (
             self.terms_item.instrument.intervention_id != self.intervention_id
             or self.terms_item.part != Part.TERMS_OF_REFERENCE
         ):

@@ -15,7 +15,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import URLPattern, path
+from django.urls import URLPattern, URLResolver, path
 
 from intervention import permissions
 
@@ -53,11 +53,11 @@ class CaseworkAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and permissions.access_for(request.user).may_use_admin
 
-    def get_urls(self) -> list[URLPattern]:
+    def get_urls(self) -> list[URLResolver | URLPattern]:
         # Django's "view on site" redirects for any object of any model, visible or not, and answers
         # 404 only for a missing one: which case an id belongs to would show. Ours asks the model's
         # admin, scoped like every other admin view, and answers 404 alike for both.
-        ours = [
+        ours: list[URLResolver | URLPattern] = [
             path("r/<int:content_type_id>/<path:object_id>/", self.admin_view(self.view_on_site), name="view_on_site")
         ]
         return ours + [url for url in super().get_urls() if getattr(url, "name", None) != "view_on_site"]
@@ -67,7 +67,7 @@ class CaseworkAdminSite(admin.AdminSite):
             model = ContentType.objects.get_for_id(content_type_id).model_class()
         except ContentType.DoesNotExist:
             raise Http404 from None
-        model_admin: Any = self._registry.get(model)
+        model_admin: Any = self._registry.get(model) if model is not None else None  # None: a model since removed
         obj = model_admin.get_object(request, object_id) if model_admin is not None else None
         if obj is None or not model_admin.has_view_permission(request, obj):
             raise Http404

@@ -35,6 +35,18 @@ def change_reason(reason: str) -> str:
     return reason if len(reason) <= 100 else reason[:99] + "…"
 
 
+def note_for_history(instance: Any, *, by: Any = None, reason: str = "", at: datetime.datetime | None = None) -> None:
+    """Tell simple-history who made the next change to an instance, why and when, where no
+    save_with_history writes the row: a many-to-many change, or a bulk helper, which reads these off each
+    object. Only what is given is set; the attributes are simple-history's, which no model declares."""
+    if by is not None:
+        instance._history_user = by
+    if reason:
+        instance._change_reason = change_reason(reason)
+    if at is not None:
+        instance._history_date = at
+
+
 def save_with_history(instance: Any, *, by: Any, reason: str = "") -> None:
     """Validate and save, recording who made the change and why in the history."""
     instance.full_clean()

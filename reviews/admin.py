@@ -64,7 +64,7 @@ class ReadOnlyScopedAdmin(ScopedAdmin):
 
 class AssessmentInline(ScopedInline):
     model = Assessment
-    fields = ["service_priority", "baseline_rag", "rag", "narrative"]
+    fields = ("service_priority", "baseline_rag", "rag", "narrative")  # a tuple, which types as readonly_fields too
     readonly_fields = fields
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -95,7 +95,7 @@ class ReviewAdmin(ReadOnlyScopedAdmin):
 class ReportVersionInline(ScopedInline):
     model = ReportVersion
     fk_name = "report"
-    fields = [
+    fields = (  # a tuple, as AssessmentInline's
         "number",
         "status",
         "is_final",
@@ -105,7 +105,7 @@ class ReportVersionInline(ScopedInline):
         "signer_name",
         "signed_off_on",
         "error",
-    ]
+    )
     readonly_fields = fields
 
     def has_change_permission(self, request, obj=None) -> bool:

@@ -6,11 +6,13 @@ instruments, instructions that went through every status, met and overdue deadli
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Model, QuerySet
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -23,6 +25,8 @@ from reviews.models import Indicator
 from reviews.services import materialise_deadlines
 
 pytestmark = pytest.mark.django_db
+
+M = TypeVar("M", bound=Model)
 
 SMALL = national_data.Volume(
     indicators_per_priority=1, months=12, instructions=8, actions_per_objective=1, progress_updates=20, reviews=2
@@ -45,31 +49,37 @@ class Cast:
     obligation: ReportingObligation
 
 
+def first(queryset: QuerySet[M]) -> M:
+    """The first of rows the national data always has (a missing one fails here, by name)."""
+    row = queryset.first()
+    assert row is not None, f"the national data has no {queryset.model.__name__}"
+    return row
+
+
 def load(*, cases: int, volume: national_data.Volume) -> Cast:
     national_data.generate(scale=cases / 60, seed=11, volume=volume)
     materialise_deadlines()
     national_data.meet_past_deadlines(seed=11)
-    case = (
+    case = first(
         Intervention.objects.open()
         .filter(instruments__kind="statutory_direction", instruments__revoked_on__isnull=True)
         .order_by("pk")
-        .first()
     )
-    priority = ServicePriority.objects.filter(instrument__intervention=case).order_by("pk").first()
+    priority = first(ServicePriority.objects.filter(instrument__intervention=case).order_by("pk"))
+    council = case.local_authority
     return Cast(
         case=case,
-        officer=Person.objects.filter(organisation=Organisation.COUNCIL, local_authority=case.local_authority)
-        .order_by("pk")
-        .first()
-        .user,
+        officer=first(
+            Person.objects.filter(organisation=Organisation.COUNCIL, local_authority=council).order_by("pk")
+        ).user,
         commissioner=Appointment.objects.get(intervention=case, role=Role.COMMISSIONER).person.user,
-        dfe=Person.objects.filter(organisation=Organisation.DFE, appointments__isnull=True).order_by("pk").first().user,
+        dfe=first(Person.objects.filter(organisation=Organisation.DFE, appointments__isnull=True).order_by("pk")).user,
         # One with the whole exchange (acknowledged, submitted, accepted), at either size.
-        instruction=Instruction.objects.filter(intervention=case, status="complied").order_by("pk").first(),
+        instruction=first(Instruction.objects.filter(intervention=case, status="complied").order_by("pk")),
         priority=priority,
-        indicator=Indicator.objects.filter(service_priority=priority).order_by("pk").first(),
-        instrument=Instrument.objects.filter(intervention=case).order_by("-issued_on").first(),
-        obligation=ReportingObligation.objects.filter(instrument__intervention=case).order_by("pk").first(),
+        indicator=first(Indicator.objects.filter(service_priority=priority).order_by("pk")),
+        instrument=first(Instrument.objects.filter(intervention=case).order_by("-issued_on")),
+        obligation=first(ReportingObligation.objects.filter(instrument__intervention=case).order_by("pk")),
     )
 
 
@@ -101,7 +111,7 @@ def pages(cast: Cast) -> dict[str, tuple[str, str]]:
 
 
 def progress_post(cast: Cast) -> dict[str, str]:
-    month_end = timezone.localdate().replace(day=1) - timezone.timedelta(days=1)
+    month_end = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
     return {
         "narrative": "More permanent social workers started this month.",
         "rag": "amber",

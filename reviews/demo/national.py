@@ -28,6 +28,7 @@ from directions.enums import Part
 from directions.models import Clause, Instruction, InstructionResponse, Instrument, ReportingObligation, ServicePriority
 from intervention.enums import Organisation, Role
 from intervention.models import Appointment, Intervention, LocalAuthority, Person
+from intervention.services import note_for_history
 from reviews.enums import DeadlineStatus
 from reviews.models import (
     Deadline,
@@ -131,8 +132,9 @@ def _bulk(model: type, objects: list, user: Any) -> list:
     return created
 
 
-def _record_changes(model: type, objects: list, user: Any, reason: str, when: datetime.datetime | None = None) -> int:
-    """One "changed" history row per object, with each object's fields as they are now."""
+def _record_changes(model: Any, objects: list, user: Any, reason: str, when: datetime.datetime | None = None) -> int:
+    """One "changed" history row per object, with each object's fields as they are now. (`model` is
+    Any: its `history` manager is simple-history's, which the stubs do not know.)"""
     for start in range(0, len(objects), BATCH):
         model.history.bulk_history_create(
             objects[start : start + BATCH],
@@ -240,17 +242,18 @@ def generate(
         for case_index, case in enumerate(cases):
             case_users = users[case_index * per_case_people : (case_index + 1) * per_case_people]
             for n, user in enumerate(case_users):
+                local_authority: LocalAuthority | None  # a council's own people only
                 if n < 2:
-                    organisation, authority = Organisation.INDEPENDENT, None
+                    organisation, local_authority = Organisation.INDEPENDENT, None
                 elif n < 4:
-                    organisation, authority = Organisation.DFE, None
+                    organisation, local_authority = Organisation.DFE, None
                 else:
-                    organisation, authority = Organisation.COUNCIL, case.local_authority
+                    organisation, local_authority = Organisation.COUNCIL, case.local_authority
                 people.append(
                     Person(
                         name=f"{user.first_name} {user.last_name}",
                         organisation=organisation,
-                        local_authority=authority,
+                        local_authority=local_authority,
                         email=user.email,
                         user=user,
                     )
@@ -331,6 +334,7 @@ def _generate_case(
     counts.instruments += len(instruments)
 
     for instrument in instruments:
+        assert instrument.issued_on is not None  # generated as issued
         top = _bulk(
             Clause,
             [
@@ -472,7 +476,7 @@ def _generate_case(
             priority=rng.choice(["high", "medium", "low"]),
             status="issued",
         )
-        instruction._history_date = _moment(issued_on)
+        note_for_history(instruction, at=_moment(issued_on))
         instructions.append(instruction)
     instructions = _bulk(Instruction, instructions, commissioner_user)
     # Each status the instruction passed through is a change in its history, by the council or
@@ -483,8 +487,11 @@ def _generate_case(
             path = INSTRUCTION_PATHS[final]
             if step < len(path):
                 instruction.status = path[step]
-                instruction._history_user = commissioner_user if path[step] in ("complied", "withdrawn") else recorder
-                instruction._history_date = _moment(instruction.issued_on + datetime.timedelta(days=10 * (step + 1)))
+                note_for_history(
+                    instruction,
+                    by=commissioner_user if path[step] in ("complied", "withdrawn") else recorder,
+                    at=_moment(instruction.issued_on + datetime.timedelta(days=10 * (step + 1))),
+                )
                 moving.append(instruction)
         counts.history_rows += _record_changes(Instruction, moving, recorder, "Status changed")
     Instruction.objects.bulk_update(instructions, ["status"])  # no history: each step was written above
@@ -631,7 +638,7 @@ def _generate_reports(
             created_at=_moment(min((period_end or start) + datetime.timedelta(days=7), today)),
             **fields,
         )
-        report._history_date = report.created_at
+        note_for_history(report, at=report.created_at)
         reports.append(report)
 
     day = start
@@ -669,7 +676,7 @@ def _generate_reports(
                 consultees="None.",
             )
             for report in reports
-            if report.kind == ReportKind.CABINET
+            if report.kind == ReportKind.CABINET and report.period_end is not None  # always: its review's
         ],
         author,
     )
@@ -715,7 +722,7 @@ def meet_past_deadlines(*, seed: int = 1, today: datetime.date | None = None, sh
             deadline.status = DeadlineStatus.MET
             deadline.met_on = min(deadline.computed_on + datetime.timedelta(days=rng.randint(-5, 5)), today)
             deadline.met_note = "Delivered."
-            deadline._history_date = _moment(deadline.met_on)
+            note_for_history(deadline, at=_moment(deadline.met_on))
             met.append(deadline)
     with transaction.atomic():
         Deadline.objects.bulk_update(
