@@ -117,6 +117,7 @@ class ReportingObligationInline(ScopedInline):
         "cadence",
         "due_on",
         "anchor_on",
+        "anchor_is_due",
         "interval",
         "first_after",
         "event",

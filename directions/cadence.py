@@ -13,6 +13,7 @@ INTERVAL_AT_LEAST_ONE = "The interval must be at least 1"
 ENDS_BEFORE_ANCHOR = "The end date must be after the date the cadence counts from"
 ENDS_BEFORE_DUE = "The end date must be on or after the due date"
 EVENT_DATE_WITHOUT_EVENT = "Say what the event is before recording its date"
+ANCHOR_IS_DUE_NOT_FOR_CADENCE = "Only 'every N months' and 'every N weeks' can count the date they count from as due"
 
 # Which fields each cadence needs; every other cadence field must be empty.
 REQUIRED: dict[str, dict[str, str]] = {
@@ -50,6 +51,8 @@ def validate_cadence(obligation: Any) -> dict[str, str]:
         errors["event_on"] = NOT_FOR_CADENCE.format(cadence=Cadence(cadence).label)
     elif obligation.event_on and not obligation.event:
         errors["event_on"] = EVENT_DATE_WITHOUT_EVENT
+    if getattr(obligation, "anchor_is_due", False) and cadence not in (Cadence.EVERY_N_MONTHS, Cadence.EVERY_N_WEEKS):
+        errors["anchor_is_due"] = ANCHOR_IS_DUE_NOT_FOR_CADENCE
     if obligation.ends_on:
         if obligation.anchor_on and obligation.ends_on <= obligation.anchor_on:
             errors["ends_on"] = ENDS_BEFORE_ANCHOR
@@ -79,10 +82,12 @@ def describe_cadence(obligation: Any) -> str:
         return "cadence not yet complete"
     if cadence == Cadence.FIXED_DATE:
         sentence = f"by {_date(obligation.due_on)}"
-    elif cadence == Cadence.EVERY_N_MONTHS:
-        sentence = f"{_every(obligation.interval, 'month')} from {_date(obligation.anchor_on)}"
-    elif cadence == Cadence.EVERY_N_WEEKS:
-        sentence = f"{_every(obligation.interval, 'week')} from {_date(obligation.anchor_on)}"
+    elif cadence in (Cadence.EVERY_N_MONTHS, Cadence.EVERY_N_WEEKS):
+        unit = "month" if cadence == Cadence.EVERY_N_MONTHS else "week"
+        if getattr(obligation, "anchor_is_due", False):
+            sentence = f"by {_date(obligation.anchor_on)}, then {_every(obligation.interval, unit)} from it"
+        else:
+            sentence = f"{_every(obligation.interval, unit)} from {_date(obligation.anchor_on)}"
     elif cadence == Cadence.ONCE_THEN_EVERY:
         sentence = (
             f"{_count(obligation.first_after, 'month')} after {_date(obligation.anchor_on)}, "

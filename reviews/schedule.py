@@ -31,6 +31,8 @@ class HasCadence(Protocol):
     @property
     def anchor_on(self) -> datetime.date | None: ...
     @property
+    def anchor_is_due(self) -> bool: ...
+    @property
     def interval(self) -> int | None: ...
     @property
     def first_after(self) -> int | None: ...
@@ -45,6 +47,7 @@ class Rule:
     cadence: str
     due_on: datetime.date | None = None
     anchor_on: datetime.date | None = None
+    anchor_is_due: bool = False
     interval: int | None = None
     first_after: int | None = None
     event_on: datetime.date | None = None
@@ -57,6 +60,7 @@ class Rule:
             cadence=obligation.cadence,
             due_on=obligation.due_on,
             anchor_on=obligation.anchor_on,
+            anchor_is_due=obligation.anchor_is_due,
             interval=obligation.interval,
             first_after=obligation.first_after,
             event_on=obligation.event_on,
@@ -86,7 +90,9 @@ def _occurrences(rule: Rule) -> Iterator[datetime.date]:
             raise RuleError("a repeating cadence needs an anchor and an interval of at least 1")
         if rule.cadence == ONCE_THEN_EVERY and (not rule.first_after or rule.first_after < 1):
             raise RuleError("'once after N months' needs N of at least 1")
-        step = 1
+        # "The first by 31 December, then quarterly": the anchor is step 0, and every later date is
+        # still the anchor plus N steps, so clamping never drifts.
+        step = 0 if rule.anchor_is_due and rule.cadence in (EVERY_N_MONTHS, EVERY_N_WEEKS) else 1
         while True:
             if rule.cadence == EVERY_N_MONTHS:
                 yield add_months(rule.anchor_on, rule.interval * step)
