@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from directions.enums import Cadence
+from directions.enums import EVENT_CADENCES, Cadence
 
 NEEDS = "Enter {what} for this cadence"
 NOT_FOR_CADENCE = "Leave this empty: the cadence '{cadence}' does not use it"
@@ -26,6 +26,10 @@ REQUIRED: dict[str, dict[str, str]] = {
         "interval": "how many months apart after that",
     },
     Cadence.MONTHS_AFTER_EVENT: {"event": "the event it follows", "interval": "how many months after the event"},
+    Cadence.WORKING_DAYS_AFTER_EVENT: {
+        "event": "the event it follows",
+        "interval": "how many working days after the event",
+    },
 }
 CADENCE_FIELDS = ("due_on", "anchor_on", "interval", "first_after", "event")
 
@@ -47,7 +51,7 @@ def validate_cadence(obligation: Any) -> dict[str, str]:
         value = getattr(obligation, name)
         if value is not None and value < 1 and name not in errors:
             errors[name] = INTERVAL_AT_LEAST_ONE
-    if obligation.event_on and cadence != Cadence.MONTHS_AFTER_EVENT:
+    if obligation.event_on and cadence not in EVENT_CADENCES:
         errors["event_on"] = NOT_FOR_CADENCE.format(cadence=Cadence(cadence).label)
     elif obligation.event_on and not obligation.event:
         errors["event_on"] = EVENT_DATE_WITHOUT_EVENT
@@ -93,9 +97,10 @@ def describe_cadence(obligation: Any) -> str:
             f"{_count(obligation.first_after, 'month')} after {_date(obligation.anchor_on)}, "
             f"then {_every(obligation.interval, 'month')}"
         )
-    elif cadence == Cadence.MONTHS_AFTER_EVENT:
+    elif cadence in EVENT_CADENCES:
         when = _date(obligation.event_on) if obligation.event_on else "waiting for its date"
-        sentence = f"{_count(obligation.interval, 'month')} after {obligation.event} ({when})"
+        unit = "month" if cadence == Cadence.MONTHS_AFTER_EVENT else "working day"
+        sentence = f"{_count(obligation.interval, unit)} after {obligation.event} ({when})"
     else:
         return "cadence not recognised"
     if obligation.ends_on:

@@ -13,6 +13,9 @@ from typing import Protocol
 
 from intervention.dates import add_months, add_working_days
 
+# Deadlines are materialised to this many months ahead of today.
+MONTHS_AHEAD = 18
+
 FIXED_DATE = "fixed_date"
 EVERY_N_MONTHS = "every_n_months"
 EVERY_N_WEEKS = "every_n_weeks"
@@ -128,3 +131,29 @@ def due_dates(rule: Rule, start: datetime.date, end: datetime.date) -> list[date
         if day >= start:
             dates.append(day)
     return dates
+
+
+def window(
+    rule: Rule, *, issued_on: datetime.date | None, revoked_on: datetime.date | None, today: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """The whole record a rule gives: from its anchor (or its instrument's issue) to 18 months after
+    today, and no further than the day before its instrument's revocation."""
+    start = min(filter(None, [rule.anchor_on, rule.due_on, rule.event_on, issued_on]), default=today)
+    end = add_months(today, MONTHS_AHEAD)
+    if revoked_on:
+        end = min(end, revoked_on - datetime.timedelta(days=1))
+    return start, end
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a person checks before saving a cadence: the first dates, the last in the window, how many."""
+
+    first: list[datetime.date]
+    last: datetime.date | None
+    count: int
+
+
+def preview(rule: Rule, start: datetime.date, end: datetime.date, *, first: int = 6) -> Preview:
+    dates = due_dates(rule, start, end)
+    return Preview(first=dates[:first], last=dates[-1] if len(dates) > first else None, count=len(dates))

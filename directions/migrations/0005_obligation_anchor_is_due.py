@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directions', '0004_date_bounds'),
+        ("directions", "0004_date_bounds"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalreportingobligation',
-            name='anchor_is_due',
-            field=models.BooleanField(default=False, help_text="For every N months or weeks: the date it counts from is itself a due date ('the first by 31 December, then quarterly').", verbose_name='the first is due on that date'),
+            model_name="historicalreportingobligation",
+            name="anchor_is_due",
+            field=models.BooleanField(
+                default=False,
+                help_text="For every N months or weeks: the date it counts from is itself a due date ('the first by 31 December, then quarterly').",
+                verbose_name="the first is due on that date",
+            ),
         ),
         migrations.AddField(
-            model_name='reportingobligation',
-            name='anchor_is_due',
-            field=models.BooleanField(default=False, help_text="For every N months or weeks: the date it counts from is itself a due date ('the first by 31 December, then quarterly').", verbose_name='the first is due on that date'),
+            model_name="reportingobligation",
+            name="anchor_is_due",
+            field=models.BooleanField(
+                default=False,
+                help_text="For every N months or weeks: the date it counts from is itself a due date ('the first by 31 December, then quarterly').",
+                verbose_name="the first is due on that date",
+            ),
         ),
     ]

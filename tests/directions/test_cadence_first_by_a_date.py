@@ -11,8 +11,7 @@ from directions.models import ReportingObligation
 from reviews.models import Deadline
 from reviews.schedule import Rule, due_dates
 from reviews.tasks import materialise_deadlines
-from tests.directions.test_instrument_rows_admin import direction_with_rows
-from tests.directions.test_obligation_dates_admin import save_checked
+from tests.directions.test_instrument_rows_admin import direction_with_rows, save_checked
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
