@@ -73,7 +73,8 @@ def test_a_rule_that_gives_fewer_dates_cancels_the_ones_it_no_longer_gives_and_k
     quarterly.save()
     services.materialise_deadlines(today=D(2024, 1, 15))
     assert Deadline.objects.count() == total
-    assert dates(quarterly, "cancelled") == [D(2023, 6, 1), D(2023, 12, 1), D(2024, 6, 1), D(2024, 12, 1), D(2025, 6, 1)]
+    cancelled = [D(2023, 6, 1), D(2023, 12, 1), D(2024, 6, 1), D(2024, 12, 1), D(2025, 6, 1)]
+    assert dates(quarterly, "cancelled") == cancelled
     assert dates(quarterly, "open") == [D(2023, 9, 1), D(2024, 3, 1), D(2024, 9, 1), D(2025, 3, 1)]
 
 
