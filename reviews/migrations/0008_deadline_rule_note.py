@@ -4,20 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0007_date_bounds'),
+        ("reviews", "0007_date_bounds"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='deadline',
-            name='rule_note',
-            field=models.TextField(blank=True, help_text='Where the rule now gives another date than one a person set or met: shown until someone confirms.'),
+            model_name="deadline",
+            name="rule_note",
+            field=models.TextField(
+                blank=True,
+                help_text="Where the rule now gives another date than one a person set or met: shown until someone confirms.",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldeadline',
-            name='rule_note',
-            field=models.TextField(blank=True, help_text='Where the rule now gives another date than one a person set or met: shown until someone confirms.'),
+            model_name="historicaldeadline",
+            name="rule_note",
+            field=models.TextField(
+                blank=True,
+                help_text="Where the rule now gives another date than one a person set or met: shown until someone confirms.",
+            ),
         ),
     ]

@@ -35,9 +35,7 @@ def review_after_publication(direction) -> ReportingObligation:
     return obligation
 
 
-def test_correcting_an_event_date_moves_the_past_and_the_case_page_shows_why(
-    client, dora, hereford_case, time_machine
-):
+def test_correcting_an_event_date_moves_the_past_and_the_case_page_shows_why(client, dora, hereford_case, time_machine):
     time_machine.move_to(datetime.datetime(2024, 2, 1, 12, tzinfo=datetime.UTC))
     direction = direction_with_rows(hereford_case)
     obligation = review_after_publication(direction)
