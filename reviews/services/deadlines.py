@@ -407,25 +407,40 @@ def escalation_people(deadline: Deadline, today: datetime.date) -> list[str]:
     return _emails(_appointed(deadline.intervention, DFE_ROLES | OVERSEEING_ROLES, today))
 
 
-def _message(deadline: Deadline, kind: str, days_before: int | None) -> tuple[str, str]:
+def due_in_words(days_left: int) -> str:
+    """The real gap to the due date, whatever reminder slot it was sent for ("due tomorrow")."""
+    if days_left <= 0:
+        return "due today"
+    return "due tomorrow" if days_left == 1 else f"due in {days_left} days"
+
+
+def _message(deadline: Deadline, kind: str, days_before: int | None, today: datetime.date) -> tuple[str, str]:
     from django.template.loader import render_to_string
 
-    context = {"deadline": deadline, "kind": kind, "days_before": days_before, "site_url": settings.SITE_URL}
+    due_in = due_in_words((deadline.due_on - today).days)
+    context = {"deadline": deadline, "kind": kind, "due_in": due_in, "site_url": settings.SITE_URL}
     council = deadline.intervention.local_authority.council_name
     if kind == NotificationKind.REMINDER:
-        subject = f"Due in {days_before} days ({deadline.due_on:%-d %B %Y}): {deadline.what[:120]}, {council}"
+        subject = f"{due_in.capitalize()} ({deadline.due_on:%-d %B %Y}): {deadline.what[:120]}, {council}"
     else:
         subject = f"Overdue since {deadline.due_on:%-d %B %Y}: {deadline.what[:120]}, {council}"
     return subject, render_to_string("reviews/email/deadline.txt", context)
 
 
 def _decide(
-    deadline: Deadline, key: str, kind: str, recipients: list[str], days_before: int | None, *, skipped: bool
+    deadline: Deadline,
+    key: str,
+    kind: str,
+    recipients: list[str],
+    days_before: int | None,
+    *,
+    skipped: bool,
+    today: datetime.date,
 ) -> Notification | None:
     """Write the decision once. A second sweep (or a parallel one) finds the key taken and does nothing."""
     if Notification.objects.filter(key=key).exists():
         return None
-    subject, body = _message(deadline, kind, days_before)
+    subject, body = _message(deadline, kind, days_before, today)
     notification = Notification(
         key=key,
         deadline=deadline,
@@ -474,6 +489,7 @@ def plan_notifications(*, today: datetime.date | None = None) -> list[Notificati
                     escalation_people(deadline, today),
                     None,
                     skipped=False,
+                    today=today,
                 )
                 if decided:
                     to_send.append(decided)
@@ -491,6 +507,7 @@ def plan_notifications(*, today: datetime.date | None = None) -> list[Notificati
                 responsible_people(deadline, today),
                 days,
                 skipped=days != latest,
+                today=today,
             )
             if decided and not decided.skipped:
                 to_send.append(decided)
