@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
@@ -22,8 +23,14 @@ from directions.models import (
     TermsOfReference,
 )
 from intervention.admin_scoping import ScopedAdmin, ScopedInline
-from intervention.models import Intervention, Person
+from intervention.models import ExtraBankHoliday, Intervention, Person
 from intervention.permissions import Capability, access_for, has_capability, intervention_filter
+from reviews.schedule import Rule, RuleError, preview, window
+
+CHECK_THE_DATES = "Check the dates this gives, then save again: {dates}"
+NO_DATES = (
+    "Check the dates: this cadence gives no date from {start:%-d %B %Y} to {end:%-d %B %Y}. Save again to keep it"
+)
 
 # A clause's reference (7b(i)) walks up its parents: fetch three levels with it, so that listing
 # an instrument's clauses, or naming the clause a row points at, costs no query per row.
@@ -117,6 +124,7 @@ class ReportingObligationInline(ScopedInline):
         "cadence",
         "due_on",
         "anchor_on",
+        "anchor_is_due",
         "interval",
         "first_after",
         "event",
@@ -310,12 +318,75 @@ class InstrumentRowAdmin(ScopedAdmin):
         return obj.instrument.intervention.local_authority.name
 
 
+def _day(value: Any) -> str:
+    return f"{value:%-d %B %Y}"
+
+
+class ObligationForm(forms.ModelForm):
+    """An obligation's own page. Before a new cadence is saved, the page shows the dates it gives
+    (the first six, the last in the window and how many) and asks to save again; a change to an
+    existing obligation's rule asks why (directions.services.save_obligation keeps the reason)."""
+
+    change_reason = forms.CharField(
+        label="Why is the cadence changing?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="Needed when the cadence, its dates or its numbers change. Kept in the obligation's history.",
+    )
+    dates_checked = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = ReportingObligation
+        fields = [*ReportingObligationInline.fields, "instrument"]
+
+    def rule_signature(self) -> str:
+        names = (*services.RULE_FIELDS, "event_on")
+        return "|".join(str(getattr(self.instance, name)) for name in names)
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.errors or getattr(self.instance, "instrument_id", None) is None:
+            return
+        changed = services.rule_changes(self.instance)
+        if changed and not self.cleaned_data.get("change_reason", "").strip():
+            self.add_error("change_reason", services.CADENCE_CHANGE_NEEDS_REASON)
+        if self.instance.pk is not None and not changed and not ({"event_on"} & set(self.changed_data)):
+            return
+        signature = self.rule_signature()
+        if self.cleaned_data.get("dates_checked") == signature:
+            return
+        # Carry the signature in the page, so that saving the same cadence again goes through.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("dates_checked")] = signature
+        self.add_error(None, self.dates_message())
+
+    def dates_message(self) -> str:
+        instrument = self.instance.instrument
+        holidays = frozenset(ExtraBankHoliday.objects.values_list("date", flat=True))
+        rule = Rule.of(self.instance, holidays)
+        start, end = window(
+            rule, issued_on=instrument.issued_on, revoked_on=instrument.revoked_on, today=timezone.localdate()
+        )
+        try:
+            shown = preview(rule, start, end)
+        except RuleError as error:
+            return str(error)
+        if not shown.count:
+            return NO_DATES.format(start=start, end=end)
+        dates = ", ".join(_day(day) for day in shown.first)
+        if shown.last:
+            dates += f", … and the last in the window, {_day(shown.last)} ({shown.count} in all)"
+        return CHECK_THE_DATES.format(dates=dates)
+
+
 @admin.register(ReportingObligation)
 class ReportingObligationAdmin(InstrumentRowAdmin):
     """Obligations stay editable after issue: the cadence is this service's reading of the text.
-    Saving one moves its future deadlines (reviews.signals)."""
+    Saving one moves its deadlines (reviews.signals); the page lists them."""
 
-    fields = ["instrument", *ReportingObligationInline.fields]
+    form = ObligationForm
+    fields = ["instrument", *ReportingObligationInline.fields, "change_reason", "dates_checked", "deadline_dates"]
+    readonly_fields = ["deadline_dates"]
     list_display = ["what", "authority", "recipient", "when"]
     list_filter = ["cadence", "recipient", *InstrumentRowAdmin.list_filter]
     search_fields = ["what", "instrument__intervention__local_authority__name"]
@@ -323,6 +394,17 @@ class ReportingObligationAdmin(InstrumentRowAdmin):
     @admin.display(description="When")
     def when(self, obj: ReportingObligation) -> str:
         return obj.describe()
+
+    @admin.display(description="Its deadlines")
+    def deadline_dates(self, obj: ReportingObligation | None) -> str:
+        if obj is None or obj.pk is None:
+            return "Listed here once it is saved."
+        rows = [f"{_day(d.due_on)} ({d.get_status_display().lower()})" for d in obj.deadlines.all()]
+        return "; ".join(rows) or "None yet: they are made once the instrument is issued."
+
+    def save_model(self, request: HttpRequest, obj: ReportingObligation, form: Any, change: bool) -> None:
+        self.refuse_unless_may_write(request, obj, change=change)
+        services.save_obligation(obligation=obj, by=request.user, reason=form.cleaned_data.get("change_reason", ""))
 
 
 @admin.register(ServicePriority)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from directions.enums import Cadence
+from directions.enums import EVENT_CADENCES, Cadence
 
 NEEDS = "Enter {what} for this cadence"
 NOT_FOR_CADENCE = "Leave this empty: the cadence '{cadence}' does not use it"
@@ -13,6 +13,7 @@ INTERVAL_AT_LEAST_ONE = "The interval must be at least 1"
 ENDS_BEFORE_ANCHOR = "The end date must be after the date the cadence counts from"
 ENDS_BEFORE_DUE = "The end date must be on or after the due date"
 EVENT_DATE_WITHOUT_EVENT = "Say what the event is before recording its date"
+ANCHOR_IS_DUE_NOT_FOR_CADENCE = "Only 'every N months' and 'every N weeks' can count the date they count from as due"
 
 # Which fields each cadence needs; every other cadence field must be empty.
 REQUIRED: dict[str, dict[str, str]] = {
@@ -25,6 +26,10 @@ REQUIRED: dict[str, dict[str, str]] = {
         "interval": "how many months apart after that",
     },
     Cadence.MONTHS_AFTER_EVENT: {"event": "the event it follows", "interval": "how many months after the event"},
+    Cadence.WORKING_DAYS_AFTER_EVENT: {
+        "event": "the event it follows",
+        "interval": "how many working days after the event",
+    },
 }
 CADENCE_FIELDS = ("due_on", "anchor_on", "interval", "first_after", "event")
 
@@ -46,10 +51,12 @@ def validate_cadence(obligation: Any) -> dict[str, str]:
         value = getattr(obligation, name)
         if value is not None and value < 1 and name not in errors:
             errors[name] = INTERVAL_AT_LEAST_ONE
-    if obligation.event_on and cadence != Cadence.MONTHS_AFTER_EVENT:
+    if obligation.event_on and cadence not in EVENT_CADENCES:
         errors["event_on"] = NOT_FOR_CADENCE.format(cadence=Cadence(cadence).label)
     elif obligation.event_on and not obligation.event:
         errors["event_on"] = EVENT_DATE_WITHOUT_EVENT
+    if getattr(obligation, "anchor_is_due", False) and cadence not in (Cadence.EVERY_N_MONTHS, Cadence.EVERY_N_WEEKS):
+        errors["anchor_is_due"] = ANCHOR_IS_DUE_NOT_FOR_CADENCE
     if obligation.ends_on:
         if obligation.anchor_on and obligation.ends_on <= obligation.anchor_on:
             errors["ends_on"] = ENDS_BEFORE_ANCHOR
@@ -79,18 +86,21 @@ def describe_cadence(obligation: Any) -> str:
         return "cadence not yet complete"
     if cadence == Cadence.FIXED_DATE:
         sentence = f"by {_date(obligation.due_on)}"
-    elif cadence == Cadence.EVERY_N_MONTHS:
-        sentence = f"{_every(obligation.interval, 'month')} from {_date(obligation.anchor_on)}"
-    elif cadence == Cadence.EVERY_N_WEEKS:
-        sentence = f"{_every(obligation.interval, 'week')} from {_date(obligation.anchor_on)}"
+    elif cadence in (Cadence.EVERY_N_MONTHS, Cadence.EVERY_N_WEEKS):
+        unit = "month" if cadence == Cadence.EVERY_N_MONTHS else "week"
+        if getattr(obligation, "anchor_is_due", False):
+            sentence = f"by {_date(obligation.anchor_on)}, then {_every(obligation.interval, unit)} from it"
+        else:
+            sentence = f"{_every(obligation.interval, unit)} from {_date(obligation.anchor_on)}"
     elif cadence == Cadence.ONCE_THEN_EVERY:
         sentence = (
             f"{_count(obligation.first_after, 'month')} after {_date(obligation.anchor_on)}, "
             f"then {_every(obligation.interval, 'month')}"
         )
-    elif cadence == Cadence.MONTHS_AFTER_EVENT:
+    elif cadence in EVENT_CADENCES:
         when = _date(obligation.event_on) if obligation.event_on else "waiting for its date"
-        sentence = f"{_count(obligation.interval, 'month')} after {obligation.event} ({when})"
+        unit = "month" if cadence == Cadence.MONTHS_AFTER_EVENT else "working day"
+        sentence = f"{_count(obligation.interval, unit)} after {obligation.event} ({when})"
     else:
         return "cadence not recognised"
     if obligation.ends_on:

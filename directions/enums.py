@@ -58,6 +58,10 @@ class Cadence(models.TextChoices):
     EVERY_N_WEEKS = "every_n_weeks", "Every N weeks from an anchor date"
     ONCE_THEN_EVERY = "once_then_every", "Once after N months, then every M months"
     MONTHS_AFTER_EVENT = "months_after_event", "N months after an event"
+    WORKING_DAYS_AFTER_EVENT = "working_days_after_event", "N working days after an event"
+
+
+EVENT_CADENCES = (Cadence.MONTHS_AFTER_EVENT, Cadence.WORKING_DAYS_AFTER_EVENT)
 
 
 class InstructionStatus(models.TextChoices):

@@ -432,6 +432,12 @@ class ReportingObligation(models.Model):
     anchor_on = models.DateField(
         null=True, blank=True, help_text="The date the cadence counts from.", validators=[sensible_date]
     )
+    anchor_is_due = models.BooleanField(
+        "the first is due on that date",
+        default=False,
+        help_text="For every N months or weeks: the date it counts from is itself a due date "
+        "('the first by 31 December, then quarterly').",
+    )
     interval = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Every N months or weeks; M for 'then every M months'; N for 'N months after'."
     )

@@ -15,7 +15,15 @@ from django.db.models import Max
 from django.utils import timezone
 
 from directions.enums import CouncilEmail, InstructionPriority, InstructionStatus, InstrumentStatus, Part, ResponseKind
-from directions.models import Amendment, Clause, Instruction, InstructionResponse, Instrument, ServicePriority
+from directions.models import (
+    Amendment,
+    Clause,
+    Instruction,
+    InstructionResponse,
+    Instrument,
+    ReportingObligation,
+    ServicePriority,
+)
 from intervention.models import Intervention, Person
 from intervention.permissions import Capability, has_capability
 from intervention.queue import enqueue_after_commit
@@ -31,6 +39,10 @@ MAY_NOT_ISSUE_INSTRUCTIONS = (
 )
 MAY_NOT_MANAGE = "Only DfE staff can record or change {authority}'s instruments"
 MAY_NOT_UPDATE_INSTRUCTION = "You cannot mark this instruction {status}"
+CADENCE_CHANGE_NEEDS_REASON = "Say why the cadence is changing: the reason is kept in the obligation's history"
+# The fields that make an obligation's rule. Recording an event's date the first time is not a
+# change of rule (the date arrives after issue); correcting it is.
+RULE_FIELDS = ("cadence", "due_on", "anchor_on", "anchor_is_due", "interval", "first_after", "event", "ends_on")
 
 
 def _require(user: Any, intervention: Intervention, capability: Capability, message: str) -> None:
@@ -309,3 +321,33 @@ def respond_to_instruction(*, instruction: Instruction, kind: str, text: str, by
         instruction.status = status
         save_with_history(instruction, by=by, reason=f"{ResponseKind(kind).label}: {text.strip()[:200]}")
     return response
+
+
+def rule_changes(obligation: ReportingObligation) -> list[str]:
+    """The fields of the obligation's rule that differ from the stored row (none for a new one)."""
+    if obligation.pk is None:
+        return []
+    stored = ReportingObligation.objects.filter(pk=obligation.pk).first()
+    if stored is None:
+        return []
+    changed = [name for name in RULE_FIELDS if getattr(stored, name) != getattr(obligation, name)]
+    if stored.event_on is not None and stored.event_on != obligation.event_on:
+        changed.append("event_on")
+    return changed
+
+
+@transaction.atomic
+def save_obligation(*, obligation: ReportingObligation, by: Any, reason: str = "") -> ReportingObligation:
+    """Save a reporting obligation. A change to its rule on an existing obligation needs a reason,
+    which its history keeps ("Cadence changed (interval): …"); its deadlines then follow
+    (reviews.signals)."""
+    _require(by, obligation.instrument.intervention, Capability.MANAGE_CASE, MAY_NOT_MANAGE)
+    changed = rule_changes(obligation)
+    if changed and not reason.strip():
+        raise ValidationError({"change_reason": CADENCE_CHANGE_NEEDS_REASON})
+    if changed:
+        why = f"Cadence changed ({', '.join(changed)}): {reason.strip()}"
+    else:
+        why = reason.strip() or ("Changed" if obligation.pk else "Added")
+    save_with_history(obligation, by=by, reason=why)
+    return obligation

@@ -13,6 +13,9 @@ from typing import Protocol
 
 from intervention.dates import add_months, add_working_days
 
+# Deadlines are materialised to this many months ahead of today.
+MONTHS_AHEAD = 18
+
 FIXED_DATE = "fixed_date"
 EVERY_N_MONTHS = "every_n_months"
 EVERY_N_WEEKS = "every_n_weeks"
@@ -31,6 +34,8 @@ class HasCadence(Protocol):
     @property
     def anchor_on(self) -> datetime.date | None: ...
     @property
+    def anchor_is_due(self) -> bool: ...
+    @property
     def interval(self) -> int | None: ...
     @property
     def first_after(self) -> int | None: ...
@@ -45,6 +50,7 @@ class Rule:
     cadence: str
     due_on: datetime.date | None = None
     anchor_on: datetime.date | None = None
+    anchor_is_due: bool = False
     interval: int | None = None
     first_after: int | None = None
     event_on: datetime.date | None = None
@@ -57,6 +63,7 @@ class Rule:
             cadence=obligation.cadence,
             due_on=obligation.due_on,
             anchor_on=obligation.anchor_on,
+            anchor_is_due=obligation.anchor_is_due,
             interval=obligation.interval,
             first_after=obligation.first_after,
             event_on=obligation.event_on,
@@ -86,7 +93,9 @@ def _occurrences(rule: Rule) -> Iterator[datetime.date]:
             raise RuleError("a repeating cadence needs an anchor and an interval of at least 1")
         if rule.cadence == ONCE_THEN_EVERY and (not rule.first_after or rule.first_after < 1):
             raise RuleError("'once after N months' needs N of at least 1")
-        step = 1
+        # "The first by 31 December, then quarterly": the anchor is step 0, and every later date is
+        # still the anchor plus N steps, so clamping never drifts.
+        step = 0 if rule.anchor_is_due and rule.cadence in (EVERY_N_MONTHS, EVERY_N_WEEKS) else 1
         while True:
             if rule.cadence == EVERY_N_MONTHS:
                 yield add_months(rule.anchor_on, rule.interval * step)
@@ -122,3 +131,29 @@ def due_dates(rule: Rule, start: datetime.date, end: datetime.date) -> list[date
         if day >= start:
             dates.append(day)
     return dates
+
+
+def window(
+    rule: Rule, *, issued_on: datetime.date | None, revoked_on: datetime.date | None, today: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """The whole record a rule gives: from its anchor (or its instrument's issue) to 18 months after
+    today, and no further than the day before its instrument's revocation."""
+    start = min(filter(None, [rule.anchor_on, rule.due_on, rule.event_on, issued_on]), default=today)
+    end = add_months(today, MONTHS_AHEAD)
+    if revoked_on:
+        end = min(end, revoked_on - datetime.timedelta(days=1))
+    return start, end
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a person checks before saving a cadence: the first dates, the last in the window, how many."""
+
+    first: list[datetime.date]
+    last: datetime.date | None
+    count: int
+
+
+def preview(rule: Rule, start: datetime.date, end: datetime.date, *, first: int = 6) -> Preview:
+    dates = due_dates(rule, start, end)
+    return Preview(first=dates[:first], last=dates[-1] if len(dates) > first else None, count=len(dates))

@@ -53,6 +53,10 @@ class Deadline(models.Model):
     met_on = models.DateField(null=True, blank=True, validators=[sensible_date])
     met_note = models.TextField(blank=True)
     cancelled_reason = models.TextField(blank=True)
+    rule_note = models.TextField(
+        blank=True,
+        help_text="Where the rule now gives another date than one a person set or met: shown until someone confirms.",
+    )
     met_by_review = models.ForeignKey(
         "reviews.Review", on_delete=models.PROTECT, null=True, blank=True, related_name="deadlines_met"
     )

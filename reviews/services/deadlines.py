@@ -36,6 +36,11 @@ MOVED_BY_RULE = "The rule changed"
 NO_LONGER_DUE = "No longer due under the changed rule"
 REVOKED = "The {kind} was revoked on {revoked_on:%-d %B %Y}"
 SYSTEM_REASON = "Materialised from the rules"
+CORRECTED = "The rule's date was corrected from {old:%-d %B %Y} to {new:%-d %B %Y}"
+NO_LONGER_DUE_CORRECTED = "The rule's date was corrected: {old:%-d %B %Y} is no longer due"
+HAND_DATE_KEPT = "The rule now gives {rule:%-d %B %Y}; this date was set by hand to {hand:%-d %B %Y}"
+HAND_DATE_KEPT_NO_RULE = "The rule no longer gives a date here; this date was set by hand to {hand:%-d %B %Y}"
+MET_NOT_IN_RULE = "Met, but the rule no longer gives {day:%-d %B %Y}: left for a person to decide"
 
 
 @dataclass
@@ -82,11 +87,13 @@ def materialise_obligation(obligation: ReportingObligation, *, today: datetime.d
     """Bring the obligation's deadlines into line with its rule. Steps:
     1. compute its due dates from its anchor (so a case entered after the fact shows its whole
        record) to 18 months ahead, no further than the instrument's revocation;
-    2. leave met deadlines, and past ones, exactly as they are (past dates are created only on the
-       obligation's first run);
+    2. never change a met deadline: if the rule no longer gives its date, flag it for a person;
     3. move future open deadlines the rule no longer gives to the new dates, in order; cancel any
-       left over, create any new dates still missing (reopening one cancelled earlier on that date);
-    4. cancel future open deadlines on or after the instrument's revocation.
+       left over;
+    4. cancel past open deadlines the rule no longer gives ("the rule's date was corrected from …
+       to …"); a date set by hand is kept, moved and flagged instead, in the future or the past;
+    5. create every date still missing, past or future (reopening one cancelled earlier on that date);
+    6. cancel future open deadlines on or after the instrument's revocation.
     Safe to run twice, or twice at once: the (obligation, date) unique constraint decides."""
     report = MaterialiseReport()
     instrument = obligation.instrument
@@ -121,17 +128,55 @@ def materialise_obligation(obligation: ReportingObligation, *, today: datetime.d
     moved_to = set()
     for deadline, day in zip(movable, missing, strict=False):
         deadline.computed_on = day
+        if deadline.override_on:
+            deadline.rule_note = HAND_DATE_KEPT.format(rule=day, hand=deadline.override_on)
         save_with_history(deadline, by=None, reason=MOVED_BY_RULE)
         moved_to.add(day)
         report.moved += 1
     for deadline in movable[len(missing) :]:
         _cancel(deadline, NO_LONGER_DUE, report)
-    # The whole record from the anchor is created on the first run only; after that the past stays
-    # as it was recorded, and only today onwards follows the rule.
-    first_run = not existing
+    # A correction reaches the past: a past open deadline the rule no longer gives is cancelled
+    # (kept, with the old and new dates) and the right one created; a date set by hand is kept
+    # and flagged; a met one is never touched, only flagged for a person to decide.
+    stale = sorted(
+        (
+            deadline
+            for day, deadline in existing.items()
+            if day not in wanted
+            and day < today
+            and deadline.status == DeadlineStatus.OPEN
+            and not (revoked_on and day >= revoked_on)
+        ),
+        key=lambda deadline: deadline.computed_on,
+    )
+    past_missing = sorted(day for day in wanted if day not in existing and day < today)
+    for index, deadline in enumerate(stale):
+        new = past_missing[index] if index < len(past_missing) else None
+        if deadline.override_on:
+            deadline.rule_note = (
+                HAND_DATE_KEPT.format(rule=new, hand=deadline.override_on)
+                if new
+                else HAND_DATE_KEPT_NO_RULE.format(hand=deadline.override_on)
+            )
+            if new:
+                deadline.computed_on = new
+                moved_to.add(new)
+            save_with_history(deadline, by=None, reason=MOVED_BY_RULE)
+            report.moved += 1
+        else:
+            reason = (
+                CORRECTED.format(old=deadline.computed_on, new=new)
+                if new
+                else NO_LONGER_DUE_CORRECTED.format(old=deadline.computed_on)
+            )
+            _cancel(deadline, reason, report)
+    for day, deadline in existing.items():
+        if deadline.status == DeadlineStatus.MET and day not in wanted and not deadline.rule_note:
+            deadline.rule_note = MET_NOT_IN_RULE.format(day=day)
+            save_with_history(deadline, by=None, reason=MOVED_BY_RULE)
     for day in sorted(wanted - moved_to):
         current = existing.get(day)
-        if current is None and (first_run or day >= today):
+        if current is None:
             _create(
                 report,
                 intervention=instrument.intervention,
@@ -141,10 +186,8 @@ def materialise_obligation(obligation: ReportingObligation, *, today: datetime.d
                 recipient=obligation.get_recipient_display(),
                 computed_on=day,
             )
-        elif (
-            current is not None
-            and current.status == DeadlineStatus.CANCELLED
-            and current.cancelled_reason == NO_LONGER_DUE
+        elif current.status == DeadlineStatus.CANCELLED and (
+            current.cancelled_reason == NO_LONGER_DUE or current.cancelled_reason.startswith("The rule's date was")
         ):
             current.status = DeadlineStatus.OPEN
             current.cancelled_reason = ""
@@ -317,6 +360,7 @@ def override_deadline_date(*, deadline: Deadline, due_on: datetime.date, reason:
         )
     deadline.override_on = due_on
     deadline.override_reason = reason.strip()
+    deadline.rule_note = ""  # a person chose the date: the rule's differing date is confirmed away
     save_with_history(deadline, by=by, reason=f"Date changed to {due_on:%-d %B %Y}: {reason.strip()}")
     return deadline
 
@@ -363,25 +407,40 @@ def escalation_people(deadline: Deadline, today: datetime.date) -> list[str]:
     return _emails(_appointed(deadline.intervention, DFE_ROLES | OVERSEEING_ROLES, today))
 
 
-def _message(deadline: Deadline, kind: str, days_before: int | None) -> tuple[str, str]:
+def due_in_words(days_left: int) -> str:
+    """The real gap to the due date, whatever reminder slot it was sent for ("due tomorrow")."""
+    if days_left <= 0:
+        return "due today"
+    return "due tomorrow" if days_left == 1 else f"due in {days_left} days"
+
+
+def _message(deadline: Deadline, kind: str, days_before: int | None, today: datetime.date) -> tuple[str, str]:
     from django.template.loader import render_to_string
 
-    context = {"deadline": deadline, "kind": kind, "days_before": days_before, "site_url": settings.SITE_URL}
+    due_in = due_in_words((deadline.due_on - today).days)
+    context = {"deadline": deadline, "kind": kind, "due_in": due_in, "site_url": settings.SITE_URL}
     council = deadline.intervention.local_authority.council_name
     if kind == NotificationKind.REMINDER:
-        subject = f"Due in {days_before} days ({deadline.due_on:%-d %B %Y}): {deadline.what[:120]}, {council}"
+        subject = f"{due_in.capitalize()} ({deadline.due_on:%-d %B %Y}): {deadline.what[:120]}, {council}"
     else:
         subject = f"Overdue since {deadline.due_on:%-d %B %Y}: {deadline.what[:120]}, {council}"
     return subject, render_to_string("reviews/email/deadline.txt", context)
 
 
 def _decide(
-    deadline: Deadline, key: str, kind: str, recipients: list[str], days_before: int | None, *, skipped: bool
+    deadline: Deadline,
+    key: str,
+    kind: str,
+    recipients: list[str],
+    days_before: int | None,
+    *,
+    skipped: bool,
+    today: datetime.date,
 ) -> Notification | None:
     """Write the decision once. A second sweep (or a parallel one) finds the key taken and does nothing."""
     if Notification.objects.filter(key=key).exists():
         return None
-    subject, body = _message(deadline, kind, days_before)
+    subject, body = _message(deadline, kind, days_before, today)
     notification = Notification(
         key=key,
         deadline=deadline,
@@ -430,6 +489,7 @@ def plan_notifications(*, today: datetime.date | None = None) -> list[Notificati
                     escalation_people(deadline, today),
                     None,
                     skipped=False,
+                    today=today,
                 )
                 if decided:
                     to_send.append(decided)
@@ -447,6 +507,7 @@ def plan_notifications(*, today: datetime.date | None = None) -> list[Notificati
                 responsible_people(deadline, today),
                 days,
                 skipped=days != latest,
+                today=today,
             )
             if decided and not decided.skipped:
                 to_send.append(decided)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from directions.enums import Cadence, InstrumentStatus
+from directions.enums import EVENT_CADENCES, InstrumentStatus
 from directions.models import ReportingObligation
 from intervention.models import Intervention, LocalAuthority
 from intervention.permissions import Capability, capabilities_on
@@ -54,7 +54,7 @@ def case_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
                 instrument__intervention=intervention,
                 instrument__status=InstrumentStatus.ISSUED,
                 instrument__revoked_on__isnull=True,
-                cadence=Cadence.MONTHS_AFTER_EVENT,
+                cadence__in=EVENT_CADENCES,
                 event_on__isnull=True,
             ),
         },

@@ -41,32 +41,41 @@ def test_time_passing_adds_the_next_deadline(quarterly):
     assert dates(quarterly) == [*before, D(2025, 9, 1)]
 
 
-def test_a_changed_anchor_moves_future_open_deadlines_and_keeps_the_past(quarterly, dora):
+def test_a_corrected_anchor_moves_future_deadlines_and_corrects_the_past_but_not_what_was_met(quarterly, dora):
     services.materialise_deadlines(today=D(2024, 1, 15))
     met = Deadline.objects.get(obligation=quarterly, computed_on=D(2023, 12, 1))
     services.mark_deadline_met(deadline=met, met_on=D(2023, 12, 1), note="Evidence review held", by=dora)
     quarterly.anchor_on = D(2023, 3, 15)
     quarterly.save()
     report = services.materialise_deadlines(today=D(2024, 1, 15))
-    # Past ones stay as they were (open ones to be seen as missed); the met one stays met.
-    assert dates(quarterly, "open")[:2] == [D(2023, 6, 1), D(2023, 9, 1)]
+    # Past open ones the rule no longer gives are cancelled (kept) and the right ones created; the
+    # met one stays met, flagged for a person to decide.
+    assert dates(quarterly, "cancelled") == [D(2023, 6, 1), D(2023, 9, 1)]
+    assert Deadline.objects.get(obligation=quarterly, computed_on=D(2023, 6, 1)).cancelled_reason == (
+        "The rule's date was corrected from 1 June 2023 to 15 June 2023"
+    )
+    assert dates(quarterly, "open")[:3] == [D(2023, 6, 15), D(2023, 9, 15), D(2023, 12, 15)]
     assert dates(quarterly, "met") == [D(2023, 12, 1)]
-    assert dates(quarterly, "open")[2:5] == [D(2024, 3, 15), D(2024, 6, 15), D(2024, 9, 15)]
+    assert Deadline.objects.get(obligation=quarterly, computed_on=D(2023, 12, 1)).rule_note == (
+        "Met, but the rule no longer gives 1 December 2023: left for a person to decide"
+    )
+    assert dates(quarterly, "open")[3:6] == [D(2024, 3, 15), D(2024, 6, 15), D(2024, 9, 15)]
     assert report.moved == 6
     moved = Deadline.objects.get(obligation=quarterly, computed_on=D(2024, 3, 15))
     assert moved.history.first().history_change_reason == "The rule changed"
     assert moved.history.last().computed_on == D(2024, 3, 1)
 
 
-def test_a_rule_that_gives_fewer_dates_cancels_future_ones_and_keeps_them(quarterly):
+def test_a_rule_that_gives_fewer_dates_cancels_the_ones_it_no_longer_gives_and_keeps_them(quarterly):
     services.materialise_deadlines(today=D(2024, 1, 15))
     total = Deadline.objects.count()
     quarterly.interval = 6
     quarterly.save()
     services.materialise_deadlines(today=D(2024, 1, 15))
     assert Deadline.objects.count() == total
-    assert dates(quarterly, "cancelled") == [D(2024, 6, 1), D(2024, 12, 1), D(2025, 6, 1)]
-    assert dates(quarterly, "open")[3:] == [D(2024, 3, 1), D(2024, 9, 1), D(2025, 3, 1)]
+    cancelled = [D(2023, 6, 1), D(2023, 12, 1), D(2024, 6, 1), D(2024, 12, 1), D(2025, 6, 1)]
+    assert dates(quarterly, "cancelled") == cancelled
+    assert dates(quarterly, "open") == [D(2023, 9, 1), D(2024, 3, 1), D(2024, 9, 1), D(2025, 3, 1)]
 
 
 def test_a_rule_changed_back_reopens_what_it_cancelled(quarterly):
@@ -77,7 +86,7 @@ def test_a_rule_changed_back_reopens_what_it_cancelled(quarterly):
     quarterly.interval = 3
     quarterly.save()
     report = services.materialise_deadlines(today=D(2024, 1, 15))
-    assert report.reopened == 3
+    assert report.reopened == 5
     assert dates(quarterly, "cancelled") == []
 
 

@@ -88,12 +88,18 @@ def test_after_three_days_down_the_next_run_sends_what_is_due_once(report_due):
     # Beat and the worker were down from 16 to 18 June; the 14-day reminder's moment was the 16th.
     sweep(D(2026, 6, 19))
     sweep(D(2026, 6, 19))
-    assert sent() == [("Due in 14 days (30 June 2026)", ["alice@herefordshire.example", "dora@education.example"])]
+    assert sent() == [("Due in 11 days (30 June 2026)", ["alice@herefordshire.example", "dora@education.example"])]
+
+
+def test_a_reminder_for_a_deadline_due_tomorrow_says_tomorrow(report_due):
+    sweep(D(2026, 6, 29))  # the 3-day moment passed while nothing ran
+    assert sent() == [("Due tomorrow (30 June 2026)", ["alice@herefordshire.example", "dora@education.example"])]
+    assert "is due tomorrow (Tuesday 30 June 2026)." in mail.outbox[0].body
 
 
 def test_after_a_long_outage_only_the_latest_reminder_goes_and_nothing_floods(report_due):
     sweep(D(2026, 6, 28))  # both the 14-day and 3-day moments have passed
-    assert [m.subject.split(":")[0] for m in mail.outbox] == ["Due in 3 days (30 June 2026)"]
+    assert [m.subject.split(":")[0] for m in mail.outbox] == ["Due in 2 days (30 June 2026)"]
     skipped = Notification.objects.get(skipped=True)
     assert skipped.key.endswith(":14") and skipped.sent_at is None
     sweep(D(2026, 6, 29))
