@@ -281,6 +281,37 @@ def materialise_deadlines(
     return total
 
 
+def materialise_instrument(instrument: Instrument, *, today: datetime.date | None = None) -> MaterialiseReport:
+    """Materialise one instrument's obligations and dated paragraphs now, inside the transaction of
+    the act that changed it (issuing or revoking it), so the result never waits for the worker; the
+    worker's run after commit and the nightly sweep repair and extend. A bad rule is logged and
+    skipped, as in the sweep."""
+    today = today or timezone.localdate()
+    total = MaterialiseReport()
+    steps: tuple[tuple[str, Iterable[Any], Callable[..., MaterialiseReport]], ...] = (
+        (
+            "obligation",
+            instrument.reporting_obligations.select_related("instrument__intervention"),
+            materialise_obligation,
+        ),
+        (
+            "clause",
+            instrument.clauses.filter(due_on__isnull=False).select_related(
+                "instrument__intervention", "parent__parent"
+            ),
+            materialise_clause,
+        ),
+    )
+    for label, items, materialise in steps:
+        for item in items:
+            try:
+                total.add(materialise(item, today=today))
+            except (RuleError, ValidationError, ValueError) as error:
+                logger.warning("Skipped %s %s: %s", label, item.pk, error)
+                total.failed.append(f"{label} {item.pk}: {error}")
+    return total
+
+
 def _require(user: Any, deadline: Deadline) -> None:
     if not (
         has_capability(user, deadline.intervention, Capability.MANAGE_CASE)
