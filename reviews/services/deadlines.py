@@ -35,6 +35,7 @@ CANCELLED = "This deadline was cancelled: {reason}"
 MOVED_BY_RULE = "The rule changed"
 NO_LONGER_DUE = "No longer due under the changed rule"
 REVOKED = "The {kind} was revoked on {revoked_on:%-d %B %Y}"
+CASE_CLOSED = "The intervention was closed on {closed_on:%-d %B %Y}"
 SYSTEM_REASON = "Materialised from the rules"
 
 
@@ -278,6 +279,7 @@ def materialise_deadlines(
             except (RuleError, ValidationError, ValueError) as error:
                 logger.warning("Skipped %s %s: %s", label, item.pk, error)
                 total.failed.append(f"{label} {item.pk}: {error}")
+    total.add(cancel_after_closing(intervention_id=intervention_id))  # a closed case stays closed (issue 13)
     return total
 
 
@@ -310,6 +312,27 @@ def materialise_instrument(instrument: Instrument, *, today: datetime.date | Non
                 logger.warning("Skipped %s %s: %s", label, item.pk, error)
                 total.failed.append(f"{label} {item.pk}: {error}")
     return total
+
+
+@transaction.atomic
+def cancel_after_closing(*, intervention_id: int | None = None) -> MaterialiseReport:
+    """A closed case has nothing open from its closing date: cancel (and keep, with the reason) every
+    open deadline due on or after it, whatever made it (an inspection's report received later too)."""
+    from django.db.models import F
+
+    report = MaterialiseReport()
+    deadlines = (
+        Deadline.objects.open()
+        .with_due_on()
+        .filter(intervention__closed_on__isnull=False, effective_due_on__gte=F("intervention__closed_on"))
+        .select_related("intervention")
+        .select_for_update()
+    )
+    if intervention_id is not None:
+        deadlines = deadlines.filter(intervention_id=intervention_id)
+    for deadline in deadlines:
+        _cancel(deadline, CASE_CLOSED.format(closed_on=deadline.intervention.closed_on), report)
+    return report
 
 
 def _require(user: Any, deadline: Deadline) -> None:
@@ -446,6 +469,7 @@ def plan_notifications(*, today: datetime.date | None = None) -> list[Notificati
         Deadline.objects.open()
         .with_due_on()
         .filter(effective_due_on__gte=today - window - datetime.timedelta(days=1), effective_due_on__lte=furthest)
+        .filter(intervention__closed_on__isnull=True)  # a closed case sends nothing (issue 13)
         .select_related("intervention__local_authority")
     )
     to_send: list[Notification] = []

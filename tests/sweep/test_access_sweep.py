@@ -496,7 +496,32 @@ ADMIN: dict[Any, AdminRow] = {
     "intervention.LocalAuthority": AdminRow("authority", "staff", "superuser", "superuser"),
     # A person: oneself, or everyone for DfE staff; DfE staff and administrators change people.
     "intervention.Person": AdminRow("person", "person", "dfe", "dfe"),
-    "intervention.Intervention": AdminRow("case", "view", "manage_case", "dfe"),
+    "intervention.Intervention": AdminRow(
+        "case",
+        "view",
+        "manage_case",
+        "dfe",
+        views=(
+            AdminView(
+                "close/",
+                "manage_case",
+                "manage_case",
+                lambda: {
+                    "closed_on": "2024-06-30",
+                    "reason": "Closed by the sweep",
+                    "revoke": "on",
+                    "reference": "S/1",
+                },
+            ),
+            AdminView(
+                "reopen/",
+                "manage_case",
+                "manage_case",
+                lambda: {"reason": "Reopened by the sweep"},
+                saves_nothing="the sweep's cases are open: there is nothing to reopen",
+            ),
+        ),
+    ),
     "intervention.Appointment": AdminRow("appointment", "view", "manage_case", "dfe"),
     "intervention.Inspection": AdminRow("inspection", "view_authority", "dfe", "dfe"),
     # Extra bank holidays: listed for everyone in the admin; a record of no case opens for DfE staff.
