@@ -22,10 +22,11 @@ from directions.models import (
     ServicePriority,
     TermsOfReference,
 )
+from directions.schedule import Rule, RuleError, preview, window
 from intervention.admin_scoping import ScopedAdmin, ScopedInline
 from intervention.models import ExtraBankHoliday, Intervention, Person
 from intervention.permissions import Capability, access_for, has_capability, intervention_filter
-from reviews.schedule import Rule, RuleError, preview, window
+from intervention.validators import sensible_date
 
 CHECK_THE_DATES = "Check the dates this gives, then save again: {dates}"
 NO_DATES = (
@@ -266,6 +267,58 @@ class InstrumentAdmin(ScopedAdmin):
         revoker = getattr(obj, "revoked_by", None)
         return str(revoker) if revoker else "—"
 
+    def get_urls(self) -> list:
+        from django.urls import path
+
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/revoke/",
+                self.admin_site.admin_view(self.revoke_view),
+                name=f"{info[0]}_{info[1]}_revoke",
+            ),
+            *super().get_urls(),
+        ]
+
+    def revoke_view(self, request: HttpRequest, object_id: str) -> Any:
+        """Revoke an issued instrument with no successor: the date, the revoking letter's reference and
+        a reason, on a page that says first which appointments end with it."""
+        from django.http import Http404, HttpResponseRedirect
+        from django.template.response import TemplateResponse
+        from django.urls import reverse
+
+        instrument = self.get_object(request, object_id)
+        if instrument is None or not self.has_view_permission(request, instrument):
+            raise Http404
+        if not self.has_change_permission(request, instrument):
+            raise PermissionDenied
+        form = RevokeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.revoke_instrument(
+                    instrument=instrument,
+                    revoked_on=form.cleaned_data["revoked_on"],
+                    reference=form.cleaned_data["reference"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                self.message_user(request, f"Revoked: {instrument}", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:directions_instrument_change", args=[instrument.pk]))
+        day = form.cleaned_data.get("revoked_on") if form.is_bound and form.is_valid() else timezone.localdate()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Revoke the {instrument.get_kind_display().lower()}",
+            "opts": self.opts,
+            "original": instrument,
+            "form": form,
+            "can_revoke": instrument.is_issued and instrument.revoked_on is None,
+            "ending": services.appointments_ending_with(instrument, day) if instrument.is_issued else [],
+        }
+        return TemplateResponse(request, "directions/admin/revoke.html", context)
+
     @admin.action(description="Issue the selected draft instruments")
     def issue_selected(self, request: HttpRequest, queryset: Any) -> None:
         for instrument in queryset.filter(status=InstrumentStatus.DRAFT):
@@ -277,6 +330,27 @@ class InstrumentAdmin(ScopedAdmin):
                 )
             else:
                 self.message_user(request, f"Issued: {instrument}", messages.SUCCESS)
+
+
+class RevokeForm(forms.Form):
+    revoked_on = forms.DateField(
+        label="Revoked from", widget=forms.DateInput(attrs={"type": "date"}), validators=[sensible_date]
+    )
+    reference = forms.CharField(label="The revoking letter's reference", max_length=200)
+    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reference"].error_messages["required"] = services.NEEDS_A_REFERENCE
+        self.fields["reason"].error_messages["required"] = services.NEEDS_A_REASON
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """The service's refusal, next to the field it is about (or above the form), keeping what was typed."""
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+        else:
+            self.add_error(None, error)
 
 
 class InstrumentRowAdmin(ScopedAdmin):

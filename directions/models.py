@@ -147,11 +147,15 @@ class Instrument(TextLockedWhenIssued):
     )
     revoked_on = models.DateField(null=True, blank=True, editable=False, validators=[sensible_date])
     revocation_note = models.TextField(blank=True, editable=False)
+    revocation_reference = models.CharField("revoking letter's reference", max_length=200, blank=True, editable=False)
     appointments = models.ManyToManyField(
         Appointment,
         blank=True,
         related_name="instruments",
-        help_text="Who this instrument appoints (commissioner, advisers). They hold the commissioner's powers here.",
+        help_text=(
+            "Who this instrument appoints or keeps in post (commissioner, advisers). When it revokes an earlier "
+            "one, choose that one's appointments here to carry them over: the others end on this one's date."
+        ),
     )
     history = HistoricalRecords(m2m_fields=[appointments])
 

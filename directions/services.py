@@ -24,7 +24,7 @@ from directions.models import (
     ReportingObligation,
     ServicePriority,
 )
-from intervention.models import Intervention, Person
+from intervention.models import Appointment, Intervention, Person
 from intervention.permissions import Capability, has_capability
 from intervention.queue import enqueue_after_commit
 from intervention.services import change_reason, save_with_history
@@ -34,6 +34,11 @@ ISSUE_NEEDS = "Before it can be issued, the instrument needs {missing}"
 NOT_ISSUED = "Only an issued instrument can be revoked or amended"
 NO_CHANGE = "The amendment changes nothing"
 NEEDS_A_REASON = "Give a reason"
+NEEDS_A_REFERENCE = "Give the revoking letter's reference"
+REVOKED_BEFORE_ISSUE = "The revocation date must be on or after the date it was issued ({issued_on:%-d %B %Y})"
+APPOINTMENT_ENDED_BY_REVOCATION = (
+    "Ended: the {kind} of {issued_on:%-d %B %Y} that made it was revoked on {revoked_on:%-d %B %Y}"
+)
 MAY_NOT_ISSUE_INSTRUCTIONS = (
     "You are not appointed to {authority}'s intervention, so you cannot issue instructions to it"
 )
@@ -81,12 +86,46 @@ def issue_instrument(*, instrument: Instrument, by: Any) -> Instrument:
             f"Revoked by the {instrument.get_kind_display().lower()} of {instrument.issued_on:%-d %B %Y}"
         )
         save_with_history(earlier, by=by, reason=earlier.revocation_note)
+        end_appointments_made_under(earlier, by=by)
     return instrument
 
 
+def appointments_ending_with(instrument: Instrument, revoked_on: datetime.date) -> list[Appointment]:
+    """The appointments `instrument` made that its revocation on `revoked_on` ends: those still running
+    then, unless another instrument in force that day (its successor, which carried them over) names them."""
+    ending = []
+    for appointment in instrument.appointments.select_related("person", "intervention__local_authority"):
+        if appointment.starts_on > revoked_on or (appointment.ends_on and appointment.ends_on <= revoked_on):
+            continue
+        others = Instrument.objects.filter(appointments=appointment).exclude(pk=instrument.pk)
+        if any(other.in_force_on(revoked_on) for other in others):
+            continue
+        ending.append(appointment)
+    return ending
+
+
+def end_appointments_made_under(instrument: Instrument, *, by: Any) -> list[Appointment]:
+    """A revoked instrument's appointments end on its revocation date (their last day), so a
+    commissioner of a revoked direction holds no powers from then on."""
+    assert instrument.revoked_on is not None and instrument.issued_on is not None
+    reason = APPOINTMENT_ENDED_BY_REVOCATION.format(
+        kind=instrument.get_kind_display().lower(), issued_on=instrument.issued_on, revoked_on=instrument.revoked_on
+    )
+    ended = appointments_ending_with(instrument, instrument.revoked_on)
+    for appointment in ended:
+        appointment.ends_on = instrument.revoked_on
+        save_with_history(appointment, by=by, reason=reason)
+    return ended
+
+
 @transaction.atomic
-def revoke_instrument(*, instrument: Instrument, revoked_on: datetime.date, by: Any, reason: str) -> Instrument:
-    """Revoke an instrument without a replacement (for example when the intervention ends)."""
+def revoke_instrument(
+    *, instrument: Instrument, revoked_on: datetime.date, by: Any, reason: str, reference: str = ""
+) -> Instrument:
+    """Revoke an instrument without a replacement (for example when the intervention ends). Side effects:
+    1. it shows as revoked from `revoked_on`, with the revoking letter's reference and the reason;
+    2. the appointments it made end that day, unless another instrument in force keeps them;
+    3. (reviews.signals) its deadlines on or after that day are cancelled, in this transaction."""
     _require(by, instrument.intervention, Capability.MANAGE_CASE, MAY_NOT_MANAGE)
     if not reason.strip():
         raise ValidationError({"reason": NEEDS_A_REASON})
@@ -103,9 +142,15 @@ def revoke_instrument(*, instrument: Instrument, revoked_on: datetime.date, by: 
                 revoked_on=instrument.revoked_on,
             )
         )
+    assert instrument.issued_on is not None  # an issued instrument has its date
+    if revoked_on < instrument.issued_on:
+        raise ValidationError({"revoked_on": REVOKED_BEFORE_ISSUE.format(issued_on=instrument.issued_on)})
     instrument.revoked_on = revoked_on
-    instrument.revocation_note = reason
-    save_with_history(instrument, by=by, reason=f"Revoked: {reason}")
+    instrument.revocation_note = reason.strip()
+    instrument.revocation_reference = reference.strip()
+    described = f"{revoked_on:%-d %B %Y}" + (f" by {reference.strip()}" if reference.strip() else "")
+    save_with_history(instrument, by=by, reason=f"Revoked from {described}: {reason.strip()}")
+    end_appointments_made_under(instrument, by=by)
     return instrument
 
 

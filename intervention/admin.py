@@ -58,6 +58,8 @@ class InterventionAdmin(ScopedAdmin):
     autocomplete_fields = ["local_authority"]
     date_hierarchy = "opened_on"
     inlines = [AppointmentInline, DeliveryModelInline]
+    # Closing and reopening are acts with a date and a reason, on pages of their own (reviews.admin).
+    readonly_fields = ["closed_on", "closure_reason"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("local_authority")

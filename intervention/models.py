@@ -143,6 +143,7 @@ class Intervention(models.Model):
     )
     opened_on = models.DateField(validators=[sensible_date])
     closed_on = models.DateField(null=True, blank=True, validators=[sensible_date])
+    closure_reason = models.TextField("why it was closed", blank=True, editable=False)
     summary = models.TextField(blank=True, help_text="Why DfE intervened, in a sentence or two.")
     history = HistoricalRecords()
 

@@ -10,6 +10,7 @@ import datetime
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,9 +25,15 @@ from intervention.models import (
     Person,
     WorkerHeartbeat,
 )
+from intervention.permissions import Capability, has_capability
 from intervention.reference_data import LOCAL_AUTHORITIES_CSV, read_local_authorities
 
 ALREADY_CLOSED = "This intervention was already closed on {closed_on:%-d %B %Y}"
+NOT_CLOSED = "This intervention is open: there is nothing to reopen"
+CLOSING_NEEDS_A_REASON = "Say why the intervention is closed"
+REOPENING_NEEDS_A_REASON = "Say why the intervention is reopened"
+MAY_NOT_CLOSE = "Only DfE staff can close or reopen {authority}'s intervention"
+APPOINTMENT_ENDED_BY_CLOSING = "Ended: the intervention was closed on {closed_on:%-d %B %Y}"
 ALREADY_ENDED = "This appointment already ended on {ends_on:%-d %B %Y}"
 
 
@@ -96,13 +103,41 @@ def open_intervention(
 
 @transaction.atomic
 def close_intervention(*, intervention: Intervention, closed_on: datetime.date, by: Any, reason: str) -> Intervention:
+    """Close the case and end the appointments still running on the closing date (their last day).
+    Revoking its instruments and cancelling its deadlines belong to the apps built on this one:
+    `reviews.services.closing.close_case` does the whole act, and the screens call that."""
+    if not has_capability(by, intervention, Capability.MANAGE_CASE):
+        raise PermissionDenied(MAY_NOT_CLOSE.format(authority=intervention.local_authority.name))
+    if not reason.strip():
+        raise ValidationError({"reason": CLOSING_NEEDS_A_REASON})
     intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
     if intervention.closed_on is not None:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError(ALREADY_CLOSED.format(closed_on=intervention.closed_on))
     intervention.closed_on = closed_on
-    save_with_history(intervention, by=by, reason=reason)
+    intervention.closure_reason = reason.strip()
+    save_with_history(intervention, by=by, reason=f"Closed on {closed_on:%-d %B %Y}: {reason.strip()}")
+    running = intervention.appointments.filter(starts_on__lte=closed_on).exclude(ends_on__lte=closed_on)
+    for appointment in running:
+        appointment.ends_on = closed_on
+        save_with_history(appointment, by=by, reason=APPOINTMENT_ENDED_BY_CLOSING.format(closed_on=closed_on))
+    return intervention
+
+
+@transaction.atomic
+def reopen_intervention(*, intervention: Intervention, by: Any, reason: str) -> Intervention:
+    """Reopen a closed case, as a recorded act. What closing ended stays ended: a new instrument and
+    new appointments are recorded as such."""
+    if not has_capability(by, intervention, Capability.MANAGE_CASE):
+        raise PermissionDenied(MAY_NOT_CLOSE.format(authority=intervention.local_authority.name))
+    if not reason.strip():
+        raise ValidationError({"reason": REOPENING_NEEDS_A_REASON})
+    intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
+    if intervention.closed_on is None:
+        raise ValidationError(NOT_CLOSED)
+    closed_on = intervention.closed_on
+    intervention.closed_on = None
+    intervention.closure_reason = ""
+    save_with_history(intervention, by=by, reason=f"Reopened (closed on {closed_on:%-d %B %Y}): {reason.strip()}")
     return intervention
 
 
@@ -125,8 +160,6 @@ def appoint(
 def end_appointment(*, appointment: Appointment, ends_on: datetime.date, by: Any, reason: str) -> Appointment:
     appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
     if appointment.ends_on is not None and appointment.ends_on <= timezone.localdate():
-        from django.core.exceptions import ValidationError
-
         raise ValidationError(ALREADY_ENDED.format(ends_on=appointment.ends_on))
     appointment.ends_on = ends_on
     save_with_history(appointment, by=by, reason=reason)

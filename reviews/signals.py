@@ -1,5 +1,7 @@
 """When an obligation, an instrument, a dated clause or an inspection report changes, its case's
-deadlines are materialised again, after commit, by the worker."""
+deadlines are materialised again, after commit, by the worker. An issued instrument's own deadlines
+are also materialised at once, in the transaction that issued, revoked or changed it, so what a
+person sees next never depends on whether the worker ran in between (issue 13)."""
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -7,6 +9,7 @@ from django.dispatch import receiver
 from directions.models import Clause, Instrument, ReportingObligation
 from intervention.models import Inspection, Intervention
 from intervention.queue import enqueue_after_commit
+from reviews.services.deadlines import materialise_instrument
 
 
 def _rematerialise(intervention_id: int) -> None:
@@ -22,6 +25,7 @@ def obligation_changed(sender, instance: ReportingObligation, raw: bool = False,
 @receiver(post_save, sender=Instrument)
 def instrument_changed(sender, instance: Instrument, raw: bool = False, **kwargs) -> None:
     if not raw and instance.is_issued:
+        materialise_instrument(instance)
         _rematerialise(instance.intervention_id)
 
 

@@ -109,3 +109,21 @@ def test_the_product_never_imports_demo_data():
         if is_demo(other)
     ]
     assert importers == []
+
+
+# Each app builds only on those before it: the case, then the instruments, then the work of the case.
+APP_ORDER = {"intervention": 0, "directions": 1, "reviews": 2}
+# The project package's own modules wire the apps together, so they may name any of them.
+PROJECT_MODULES = {"intervention.settings", "intervention.urls", "intervention.celery", "intervention.wsgi"}
+
+
+def test_no_app_imports_an_app_built_on_it():
+    modules = product_modules()
+    upward = [
+        f"{name} imports {other}"
+        for name, path in modules.items()
+        if ".management.commands." not in name and name not in PROJECT_MODULES
+        for other in imports_of(name, path, modules)
+        if APP_ORDER[other.split(".")[0]] > APP_ORDER[name.split(".")[0]]
+    ]
+    assert upward == []

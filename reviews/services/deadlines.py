@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from directions.enums import Deliverer, InstrumentStatus
 from directions.models import Clause, Instrument, ReportingObligation
+from directions.schedule import Rule, RuleError, due_dates
 from intervention.dates import add_months, add_working_days
 from intervention.enums import COUNCIL_ROLES, DFE_ROLES, OVERSEEING_ROLES, Organisation
 from intervention.models import Appointment, ExtraBankHoliday, Inspection, Intervention, Person
@@ -24,7 +25,6 @@ from intervention.queue import enqueue_after_commit
 from intervention.services import save_with_history
 from reviews.enums import OFSTED_WORKING_DAYS, DeadlineStatus, NotificationKind, OfstedRequirement
 from reviews.models import Deadline, Notification
-from reviews.schedule import Rule, RuleError, due_dates
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ CANCELLED = "This deadline was cancelled: {reason}"
 MOVED_BY_RULE = "The rule changed"
 NO_LONGER_DUE = "No longer due under the changed rule"
 REVOKED = "The {kind} was revoked on {revoked_on:%-d %B %Y}"
+CASE_CLOSED = "The intervention was closed on {closed_on:%-d %B %Y}"
 SYSTEM_REASON = "Materialised from the rules"
 CORRECTED = "The rule's date was corrected from {old:%-d %B %Y} to {new:%-d %B %Y}"
 NO_LONGER_DUE_CORRECTED = "The rule's date was corrected: {old:%-d %B %Y} is no longer due"
@@ -321,7 +322,60 @@ def materialise_deadlines(
             except (RuleError, ValidationError, ValueError) as error:
                 logger.warning("Skipped %s %s: %s", label, item.pk, error)
                 total.failed.append(f"{label} {item.pk}: {error}")
+    total.add(cancel_after_closing(intervention_id=intervention_id))  # a closed case stays closed (issue 13)
     return total
+
+
+def materialise_instrument(instrument: Instrument, *, today: datetime.date | None = None) -> MaterialiseReport:
+    """Materialise one instrument's obligations and dated paragraphs now, inside the transaction of
+    the act that changed it (issuing or revoking it), so the result never waits for the worker; the
+    worker's run after commit and the nightly sweep repair and extend. A bad rule is logged and
+    skipped, as in the sweep."""
+    today = today or timezone.localdate()
+    total = MaterialiseReport()
+    steps: tuple[tuple[str, Iterable[Any], Callable[..., MaterialiseReport]], ...] = (
+        (
+            "obligation",
+            instrument.reporting_obligations.select_related("instrument__intervention"),
+            materialise_obligation,
+        ),
+        (
+            "clause",
+            instrument.clauses.filter(due_on__isnull=False).select_related(
+                "instrument__intervention", "parent__parent"
+            ),
+            materialise_clause,
+        ),
+    )
+    for label, items, materialise in steps:
+        for item in items:
+            try:
+                total.add(materialise(item, today=today))
+            except (RuleError, ValidationError, ValueError) as error:
+                logger.warning("Skipped %s %s: %s", label, item.pk, error)
+                total.failed.append(f"{label} {item.pk}: {error}")
+    return total
+
+
+@transaction.atomic
+def cancel_after_closing(*, intervention_id: int | None = None) -> MaterialiseReport:
+    """A closed case has nothing open from its closing date: cancel (and keep, with the reason) every
+    open deadline due on or after it, whatever made it (an inspection's report received later too)."""
+    from django.db.models import F
+
+    report = MaterialiseReport()
+    deadlines = (
+        Deadline.objects.open()
+        .with_due_on()
+        .filter(intervention__closed_on__isnull=False, effective_due_on__gte=F("intervention__closed_on"))
+        .select_related("intervention")
+        .select_for_update()
+    )
+    if intervention_id is not None:
+        deadlines = deadlines.filter(intervention_id=intervention_id)
+    for deadline in deadlines:
+        _cancel(deadline, CASE_CLOSED.format(closed_on=deadline.intervention.closed_on), report)
+    return report
 
 
 def _require(user: Any, deadline: Deadline) -> None:
@@ -474,6 +528,7 @@ def plan_notifications(*, today: datetime.date | None = None) -> list[Notificati
         Deadline.objects.open()
         .with_due_on()
         .filter(effective_due_on__gte=today - window - datetime.timedelta(days=1), effective_due_on__lte=furthest)
+        .filter(intervention__closed_on__isnull=True)  # a closed case sends nothing (issue 13)
         .select_related("intervention__local_authority")
     )
     to_send: list[Notification] = []

@@ -8,8 +8,8 @@ import pytest
 from directions.cadence import ANCHOR_IS_DUE_NOT_FOR_CADENCE
 from directions.enums import Cadence, Deliverer, Recipient
 from directions.models import ReportingObligation
+from directions.schedule import Rule, due_dates
 from reviews.models import Deadline
-from reviews.schedule import Rule, due_dates
 from reviews.tasks import materialise_deadlines
 from tests.directions.test_instrument_rows_admin import direction_with_rows, save_checked
 

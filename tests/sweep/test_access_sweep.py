@@ -469,6 +469,20 @@ class AdminRow:
     change: str | None
     add: str | None
     deletes: bool = False  # only Django's own models, for administrators
+    views: tuple[AdminView, ...] = ()  # the model admin's own pages of a record (get_urls)
+
+
+@dataclass(frozen=True)
+class AdminView:
+    """A page a model admin adds for one record (`<id>/<suffix>`): the right to see it and to write
+    through it, and what the administrator types so that their POST saves (None: it saves nothing
+    from the sweep's world, for the reason given in `saves_nothing`)."""
+
+    suffix: str
+    get: str
+    post: str
+    completed: Any = None
+    saves_nothing: str = ""
 
 
 ADMIN: dict[Any, AdminRow] = {
@@ -482,12 +496,50 @@ ADMIN: dict[Any, AdminRow] = {
     "intervention.LocalAuthority": AdminRow("authority", "staff", "superuser", "superuser"),
     # A person: oneself, or everyone for DfE staff; DfE staff and administrators change people.
     "intervention.Person": AdminRow("person", "person", "dfe", "dfe"),
-    "intervention.Intervention": AdminRow("case", "view", "manage_case", "dfe"),
+    "intervention.Intervention": AdminRow(
+        "case",
+        "view",
+        "manage_case",
+        "dfe",
+        views=(
+            AdminView(
+                "close/",
+                "manage_case",
+                "manage_case",
+                lambda: {
+                    "closed_on": "2024-06-30",
+                    "reason": "Closed by the sweep",
+                    "revoke": "on",
+                    "reference": "S/1",
+                },
+            ),
+            AdminView(
+                "reopen/",
+                "manage_case",
+                "manage_case",
+                lambda: {"reason": "Reopened by the sweep"},
+                saves_nothing="the sweep's cases are open: there is nothing to reopen",
+            ),
+        ),
+    ),
     "intervention.Appointment": AdminRow("appointment", "view", "manage_case", "dfe"),
     "intervention.Inspection": AdminRow("inspection", "view_authority", "dfe", "dfe"),
     # Extra bank holidays: listed for everyone in the admin; a record of no case opens for DfE staff.
     "intervention.ExtraBankHoliday": AdminRow("shared:bank_holiday", "dfe", "dfe", "dfe"),
-    "directions.Instrument": AdminRow("instrument", "view", "manage_case", "dfe"),
+    "directions.Instrument": AdminRow(
+        "instrument",
+        "view",
+        "manage_case",
+        "dfe",
+        views=(
+            AdminView(
+                "revoke/",
+                "manage_case",
+                "manage_case",
+                lambda: {"revoked_on": "2024-06-30", "reference": "DfE/SWEEP", "reason": "Revoked by the sweep"},
+            ),
+        ),
+    ),
     "directions.ReportingObligation": AdminRow("obligation", "view", "manage_case", "dfe"),
     "directions.ServicePriority": AdminRow("priority", "view", "manage_case", None),
     "directions.Instruction": AdminRow("instruction", "view", "issue_instructions", "issue_somewhere"),
@@ -638,11 +690,22 @@ def _sweep_admin_model(sweep: Sweep, world, model, row: AdminRow) -> None:
                 if row.deletes and role == "admin":
                     may = True
                 _admin_post(sweep, role, base, data, may, tag, reference)
+        for extra in row.views:
+            _sweep_admin_view(sweep, f"{base}{obj.pk}/{extra.suffix}", extra, tag, reference)
         if hasattr(obj, "get_absolute_url"):
             _check_view_on_site(sweep, world, model, obj, row, tag)
     for role in ROLES:
         _admin_post(sweep, role, f"{base}add/", add_payload, _admin_may(role, row.add, None), None, reference)
     _check_autocomplete(sweep, world, model, model_admin)
+
+
+def _sweep_admin_view(sweep: Sweep, url: str, view: AdminView, tag: str, reference: bool) -> None:
+    for role in ROLES:
+        _admin_get(sweep, role, url, rights.may_admin(role, view.get, tag), tag, reference)
+        may_write = rights.may_admin(role, view.post, tag)
+        saved = _admin_post(sweep, role, url, view.completed() if view.completed else {}, may_write, tag, reference)
+        if role == "admin" and not view.saves_nothing and saved is not None and not saved.wrote:
+            sweep.fail(f"POST {url} as admin, who may: wrote nothing ({saved.status_code})")
 
 
 def _actions(model_admin) -> list[str]:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviews.schedule import Rule, RuleError, due_dates
+from directions.schedule import Rule, RuleError, due_dates
 
 D = datetime.date
 WINDOW = (D(2017, 1, 1), D(2026, 12, 31))
