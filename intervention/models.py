@@ -37,6 +37,7 @@ from intervention.validators import sensible_date
 # Messages the tests check.
 END_BEFORE_START = "The end date must be the same as or after the start date"
 CLOSED_BEFORE_OPENED = "The closed date must be the same as or after the opened date"
+RECORDED_FROM_BEFORE_OPENED = "The date the case is recorded from must be the same as or after the opened date"
 FIELDWORK_END_BEFORE_START = "The last day of fieldwork must be the same as or after the first day"
 PUBLISHED_BEFORE_RECEIVED = "The publication date must be the same as or after the date the report was received"
 AREA_NOT_IN_FRAMEWORK = "{area} is not a judgement in the {framework} framework"
@@ -144,6 +145,15 @@ class Intervention(models.Model):
     opened_on = models.DateField(validators=[sensible_date])
     closed_on = models.DateField(null=True, blank=True, validators=[sensible_date])
     closure_reason = models.TextField("why it was closed", blank=True, editable=False)
+    recorded_from = models.DateField(
+        null=True,
+        blank=True,
+        validators=[sensible_date],
+        help_text=(
+            "For a case entered after the fact: deadlines due before this date are kept as historical "
+            "(whether they were met is not known), are never overdue and send no reminders."
+        ),
+    )
     summary = models.TextField(blank=True, help_text="Why DfE intervened, in a sentence or two.")
     history = HistoricalRecords()
 
@@ -168,6 +178,8 @@ class Intervention(models.Model):
         refuse_a_move(self, "local_authority")
         if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
             raise ValidationError({"closed_on": CLOSED_BEFORE_OPENED})
+        if self.recorded_from and self.opened_on and self.recorded_from < self.opened_on:
+            raise ValidationError({"recorded_from": RECORDED_FROM_BEFORE_OPENED})
 
     @property
     def is_open(self) -> bool:

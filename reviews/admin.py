@@ -9,7 +9,13 @@ class DeadlineStateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("overdue", "Overdue"), ("open", "Open"), ("met", "Met"), ("cancelled", "Cancelled")]
+        return [
+            ("overdue", "Overdue"),
+            ("open", "Open"),
+            ("met", "Met"),
+            ("cancelled", "Cancelled"),
+            ("historical", "Before the record"),
+        ]
 
     def queryset(self, request, queryset):
         from django.utils import timezone

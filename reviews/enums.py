@@ -7,6 +7,9 @@ class DeadlineStatus(models.TextChoices):
     OPEN = "open", "Open"
     MET = "met", "Met"
     CANCELLED = "cancelled", "Cancelled"
+    # Due before the date a case was recorded from (a case entered after the fact): whether it was
+    # met is not known, so it is neither open nor overdue, sends no reminder and counts nowhere.
+    HISTORICAL = "historical", "Before the record"
 
 
 class OfstedRequirement(models.TextChoices):

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from directions.models import Clause, Instrument, ReportingObligation
 from intervention.models import Inspection, Intervention
 from intervention.queue import enqueue_after_commit
-from reviews.services.deadlines import materialise_instrument
+from reviews.services.deadlines import apply_recorded_from, materialise_instrument
 
 
 def _rematerialise(intervention_id: int) -> None:
@@ -43,3 +43,11 @@ def inspection_changed(sender, instance: Inspection, raw: bool = False, **kwargs
         "pk", flat=True
     ):
         _rematerialise(intervention_id)
+
+
+@receiver(post_save, sender=Intervention)
+def case_changed(sender, instance: Intervention, raw: bool = False, **kwargs) -> None:
+    """A case recorded from a date (entered after the fact): its deadlines before the date become
+    historical, in the same transaction as the change (issue 13, item 12)."""
+    if not raw:
+        apply_recorded_from(intervention_id=instance.pk)

@@ -121,6 +121,8 @@ class Deadline(models.Model):
             return "Met"
         if self.status == DeadlineStatus.CANCELLED:
             return "Cancelled"
+        if self.status == DeadlineStatus.HISTORICAL:
+            return "Before the record"
         return "Overdue" if self.is_overdue else "Due"
 
     def clean(self) -> None:

@@ -309,7 +309,8 @@ def deadline_summary(
     `ahead` after the period."""
     deadlines = (
         Deadline.objects.filter(intervention=case)
-        .exclude(status=DeadlineStatus.CANCELLED)
+        # Nor those before the case's record: whether they were met is not known (issue 13, item 12).
+        .exclude(status__in=[DeadlineStatus.CANCELLED, DeadlineStatus.HISTORICAL])
         .with_due_on()
         .filter(effective_due_on__lte=end + ahead)
         .order_by("effective_due_on", "pk")

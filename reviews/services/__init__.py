@@ -3,9 +3,11 @@ re-exported here because callers (tasks, views, commands) name them as `reviews.
 
 from reviews.services.deadlines import (
     MaterialiseReport,
+    apply_recorded_from,
     escalation_people,
     extra_holidays,
     mark_deadline_met,
+    mark_deadlines_met,
     materialise_clause,
     materialise_deadlines,
     materialise_inspection,
@@ -19,9 +21,11 @@ from reviews.services.deadlines import (
 
 __all__ = [
     "MaterialiseReport",
+    "apply_recorded_from",
     "escalation_people",
     "extra_holidays",
     "mark_deadline_met",
+    "mark_deadlines_met",
     "materialise_clause",
     "materialise_deadlines",
     "materialise_inspection",

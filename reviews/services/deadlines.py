@@ -42,6 +42,9 @@ NO_LONGER_DUE_CORRECTED = "The rule's date was corrected: {old:%-d %B %Y} is no 
 HAND_DATE_KEPT = "The rule now gives {rule:%-d %B %Y}; this date was set by hand to {hand:%-d %B %Y}"
 HAND_DATE_KEPT_NO_RULE = "The rule no longer gives a date here; this date was set by hand to {hand:%-d %B %Y}"
 MET_NOT_IN_RULE = "Met, but the rule no longer gives {day:%-d %B %Y}: left for a person to decide"
+BEFORE_THE_RECORD = "Due before the case was recorded from {recorded_from:%-d %B %Y}: whether it was met is not known"
+AFTER_THE_RECORD = "The case is now recorded from {recorded_from}: due again"
+CHOOSE_DEADLINES = "Choose the deadlines that were met"
 
 
 @dataclass
@@ -190,7 +193,9 @@ def materialise_obligation(obligation: ReportingObligation, *, today: datetime.d
         elif current.status == DeadlineStatus.CANCELLED and (
             current.cancelled_reason == NO_LONGER_DUE or current.cancelled_reason.startswith("The rule's date was")
         ):
-            current.status = DeadlineStatus.OPEN
+            current.status = (
+                DeadlineStatus.HISTORICAL if _before_the_record(instrument.intervention, day) else DeadlineStatus.OPEN
+            )
             current.cancelled_reason = ""
             save_with_history(current, by=None, reason="Due again under the changed rule")
             report.reopened += 1
@@ -203,9 +208,13 @@ IDENTITY_FIELDS = ("obligation", "computed_on", "clause", "inspection", "ofsted_
 def _create(report: MaterialiseReport, **fields: Any) -> None:
     """Create one deadline unless a parallel run just did: the savepoint keeps our transaction usable."""
     deadline = Deadline(**fields)
+    reason = SYSTEM_REASON
+    if _before_the_record(deadline.intervention, deadline.computed_on):
+        deadline.status = DeadlineStatus.HISTORICAL  # a case entered after the fact (issue 13, item 12)
+        reason = f"{SYSTEM_REASON}. {BEFORE_THE_RECORD.format(recorded_from=deadline.intervention.recorded_from)}"
     try:
         with transaction.atomic():
-            save_with_history(deadline, by=None, reason=SYSTEM_REASON)
+            save_with_history(deadline, by=None, reason=reason)
     except (IntegrityError, ValidationError):
         identity = {name: fields[name] for name in IDENTITY_FIELDS if name in fields}
         if not Deadline.objects.filter(**identity).exists():
@@ -323,6 +332,7 @@ def materialise_deadlines(
                 logger.warning("Skipped %s %s: %s", label, item.pk, error)
                 total.failed.append(f"{label} {item.pk}: {error}")
     total.add(cancel_after_closing(intervention_id=intervention_id))  # a closed case stays closed (issue 13)
+    total.add(apply_recorded_from(intervention_id=intervention_id))  # and a back-entered case's past stays past
     return total
 
 
@@ -376,6 +386,63 @@ def cancel_after_closing(*, intervention_id: int | None = None) -> MaterialiseRe
     for deadline in deadlines:
         _cancel(deadline, CASE_CLOSED.format(closed_on=deadline.intervention.closed_on), report)
     return report
+
+
+# --- Cases recorded after the fact (issue 13, item 12) ------------------------------------------
+
+
+def _before_the_record(intervention: Intervention, day: datetime.date) -> bool:
+    return intervention.recorded_from is not None and day < intervention.recorded_from
+
+
+@transaction.atomic
+def apply_recorded_from(*, intervention_id: int | None = None) -> MaterialiseReport:
+    """Bring deadlines into line with their case's "recorded from" date: an open deadline due before
+    it becomes historical (state unknown: never overdue, no reminders), and a historical one on or
+    after it (the date was moved earlier, or cleared) is open again. Met and cancelled ones are never
+    touched. Each change writes its own history row."""
+    from django.db.models import F, Q
+
+    report = MaterialiseReport()
+    deadlines = Deadline.objects.with_due_on().select_related("intervention").select_for_update()
+    if intervention_id is not None:
+        deadlines = deadlines.filter(intervention_id=intervention_id)
+    to_history = deadlines.filter(
+        status=DeadlineStatus.OPEN,
+        intervention__recorded_from__isnull=False,
+        effective_due_on__lt=F("intervention__recorded_from"),
+    )
+    for deadline in to_history:
+        deadline.status = DeadlineStatus.HISTORICAL
+        save_with_history(
+            deadline, by=None, reason=BEFORE_THE_RECORD.format(recorded_from=deadline.intervention.recorded_from)
+        )
+        report.moved += 1
+    back = deadlines.filter(status=DeadlineStatus.HISTORICAL).filter(
+        Q(intervention__recorded_from__isnull=True) | Q(effective_due_on__gte=F("intervention__recorded_from"))
+    )
+    for deadline in back:
+        recorded_from = deadline.intervention.recorded_from
+        deadline.status = DeadlineStatus.OPEN
+        save_with_history(
+            deadline,
+            by=None,
+            reason=AFTER_THE_RECORD.format(
+                recorded_from=f"{recorded_from:%-d %B %Y}" if recorded_from else "its opening"
+            ),
+        )
+        report.reopened += 1
+    return report
+
+
+@transaction.atomic
+def mark_deadlines_met(*, deadlines: Iterable[Deadline], met_on: datetime.date, note: str, by: Any) -> list[Deadline]:
+    """Mark a selection met with one note, all or none: each goes through `mark_deadline_met`, so
+    each is checked and gets its own history row."""
+    chosen = list(deadlines)
+    if not chosen:
+        raise ValidationError(CHOOSE_DEADLINES)
+    return [mark_deadline_met(deadline=deadline, met_on=met_on, note=note, by=by) for deadline in chosen]
 
 
 def _require(user: Any, deadline: Deadline) -> None:
