@@ -8,6 +8,7 @@ from typing import Any, cast
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Field, Size
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 
 from reviews.forms.common import GovukForm, date_field
@@ -17,6 +18,8 @@ MET_IN_FUTURE = "The date it was met must be today or in the past"
 ENTER_NOTE = "Say how the deadline was met, for example the review or report that met it"
 ENTER_REASON = "Say why the date is changing"
 NO_DEADLINE = "none"
+CHOOSE_DEADLINES = "Choose the deadlines that were met"
+ENTER_BULK_NOTE = "Say how the deadlines were met, for example where the evidence is kept"
 
 
 class MarkMetForm(GovukForm):
@@ -37,6 +40,46 @@ class MarkMetForm(GovukForm):
         if met_on > timezone.localdate():
             raise forms.ValidationError(MET_IN_FUTURE)
         return met_on
+
+
+class BulkMetForm(GovukForm):
+    """Several deadlines met with one note (a case entered after the fact). The template draws the
+    <form> and the checkboxes, one in each row of the tables of past deadlines."""
+
+    submit_label = "Mark the selected deadlines as met"
+    draws_form_tag = False
+    deadlines = forms.MultipleChoiceField(
+        label="Deadlines that were met", error_messages={"required": CHOOSE_DEADLINES}
+    )
+    met_on = date_field("When were they met?", "For example, 27 3 2024. The same date is recorded for each")
+    note = forms.CharField(
+        label="How were they met?",
+        help_text="For example, the reports that were sent and where they are kept. Each deadline gets this note",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": ENTER_BULK_NOTE},
+    )
+
+    def __init__(self, *args: Any, choosable: list[Deadline], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.choosable = {str(d.pk): d for d in choosable}
+        cast(forms.MultipleChoiceField, self.fields["deadlines"]).choices = [(pk, pk) for pk in self.choosable]
+        self.fields["deadlines"].error_messages["invalid_choice"] = CHOOSE_DEADLINES
+
+    def layout_fields(self) -> list:
+        return [Field("met_on", legend_size=Size.SMALL), Field.textarea("note", label_size=Size.SMALL)]
+
+    def clean_met_on(self) -> datetime.date:
+        met_on = self.cleaned_data["met_on"]
+        if met_on > timezone.localdate():
+            raise forms.ValidationError(MET_IN_FUTURE)
+        return met_on
+
+    def selected_ids(self) -> set[str]:
+        """What the person ticked, kept when the form comes back with an error."""
+        return set(cast(QueryDict, self.data).getlist("deadlines")) if self.is_bound else set()
+
+    def chosen(self) -> list[Deadline]:
+        return [self.choosable[pk] for pk in self.cleaned_data["deadlines"]]
 
 
 class OverrideForm(GovukForm):

@@ -22,7 +22,7 @@ from intervention.models import Intervention, LocalAuthority
 from intervention.permissions import Capability, capabilities_on
 from reviews import calendar, services
 from reviews.enums import DeadlineStatus
-from reviews.forms.deadlines import AuthorityFilterForm, MarkMetForm, OverrideForm
+from reviews.forms.deadlines import AuthorityFilterForm, BulkMetForm, MarkMetForm, OverrideForm
 from reviews.models import CalendarFeed, Deadline
 
 OVERVIEW_DAYS = 90
@@ -34,22 +34,39 @@ def may_update(user, intervention: Intervention) -> bool:
     return Capability.MANAGE_CASE in capabilities or Capability.HOLD_REVIEWS in capabilities
 
 
-@login_required
-def case_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
-    intervention = get_object_or_404(Intervention.objects.visible_to(request.user).for_list(), pk=pk)
+def _page(request: HttpRequest, queryset, param: str):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get(param))
+
+
+def _case_deadlines_page(
+    request: HttpRequest, intervention: Intervention, bulk_form: BulkMetForm | None
+) -> HttpResponse:
+    """Upcoming first, then overdue, then those before the case's record (historical), then met and
+    cancelled; each list paginated on its own. Past open and historical deadlines carry a checkbox
+    for marking several met at once, for those who may."""
     today = timezone.localdate()
-    deadlines = list(Deadline.objects.filter(intervention=intervention).for_list())
+    deadlines = Deadline.objects.filter(intervention=intervention).for_list()
+    may = may_update(request.user, intervention)
+    if may and bulk_form is None:
+        bulk_form = BulkMetForm(choosable=[])
     return render(
         request,
         "reviews/case_deadlines.html",
         {
             "intervention": intervention,
             "today": today,
-            "overdue": [d for d in deadlines if d.is_overdue_on(today)],
-            "upcoming": [d for d in deadlines if d.status == DeadlineStatus.OPEN and d.due_on >= today],
-            "met": [d for d in deadlines if d.status == DeadlineStatus.MET][::-1],
-            "cancelled": [d for d in deadlines if d.status == DeadlineStatus.CANCELLED],
-            "may_update": may_update(request.user, intervention),
+            "upcoming": _page(request, deadlines.open().filter(effective_due_on__gte=today), "page"),
+            "overdue": _page(request, deadlines.open().filter(effective_due_on__lt=today), "overdue_page"),
+            "historical": _page(request, deadlines.filter(status=DeadlineStatus.HISTORICAL), "historical_page"),
+            "met": _page(
+                request,
+                deadlines.filter(status=DeadlineStatus.MET).order_by("-effective_due_on", "-pk"),
+                "met_page",
+            ),
+            "cancelled": _page(request, deadlines.filter(status=DeadlineStatus.CANCELLED), "cancelled_page"),
+            "may_update": may,
+            "bulk_form": bulk_form if may else None,
+            "selected": bulk_form.selected_ids() if may and bulk_form else set(),
             "waiting": ReportingObligation.objects.filter(
                 instrument__intervention=intervention,
                 instrument__status=InstrumentStatus.ISSUED,
@@ -62,8 +79,46 @@ def case_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def case_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
+    intervention = get_object_or_404(Intervention.objects.visible_to(request.user).for_list(), pk=pk)
+    return _case_deadlines_page(request, intervention, None)
+
+
+@login_required
+def case_deadlines_met(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a selection of a case's deadlines met with one note; each still gets its own history row
+    (reviews.services.mark_deadlines_met). A GET shows the case's deadlines page, where the form is."""
+    intervention = get_object_or_404(Intervention.objects.visible_to(request.user).for_list(), pk=pk)
+    if not may_update(request.user, intervention):
+        raise PermissionDenied
+    if request.method != "POST":
+        return _case_deadlines_page(request, intervention, None)
+    choosable = list(
+        Deadline.objects.filter(
+            intervention=intervention, status__in=[DeadlineStatus.OPEN, DeadlineStatus.HISTORICAL]
+        ).select_related("intervention__local_authority")
+    )
+    form = BulkMetForm(request.POST, choosable=choosable)
+    if form.is_valid():
+        try:
+            met = services.mark_deadlines_met(
+                deadlines=form.chosen(),
+                met_on=form.cleaned_data["met_on"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Marked {len(met)} deadline{'s' if len(met) != 1 else ''} as met")
+            return redirect("case_deadlines", pk=intervention.pk)
+    return _case_deadlines_page(request, intervention, form)
+
+
+@login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    """Every case's deadlines in the next 90 days, and everything overdue, for the cases the user sees."""
+    """Every case's deadlines in the next 90 days first, then everything overdue, then those before
+    their case's record (never overdue), for the cases the user sees; each list paginated."""
     today = timezone.localdate()
     visible = Deadline.objects.visible_to(request.user)
     authorities = list(
@@ -83,13 +138,20 @@ def overview(request: HttpRequest) -> HttpResponse:
         .select_related("intervention__local_authority")
         .order_by("effective_due_on", "pk")
     )
+    historical = (
+        visible.filter(status=DeadlineStatus.HISTORICAL)
+        .with_due_on()
+        .select_related("intervention__local_authority")
+        .order_by("-effective_due_on", "pk")
+    )
     return render(
         request,
         "reviews/overview.html",
         {
             "form": form,
-            "overdue": Paginator(overdue, PER_PAGE).get_page(request.GET.get("overdue_page")),
-            "upcoming": Paginator(upcoming, PER_PAGE).get_page(request.GET.get("page")),
+            "overdue": _page(request, overdue, "overdue_page"),
+            "upcoming": _page(request, upcoming, "page"),
+            "historical": _page(request, historical, "historical_page"),
             "days": OVERVIEW_DAYS,
             "today": today,
             # The overview only lists: marking met and moving dates happen on each case's page.

@@ -74,6 +74,7 @@ PAGES = [
     Page("intervention_detail", {"pk": "case"}, "view", None),
     Page("instrument_detail", {"case_pk": "case", "pk": "instrument"}, "view", None),
     Page("case_deadlines", {"pk": "case"}, "view", None),
+    Page("case_deadlines_met", {"pk": "case"}, "manage_or_hold", "manage_or_hold"),
     Page("deadlines_overview", {}, "signed_in", None),
     Page("deadline_met", {"pk": "deadline"}, "manage_or_hold", "manage_or_hold"),
     Page("deadline_override", {"pk": "deadline"}, "manage_or_hold", "manage_or_hold"),
@@ -178,6 +179,7 @@ def _pdf() -> Any:
 # nobody could have saved. Values are made afresh for each request (a file is read once).
 COMPLETED: dict[str, Any] = {
     "deadline_met": lambda: {**_date("met_on", 1, 6, 2023), "note": "Met at the sweep's review"},
+    "case_deadlines_met": lambda: {**_date("met_on", 1, 6, 2023), "note": "Met, as the sweep's files show"},
     "deadline_override": lambda: {**_date("due_on", 1, 6, 2027), "reason": "Moved by the sweep"},
     "log_progress": lambda: {**_date("period_start", 1, 1, 2024), **_date("period_end", 31, 1, 2024)},
     "indicator_detail": lambda: {"period_end_0": "1", "period_end_1": "2024", "value": "42"},
@@ -425,6 +427,8 @@ def _payload(sweep: Sweep, page: Page, world) -> dict:
     data = form_data(response.content.decode(errors="replace")) if response.status_code == 200 else {}
     if page.name in ("log_progress", "instruction_respond"):
         data.update(narrative=["Sweep narrative"], text=["Sweep text"], rag=["amber"])
+    if page.name == "case_deadlines_met":
+        data["deadlines"] = [str(world.a["deadline"].pk)]  # the person ticks case A's deadline
     return data
 
 
