@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from intervention.enums import Role
 from intervention.models import (
+    RECORDED_FROM_BEFORE_OPENED,
     Appointment,
     Finding,
     Inspection,
@@ -93,10 +94,19 @@ def open_intervention(
     by: Any,
     service_area: str = Intervention._meta.get_field("service_area").default,
     summary: str = "",
+    recorded_from: datetime.date | None = None,
 ) -> Intervention:
+    """Open a case. `recorded_from` is for a case entered after the fact: deadlines due before it are
+    kept as historical (the reviews app's deadlines)."""
     intervention = Intervention(
-        local_authority=local_authority, opened_on=opened_on, service_area=service_area, summary=summary
+        local_authority=local_authority,
+        opened_on=opened_on,
+        service_area=service_area,
+        summary=summary,
+        recorded_from=recorded_from,
     )
+    if recorded_from is not None and recorded_from < opened_on:
+        raise ValidationError({"recorded_from": RECORDED_FROM_BEFORE_OPENED})
     save_with_history(intervention, by=by, reason="Intervention opened")
     return intervention
 

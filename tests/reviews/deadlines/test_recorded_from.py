@@ -179,3 +179,16 @@ def test_the_lists_put_what_is_coming_up_first_and_paginate(client, dora, herefo
     assert page.context["overdue"].paginator.count == 10
     national = client.get("/deadlines/")
     assert national.text.index("Due in the next 90 days") < national.text.index("Overdue")
+
+
+def test_a_case_opened_with_a_recorded_from_date_starts_its_record_there(herefordshire, dora):
+    from django.core.exceptions import ValidationError
+
+    from intervention.services import open_intervention
+
+    case = open_intervention(
+        local_authority=herefordshire, opened_on=D(2015, 4, 1), recorded_from=D(2024, 1, 1), by=dora
+    )
+    assert case.recorded_from == D(2024, 1, 1)
+    with pytest.raises(ValidationError, match="must be the same as or after the opened date"):
+        open_intervention(local_authority=herefordshire, opened_on=D(2015, 4, 1), recorded_from=D(2014, 1, 1), by=dora)
