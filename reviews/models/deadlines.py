@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from directions.enums import Deliverer
 from directions.models import Clause, ReportingObligation
 from intervention.models import Inspection, Intervention
 from intervention.permissions import Capability
@@ -43,6 +44,13 @@ class Deadline(models.Model):
     ofsted_requirement = models.CharField(max_length=30, choices=OfstedRequirement.choices, blank=True)
     what = models.CharField(max_length=300)
     delivered_by = models.CharField(max_length=100, blank=True)
+    deliverer = models.CharField(
+        "role that delivers it",
+        max_length=20,
+        choices=Deliverer.choices,
+        blank=True,
+        help_text="Reminders go to the people holding this role on the case.",
+    )
     recipient = models.CharField("to", max_length=100, blank=True)
     computed_on = models.DateField(help_text="The date the rule gives.")
     override_on = models.DateField(
@@ -143,6 +151,13 @@ class Notification(models.Model):
     deadline = models.ForeignKey(Deadline, on_delete=models.PROTECT, related_name="notifications")
     kind = models.CharField(max_length=20, choices=NotificationKind.choices)
     recipients = models.TextField(help_text="Comma-separated email addresses.")
+    copied = models.TextField(blank=True, help_text="Comma-separated email addresses copied in (DfE, on overdue).")
+    unaddressed = models.BooleanField(
+        "nobody to send to",
+        default=False,
+        help_text="Nobody holds the role that delivers the deadline on the case: not sent to them, "
+        "and shown to the DfE case lead on the case's deadlines page.",
+    )
     subject = models.CharField(max_length=300)
     body = models.TextField()
     skipped = models.BooleanField(default=False, help_text="Superseded by a later reminder; never sent.")
@@ -161,6 +176,10 @@ class Notification(models.Model):
     @property
     def recipient_list(self) -> list[str]:
         return [address for address in self.recipients.split(",") if address]
+
+    @property
+    def copied_list(self) -> list[str]:
+        return [address for address in self.copied.split(",") if address]
 
 
 def new_feed_token() -> str:

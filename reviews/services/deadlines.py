@@ -18,7 +18,7 @@ from directions.enums import Deliverer, InstrumentStatus
 from directions.models import Clause, Instrument, ReportingObligation
 from directions.schedule import Rule, RuleError, due_dates
 from intervention.dates import add_months, add_working_days
-from intervention.enums import COUNCIL_ROLES, DFE_ROLES, OVERSEEING_ROLES, Organisation
+from intervention.enums import COUNCIL_ROLES, DFE_ROLES, Organisation, Role
 from intervention.models import Appointment, ExtraBankHoliday, Inspection, Intervention, Person
 from intervention.permissions import Capability, has_capability
 from intervention.queue import enqueue_after_commit
@@ -184,6 +184,7 @@ def materialise_obligation(obligation: ReportingObligation, *, today: datetime.d
                 obligation=obligation,
                 what=obligation.what,
                 delivered_by=obligation.get_deliverer_display(),
+                deliverer=obligation.deliverer,
                 recipient=obligation.get_recipient_display(),
                 computed_on=day,
             )
@@ -194,7 +195,39 @@ def materialise_obligation(obligation: ReportingObligation, *, today: datetime.d
             current.cancelled_reason = ""
             save_with_history(current, by=None, reason="Due again under the changed rule")
             report.reopened += 1
+    _follow_parties(obligation, existing.values())
     return report
+
+
+def _follow_parties(obligation: ReportingObligation, deadlines: Iterable[Deadline]) -> None:
+    """Open deadlines follow a corrected deliverer or recipient (met and cancelled ones keep theirs)."""
+    parties = {
+        "deliverer": obligation.deliverer,
+        "delivered_by": obligation.get_deliverer_display(),
+        "recipient": obligation.get_recipient_display(),
+    }
+    for deadline in deadlines:
+        if deadline.status == DeadlineStatus.OPEN and any(getattr(deadline, k) != v for k, v in parties.items()):
+            for name, value in parties.items():
+                setattr(deadline, name, value)
+            save_with_history(deadline, by=None, reason="Who delivers or receives it changed")
+
+
+def unaddressed_reminders(intervention: Intervention) -> list[Notification]:
+    """Reminders and notices of the case's open deadlines that nobody who delivers them could be
+    sent: flagged to the DfE case lead on the case's deadlines page."""
+    return list(
+        Notification.objects.filter(
+            deadline__intervention=intervention, deadline__status=DeadlineStatus.OPEN, unaddressed=True, skipped=False
+        ).select_related("deadline")
+    )
+
+
+def unaddressed_reason(notification: Notification) -> str:
+    deliverer = deliverer_of(notification.deadline)
+    label = str(Deliverer(deliverer).label) if deliverer in Deliverer.values else notification.deadline.delivered_by
+    label = label or "The deliverer"
+    return NOBODY_TO_REMIND.format(deliverer=label[0].lower() + label[1:])
 
 
 IDENTITY_FIELDS = ("obligation", "computed_on", "clause", "inspection", "ofsted_requirement")
@@ -281,6 +314,7 @@ def materialise_inspection(inspection: Inspection, *, today: datetime.date) -> M
                 ofsted_requirement=requirement,
                 what=f"{OfstedRequirement(requirement).label} ({days} working days after receiving it)",
                 delivered_by=Deliverer.COUNCIL.label,
+                deliverer=Deliverer.COUNCIL,
                 recipient="Ofsted" if requirement == OfstedRequirement.ACTION_PLAN else "the public",
                 computed_on=due,
             )
@@ -438,27 +472,47 @@ def _appointed(case: Intervention, roles: frozenset[str], today: datetime.date) 
     return [appointment.person for appointment in appointments]
 
 
+# Who holds each role that delivers a deadline on a case. The council is its staff (by membership)
+# and its officers and director appointed to the case; the Secretary of State has no one on the case.
+DELIVERER_ROLES: dict[str, frozenset[str]] = {
+    Deliverer.COUNCIL: COUNCIL_ROLES,
+    Deliverer.COMMISSIONER: frozenset({Role.COMMISSIONER}),
+    Deliverer.ADVISER: frozenset({Role.IMPROVEMENT_ADVISER, Role.INTERVENTION_ADVISER}),
+    Deliverer.BOARD_CHAIR: frozenset({Role.IMPROVEMENT_BOARD_CHAIR}),
+    Deliverer.DFE: DFE_ROLES,
+    Deliverer.SECRETARY_OF_STATE: frozenset(),
+}
+NOBODY_TO_REMIND = "Not sent: nobody is {deliverer} on this case today"
+
+
+def deliverer_of(deadline: Deadline) -> str:
+    """The role that delivers the deadline (rows made before the role was kept say it in words)."""
+    if deadline.deliverer:
+        return deadline.deliverer
+    by_label = {str(choice.label): str(choice.value) for choice in Deliverer}
+    by_label["The commissioner or adviser"] = Deliverer.COMMISSIONER
+    return by_label.get(deadline.delivered_by, "")
+
+
 def responsible_people(deadline: Deadline, today: datetime.date) -> list[str]:
-    """Who is reminded: those who deliver it, and the case's DfE lead."""
+    """Who is reminded: the people holding the role that delivers it on the case today (the board
+    chair of the board chair's reports). Empty when nobody does."""
     case = deadline.intervention
-    delivered_by = deadline.delivered_by
+    deliverer = deliverer_of(deadline)
     people: list[Person] = []
-    if delivered_by == Deliverer.COUNCIL.label:
+    if deliverer == Deliverer.COUNCIL:
         people += list(
             Person.objects.filter(
                 organisation=Organisation.COUNCIL, local_authority=case.local_authority_id
             ).select_related("user")
         )
-        people += _appointed(case, COUNCIL_ROLES, today)
-    elif delivered_by == Deliverer.COMMISSIONER.label:
-        people += _appointed(case, OVERSEEING_ROLES, today)
-    people += _appointed(case, DFE_ROLES, today)
+    people += _appointed(case, DELIVERER_ROLES.get(deliverer, frozenset()), today)
     return _emails(people)
 
 
 def escalation_people(deadline: Deadline, today: datetime.date) -> list[str]:
-    """Who is told a deadline was missed: the case's DfE lead and commissioner."""
-    return _emails(_appointed(deadline.intervention, DFE_ROLES | OVERSEEING_ROLES, today))
+    """Who is copied when a deadline is missed: the case's DfE lead and contract manager."""
+    return _emails(_appointed(deadline.intervention, DFE_ROLES, today))
 
 
 def due_in_words(days_left: int) -> str:
@@ -490,6 +544,7 @@ def _decide(
     *,
     skipped: bool,
     today: datetime.date,
+    copied: list[str] | None = None,
 ) -> Notification | None:
     """Write the decision once. A second sweep (or a parallel one) finds the key taken and does nothing."""
     if Notification.objects.filter(key=key).exists():
@@ -500,9 +555,11 @@ def _decide(
         deadline=deadline,
         kind=kind,
         recipients=",".join(recipients),
+        copied=",".join(address for address in copied or [] if address not in recipients),
         subject=subject,
         body=body,
         skipped=skipped,
+        unaddressed=not recipients,  # nobody who delivers it could be told: flagged, never "sent" to them
     )
     try:
         with transaction.atomic():
@@ -541,12 +598,13 @@ def plan_notifications(*, today: datetime.date | None = None) -> list[Notificati
                     deadline,
                     f"overdue:{deadline.pk}:{due}",
                     NotificationKind.OVERDUE,
-                    escalation_people(deadline, today),
+                    responsible_people(deadline, today),
                     None,
                     skipped=False,
                     today=today,
+                    copied=escalation_people(deadline, today),
                 )
-                if decided:
+                if decided and decided.copied:
                     to_send.append(decided)
             continue
         passed = [days for days in reminder_days if due - datetime.timedelta(days=days) <= today]
@@ -564,7 +622,7 @@ def plan_notifications(*, today: datetime.date | None = None) -> list[Notificati
                 skipped=days != latest,
                 today=today,
             )
-            if decided and not decided.skipped:
+            if decided and not decided.skipped and not decided.unaddressed:
                 to_send.append(decided)
     for notification in to_send:
         enqueue_after_commit("reviews.send_notification", notification_id=notification.pk)
@@ -574,18 +632,21 @@ def plan_notifications(*, today: datetime.date | None = None) -> list[Notificati
 def send_notification(*, notification_id: int) -> bool:
     """Send one notification if nobody has. Claims it first ("a sort of optimistic lock"), so two
     workers given the same id send it once; a failure releases the claim for the retry."""
-    from django.core.mail import send_mail
+    from django.core.mail import EmailMessage
 
     now = timezone.now()
-    claimed = Notification.objects.filter(
-        pk=notification_id, sent_at__isnull=True, claimed_at__isnull=True, skipped=False
-    ).update(claimed_at=now)  # no history: Notification is operational and keeps none
+    claimed = (
+        Notification.objects.filter(pk=notification_id, sent_at__isnull=True, claimed_at__isnull=True, skipped=False)
+        .exclude(recipients="", copied="")  # nobody to send to: recorded and flagged, never "sent"
+        .update(claimed_at=now)
+    )  # no history: Notification is operational and keeps none
     if not claimed:
         return False
     notification = Notification.objects.get(pk=notification_id)
     try:
-        if notification.recipient_list:
-            send_mail(notification.subject, notification.body, None, notification.recipient_list)
+        EmailMessage(
+            notification.subject, notification.body, None, notification.recipient_list, cc=notification.copied_list
+        ).send()
     except Exception as error:
         Notification.objects.filter(pk=notification_id).update(  # no history: operational
             claimed_at=None, attempts=notification.attempts + 1, last_error=str(error)[:1000]
@@ -605,7 +666,7 @@ def requeue_stalled_notifications(*, older_than: datetime.timedelta = datetime.t
         claimed_at=None
     )  # no history: operational
     return list(
-        Notification.objects.filter(
-            sent_at__isnull=True, claimed_at__isnull=True, skipped=False, created_at__lt=cutoff
-        ).values_list("pk", flat=True)
+        Notification.objects.filter(sent_at__isnull=True, claimed_at__isnull=True, skipped=False, created_at__lt=cutoff)
+        .exclude(recipients="", copied="")
+        .values_list("pk", flat=True)
     )

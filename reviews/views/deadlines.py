@@ -24,6 +24,7 @@ from reviews import calendar, services
 from reviews.enums import DeadlineStatus
 from reviews.forms.deadlines import AuthorityFilterForm, MarkMetForm, OverrideForm
 from reviews.models import CalendarFeed, Deadline
+from reviews.services.deadlines import unaddressed_reason, unaddressed_reminders
 
 OVERVIEW_DAYS = 90
 PER_PAGE = 50
@@ -50,6 +51,11 @@ def case_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
             "met": [d for d in deadlines if d.status == DeadlineStatus.MET][::-1],
             "cancelled": [d for d in deadlines if d.status == DeadlineStatus.CANCELLED],
             "may_update": may_update(request.user, intervention),
+            "unaddressed": (
+                [(n, unaddressed_reason(n)) for n in unaddressed_reminders(intervention)]
+                if Capability.MANAGE_CASE in capabilities_on(request.user, intervention)
+                else []
+            ),
             "waiting": ReportingObligation.objects.filter(
                 instrument__intervention=intervention,
                 instrument__status=InstrumentStatus.ISSUED,
