@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from directions.enums import Deliverer, InstrumentStatus
+from directions.enums import Deliverer, InstrumentStatus, Recipient
 from directions.models import Clause, Instrument, ReportingObligation
 from directions.schedule import Rule, RuleError, due_dates
 from intervention.dates import add_months, add_working_days
@@ -247,25 +247,51 @@ def _create(report: MaterialiseReport, **fields: Any) -> None:
     report.created += 1
 
 
+COVERED = "Covered by the reporting obligation “{what}”: one deadline for the report"
+
+
+def _clause_parties(clause: Clause) -> dict[str, str]:
+    """Who delivers a dated paragraph and who receives it, as asked when it was dated; one dated
+    before that was asked is read as the council to the Secretary of State."""
+    deliverer = Deliverer(clause.deliverer or Deliverer.COUNCIL)
+    recipient = Recipient(clause.recipient or Recipient.SECRETARY_OF_STATE)
+    return {"deliverer": deliverer.value, "delivered_by": str(deliverer.label), "recipient": str(recipient.label)}
+
+
 @transaction.atomic
 def materialise_clause(clause: Clause, *, today: datetime.date) -> MaterialiseReport:
-    """A dated deliverable in a direction ("by 31 December 2017") is one deadline."""
+    """A dated deliverable in a direction ("by 31 December 2017") is one deadline: the covering
+    obligation's, when one covers it (its own, if made before, is cancelled and kept), else its own,
+    from whoever the paragraph says delivers it to whoever receives it."""
     report = MaterialiseReport()
     instrument = clause.instrument
     if clause.due_on is None or instrument.status != InstrumentStatus.ISSUED:
         return report
     deadline = Deadline.objects.select_for_update().filter(clause=clause).first()
+    if clause.covered_by is not None:
+        if deadline is not None and deadline.status == DeadlineStatus.OPEN:
+            _cancel(deadline, COVERED.format(what=clause.covered_by.what), report)
+        return report
+    parties = _clause_parties(clause)
     if deadline is None:
         _create(
             report,
             intervention=instrument.intervention,
             clause=clause,
             what=f"Direction {clause.reference}: {clause.text[:250]}",
-            delivered_by=Deliverer.COUNCIL.label,
-            recipient="the Secretary of State",
             computed_on=clause.due_on,
+            **parties,
         )
         return report
+    if deadline.status == DeadlineStatus.CANCELLED and deadline.cancelled_reason.startswith("Covered by"):
+        deadline.status = DeadlineStatus.OPEN
+        deadline.cancelled_reason = ""
+        save_with_history(deadline, by=None, reason="No longer covered by a reporting obligation")
+        report.reopened += 1
+    if deadline.status == DeadlineStatus.OPEN and any(getattr(deadline, k) != v for k, v in parties.items()):
+        for name, value in parties.items():
+            setattr(deadline, name, value)
+        save_with_history(deadline, by=None, reason="Who delivers or receives it changed")
     if deadline.status == DeadlineStatus.OPEN and deadline.computed_on != clause.due_on:
         deadline.computed_on = clause.due_on
         save_with_history(deadline, by=None, reason="The direction's date was amended")
@@ -335,7 +361,7 @@ def materialise_deadlines(
     obligations = ReportingObligation.objects.select_related("instrument__intervention").filter(
         instrument__status=InstrumentStatus.ISSUED
     )
-    clauses = Clause.objects.select_related("instrument__intervention", "parent__parent").filter(
+    clauses = Clause.objects.select_related("instrument__intervention", "parent__parent", "covered_by").filter(
         instrument__status=InstrumentStatus.ISSUED, due_on__isnull=False
     )
     inspections = Inspection.objects.filter(report_received_on__isnull=False)
@@ -376,7 +402,7 @@ def materialise_instrument(instrument: Instrument, *, today: datetime.date | Non
         (
             "clause",
             instrument.clauses.filter(due_on__isnull=False).select_related(
-                "instrument__intervention", "parent__parent"
+                "instrument__intervention", "parent__parent", "covered_by"
             ),
             materialise_clause,
         ),
@@ -635,11 +661,11 @@ def send_notification(*, notification_id: int) -> bool:
     from django.core.mail import EmailMessage
 
     now = timezone.now()
-    claimed = (
-        Notification.objects.filter(pk=notification_id, sent_at__isnull=True, claimed_at__isnull=True, skipped=False)
-        .exclude(recipients="", copied="")  # nobody to send to: recorded and flagged, never "sent"
-        .update(claimed_at=now)
-    )  # no history: Notification is operational and keeps none
+    # Nobody to send to (no recipient, no one copied): recorded and flagged, never "sent".
+    unclaimed = Notification.objects.filter(
+        pk=notification_id, sent_at__isnull=True, claimed_at__isnull=True, skipped=False
+    ).exclude(recipients="", copied="")
+    claimed = unclaimed.update(claimed_at=now)  # no history: Notification is operational and keeps none
     if not claimed:
         return False
     notification = Notification.objects.get(pk=notification_id)
