@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from directions.enums import Deliverer
 from directions.models import Clause, ReportingObligation
-from intervention.models import Inspection, Intervention
+from intervention.models import Inspection, Intervention, LocalAuthority
 from intervention.permissions import Capability
 from intervention.validators import sensible_date
 from reviews.enums import DeadlineStatus, NotificationKind, OfstedRequirement
@@ -33,7 +33,11 @@ class Deadline(models.Model):
     The computed date is kept; a person may override it with a reason, and both are shown.
     Deadlines are never deleted: a met one stays met; one that no longer applies is cancelled."""
 
-    intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="deadlines")
+    # Empty only for an Ofsted deadline of an authority with no intervention open: the duty falls on
+    # the council whatever its intervention status, so it belongs to the inspection (issue 13).
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.PROTECT, null=True, blank=True, related_name="deadlines"
+    )
     obligation = models.ForeignKey(
         ReportingObligation, on_delete=models.PROTECT, null=True, blank=True, related_name="deadlines"
     )
@@ -42,6 +46,9 @@ class Deadline(models.Model):
         Inspection, on_delete=models.PROTECT, null=True, blank=True, related_name="deadlines"
     )
     ofsted_requirement = models.CharField(max_length=30, choices=OfstedRequirement.choices, blank=True)
+    counted_from = models.DateField(
+        null=True, blank=True, help_text="For an Ofsted deadline: the date of receipt its days were counted from."
+    )
     what = models.CharField(max_length=300)
     delivered_by = models.CharField(max_length=100, blank=True)
     deliverer = models.CharField(
@@ -94,6 +101,10 @@ class Deadline(models.Model):
                 condition=Q(inspection__isnull=False),
                 name="one_deadline_per_ofsted_requirement",
             ),
+            models.CheckConstraint(
+                condition=Q(intervention__isnull=False) | Q(inspection__isnull=False),
+                name="deadline_of_a_case_or_an_inspection",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "computed_on"], name="deadline_status_date"),
@@ -109,8 +120,16 @@ class Deadline(models.Model):
         return f"{self.what}: {self.due_on:%-d %B %Y}"
 
     @property
-    def case(self) -> Intervention:
+    def case(self) -> Intervention | None:
         return self.intervention
+
+    @property
+    def authority(self) -> LocalAuthority:
+        """The council whose deadline it is: its case's, or (with no case) its inspection's."""
+        if self.intervention is not None:
+            return self.intervention.local_authority
+        assert self.inspection is not None  # the check constraint: a case or an inspection
+        return self.inspection.local_authority
 
     @property
     def due_on(self) -> datetime.date:

@@ -306,29 +306,54 @@ def materialise_clause(clause: Clause, *, today: datetime.date) -> MaterialiseRe
 
 
 def _case_for_inspection(inspection: Inspection) -> Intervention | None:
-    """The council's intervention the report bears on: the one open when the report arrived,
-    otherwise the latest."""
+    """The council's intervention the report bears on: the one open when the report arrived, else one
+    opened since and still open (an inspection comes before the intervention it causes). None when
+    the council has no intervention open: the deadlines then belong to the inspection alone."""
     cases = Intervention.objects.filter(local_authority=inspection.local_authority_id).order_by("-opened_on")
     received = inspection.report_received_on
     assert received is not None  # materialise_inspection returns before asking when it is not recorded
     for case in cases:
         if case.opened_on <= received and (case.closed_on is None or case.closed_on >= received):
             return case
-    return cases.first()
+    return next((case for case in cases if case.closed_on is None and case.opened_on > received), None)
+
+
+RECEIPT_CHANGED = "The report's date of receipt changed from {old:%-d %B %Y} to {new:%-d %B %Y}"
+HOLIDAYS_CHANGED = "Bank holidays changed: {days} working days from {received:%-d %B %Y} end on {due:%-d %B %Y}"
+HOLIDAYS_CHANGED_NAMING = (
+    "Bank holiday {holidays} counted: {days} working days from {received:%-d %B %Y} end on {due:%-d %B %Y}"
+)
+
+
+def _ofsted_moved_reason(
+    deadline: Deadline, received: datetime.date, days: int, due: datetime.date, holidays: frozenset[datetime.date]
+) -> str:
+    """Say what moved an Ofsted deadline: the date of receipt it is counted from, or the bank holidays
+    counted (for one counted before the date of receipt was kept, a one-off holiday in its window)."""
+    if deadline.counted_from is not None and deadline.counted_from != received:
+        return RECEIPT_CHANGED.format(old=deadline.counted_from, new=received)
+    named = sorted(day for day in holidays if received < day <= max(due, deadline.computed_on))
+    if deadline.counted_from is None and not named:
+        return "The report's date of receipt changed"
+    if not named:
+        return HOLIDAYS_CHANGED.format(days=days, received=received, due=due)
+    listed = ", ".join(f"{day:%-d %B %Y}" for day in named)
+    return HOLIDAYS_CHANGED_NAMING.format(days=days, received=received, due=due, holidays=listed)
 
 
 @transaction.atomic
 def materialise_inspection(inspection: Inspection, *, today: datetime.date) -> MaterialiseReport:
-    """Once the report's receipt is recorded: publish within 30 working days, action plan within 70."""
+    """Once the report's receipt is recorded: publish within 30 working days, action plan within 70.
+    The duty falls on the council whatever its intervention status: with no intervention open the
+    deadlines belong to the inspection (and show on the authority's case pages)."""
     report = MaterialiseReport()
-    if inspection.report_received_on is None:
+    received = inspection.report_received_on
+    if received is None:
         return report
     case = _case_for_inspection(inspection)
-    if case is None:
-        return report
     holidays = extra_holidays()
     for requirement, days in OFSTED_WORKING_DAYS.items():
-        due = add_working_days(inspection.report_received_on, days, holidays)
+        due = add_working_days(received, days, holidays)
         deadline = (
             Deadline.objects.select_for_update().filter(inspection=inspection, ofsted_requirement=requirement).first()
         )
@@ -343,11 +368,18 @@ def materialise_inspection(inspection: Inspection, *, today: datetime.date) -> M
                 deliverer=Deliverer.COUNCIL,
                 recipient="Ofsted" if requirement == OfstedRequirement.ACTION_PLAN else "the public",
                 computed_on=due,
+                counted_from=received,
             )
-        elif deadline.status == DeadlineStatus.OPEN and deadline.computed_on != due:
+            continue
+        if deadline.status == DeadlineStatus.OPEN and deadline.computed_on != due:
+            reason = _ofsted_moved_reason(deadline, received, days, due, holidays)
             deadline.computed_on = due
-            save_with_history(deadline, by=None, reason="The report's date of receipt changed")
+            deadline.counted_from = received
+            save_with_history(deadline, by=None, reason=reason)
             report.moved += 1
+        elif deadline.counted_from != received:
+            deadline.counted_from = received
+            save_with_history(deadline, by=None, reason="The date of receipt it was counted from, kept")
     return report
 
 
@@ -443,7 +475,7 @@ def _require(user: Any, deadline: Deadline) -> None:
         has_capability(user, deadline.intervention, Capability.MANAGE_CASE)
         or has_capability(user, deadline.intervention, Capability.HOLD_REVIEWS)
     ):
-        raise PermissionDenied(MAY_NOT_UPDATE.format(authority=deadline.intervention.local_authority.name))
+        raise PermissionDenied(MAY_NOT_UPDATE.format(authority=deadline.authority.name))
 
 
 @transaction.atomic
@@ -524,6 +556,8 @@ def responsible_people(deadline: Deadline, today: datetime.date) -> list[str]:
     """Who is reminded: the people holding the role that delivers it on the case today (the board
     chair of the board chair's reports). Empty when nobody does."""
     case = deadline.intervention
+    if case is None:  # an authority's Ofsted deadline, with no case: not planned (plan_notifications)
+        return []
     deliverer = deliverer_of(deadline)
     people: list[Person] = []
     if deliverer == Deliverer.COUNCIL:
@@ -538,6 +572,8 @@ def responsible_people(deadline: Deadline, today: datetime.date) -> list[str]:
 
 def escalation_people(deadline: Deadline, today: datetime.date) -> list[str]:
     """Who is copied when a deadline is missed: the case's DfE lead and contract manager."""
+    if deadline.intervention is None:  # an authority's Ofsted deadline, with no case: no one appointed
+        return []
     return _emails(_appointed(deadline.intervention, DFE_ROLES, today))
 
 
@@ -553,7 +589,7 @@ def _message(deadline: Deadline, kind: str, days_before: int | None, today: date
 
     due_in = due_in_words((deadline.due_on - today).days)
     context = {"deadline": deadline, "kind": kind, "due_in": due_in, "site_url": settings.SITE_URL}
-    council = deadline.intervention.local_authority.council_name
+    council = deadline.authority.council_name
     if kind == NotificationKind.REMINDER:
         subject = f"{due_in.capitalize()} ({deadline.due_on:%-d %B %Y}): {deadline.what[:120]}, {council}"
     else:
@@ -611,7 +647,7 @@ def plan_notifications(*, today: datetime.date | None = None) -> list[Notificati
         Deadline.objects.open()
         .with_due_on()
         .filter(effective_due_on__gte=today - window - datetime.timedelta(days=1), effective_due_on__lte=furthest)
-        .filter(intervention__closed_on__isnull=True)  # a closed case sends nothing (issue 13)
+        .filter(intervention__isnull=False, intervention__closed_on__isnull=True)  # a closed case sends nothing
         .select_related("intervention__local_authority")
     )
     to_send: list[Notification] = []

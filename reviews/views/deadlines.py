@@ -51,6 +51,13 @@ def case_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
             "met": [d for d in deadlines if d.status == DeadlineStatus.MET][::-1],
             "cancelled": [d for d in deadlines if d.status == DeadlineStatus.CANCELLED],
             "may_update": may_update(request.user, intervention),
+            # Ofsted deadlines of the council that belong to no intervention (none was open when the
+            # report arrived): the duty is the council's all the same, so its case pages show them.
+            "authority_deadlines": list(
+                Deadline.objects.filter(
+                    intervention__isnull=True, inspection__local_authority=intervention.local_authority_id
+                ).for_list()
+            ),
             "unaddressed": (
                 [(n, unaddressed_reason(n)) for n in unaddressed_reminders(intervention)]
                 if Capability.MANAGE_CASE in capabilities_on(request.user, intervention)
