@@ -49,6 +49,14 @@ class Deadline(models.Model):
     counted_from = models.DateField(
         null=True, blank=True, help_text="For an Ofsted deadline: the date of receipt its days were counted from."
     )
+    cabinet_paper = models.ForeignKey(
+        "reviews.CabinetPaper",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deadlines",
+        help_text="For a cabinet report: the last day it can be published before its meeting.",
+    )
     what = models.CharField(max_length=300)
     delivered_by = models.CharField(max_length=100, blank=True)
     deliverer = models.CharField(
@@ -100,6 +108,11 @@ class Deadline(models.Model):
                 fields=["inspection", "ofsted_requirement"],
                 condition=Q(inspection__isnull=False),
                 name="one_deadline_per_ofsted_requirement",
+            ),
+            models.UniqueConstraint(
+                fields=["cabinet_paper"],
+                condition=Q(cabinet_paper__isnull=False),
+                name="one_deadline_per_cabinet_paper",
             ),
             models.CheckConstraint(
                 condition=Q(intervention__isnull=False) | Q(inspection__isnull=False),

@@ -17,14 +17,14 @@ from django.utils import timezone
 from directions.enums import Deliverer, InstrumentStatus, Recipient
 from directions.models import Clause, Instrument, ReportingObligation
 from directions.schedule import Rule, RuleError, due_dates
-from intervention.dates import add_months, add_working_days
+from intervention.dates import add_months, add_working_days, latest_notice_for_clear_days
 from intervention.enums import COUNCIL_ROLES, DFE_ROLES, Organisation, Role
 from intervention.models import Appointment, ExtraBankHoliday, Inspection, Intervention, Person
 from intervention.permissions import Capability, has_capability
 from intervention.queue import enqueue_after_commit
 from intervention.services import save_with_history
 from reviews.enums import OFSTED_WORKING_DAYS, DeadlineStatus, NotificationKind, OfstedRequirement
-from reviews.models import Deadline, Notification
+from reviews.models import CabinetPaper, Deadline, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -381,6 +381,56 @@ def materialise_inspection(inspection: Inspection, *, today: datetime.date) -> M
             deadline.counted_from = received
             save_with_history(deadline, by=None, reason="The date of receipt it was counted from, kept")
     return report
+
+
+CABINET_AGENDA_CLEAR_DAYS = 5  # a cabinet report is published with the agenda, five clear days before
+CABINET_PUBLICATION = (
+    "Publish the cabinet report “{title}” ({clear_days} clear days before {meeting} on {day:%-d %B %Y})"
+)
+CABINET_MEETING_MOVED = "The meeting moved to {day:%-d %B %Y}"
+CABINET_MEETING_UNDATED = "The meeting's date was taken away"
+
+
+@transaction.atomic
+def schedule_cabinet_publication(paper: CabinetPaper, *, by: Any) -> Deadline | None:
+    """A cabinet report's latest publication date before its meeting: neither the day it is
+    published nor the meeting day counts (`latest_notice_for_clear_days`). It follows the meeting's
+    date; without one there is nothing to date (an open deadline is cancelled, kept)."""
+    deadline = Deadline.objects.select_for_update().filter(cabinet_paper=paper).first()
+    if paper.meeting_date is None:
+        if deadline is not None and deadline.status == DeadlineStatus.OPEN:
+            _cancel(deadline, CABINET_MEETING_UNDATED, MaterialiseReport())
+        return deadline
+    due = latest_notice_for_clear_days(paper.meeting_date, CABINET_AGENDA_CLEAR_DAYS)
+    what = CABINET_PUBLICATION.format(
+        title=paper.report.title[:120],
+        clear_days=CABINET_AGENDA_CLEAR_DAYS,
+        meeting=paper.meeting or "the meeting",
+        day=paper.meeting_date,
+    )
+    if deadline is None:
+        deadline = Deadline(
+            intervention=paper.report.intervention,
+            cabinet_paper=paper,
+            what=what[:300],
+            delivered_by=Deliverer.COUNCIL.label,
+            deliverer=Deliverer.COUNCIL,
+            recipient="the public",
+            computed_on=due,
+        )
+        save_with_history(deadline, by=by, reason="The cabinet meeting was dated")
+        return deadline
+    reopened = deadline.status == DeadlineStatus.CANCELLED and deadline.cancelled_reason == CABINET_MEETING_UNDATED
+    if reopened:
+        deadline.status = DeadlineStatus.OPEN
+        deadline.cancelled_reason = ""
+    if deadline.status == DeadlineStatus.OPEN and (
+        reopened or (deadline.computed_on, deadline.what) != (due, what[:300])
+    ):
+        deadline.computed_on = due
+        deadline.what = what[:300]
+        save_with_history(deadline, by=by, reason=CABINET_MEETING_MOVED.format(day=paper.meeting_date))
+    return deadline
 
 
 def materialise_deadlines(
