@@ -70,15 +70,32 @@ class LockedWhenIssuedInline(ScopedInline):
 
 
 class ClauseInline(LockedWhenIssuedInline):
+    """A dated paragraph asks who delivers it and who receives it, or which reporting obligation
+    covers it (then the obligation's deadline is its only one)."""
+
     model = Clause
-    fields = ["part", "parent", "label", "position", "text", "due_on", "compliance"]
+    fields = [
+        "part",
+        "parent",
+        "label",
+        "position",
+        "text",
+        "due_on",
+        "covered_by",
+        "deliverer",
+        "recipient",
+        "compliance",
+    ]
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).select_related(CLAUSE_ANCESTORS)
+        return super().get_queryset(request).select_related(CLAUSE_ANCESTORS, "covered_by")
 
     def get_formset(self, request: HttpRequest, obj: Instrument | None = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
-        share_choices(formset, "parent", clauses_of(obj), shown=self.has_change_permission(request, obj))
+        shown = self.has_change_permission(request, obj)
+        share_choices(formset, "parent", clauses_of(obj), shown=shown)
+        obligations = ReportingObligation.objects.filter(instrument=obj) if obj else ReportingObligation.objects.none()
+        share_choices(formset, "covered_by", obligations, shown=shown)
         return formset
 
 
@@ -87,7 +104,7 @@ class IssuedClauseInline(ClauseInline):
     changes. Laid out by a template of its own, as a direction has dozens of clauses."""
 
     template = "directions/admin/issued_clauses.html"
-    fields = ["compliance"]
+    fields = ["compliance", "covered_by", "deliverer", "recipient"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Instrument | None = None) -> Any:
         return ()

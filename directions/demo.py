@@ -163,7 +163,7 @@ HEREFORDSHIRE_NOTICE = DemoInstrument(
     obligations=(
         Obligation(
             "13", "Report of progress or concern against the notice and the improvement plan",
-            Deliverer.COMMISSIONER, Recipient.DFE, Cadence.EVERY_N_WEEKS,
+            Deliverer.ADVISER, Recipient.DFE, Cadence.EVERY_N_WEEKS,
             anchor_on=datetime.date(2021, 5, 18), interval=6,
         ),
         Obligation(
@@ -540,25 +540,34 @@ def _build(demo: DemoInstrument, *, by: Any) -> Instrument | None:
             if obligation.source.startswith("ToR ")
             else paragraphs[obligation.source]
         )
-        save_with_history(
-            ReportingObligation(
-                instrument=instrument,
-                clause=source,
-                what=obligation.what,
-                deliverer=obligation.deliverer,
-                recipient=obligation.recipient,
-                cadence=obligation.cadence,
-                due_on=obligation.due_on,
-                anchor_on=obligation.anchor_on,
-                interval=obligation.interval,
-                first_after=obligation.first_after,
-                event=obligation.event,
-                event_on=obligation.event_on,
-            ),
-            by=by,
-            reason=REASON,
+        saved = ReportingObligation(
+            instrument=instrument,
+            clause=source,
+            what=obligation.what,
+            deliverer=obligation.deliverer,
+            recipient=obligation.recipient,
+            cadence=obligation.cadence,
+            due_on=obligation.due_on,
+            anchor_on=obligation.anchor_on,
+            interval=obligation.interval,
+            first_after=obligation.first_after,
+            event=obligation.event,
+            event_on=obligation.event_on,
         )
+        save_with_history(saved, by=by, reason=REASON)
+        if source.due_on and obligation.cadence == Cadence.FIXED_DATE and obligation.due_on == source.due_on:
+            # The paragraph's dated report is this obligation's: one deadline, not a second (issue 13).
+            source.covered_by = saved
+            save_with_history(source, by=by, reason=f"Covered by the reporting obligation: {saved.what}")
     return services.issue_instrument(instrument=instrument, by=by)
+
+
+# Who delivers a dated paragraph, and to whom, when no reporting obligation covers it.
+DATED_PARAGRAPH_PARTIES: dict[str, tuple[Deliverer, Recipient]] = {
+    Part.OPERATIVE: (Deliverer.COUNCIL, Recipient.SECRETARY_OF_STATE),
+    Part.TERMS_OF_REFERENCE: (Deliverer.COMMISSIONER, Recipient.DFE),
+    Part.RECITAL: (Deliverer.COUNCIL, Recipient.SECRETARY_OF_STATE),
+}
 
 
 def add_clauses(
@@ -577,6 +586,8 @@ def add_clauses(
             text=text,
             due_on=due_on[0] if due_on else None,
         )
+        if clause.due_on:  # asked when a paragraph is dated: the terms of reference are the commissioner's
+            clause.deliverer, clause.recipient = DATED_PARAGRAPH_PARTIES[part]
         save_with_history(clause, by=by, reason=REASON)
         saved[clause.reference] = clause
         saved.update(add_clauses(instrument, part, children, by=by, parent=clause))

@@ -38,8 +38,15 @@ class Compliance(models.TextChoices):
 
 
 class Recipient(models.TextChoices):
-    MINISTER = "minister", "the Minister"
+    """Who receives it: one of the case's roles, or a body outside the case."""
+
+    COUNCIL = "council", "the council"
+    COMMISSIONER = "commissioner", "the commissioner"
+    ADVISER = "adviser", "the adviser"
+    BOARD_CHAIR = "board_chair", "the improvement board chair"
     DFE = "dfe", "the Department for Education"
+    SECRETARY_OF_STATE = "secretary_of_state", "the Secretary of State"
+    MINISTER = "minister", "the Minister"
     DFE_CONTRACT_MANAGER = "dfe_contract_manager", "the DfE contract manager"
     IMPROVEMENT_BOARD = "improvement_board", "the improvement board"
     OFSTED = "ofsted", "Ofsted"
@@ -47,9 +54,14 @@ class Recipient(models.TextChoices):
 
 
 class Deliverer(models.TextChoices):
-    COMMISSIONER = "commissioner", "The commissioner or adviser"
+    """Who delivers it: one of the case's roles. Reminders go to the people holding it on the case."""
+
     COUNCIL = "council", "The council"
+    COMMISSIONER = "commissioner", "The commissioner"
+    ADVISER = "adviser", "The adviser"
+    BOARD_CHAIR = "board_chair", "The improvement board chair"
     DFE = "dfe", "The Department for Education"
+    SECRETARY_OF_STATE = "secretary_of_state", "The Secretary of State"
 
 
 class Cadence(models.TextChoices):

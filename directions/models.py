@@ -62,6 +62,10 @@ TRANSITION_NOT_ALLOWED = "An instruction that is {current} cannot be marked {new
 PRIORITY_OF_ANOTHER_CASE = "Choose a service priority of this intervention"
 TERMS_ITEM_OF_ANOTHER_CASE = "Choose an item of this intervention's terms of reference"
 CLAUSE_OF_ANOTHER_INSTRUMENT = "Choose a paragraph of this notice or direction"
+COVERED_BY_ANOTHER_INSTRUMENT = "Choose a reporting obligation of this notice or direction"
+ONLY_A_DATED_PARAGRAPH_IS_COVERED = "Only a paragraph with a due date can be covered by a reporting obligation"
+SAY_WHO_DELIVERS = "Say who delivers it, or choose the reporting obligation that covers it"
+SAY_WHO_RECEIVES = "Say who receives it, or choose the reporting obligation that covers it"
 
 
 def clause_of_another_instrument(row: ServicePriority | ReportingObligation) -> dict[str, str]:
@@ -287,6 +291,19 @@ class Clause(TextLockedWhenIssued):
         validators=[sensible_date],
     )
     compliance = models.CharField(max_length=20, choices=Compliance.choices, default=Compliance.NOT_DUE)
+    # A dated paragraph is one deliverable: either a reporting obligation covers it (and the
+    # obligation's deadline is its deadline), or it makes its own, from the council to the Secretary
+    # of State unless these say otherwise. Not text: this service's reading, so not locked.
+    covered_by = models.ForeignKey(
+        "ReportingObligation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="covers",
+        help_text="The reporting obligation for the same report: its deadline is this paragraph's, with no second one.",
+    )
+    deliverer = models.CharField("delivered by", max_length=20, choices=Deliverer.choices, blank=True)
+    recipient = models.CharField("to", max_length=30, choices=Recipient.choices, blank=True)
     history = HistoricalRecords()
 
     objects = ClauseQuerySet.as_manager()
@@ -339,9 +356,27 @@ class Clause(TextLockedWhenIssued):
                 errors["label"] = CLAUSE_NUMBER_CLASH.format(reference=self_reference)
         if self.due_on and self.instrument_id and self.instrument.issued_on and self.due_on < self.instrument.issued_on:
             errors["due_on"] = DUE_BEFORE_ISSUED.format(issued_on=self.instrument.issued_on)
+        errors |= self.deliverable_problems()
         if errors:
             raise ValidationError(errors)
         self.check_text_unlocked()
+
+    def deliverable_problems(self) -> dict[str, str]:
+        """A dated paragraph names the obligation that covers it, or who delivers it and who receives
+        it (asked when it is dated, in a draft; an issued one made before this was asked is read as
+        the council to the Secretary of State)."""
+        errors: dict[str, str] = {}
+        if self.covered_by is not None:
+            if not self.due_on:
+                errors["covered_by"] = ONLY_A_DATED_PARAGRAPH_IS_COVERED
+            elif self.covered_by.instrument_id != self.instrument_id:
+                errors["covered_by"] = COVERED_BY_ANOTHER_INSTRUMENT
+        elif self.due_on and self.instrument_id and not self.instrument.is_issued:
+            if not self.deliverer:
+                errors["deliverer"] = SAY_WHO_DELIVERS
+            if not self.recipient:
+                errors["recipient"] = SAY_WHO_RECEIVES
+        return errors
 
     def validate_constraints(self, exclude: Any = None) -> None:
         # clean() says what clashes in the documents' words; the constraints stay as the database's guard.

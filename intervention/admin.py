@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from intervention.admin_scoping import ScopedAdmin, ScopedInline
 from intervention.models import (
@@ -13,6 +16,7 @@ from intervention.models import (
     Person,
 )
 from intervention.permissions import access_for
+from intervention.services import record_extra_bank_holiday
 
 
 @admin.register(LocalAuthority)
@@ -108,8 +112,18 @@ class InspectionAdmin(ScopedAdmin):
 
 @admin.register(ExtraBankHoliday)
 class ExtraBankHolidayAdmin(ScopedAdmin):
+    """Read by everyone in the admin; added or corrected only by administrators, through the service
+    (a bank holiday moves every working-day deadline in the country)."""
+
     list_display = ["date", "name"]
     search_fields = ["name"]
+
+    def may_change_some(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        self.refuse_unless_may_write(request, obj, change=change)
+        record_extra_bank_holiday(holiday=obj, by=request.user)
 
 
 # Axes's sign-in records, for superusers only, with unlock actions.

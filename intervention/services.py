@@ -18,6 +18,7 @@ from intervention.enums import Role
 from intervention.models import (
     RECORDED_FROM_BEFORE_OPENED,
     Appointment,
+    ExtraBankHoliday,
     Finding,
     Inspection,
     Intervention,
@@ -27,6 +28,7 @@ from intervention.models import (
     WorkerHeartbeat,
 )
 from intervention.permissions import Capability, has_capability
+from intervention.queue import enqueue_after_commit
 from intervention.reference_data import LOCAL_AUTHORITIES_CSV, read_local_authorities
 
 ALREADY_CLOSED = "This intervention was already closed on {closed_on:%-d %B %Y}"
@@ -174,6 +176,20 @@ def end_appointment(*, appointment: Appointment, ends_on: datetime.date, by: Any
     appointment.ends_on = ends_on
     save_with_history(appointment, by=by, reason=reason)
     return appointment
+
+
+ONLY_ADMINISTRATORS_ADD_BANK_HOLIDAYS = "Only an administrator can add or change a bank holiday"
+
+
+@transaction.atomic
+def record_extra_bank_holiday(*, holiday: ExtraBankHoliday, by: Any) -> ExtraBankHoliday:
+    """Add (or correct) a one-off bank holiday. Administrators only: it moves every working-day
+    deadline in the country. Every case's deadlines are worked out again after commit."""
+    if not (by is not None and by.is_active and by.is_superuser):
+        raise PermissionDenied(ONLY_ADMINISTRATORS_ADD_BANK_HOLIDAYS)
+    save_with_history(holiday, by=by, reason=f"Bank holiday: {holiday.name} ({holiday.date:%-d %B %Y})")
+    enqueue_after_commit("reviews.materialise_deadlines")
+    return holiday
 
 
 @transaction.atomic

@@ -50,7 +50,7 @@ class DeadlineAdmin(ScopedAdmin):
 
     @admin.display(description="Authority", ordering="intervention__local_authority__name")
     def authority(self, obj: Deadline) -> str:
-        return obj.intervention.local_authority.name
+        return obj.authority.name
 
 
 # --- Reviews and reports: read-only here. They are held, generated and signed off on the service's

@@ -5,11 +5,12 @@ person sees next never depends on whether the worker ran in between (issue 13)."
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from directions.models import Clause, Instrument, ReportingObligation
 from intervention.models import Inspection, Intervention
 from intervention.queue import enqueue_after_commit
-from reviews.services.deadlines import apply_recorded_from, materialise_instrument
+from reviews.services.deadlines import apply_recorded_from, materialise_clause, materialise_instrument
 
 
 def _rematerialise(intervention_id: int) -> None:
@@ -32,6 +33,8 @@ def instrument_changed(sender, instance: Instrument, raw: bool = False, **kwargs
 @receiver(post_save, sender=Clause)
 def clause_changed(sender, instance: Clause, raw: bool = False, **kwargs) -> None:
     if not raw and instance.due_on:
+        if instance.instrument.is_issued:  # linked to its obligation or its parties corrected: now, not later
+            materialise_clause(instance, today=timezone.localdate())
         _rematerialise(instance.instrument.intervention_id)
 
 

@@ -15,8 +15,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from directions.enums import Deliverer
 from directions.models import Clause, ReportingObligation
-from intervention.models import Inspection, Intervention
+from intervention.models import Inspection, Intervention, LocalAuthority
 from intervention.permissions import Capability
 from intervention.validators import sensible_date
 from reviews.enums import DeadlineStatus, NotificationKind, OfstedRequirement
@@ -32,7 +33,11 @@ class Deadline(models.Model):
     The computed date is kept; a person may override it with a reason, and both are shown.
     Deadlines are never deleted: a met one stays met; one that no longer applies is cancelled."""
 
-    intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="deadlines")
+    # Empty only for an Ofsted deadline of an authority with no intervention open: the duty falls on
+    # the council whatever its intervention status, so it belongs to the inspection (issue 13).
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.PROTECT, null=True, blank=True, related_name="deadlines"
+    )
     obligation = models.ForeignKey(
         ReportingObligation, on_delete=models.PROTECT, null=True, blank=True, related_name="deadlines"
     )
@@ -41,8 +46,26 @@ class Deadline(models.Model):
         Inspection, on_delete=models.PROTECT, null=True, blank=True, related_name="deadlines"
     )
     ofsted_requirement = models.CharField(max_length=30, choices=OfstedRequirement.choices, blank=True)
+    counted_from = models.DateField(
+        null=True, blank=True, help_text="For an Ofsted deadline: the date of receipt its days were counted from."
+    )
+    cabinet_paper = models.ForeignKey(
+        "reviews.CabinetPaper",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deadlines",
+        help_text="For a cabinet report: the last day it can be published before its meeting.",
+    )
     what = models.CharField(max_length=300)
     delivered_by = models.CharField(max_length=100, blank=True)
+    deliverer = models.CharField(
+        "role that delivers it",
+        max_length=20,
+        choices=Deliverer.choices,
+        blank=True,
+        help_text="Reminders go to the people holding this role on the case.",
+    )
     recipient = models.CharField("to", max_length=100, blank=True)
     computed_on = models.DateField(help_text="The date the rule gives.")
     override_on = models.DateField(
@@ -86,6 +109,15 @@ class Deadline(models.Model):
                 condition=Q(inspection__isnull=False),
                 name="one_deadline_per_ofsted_requirement",
             ),
+            models.UniqueConstraint(
+                fields=["cabinet_paper"],
+                condition=Q(cabinet_paper__isnull=False),
+                name="one_deadline_per_cabinet_paper",
+            ),
+            models.CheckConstraint(
+                condition=Q(intervention__isnull=False) | Q(inspection__isnull=False),
+                name="deadline_of_a_case_or_an_inspection",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "computed_on"], name="deadline_status_date"),
@@ -101,8 +133,16 @@ class Deadline(models.Model):
         return f"{self.what}: {self.due_on:%-d %B %Y}"
 
     @property
-    def case(self) -> Intervention:
+    def case(self) -> Intervention | None:
         return self.intervention
+
+    @property
+    def authority(self) -> LocalAuthority:
+        """The council whose deadline it is: its case's, or (with no case) its inspection's."""
+        if self.intervention is not None:
+            return self.intervention.local_authority
+        assert self.inspection is not None  # the check constraint: a case or an inspection
+        return self.inspection.local_authority
 
     @property
     def due_on(self) -> datetime.date:
@@ -145,6 +185,13 @@ class Notification(models.Model):
     deadline = models.ForeignKey(Deadline, on_delete=models.PROTECT, related_name="notifications")
     kind = models.CharField(max_length=20, choices=NotificationKind.choices)
     recipients = models.TextField(help_text="Comma-separated email addresses.")
+    copied = models.TextField(blank=True, help_text="Comma-separated email addresses copied in (DfE, on overdue).")
+    unaddressed = models.BooleanField(
+        "nobody to send to",
+        default=False,
+        help_text="Nobody holds the role that delivers the deadline on the case: not sent to them, "
+        "and shown to the DfE case lead on the case's deadlines page.",
+    )
     subject = models.CharField(max_length=300)
     body = models.TextField()
     skipped = models.BooleanField(default=False, help_text="Superseded by a later reminder; never sent.")
@@ -163,6 +210,10 @@ class Notification(models.Model):
     @property
     def recipient_list(self) -> list[str]:
         return [address for address in self.recipients.split(",") if address]
+
+    @property
+    def copied_list(self) -> list[str]:
+        return [address for address in self.copied.split(",") if address]
 
 
 def new_feed_token() -> str:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from directions.enums import OVERDUE_INSTRUCTION_STATUSES, InstructionStatus
@@ -282,7 +283,7 @@ def instruction_summary(case: Intervention, start: datetime.date, end: datetime.
         .values_list("id", "history_date")
     )
     for pk, when in history:
-        complied_on.setdefault(pk, when.date())
+        complied_on.setdefault(pk, timezone.localdate(when))  # the London date, not the UTC one
     summary = InstructionSummary()
     for instruction in instructions:
         if start <= instruction.issued_on <= end:

@@ -14,17 +14,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from directions.enums import Deliverer, InstrumentStatus
+from directions.enums import Deliverer, InstrumentStatus, Recipient
 from directions.models import Clause, Instrument, ReportingObligation
 from directions.schedule import Rule, RuleError, due_dates
-from intervention.dates import add_months, add_working_days
-from intervention.enums import COUNCIL_ROLES, DFE_ROLES, OVERSEEING_ROLES, Organisation
+from intervention.dates import add_months, add_working_days, latest_notice_for_clear_days
+from intervention.enums import COUNCIL_ROLES, DFE_ROLES, Organisation, Role
 from intervention.models import Appointment, ExtraBankHoliday, Inspection, Intervention, Person
 from intervention.permissions import Capability, has_capability
 from intervention.queue import enqueue_after_commit
 from intervention.services import save_with_history
 from reviews.enums import OFSTED_WORKING_DAYS, DeadlineStatus, NotificationKind, OfstedRequirement
-from reviews.models import Deadline, Notification
+from reviews.models import CabinetPaper, Deadline, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -187,6 +187,7 @@ def materialise_obligation(obligation: ReportingObligation, *, today: datetime.d
                 obligation=obligation,
                 what=obligation.what,
                 delivered_by=obligation.get_deliverer_display(),
+                deliverer=obligation.deliverer,
                 recipient=obligation.get_recipient_display(),
                 computed_on=day,
             )
@@ -199,7 +200,39 @@ def materialise_obligation(obligation: ReportingObligation, *, today: datetime.d
             current.cancelled_reason = ""
             save_with_history(current, by=None, reason="Due again under the changed rule")
             report.reopened += 1
+    _follow_parties(obligation, existing.values())
     return report
+
+
+def _follow_parties(obligation: ReportingObligation, deadlines: Iterable[Deadline]) -> None:
+    """Open deadlines follow a corrected deliverer or recipient (met and cancelled ones keep theirs)."""
+    parties = {
+        "deliverer": obligation.deliverer,
+        "delivered_by": obligation.get_deliverer_display(),
+        "recipient": obligation.get_recipient_display(),
+    }
+    for deadline in deadlines:
+        if deadline.status == DeadlineStatus.OPEN and any(getattr(deadline, k) != v for k, v in parties.items()):
+            for name, value in parties.items():
+                setattr(deadline, name, value)
+            save_with_history(deadline, by=None, reason="Who delivers or receives it changed")
+
+
+def unaddressed_reminders(intervention: Intervention) -> list[Notification]:
+    """Reminders and notices of the case's open deadlines that nobody who delivers them could be
+    sent: flagged to the DfE case lead on the case's deadlines page."""
+    return list(
+        Notification.objects.filter(
+            deadline__intervention=intervention, deadline__status=DeadlineStatus.OPEN, unaddressed=True, skipped=False
+        ).select_related("deadline")
+    )
+
+
+def unaddressed_reason(notification: Notification) -> str:
+    deliverer = deliverer_of(notification.deadline)
+    label = str(Deliverer(deliverer).label) if deliverer in Deliverer.values else notification.deadline.delivered_by
+    label = label or "The deliverer"
+    return NOBODY_TO_REMIND.format(deliverer=label[0].lower() + label[1:])
 
 
 IDENTITY_FIELDS = ("obligation", "computed_on", "clause", "inspection", "ofsted_requirement")
@@ -209,9 +242,10 @@ def _create(report: MaterialiseReport, **fields: Any) -> None:
     """Create one deadline unless a parallel run just did: the savepoint keeps our transaction usable."""
     deadline = Deadline(**fields)
     reason = SYSTEM_REASON
-    if _before_the_record(deadline.intervention, deadline.computed_on):
+    case = deadline.intervention  # None for an Ofsted deadline of a council with no case open
+    if case is not None and _before_the_record(case, deadline.computed_on):
         deadline.status = DeadlineStatus.HISTORICAL  # a case entered after the fact (issue 13, item 12)
-        reason = f"{SYSTEM_REASON}. {BEFORE_THE_RECORD.format(recorded_from=deadline.intervention.recorded_from)}"
+        reason = f"{SYSTEM_REASON}. {BEFORE_THE_RECORD.format(recorded_from=case.recorded_from)}"
     try:
         with transaction.atomic():
             save_with_history(deadline, by=None, reason=reason)
@@ -223,25 +257,51 @@ def _create(report: MaterialiseReport, **fields: Any) -> None:
     report.created += 1
 
 
+COVERED = "Covered by the reporting obligation “{what}”: one deadline for the report"
+
+
+def _clause_parties(clause: Clause) -> dict[str, str]:
+    """Who delivers a dated paragraph and who receives it, as asked when it was dated; one dated
+    before that was asked is read as the council to the Secretary of State."""
+    deliverer = Deliverer(clause.deliverer or Deliverer.COUNCIL)
+    recipient = Recipient(clause.recipient or Recipient.SECRETARY_OF_STATE)
+    return {"deliverer": deliverer.value, "delivered_by": str(deliverer.label), "recipient": str(recipient.label)}
+
+
 @transaction.atomic
 def materialise_clause(clause: Clause, *, today: datetime.date) -> MaterialiseReport:
-    """A dated deliverable in a direction ("by 31 December 2017") is one deadline."""
+    """A dated deliverable in a direction ("by 31 December 2017") is one deadline: the covering
+    obligation's, when one covers it (its own, if made before, is cancelled and kept), else its own,
+    from whoever the paragraph says delivers it to whoever receives it."""
     report = MaterialiseReport()
     instrument = clause.instrument
     if clause.due_on is None or instrument.status != InstrumentStatus.ISSUED:
         return report
     deadline = Deadline.objects.select_for_update().filter(clause=clause).first()
+    if clause.covered_by is not None:
+        if deadline is not None and deadline.status == DeadlineStatus.OPEN:
+            _cancel(deadline, COVERED.format(what=clause.covered_by.what), report)
+        return report
+    parties = _clause_parties(clause)
     if deadline is None:
         _create(
             report,
             intervention=instrument.intervention,
             clause=clause,
             what=f"Direction {clause.reference}: {clause.text[:250]}",
-            delivered_by=Deliverer.COUNCIL.label,
-            recipient="the Secretary of State",
             computed_on=clause.due_on,
+            **parties,
         )
         return report
+    if deadline.status == DeadlineStatus.CANCELLED and deadline.cancelled_reason.startswith("Covered by"):
+        deadline.status = DeadlineStatus.OPEN
+        deadline.cancelled_reason = ""
+        save_with_history(deadline, by=None, reason="No longer covered by a reporting obligation")
+        report.reopened += 1
+    if deadline.status == DeadlineStatus.OPEN and any(getattr(deadline, k) != v for k, v in parties.items()):
+        for name, value in parties.items():
+            setattr(deadline, name, value)
+        save_with_history(deadline, by=None, reason="Who delivers or receives it changed")
     if deadline.status == DeadlineStatus.OPEN and deadline.computed_on != clause.due_on:
         deadline.computed_on = clause.due_on
         save_with_history(deadline, by=None, reason="The direction's date was amended")
@@ -256,29 +316,54 @@ def materialise_clause(clause: Clause, *, today: datetime.date) -> MaterialiseRe
 
 
 def _case_for_inspection(inspection: Inspection) -> Intervention | None:
-    """The council's intervention the report bears on: the one open when the report arrived,
-    otherwise the latest."""
+    """The council's intervention the report bears on: the one open when the report arrived, else one
+    opened since and still open (an inspection comes before the intervention it causes). None when
+    the council has no intervention open: the deadlines then belong to the inspection alone."""
     cases = Intervention.objects.filter(local_authority=inspection.local_authority_id).order_by("-opened_on")
     received = inspection.report_received_on
     assert received is not None  # materialise_inspection returns before asking when it is not recorded
     for case in cases:
         if case.opened_on <= received and (case.closed_on is None or case.closed_on >= received):
             return case
-    return cases.first()
+    return next((case for case in cases if case.closed_on is None and case.opened_on > received), None)
+
+
+RECEIPT_CHANGED = "The report's date of receipt changed from {old:%-d %B %Y} to {new:%-d %B %Y}"
+HOLIDAYS_CHANGED = "Bank holidays changed: {days} working days from {received:%-d %B %Y} end on {due:%-d %B %Y}"
+HOLIDAYS_CHANGED_NAMING = (
+    "Bank holiday {holidays} counted: {days} working days from {received:%-d %B %Y} end on {due:%-d %B %Y}"
+)
+
+
+def _ofsted_moved_reason(
+    deadline: Deadline, received: datetime.date, days: int, due: datetime.date, holidays: frozenset[datetime.date]
+) -> str:
+    """Say what moved an Ofsted deadline: the date of receipt it is counted from, or the bank holidays
+    counted (for one counted before the date of receipt was kept, a one-off holiday in its window)."""
+    if deadline.counted_from is not None and deadline.counted_from != received:
+        return RECEIPT_CHANGED.format(old=deadline.counted_from, new=received)
+    named = sorted(day for day in holidays if received < day <= max(due, deadline.computed_on))
+    if deadline.counted_from is None and not named:
+        return "The report's date of receipt changed"
+    if not named:
+        return HOLIDAYS_CHANGED.format(days=days, received=received, due=due)
+    listed = ", ".join(f"{day:%-d %B %Y}" for day in named)
+    return HOLIDAYS_CHANGED_NAMING.format(days=days, received=received, due=due, holidays=listed)
 
 
 @transaction.atomic
 def materialise_inspection(inspection: Inspection, *, today: datetime.date) -> MaterialiseReport:
-    """Once the report's receipt is recorded: publish within 30 working days, action plan within 70."""
+    """Once the report's receipt is recorded: publish within 30 working days, action plan within 70.
+    The duty falls on the council whatever its intervention status: with no intervention open the
+    deadlines belong to the inspection (and show on the authority's case pages)."""
     report = MaterialiseReport()
-    if inspection.report_received_on is None:
+    received = inspection.report_received_on
+    if received is None:
         return report
     case = _case_for_inspection(inspection)
-    if case is None:
-        return report
     holidays = extra_holidays()
     for requirement, days in OFSTED_WORKING_DAYS.items():
-        due = add_working_days(inspection.report_received_on, days, holidays)
+        due = add_working_days(received, days, holidays)
         deadline = (
             Deadline.objects.select_for_update().filter(inspection=inspection, ofsted_requirement=requirement).first()
         )
@@ -290,14 +375,72 @@ def materialise_inspection(inspection: Inspection, *, today: datetime.date) -> M
                 ofsted_requirement=requirement,
                 what=f"{OfstedRequirement(requirement).label} ({days} working days after receiving it)",
                 delivered_by=Deliverer.COUNCIL.label,
+                deliverer=Deliverer.COUNCIL,
                 recipient="Ofsted" if requirement == OfstedRequirement.ACTION_PLAN else "the public",
                 computed_on=due,
+                counted_from=received,
             )
-        elif deadline.status == DeadlineStatus.OPEN and deadline.computed_on != due:
+            continue
+        if deadline.status == DeadlineStatus.OPEN and deadline.computed_on != due:
+            reason = _ofsted_moved_reason(deadline, received, days, due, holidays)
             deadline.computed_on = due
-            save_with_history(deadline, by=None, reason="The report's date of receipt changed")
+            deadline.counted_from = received
+            save_with_history(deadline, by=None, reason=reason)
             report.moved += 1
+        elif deadline.counted_from != received:
+            deadline.counted_from = received
+            save_with_history(deadline, by=None, reason="The date of receipt it was counted from, kept")
     return report
+
+
+CABINET_AGENDA_CLEAR_DAYS = 5  # a cabinet report is published with the agenda, five clear days before
+CABINET_PUBLICATION = (
+    "Publish the cabinet report “{title}” ({clear_days} clear days before {meeting} on {day:%-d %B %Y})"
+)
+CABINET_MEETING_MOVED = "The meeting moved to {day:%-d %B %Y}"
+CABINET_MEETING_UNDATED = "The meeting's date was taken away"
+
+
+@transaction.atomic
+def schedule_cabinet_publication(paper: CabinetPaper, *, by: Any) -> Deadline | None:
+    """A cabinet report's latest publication date before its meeting: neither the day it is
+    published nor the meeting day counts (`latest_notice_for_clear_days`). It follows the meeting's
+    date; without one there is nothing to date (an open deadline is cancelled, kept)."""
+    deadline = Deadline.objects.select_for_update().filter(cabinet_paper=paper).first()
+    if paper.meeting_date is None:
+        if deadline is not None and deadline.status == DeadlineStatus.OPEN:
+            _cancel(deadline, CABINET_MEETING_UNDATED, MaterialiseReport())
+        return deadline
+    due = latest_notice_for_clear_days(paper.meeting_date, CABINET_AGENDA_CLEAR_DAYS)
+    what = CABINET_PUBLICATION.format(
+        title=paper.report.title[:120],
+        clear_days=CABINET_AGENDA_CLEAR_DAYS,
+        meeting=paper.meeting or "the meeting",
+        day=paper.meeting_date,
+    )
+    if deadline is None:
+        deadline = Deadline(
+            intervention=paper.report.intervention,
+            cabinet_paper=paper,
+            what=what[:300],
+            delivered_by=Deliverer.COUNCIL.label,
+            deliverer=Deliverer.COUNCIL,
+            recipient="the public",
+            computed_on=due,
+        )
+        save_with_history(deadline, by=by, reason="The cabinet meeting was dated")
+        return deadline
+    reopened = deadline.status == DeadlineStatus.CANCELLED and deadline.cancelled_reason == CABINET_MEETING_UNDATED
+    if reopened:
+        deadline.status = DeadlineStatus.OPEN
+        deadline.cancelled_reason = ""
+    if deadline.status == DeadlineStatus.OPEN and (
+        reopened or (deadline.computed_on, deadline.what) != (due, what[:300])
+    ):
+        deadline.computed_on = due
+        deadline.what = what[:300]
+        save_with_history(deadline, by=by, reason=CABINET_MEETING_MOVED.format(day=paper.meeting_date))
+    return deadline
 
 
 def materialise_deadlines(
@@ -310,7 +453,7 @@ def materialise_deadlines(
     obligations = ReportingObligation.objects.select_related("instrument__intervention").filter(
         instrument__status=InstrumentStatus.ISSUED
     )
-    clauses = Clause.objects.select_related("instrument__intervention", "parent__parent").filter(
+    clauses = Clause.objects.select_related("instrument__intervention", "parent__parent", "covered_by").filter(
         instrument__status=InstrumentStatus.ISSUED, due_on__isnull=False
     )
     inspections = Inspection.objects.filter(report_received_on__isnull=False)
@@ -352,7 +495,7 @@ def materialise_instrument(instrument: Instrument, *, today: datetime.date | Non
         (
             "clause",
             instrument.clauses.filter(due_on__isnull=False).select_related(
-                "instrument__intervention", "parent__parent"
+                "instrument__intervention", "parent__parent", "covered_by"
             ),
             materialise_clause,
         ),
@@ -379,7 +522,7 @@ def cancel_after_closing(*, intervention_id: int | None = None) -> MaterialiseRe
         .with_due_on()
         .filter(intervention__closed_on__isnull=False, effective_due_on__gte=F("intervention__closed_on"))
         .select_related("intervention")
-        .select_for_update()
+        .select_for_update(of=("self",))
     )
     if intervention_id is not None:
         deadlines = deadlines.filter(intervention_id=intervention_id)
@@ -404,7 +547,7 @@ def apply_recorded_from(*, intervention_id: int | None = None) -> MaterialiseRep
     from django.db.models import F, Q
 
     report = MaterialiseReport()
-    deadlines = Deadline.objects.with_due_on().select_related("intervention").select_for_update()
+    deadlines = Deadline.objects.with_due_on().select_related("intervention").select_for_update(of=("self",))
     if intervention_id is not None:
         deadlines = deadlines.filter(intervention_id=intervention_id)
     to_history = deadlines.filter(
@@ -450,7 +593,7 @@ def _require(user: Any, deadline: Deadline) -> None:
         has_capability(user, deadline.intervention, Capability.MANAGE_CASE)
         or has_capability(user, deadline.intervention, Capability.HOLD_REVIEWS)
     ):
-        raise PermissionDenied(MAY_NOT_UPDATE.format(authority=deadline.intervention.local_authority.name))
+        raise PermissionDenied(MAY_NOT_UPDATE.format(authority=deadline.authority.name))
 
 
 @transaction.atomic
@@ -505,27 +648,51 @@ def _appointed(case: Intervention, roles: frozenset[str], today: datetime.date) 
     return [appointment.person for appointment in appointments]
 
 
+# Who holds each role that delivers a deadline on a case. The council is its staff (by membership)
+# and its officers and director appointed to the case; the Secretary of State has no one on the case.
+DELIVERER_ROLES: dict[str, frozenset[str]] = {
+    Deliverer.COUNCIL: COUNCIL_ROLES,
+    Deliverer.COMMISSIONER: frozenset({Role.COMMISSIONER}),
+    Deliverer.ADVISER: frozenset({Role.IMPROVEMENT_ADVISER, Role.INTERVENTION_ADVISER}),
+    Deliverer.BOARD_CHAIR: frozenset({Role.IMPROVEMENT_BOARD_CHAIR}),
+    Deliverer.DFE: DFE_ROLES,
+    Deliverer.SECRETARY_OF_STATE: frozenset(),
+}
+NOBODY_TO_REMIND = "Not sent: nobody is {deliverer} on this case today"
+
+
+def deliverer_of(deadline: Deadline) -> str:
+    """The role that delivers the deadline (rows made before the role was kept say it in words)."""
+    if deadline.deliverer:
+        return deadline.deliverer
+    by_label = {str(choice.label): str(choice.value) for choice in Deliverer}
+    by_label["The commissioner or adviser"] = Deliverer.COMMISSIONER
+    return by_label.get(deadline.delivered_by, "")
+
+
 def responsible_people(deadline: Deadline, today: datetime.date) -> list[str]:
-    """Who is reminded: those who deliver it, and the case's DfE lead."""
+    """Who is reminded: the people holding the role that delivers it on the case today (the board
+    chair of the board chair's reports). Empty when nobody does."""
     case = deadline.intervention
-    delivered_by = deadline.delivered_by
+    if case is None:  # an authority's Ofsted deadline, with no case: not planned (plan_notifications)
+        return []
+    deliverer = deliverer_of(deadline)
     people: list[Person] = []
-    if delivered_by == Deliverer.COUNCIL.label:
+    if deliverer == Deliverer.COUNCIL:
         people += list(
             Person.objects.filter(
                 organisation=Organisation.COUNCIL, local_authority=case.local_authority_id
             ).select_related("user")
         )
-        people += _appointed(case, COUNCIL_ROLES, today)
-    elif delivered_by == Deliverer.COMMISSIONER.label:
-        people += _appointed(case, OVERSEEING_ROLES, today)
-    people += _appointed(case, DFE_ROLES, today)
+    people += _appointed(case, DELIVERER_ROLES.get(deliverer, frozenset()), today)
     return _emails(people)
 
 
 def escalation_people(deadline: Deadline, today: datetime.date) -> list[str]:
-    """Who is told a deadline was missed: the case's DfE lead and commissioner."""
-    return _emails(_appointed(deadline.intervention, DFE_ROLES | OVERSEEING_ROLES, today))
+    """Who is copied when a deadline is missed: the case's DfE lead and contract manager."""
+    if deadline.intervention is None:  # an authority's Ofsted deadline, with no case: no one appointed
+        return []
+    return _emails(_appointed(deadline.intervention, DFE_ROLES, today))
 
 
 def due_in_words(days_left: int) -> str:
@@ -540,7 +707,7 @@ def _message(deadline: Deadline, kind: str, days_before: int | None, today: date
 
     due_in = due_in_words((deadline.due_on - today).days)
     context = {"deadline": deadline, "kind": kind, "due_in": due_in, "site_url": settings.SITE_URL}
-    council = deadline.intervention.local_authority.council_name
+    council = deadline.authority.council_name
     if kind == NotificationKind.REMINDER:
         subject = f"{due_in.capitalize()} ({deadline.due_on:%-d %B %Y}): {deadline.what[:120]}, {council}"
     else:
@@ -557,6 +724,7 @@ def _decide(
     *,
     skipped: bool,
     today: datetime.date,
+    copied: list[str] | None = None,
 ) -> Notification | None:
     """Write the decision once. A second sweep (or a parallel one) finds the key taken and does nothing."""
     if Notification.objects.filter(key=key).exists():
@@ -567,9 +735,11 @@ def _decide(
         deadline=deadline,
         kind=kind,
         recipients=",".join(recipients),
+        copied=",".join(address for address in copied or [] if address not in recipients),
         subject=subject,
         body=body,
         skipped=skipped,
+        unaddressed=not recipients,  # nobody who delivers it could be told: flagged, never "sent" to them
     )
     try:
         with transaction.atomic():
@@ -595,7 +765,7 @@ def plan_notifications(*, today: datetime.date | None = None) -> list[Notificati
         Deadline.objects.open()
         .with_due_on()
         .filter(effective_due_on__gte=today - window - datetime.timedelta(days=1), effective_due_on__lte=furthest)
-        .filter(intervention__closed_on__isnull=True)  # a closed case sends nothing (issue 13)
+        .filter(intervention__isnull=False, intervention__closed_on__isnull=True)  # a closed case sends nothing
         .select_related("intervention__local_authority")
     )
     to_send: list[Notification] = []
@@ -608,12 +778,13 @@ def plan_notifications(*, today: datetime.date | None = None) -> list[Notificati
                     deadline,
                     f"overdue:{deadline.pk}:{due}",
                     NotificationKind.OVERDUE,
-                    escalation_people(deadline, today),
+                    responsible_people(deadline, today),
                     None,
                     skipped=False,
                     today=today,
+                    copied=escalation_people(deadline, today),
                 )
-                if decided:
+                if decided and decided.copied:
                     to_send.append(decided)
             continue
         passed = [days for days in reminder_days if due - datetime.timedelta(days=days) <= today]
@@ -631,7 +802,7 @@ def plan_notifications(*, today: datetime.date | None = None) -> list[Notificati
                 skipped=days != latest,
                 today=today,
             )
-            if decided and not decided.skipped:
+            if decided and not decided.skipped and not decided.unaddressed:
                 to_send.append(decided)
     for notification in to_send:
         enqueue_after_commit("reviews.send_notification", notification_id=notification.pk)
@@ -641,18 +812,21 @@ def plan_notifications(*, today: datetime.date | None = None) -> list[Notificati
 def send_notification(*, notification_id: int) -> bool:
     """Send one notification if nobody has. Claims it first ("a sort of optimistic lock"), so two
     workers given the same id send it once; a failure releases the claim for the retry."""
-    from django.core.mail import send_mail
+    from django.core.mail import EmailMessage
 
     now = timezone.now()
-    claimed = Notification.objects.filter(
+    # Nobody to send to (no recipient, no one copied): recorded and flagged, never "sent".
+    unclaimed = Notification.objects.filter(
         pk=notification_id, sent_at__isnull=True, claimed_at__isnull=True, skipped=False
-    ).update(claimed_at=now)  # no history: Notification is operational and keeps none
+    ).exclude(recipients="", copied="")
+    claimed = unclaimed.update(claimed_at=now)  # no history: Notification is operational and keeps none
     if not claimed:
         return False
     notification = Notification.objects.get(pk=notification_id)
     try:
-        if notification.recipient_list:
-            send_mail(notification.subject, notification.body, None, notification.recipient_list)
+        EmailMessage(
+            notification.subject, notification.body, None, notification.recipient_list, cc=notification.copied_list
+        ).send()
     except Exception as error:
         Notification.objects.filter(pk=notification_id).update(  # no history: operational
             claimed_at=None, attempts=notification.attempts + 1, last_error=str(error)[:1000]
@@ -672,7 +846,7 @@ def requeue_stalled_notifications(*, older_than: datetime.timedelta = datetime.t
         claimed_at=None
     )  # no history: operational
     return list(
-        Notification.objects.filter(
-            sent_at__isnull=True, claimed_at__isnull=True, skipped=False, created_at__lt=cutoff
-        ).values_list("pk", flat=True)
+        Notification.objects.filter(sent_at__isnull=True, claimed_at__isnull=True, skipped=False, created_at__lt=cutoff)
+        .exclude(recipients="", copied="")
+        .values_list("pk", flat=True)
     )

@@ -255,7 +255,7 @@ def meet_deadline(
     """Mark a deadline met by the review held for it, or the report that met it, and link the two."""
     case = deadline.intervention
     if not (has_capability(by, case, Capability.HOLD_REVIEWS) or has_capability(by, case, Capability.MANAGE_CASE)):
-        raise PermissionDenied(MAY_NOT_MEET_DEADLINES.format(authority=case.local_authority.name))
+        raise PermissionDenied(MAY_NOT_MEET_DEADLINES.format(authority=deadline.authority.name))
     for record in (review, report):
         if record is not None and record.intervention_id != deadline.intervention_id:
             raise ValidationError(DEADLINE_OF_ANOTHER_CASE)

@@ -24,6 +24,7 @@ from reviews import calendar, services
 from reviews.enums import DeadlineStatus
 from reviews.forms.deadlines import AuthorityFilterForm, BulkMetForm, MarkMetForm, OverrideForm
 from reviews.models import CalendarFeed, Deadline
+from reviews.services.deadlines import unaddressed_reason, unaddressed_reminders
 
 OVERVIEW_DAYS = 90
 PER_PAGE = 50
@@ -67,6 +68,18 @@ def _case_deadlines_page(
             "may_update": may,
             "bulk_form": bulk_form if may else None,
             "selected": bulk_form.selected_ids() if may and bulk_form else set(),
+            # Ofsted deadlines of the council that belong to no intervention (none was open when the
+            # report arrived): the duty is the council's all the same, so its case pages show them.
+            "authority_deadlines": list(
+                Deadline.objects.filter(
+                    intervention__isnull=True, inspection__local_authority=intervention.local_authority_id
+                ).for_list()
+            ),
+            "unaddressed": (
+                [(n, unaddressed_reason(n)) for n in unaddressed_reminders(intervention)]
+                if Capability.MANAGE_CASE in capabilities_on(request.user, intervention)
+                else []
+            ),
             "waiting": ReportingObligation.objects.filter(
                 instrument__intervention=intervention,
                 instrument__status=InstrumentStatus.ISSUED,

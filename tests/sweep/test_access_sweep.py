@@ -528,8 +528,9 @@ ADMIN: dict[Any, AdminRow] = {
     ),
     "intervention.Appointment": AdminRow("appointment", "view", "manage_case", "dfe"),
     "intervention.Inspection": AdminRow("inspection", "view_authority", "dfe", "dfe"),
-    # Extra bank holidays: listed for everyone in the admin; a record of no case opens for DfE staff.
-    "intervention.ExtraBankHoliday": AdminRow("shared:bank_holiday", "dfe", "dfe", "dfe"),
+    # Extra bank holidays: listed for everyone in the admin; a record of no case opens for DfE staff;
+    # only administrators add or change one (it moves every working-day deadline: issue 13).
+    "intervention.ExtraBankHoliday": AdminRow("shared:bank_holiday", "dfe", "superuser", "superuser"),
     "directions.Instrument": AdminRow(
         "instrument",
         "view",
