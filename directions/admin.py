@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 
 from directions import services
@@ -55,7 +55,7 @@ def share_choices(formset: Any, name: str, queryset: Any, *, shown: bool = True)
             field.choices = list(field.choices)
 
 
-class LockedWhenIssuedInline(ScopedInline):
+class LockedWhenIssuedInline(ScopedInline[Instrument]):
     """Inlines of an instrument: their text fields are read-only once it is issued, and no rows are added."""
 
     def get_readonly_fields(self, request: HttpRequest, obj: Instrument | None = None) -> Any:
@@ -177,7 +177,7 @@ class InForceFilter(admin.SimpleListFilter):
 
 
 @admin.register(Instrument)
-class InstrumentAdmin(ScopedAdmin):
+class InstrumentAdmin(ScopedAdmin[Instrument]):
     intervention_path = "intervention__"
     list_display = ["authority", "kind", "issued_on", "status", "in_force", "revoked_on", "next_due"]
     list_filter = ["kind", "status", InForceFilter, "legal_basis", "intervention__local_authority"]
@@ -201,7 +201,7 @@ class InstrumentAdmin(ScopedAdmin):
         read it, the clauses are laid out as the document cites them (only their compliance changes
         here), and the terms of reference, priorities, obligations and amendments are text
         (`shown_as_text`)."""
-        if self.reads_as_text(request, obj):
+        if obj is not None and self.reads_as_text(request, obj):
             return [IssuedClauseInline if obj.is_issued else ClauseInline]
         return list(self.inlines)
 
@@ -225,7 +225,7 @@ class InstrumentAdmin(ScopedAdmin):
     def render_change_form(self, request: HttpRequest, context: dict, *args: Any, **kwargs: Any) -> Any:
         response = super().render_change_form(request, context, *args, **kwargs)
         obj, data = context.get("original"), response.context_data  # rendered later: it can still be added to
-        if self.reads_as_text(request, obj):
+        if obj is not None and self.reads_as_text(request, obj):
             data["shown_as_text"] = self.shown_as_text(obj, changeable=data["has_change_permission"])
         return response
 
@@ -277,7 +277,7 @@ class InstrumentAdmin(ScopedAdmin):
 
     @admin.display(description="Next clause due", ordering="next_clause_due")
     def next_due(self, obj: Instrument) -> Any:
-        return obj.next_clause_due
+        return getattr(obj, "next_clause_due", None)  # annotated by get_queryset
 
     @admin.display(description="Revoked by")
     def revoked_by_link(self, obj: Instrument) -> str:
@@ -324,7 +324,9 @@ class InstrumentAdmin(ScopedAdmin):
             else:
                 self.message_user(request, f"Revoked: {instrument}", messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:directions_instrument_change", args=[instrument.pk]))
-        day = form.cleaned_data.get("revoked_on") if form.is_bound and form.is_valid() else timezone.localdate()
+        day = (
+            form.cleaned_data.get("revoked_on") if form.is_bound and form.is_valid() else None
+        ) or timezone.localdate()
         context = {
             **self.admin_site.each_context(request),
             "title": f"Revoke the {instrument.get_kind_display().lower()}",
@@ -435,7 +437,7 @@ class ObligationForm(forms.ModelForm):
         return "|".join(str(getattr(self.instance, name)) for name in names)
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # django-stubs leave out ModelForm's _post_clean hook
         if self.errors or getattr(self.instance, "instrument_id", None) is None:
             return
         changed = services.rule_changes(self.instance)
@@ -447,8 +449,9 @@ class ObligationForm(forms.ModelForm):
         if self.cleaned_data.get("dates_checked") == signature:
             return
         # Carry the signature in the page, so that saving the same cadence again goes through.
-        self.data = self.data.copy()
-        self.data[self.add_prefix("dates_checked")] = signature
+        data = cast(QueryDict, self.data).copy()  # the form is only checked when posted
+        data[self.add_prefix("dates_checked")] = signature
+        self.data = data
         self.add_error(None, self.dates_message())
 
     def dates_message(self) -> str:
@@ -550,7 +553,7 @@ class ResponseInline(ScopedInline):
     instruction's page (accept or return), which goes through the service and keeps the evidence."""
 
     model = InstructionResponse
-    fields = ["created_at", "kind", "text", "by"]
+    fields = ("created_at", "kind", "text", "by")
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> Any:
@@ -561,7 +564,7 @@ class ResponseInline(ScopedInline):
 
 
 @admin.register(Instruction)
-class InstructionAdmin(ScopedAdmin):
+class InstructionAdmin(ScopedAdmin[Instruction]):
     intervention_path = "intervention__"
     list_display = [
         "reference",
@@ -663,16 +666,18 @@ class InstructionAdmin(ScopedAdmin):
 
     @staticmethod
     def acting_person(request: HttpRequest) -> Person | None:
-        return Person.objects.filter(user=request.user).first()
+        return Person.objects.filter(user=request.user.pk).first()
 
     def save_model(self, request: HttpRequest, obj: Instruction, form: Any, change: bool) -> None:
         if change:
             super().save_model(request, obj, form, change)
             return
         data = form.cleaned_data
+        issued_by = self.acting_person(request)
+        assert issued_by is not None  # the form refused an account with no person
         created = services.issue_instruction(
             intervention=data["intervention"],
-            issued_by=self.acting_person(request),
+            issued_by=issued_by,
             by=request.user,
             title=data["title"],
             text=data["text"],
@@ -706,7 +711,8 @@ class InstructionAdmin(ScopedAdmin):
     @admin.display(description="Council emailed", boolean=True, ordering="council_email")
     def council_emailed(self, obj: Instruction) -> bool | None:
         """Yes once sent, no if the email failed, unknown while it waits or where it was not recorded."""
-        return {CouncilEmail.SENT: True, CouncilEmail.FAILED: False}.get(obj.council_email)
+        outcomes: dict[str, bool] = {CouncilEmail.SENT: True, CouncilEmail.FAILED: False}
+        return outcomes.get(obj.council_email)
 
     @admin.display(description="Email to the council")
     def council_email_outcome(self, obj: Instruction) -> str:

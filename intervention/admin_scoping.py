@@ -3,7 +3,7 @@ only what intervention.permissions allows: in every list, form, dropdown, autoco
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.contrib import admin
 from django.contrib.admin import helpers
@@ -58,7 +58,12 @@ class QuickWidgets(_AdminBase):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class ScopedAdmin(SoundInput, QuickWidgets, SimpleHistoryAdmin):
+# The model an admin shows: subclasses name it (`ScopedAdmin[Instrument]`), so their overrides may
+# take that model where Django's stubs say any model.
+ModelT = TypeVar("ModelT", bound=Model)
+
+
+class ScopedAdmin(SoundInput, QuickWidgets, SimpleHistoryAdmin, Generic[ModelT]):
     """Scope the model by the path from it to its intervention (`intervention_path`, "" for the
     intervention itself) or, for records of a local authority, to that authority (`authority_path`)."""
 
@@ -101,12 +106,12 @@ class ScopedAdmin(SoundInput, QuickWidgets, SimpleHistoryAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and permissions.access_for(request.user).may_use_admin
 
-    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: ModelT | None = None) -> bool:
         if not self.has_module_permission(request):
             return False
         return obj is None or permissions.can_view(request.user, obj)
 
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: ModelT | None = None) -> bool:
         if not self.has_module_permission(request):
             return False
         if obj is None:
@@ -116,7 +121,7 @@ class ScopedAdmin(SoundInput, QuickWidgets, SimpleHistoryAdmin):
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return self.has_module_permission(request) and self.may_change_some(request)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: ModelT | None = None) -> bool:
         # Nothing statutory is deleted: records are closed, ended, withdrawn, revoked or superseded.
         return False
 
@@ -133,7 +138,7 @@ class ScopedAdmin(SoundInput, QuickWidgets, SimpleHistoryAdmin):
             return None
         return scope_path.split("__")[0] or "local_authority"
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+    def get_readonly_fields(self, request: HttpRequest, obj: ModelT | None = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))
         # A record never moves to another council's case in the admin: that would hand it, with its
         # history and evidence, to that council's officers.
@@ -141,7 +146,7 @@ class ScopedAdmin(SoundInput, QuickWidgets, SimpleHistoryAdmin):
             readonly.append(self.owner_field)
         return readonly
 
-    def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: ModelT, form: Any, change: bool) -> None:
         self.refuse_unless_may_write(request, obj, change=change)
         obj._history_user = request.user  # type: ignore[attr-defined]  # simple-history reads it off the instance
         super().save_model(request, obj, form, change)
@@ -152,7 +157,7 @@ class ScopedAdmin(SoundInput, QuickWidgets, SimpleHistoryAdmin):
                 raise PermissionDenied
         super().save_formset(request, form, formset, change)
 
-    def refuse_unless_may_write(self, request: HttpRequest, obj: Model, *, change: bool) -> None:
+    def refuse_unless_may_write(self, request: HttpRequest, obj: ModelT, *, change: bool) -> None:
         """The last word before any admin view writes: whatever view got here (change form, history
         version, action), the user must hold change rights on the record as stored and as it would be."""
         if change:
@@ -193,20 +198,20 @@ class ScopedAdmin(SoundInput, QuickWidgets, SimpleHistoryAdmin):
         return super().render_history_view(request, template, context, **kwargs)
 
 
-class ScopedInline(QuickWidgets, admin.TabularInline):
+class ScopedInline(QuickWidgets, admin.TabularInline, Generic[ModelT]):
     """Inlines follow their parent's rights; deleting a statutory row is never offered."""
 
     extra = 0
     can_delete = False
 
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: ModelT | None = None) -> bool:
         return obj is None or permissions.can_change(request.user, obj)
 
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: ModelT | None = None) -> bool:
         return obj is None or permissions.can_change(request.user, obj)
 
-    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: ModelT | None = None) -> bool:
         return obj is None or permissions.can_view(request.user, obj)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: ModelT | None = None) -> bool:
         return False
