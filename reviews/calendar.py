@@ -24,7 +24,8 @@ def feed_for(user: Any, *, start: datetime.date) -> bytes:
     calendar.add("x-wr-calname", "Intervention deadlines")
     deadlines = (
         Deadline.objects.visible_to(user)
-        .exclude(status=DeadlineStatus.CANCELLED)
+        # Cancelled ones, and those from before a case's record (nobody knows whether they were met).
+        .exclude(status__in=[DeadlineStatus.CANCELLED, DeadlineStatus.HISTORICAL])
         .with_due_on()
         .filter(effective_due_on__gte=start)
         .select_related("intervention__local_authority")

@@ -12,6 +12,8 @@ from django.db.models.functions import Coalesce
 from intervention.permissions import intervention_filter
 from reviews.enums import DeadlineStatus
 
+MEETABLE = (DeadlineStatus.OPEN, DeadlineStatus.HISTORICAL)
+
 
 class DeadlineQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> DeadlineQuerySet:
@@ -22,6 +24,11 @@ class DeadlineQuerySet(models.QuerySet):
 
     def open(self) -> DeadlineQuerySet:
         return self.filter(status=DeadlineStatus.OPEN)
+
+    def meetable(self) -> DeadlineQuerySet:
+        """Deadlines a review or report may still meet: open ones, and those from before a case's
+        record starts (a review held years ago met one of those)."""
+        return self.filter(status__in=MEETABLE)
 
     def overdue(self, *, on: datetime.date) -> DeadlineQuerySet:
         return self.open().with_due_on().filter(effective_due_on__lt=on)

@@ -436,12 +436,13 @@ def _store(version_id: int, attempt: int, body: str, filename: str, content_type
 def deadlines_a_report_may_meet(
     report: Report, *, window: datetime.timedelta = datetime.timedelta(days=120)
 ) -> list[Deadline]:
-    """Open deadlines of the case falling near today or the report's period, nearest to today first."""
+    """Deadlines of the case the report may meet (open, or from before the case's record) falling
+    near today or the report's period, nearest to today first."""
     today = timezone.localdate()
     earliest = min(today, report.period_end or today) - window
     deadlines = (
         Deadline.objects.filter(intervention=report.intervention)
-        .open()
+        .meetable()
         .with_due_on()
         .filter(effective_due_on__gte=earliest, effective_due_on__lte=today + window)
     )

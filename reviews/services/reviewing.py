@@ -32,6 +32,7 @@ from reviews.models import (
     ReviewStatus,
 )
 from reviews.models.reviewing import service_priorities_in_force
+from reviews.querysets import MEETABLE
 from reviews.services.deadlines import materialise_obligation
 
 MAY_NOT_HOLD_REVIEWS = "You cannot hold reviews on {authority}'s case"
@@ -199,10 +200,11 @@ def evidence_for(assessment: Assessment) -> tuple[list[ProgressUpdate], list[Mea
 
 
 def deadlines_a_review_may_meet(review: Review) -> list[Deadline]:
-    """Open deadlines of the case falling near the review, nearest first."""
+    """Deadlines of the case the review may meet (open, or from before the case's record) falling
+    near it, nearest first."""
     deadlines = (
         Deadline.objects.filter(intervention=review.intervention)
-        .open()
+        .meetable()
         .with_due_on()
         .filter(
             effective_due_on__gte=review.period_start - DEADLINE_WINDOW,
@@ -262,7 +264,7 @@ def meet_deadline(
     deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
     if deadline.status == DeadlineStatus.MET:
         raise ValidationError(ALREADY_MET.format(met_on=deadline.met_on))
-    if deadline.status != DeadlineStatus.OPEN:
+    if deadline.status not in MEETABLE:
         raise ValidationError(DEADLINE_NOT_OPEN.format(state=deadline.get_status_display().lower()))
     deadline.status = DeadlineStatus.MET
     deadline.met_on = met_on

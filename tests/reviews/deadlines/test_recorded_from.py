@@ -192,3 +192,32 @@ def test_a_case_opened_with_a_recorded_from_date_starts_its_record_there(herefor
     assert case.recorded_from == D(2024, 1, 1)
     with pytest.raises(ValidationError, match="must be the same as or after the opened date"):
         open_intervention(local_authority=herefordshire, opened_on=D(2015, 4, 1), recorded_from=D(2014, 1, 1), by=dora)
+
+
+def test_a_review_held_back_then_may_meet_a_deadline_from_before_the_record(
+    client, dora, hereford_case, quarterly, on_15_january_2024
+):
+    from reviews.services import reviewing
+
+    services.materialise_deadlines(today=D(2024, 1, 15))
+    client.force_login(dora)
+    record_from(client, hereford_case, "1/10/2023")
+    before = Deadline.objects.get(obligation=quarterly, computed_on=D(2023, 6, 1))
+
+    met = reviewing.meet_deadline(deadline=before, met_on=D(2023, 6, 1), note="Quarterly review held", by=dora)
+    assert met.status == "met"
+    assert met.history.latest().history_user == dora
+
+
+def test_the_calendar_leaves_out_deadlines_from_before_the_record(
+    client, dora, hereford_case, quarterly, on_15_january_2024
+):
+    from reviews.calendar import feed_for
+
+    services.materialise_deadlines(today=D(2024, 1, 15))
+    client.force_login(dora)
+    record_from(client, hereford_case, "1/10/2023")
+
+    feed = feed_for(dora, start=D(2023, 1, 1)).decode()
+    assert "20231201" in feed
+    assert "20230601" not in feed and "20230901" not in feed
