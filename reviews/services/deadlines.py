@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from directions.enums import Deliverer, InstrumentStatus, Recipient
@@ -212,10 +213,15 @@ def _follow_parties(obligation: ReportingObligation, deadlines: Iterable[Deadlin
         "recipient": obligation.get_recipient_display(),
     }
     for deadline in deadlines:
-        if deadline.status == DeadlineStatus.OPEN and any(getattr(deadline, k) != v for k, v in parties.items()):
-            for name, value in parties.items():
-                setattr(deadline, name, value)
-            save_with_history(deadline, by=None, reason="Who delivers or receives it changed")
+        _take_parties(deadline, parties)
+
+
+def _take_parties(deadline: Deadline, parties: dict[str, str]) -> None:
+    """An open deadline follows a corrected deliverer or recipient (met and cancelled ones keep theirs)."""
+    if deadline.status == DeadlineStatus.OPEN and any(getattr(deadline, k) != v for k, v in parties.items()):
+        for name, value in parties.items():
+            setattr(deadline, name, value)
+        save_with_history(deadline, by=None, reason="Who delivers or receives it changed")
 
 
 def unaddressed_reminders(intervention: Intervention) -> list[Notification]:
@@ -298,10 +304,7 @@ def materialise_clause(clause: Clause, *, today: datetime.date) -> MaterialiseRe
         deadline.cancelled_reason = ""
         save_with_history(deadline, by=None, reason="No longer covered by a reporting obligation")
         report.reopened += 1
-    if deadline.status == DeadlineStatus.OPEN and any(getattr(deadline, k) != v for k, v in parties.items()):
-        for name, value in parties.items():
-            setattr(deadline, name, value)
-        save_with_history(deadline, by=None, reason="Who delivers or receives it changed")
+    _take_parties(deadline, parties)
     if deadline.status == DeadlineStatus.OPEN and deadline.computed_on != clause.due_on:
         deadline.computed_on = clause.due_on
         save_with_history(deadline, by=None, reason="The direction's date was amended")
@@ -462,21 +465,29 @@ def materialise_deadlines(
         clauses = clauses.filter(instrument__intervention_id=intervention_id)
         authority = Intervention.objects.filter(pk=intervention_id).values_list("local_authority_id", flat=True).first()
         inspections = inspections.filter(local_authority_id=authority)
-    steps: tuple[tuple[str, Iterable[Any], Callable[..., MaterialiseReport]], ...] = (
+    steps: Steps = (
         ("obligation", obligations, materialise_obligation),
         ("clause", clauses, materialise_clause),
         ("inspection", inspections, materialise_inspection),
     )
-    for label, items, materialise in steps:
-        for item in items:
-            try:
-                total.add(materialise(item, today=today))
-            except (RuleError, ValidationError, ValueError) as error:
-                logger.warning("Skipped %s %s: %s", label, item.pk, error)
-                total.failed.append(f"{label} {item.pk}: {error}")
+    _run_steps(steps, today=today, into=total)
     total.add(cancel_after_closing(intervention_id=intervention_id))  # a closed case stays closed (issue 13)
     total.add(apply_recorded_from(intervention_id=intervention_id))  # and a back-entered case's past stays past
     return total
+
+
+Steps = tuple[tuple[str, Iterable[Any], Callable[..., MaterialiseReport]], ...]
+
+
+def _run_steps(steps: Steps, *, today: datetime.date, into: MaterialiseReport) -> None:
+    """Materialise each item of each step; one bad rule is logged and skipped, not the whole run."""
+    for label, items, materialise in steps:
+        for item in items:
+            try:
+                into.add(materialise(item, today=today))
+            except (RuleError, ValidationError, ValueError) as error:
+                logger.warning("Skipped %s %s: %s", label, item.pk, error)
+                into.failed.append(f"{label} {item.pk}: {error}")
 
 
 def materialise_instrument(instrument: Instrument, *, today: datetime.date | None = None) -> MaterialiseReport:
@@ -486,7 +497,7 @@ def materialise_instrument(instrument: Instrument, *, today: datetime.date | Non
     skipped, as in the sweep."""
     today = today or timezone.localdate()
     total = MaterialiseReport()
-    steps: tuple[tuple[str, Iterable[Any], Callable[..., MaterialiseReport]], ...] = (
+    steps: Steps = (
         (
             "obligation",
             instrument.reporting_obligations.select_related("instrument__intervention"),
@@ -500,13 +511,7 @@ def materialise_instrument(instrument: Instrument, *, today: datetime.date | Non
             materialise_clause,
         ),
     )
-    for label, items, materialise in steps:
-        for item in items:
-            try:
-                total.add(materialise(item, today=today))
-            except (RuleError, ValidationError, ValueError) as error:
-                logger.warning("Skipped %s %s: %s", label, item.pk, error)
-                total.failed.append(f"{label} {item.pk}: {error}")
+    _run_steps(steps, today=today, into=total)
     return total
 
 
@@ -514,8 +519,6 @@ def materialise_instrument(instrument: Instrument, *, today: datetime.date | Non
 def cancel_after_closing(*, intervention_id: int | None = None) -> MaterialiseReport:
     """A closed case has nothing open from its closing date: cancel (and keep, with the reason) every
     open deadline due on or after it, whatever made it (an inspection's report received later too)."""
-    from django.db.models import F
-
     report = MaterialiseReport()
     deadlines = (
         Deadline.objects.open()
@@ -544,8 +547,6 @@ def apply_recorded_from(*, intervention_id: int | None = None) -> MaterialiseRep
     it becomes historical (state unknown: never overdue, no reminders), and a historical one on or
     after it (the date was moved earlier, or cleared) is open again. Met and cancelled ones are never
     touched. Each change writes its own history row."""
-    from django.db.models import F, Q
-
     report = MaterialiseReport()
     deadlines = Deadline.objects.with_due_on().select_related("intervention").select_for_update(of=("self",))
     if intervention_id is not None:
