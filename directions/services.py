@@ -27,7 +27,7 @@ from directions.models import (
 from intervention.models import Appointment, Intervention, Person
 from intervention.permissions import Capability, has_capability
 from intervention.queue import enqueue_after_commit
-from intervention.services import change_reason, save_with_history
+from intervention.services import note_for_history, save_with_history
 
 NOT_A_DRAFT = "This instrument has already been issued"
 ISSUE_NEEDS = "Before it can be issued, the instrument needs {missing}"
@@ -320,8 +320,7 @@ def record_instruction_email(*, instruction_id: int, sent_to: int = 0, failure: 
         instruction.emailed_at = timezone.now()
         instruction.email_failed_reason = ""
         reason = f"Council emailed ({sent_to} address{'' if sent_to == 1 else 'es'})"
-    instruction._history_user = None  # type: ignore[attr-defined] # simple-history reads it when saving
-    instruction._change_reason = change_reason(reason)  # type: ignore[attr-defined] # likewise
+    note_for_history(instruction, reason=reason)  # written by the worker: no user
     # Only these columns: the rest of the row is the people's, and validated when they change it.
     instruction.save(update_fields=["council_email", "emailed_at", "email_failed_reason"])
     return instruction

@@ -16,7 +16,7 @@ from directions.models import Instruction, InstructionResponse, ServicePriority
 from directions.services import respond_to_instruction
 from intervention.models import Intervention
 from intervention.permissions import Capability, has_capability
-from intervention.services import change_reason, save_with_history
+from intervention.services import note_for_history, save_with_history
 from reviews.evidence_checks import DetectedFile, evidence_name, inspect_upload
 from reviews.models import EvidenceFile, Indicator, Measurement, PlanAction, ProgressUpdate
 
@@ -168,9 +168,11 @@ def log_progress(
         errors = {**error.message_dict, **errors}
     if errors:
         raise ValidationError(errors)
-    update._history_user = by  # type: ignore[attr-defined]  # simple-history reads it off the instance
-    update._change_reason = change_reason(  # type: ignore[attr-defined]  # as _history_user
-        "Progress logged" + (f"; rating changed: {update.rag_change_reason}" if update.rag_change_reason else "")
+    note_for_history(
+        update,
+        by=by,
+        reason="Progress logged"
+        + (f"; rating changed: {update.rag_change_reason}" if update.rag_change_reason else ""),
     )
     update.save()  # validated just above
     for upload, checked in zip(evidence, detected, strict=True):

@@ -20,7 +20,7 @@ from directions.enums import Cadence
 from directions.models import Instrument, ReportingObligation
 from intervention.models import Intervention
 from intervention.permissions import Capability, has_capability
-from intervention.services import save_with_history
+from intervention.services import note_for_history, save_with_history
 from reviews.enums import DeadlineStatus
 from reviews.models import (
     Assessment,
@@ -172,8 +172,7 @@ def assess_priority(
     assessment.narrative = narrative.strip()
     save_with_history(assessment, by=by, reason="Assessed")
     # The many-to-many changes write history rows of their own, with these.
-    assessment._history_user = by  # type: ignore[attr-defined]  # simple-history reads it off the instance
-    assessment._change_reason = "Evidence chosen"  # type: ignore[attr-defined]  # as _history_user
+    note_for_history(assessment, by=by, reason="Evidence chosen")
     assessment.progress_updates.set(updates)
     assessment.measurements.set(values)
     return assessment
