@@ -71,7 +71,7 @@ class Chromium:
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Chromium]:
     """The session's one Chromium. Use it through `browser` or `page`, which let Playwright's loop run."""
-    if not CHROMIUM.exists():
+    if not os.access(CHROMIUM, os.X_OK):  # missing, or there but not a program that can run
         message = f"Chromium is not installed: apt-get install chromium (looked for {CHROMIUM})"
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"{message}. REQUIRE_BROWSER=1 makes the browser tests mandatory.", pytrace=False)
