@@ -53,7 +53,8 @@ format: install
 ## check-deploy: Django's deployment checks with production-shaped settings
 check-deploy: install
 	DEBUG=0 SECRET_KEY="$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-	ALLOWED_HOSTS=casework.example $(BIN)/python manage.py check --deploy --fail-level WARNING
+	ALLOWED_HOSTS=casework.example SERVICE_CONTACT_EMAIL=casework-support@casework.example \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ## bench: national-scale figures against the budgets, on PostgreSQL (DATABASE_URL: a database of its own)
 bench: install $(NODE_INSTALLED)

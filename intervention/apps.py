@@ -7,7 +7,7 @@ class InterventionConfig(AppConfig):
     verbose_name = "Interventions"
 
     def ready(self) -> None:
-        from intervention import signals  # noqa: F401 - connects the sign-in receivers
+        from intervention import checks, signals  # noqa: F401 - registers the deploy checks, connects the sign-in receivers
 
 
 class CaseworkAdminConfig(admin_apps.AdminConfig):

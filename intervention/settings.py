@@ -65,6 +65,15 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TEST
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 SERVICE_NAME = "Children's services intervention casework"
+# Who runs the service and how people reach them: the help, feedback, accessibility and privacy pages
+# and the footer say these. A deployment must set the contact address (a deploy check says so).
+SERVICE_OWNER = env("SERVICE_OWNER", "Department for Education")
+SERVICE_CONTACT_EMAIL = env("SERVICE_CONTACT_EMAIL", "casework-support@example.gov.uk" if DEBUG or TESTING else "")
+SERVICE_CONTACT_HOURS = env("SERVICE_CONTACT_HOURS", "Monday to Friday, 9am to 5pm (except bank holidays)")
+# Where feedback goes: a survey's address if there is one, else the contact address.
+FEEDBACK_URL = env("FEEDBACK_URL")
+# The data protection officer's address for the privacy notice; the contact address if not set.
+DATA_PROTECTION_EMAIL = env("DATA_PROTECTION_EMAIL")
 # Deadline reminders go this many days before (DEADLINE_REMINDER_DAYS="14,3"); reminders and
 # overdue notices are sent only for moments within the last NOTIFY_WITHIN_DAYS days, so a deadline
 # missed long before anyone entered it is shown as missed, not emailed.

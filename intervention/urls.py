@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from intervention import account_views, views
+from intervention import account_views, service_pages, views
 from intervention.forms import SignInForm
 from reviews.views import progress as progress_views
 
@@ -23,6 +23,10 @@ urlpatterns = [
     path("", include("directions.urls")),
     path("", include("reviews.urls")),
     path("health/", views.health, name="health"),
+    path("help/", service_pages.help_page, name="help"),
+    path("accessibility/", service_pages.accessibility, name="accessibility"),
+    path("privacy/", service_pages.privacy, name="privacy"),
+    path("cookies/", service_pages.cookies, name="cookies"),
     path("admin/login/", auth_views.LoginView.as_view(authentication_form=SignInForm)),
     path("admin/", admin.site.urls),
 ]

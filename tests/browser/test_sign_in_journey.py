@@ -148,3 +148,20 @@ def test_a_locked_out_officer_unlocks_her_account_from_an_email(page, alice, her
     page.goto(path)
     expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work")
     assert_accessible(page)
+
+
+def test_a_person_who_cannot_sign_in_finds_help_and_the_service_pages(page):
+    page.goto("/sign-in/")
+    footer = page.get_by_role("contentinfo")
+    for link, heading in [
+        ("Help and contact", "Help and contact"),
+        ("Accessibility statement", re.compile(r"^Accessibility statement for")),
+        ("Privacy", "Privacy notice"),
+        ("Cookies", "Cookies"),
+    ]:
+        footer.get_by_role("link", name=link, exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        assert_accessible(page)
+    page.get_by_role("link", name="give your feedback").click()
+    expect(page).to_have_url(re.compile(r"/help/#feedback$"))
+    expect(page.get_by_role("heading", name="Give feedback")).to_be_visible()

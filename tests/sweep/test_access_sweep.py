@@ -44,6 +44,10 @@ PUBLIC = {
     "health/": "the load balancer's probe: reports the database and the worker's heartbeat, no case data",
     "calendar/<str:token>.ics": "calendar programs cannot sign in: the secret, rotatable token is the key "
     "(swept below with the right token, a wrong one and another person's)",
+    "help/": "help and contact: a person who cannot sign in must still find help",
+    "accessibility/": "the accessibility statement the 2018 regulations require, for everyone",
+    "privacy/": "the privacy notice, for everyone",
+    "cookies/": "the cookies page, for everyone",
     "admin/login/": "the admin's sign-in page (ours, then Django's)",
     "admin/logout/": "signing out",
     "admin/password_change/": "one's own password, behind the admin's sign-in",
