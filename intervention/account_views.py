@@ -1,17 +1,22 @@
-"""Unlocking an account by email, for a person locked out after too many wrong passwords. Both pages
-are public: the person cannot sign in. Neither says whether an account exists (intervention.lockout)."""
+"""Unlocking an account by email, for a person locked out after too many wrong passwords (both pages
+are public: the person cannot sign in, and neither says whether an account exists: intervention.lockout),
+and the admin's sign-in page."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import LoginView
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from intervention import lockout
-from intervention.forms import UnlockRequestForm
+from intervention.forms import SignInForm, UnlockRequestForm
+from intervention.permissions import access_for
 from intervention.tasks import email_unlock_link
 
 UNLOCKED = "Your account is unlocked. Sign in with your email address and password."
@@ -45,3 +50,16 @@ def unlock_account(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, UNLOCKED)
         return redirect("login")
     return render(request, "registration/unlock_account.html", {"valid": True})
+
+
+class AdminSignInView(LoginView):
+    """The admin's sign-in page. A signed-in person who may not use the admin screens (a council
+    officer, a former commissioner) is told so, with a way back to their work, instead of being shown
+    the sign-in form again and again with no reason."""
+
+    authentication_form = SignInForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and not access_for(request.user).may_use_admin:
+            return render(request, "registration/admin_not_for_you.html", status=403)
+        return super().dispatch(request, *args, **kwargs)

@@ -27,6 +27,6 @@ urlpatterns = [
     path("accessibility/", service_pages.accessibility, name="accessibility"),
     path("privacy/", service_pages.privacy, name="privacy"),
     path("cookies/", service_pages.cookies, name="cookies"),
-    path("admin/login/", auth_views.LoginView.as_view(authentication_form=SignInForm)),
+    path("admin/login/", account_views.AdminSignInView.as_view()),
     path("admin/", admin.site.urls),
 ]
