@@ -12,7 +12,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 
 from directions import services
-from directions.enums import CouncilEmail, InstrumentStatus
+from directions.enums import CouncilEmail, InstructionStatus, InstrumentStatus
 from directions.models import (
     Clause,
     Instruction,
@@ -351,7 +351,17 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
                 self.message_user(request, f"Issued: {instrument}", messages.SUCCESS)
 
 
-class RevokeForm(forms.Form):
+class ServiceErrorsForm(forms.Form):
+    def add_service_errors(self, error: ValidationError) -> None:
+        """The service's refusal, next to the field it is about (or above the form), keeping what was typed."""
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+        else:
+            self.add_error(None, error)
+
+
+class RevokeForm(ServiceErrorsForm):
     revoked_on = forms.DateField(
         label="Revoked from", widget=forms.DateInput(attrs={"type": "date"}), validators=[sensible_date]
     )
@@ -363,13 +373,15 @@ class RevokeForm(forms.Form):
         self.fields["reference"].error_messages["required"] = services.NEEDS_A_REFERENCE
         self.fields["reason"].error_messages["required"] = services.NEEDS_A_REASON
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        """The service's refusal, next to the field it is about (or above the form), keeping what was typed."""
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
+
+class WithdrawForm(ServiceErrorsForm):
+    reason = forms.CharField(
+        label="Why it is withdrawn (the council will read this)", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].error_messages["required"] = services.NEEDS_A_REASON
 
 
 class InstrumentRowAdmin(ScopedAdmin):
@@ -583,8 +595,12 @@ class InstructionAdmin(ScopedAdmin[Instruction]):
     search_fields = ["title", "text", "intervention__local_authority__name", "issued_by__name"]
     date_hierarchy = "issued_on"
     autocomplete_fields = ["intervention"]
-    readonly_fields = ["reference", "issued_by", "respond_link", "council_email_outcome"]
+    # The status moves only through the service's acts (the council submits, the commissioner accepts or
+    # returns on the instruction's page, or withdraws here with a reason), never through a dropdown.
+    readonly_fields = ["reference", "issued_by", "respond_link", "status", "status_note", "council_email_outcome"]
     inlines = [ResponseInline]
+    change_form_template = "directions/admin/instruction_change_form.html"
+    WITHOUT_A_RECORD = ("respond_link", "reference", "issued_by", "status", "status_note")
 
     def get_inlines(self, request: HttpRequest, obj: Instruction | None) -> list:
         return self.inlines if obj is not None else []
@@ -608,6 +624,55 @@ class InstructionAdmin(ScopedAdmin[Instruction]):
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("intervention__local_authority", "issued_by")
+
+    def get_fields(self, request: HttpRequest, obj: Instruction | None = None) -> Any:
+        fields = super().get_fields(request, obj)
+        return fields if obj is not None else [name for name in fields if name not in self.WITHOUT_A_RECORD]
+
+    def get_urls(self) -> list:
+        from django.urls import path
+
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/withdraw/",
+                self.admin_site.admin_view(self.withdraw_view),
+                name=f"{info[0]}_{info[1]}_withdraw",
+            ),
+            *super().get_urls(),
+        ]
+
+    def withdraw_view(self, request: HttpRequest, object_id: str) -> Any:
+        """Withdraw an open instruction, with a reason the council will read."""
+        from django.http import Http404, HttpResponseRedirect
+        from django.template.response import TemplateResponse
+        from django.urls import reverse
+
+        instruction = self.get_object(request, object_id)
+        if instruction is None or not self.has_view_permission(request, instruction):
+            raise Http404
+        if not self.has_change_permission(request, instruction):
+            raise PermissionDenied
+        form = WithdrawForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.withdraw_instruction(
+                    instruction=instruction, reason=form.cleaned_data["reason"], by=request.user
+                )
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                self.message_user(request, f"Withdrawn: {instruction}", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:directions_instruction_change", args=[instruction.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Withdraw the instruction",
+            "opts": self.opts,
+            "original": instruction,
+            "form": form,
+            "is_open": instruction.status not in (InstructionStatus.COMPLIED, InstructionStatus.WITHDRAWN),
+        }
+        return TemplateResponse(request, "directions/admin/withdraw_instruction.html", context)
 
     def may_change_some(self, request: HttpRequest) -> bool:
         access = access_for(request.user)

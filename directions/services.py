@@ -246,6 +246,8 @@ def change_instruction_status(*, instruction: Instruction, status: str, by: Any,
         or has_capability(by, instruction.intervention, Capability.ISSUE_INSTRUCTIONS)
     ):
         raise PermissionDenied(MAY_NOT_UPDATE_INSTRUCTION.format(status=InstructionStatus(status).label.lower()))
+    if instruction.status in (InstructionStatus.COMPLIED, InstructionStatus.WITHDRAWN):
+        raise ValidationError(CLOSED_INSTRUCTION.format(status=instruction.get_status_display().lower()))
     if status == InstructionStatus.WITHDRAWN and not note.strip():
         raise ValidationError({"status_note": NEEDS_A_REASON})
     instruction.status = status
@@ -255,6 +257,13 @@ def change_instruction_status(*, instruction: Instruction, status: str, by: Any,
         instruction, by=by, reason=f"Marked {InstructionStatus(status).label.lower()}" + (f": {note}" if note else "")
     )
     return instruction
+
+
+def withdraw_instruction(*, instruction: Instruction, reason: str, by: Any) -> Instruction:
+    """The commissioner takes an instruction back: with a reason, kept whole on it and in its history."""
+    return change_instruction_status(
+        instruction=instruction, status=InstructionStatus.WITHDRAWN, by=by, note=reason.strip()
+    )
 
 
 def council_recipients(intervention: Intervention) -> list[str]:

@@ -551,7 +551,17 @@ ADMIN: dict[Any, AdminRow] = {
     ),
     "directions.ReportingObligation": AdminRow("obligation", "view", "manage_case", "dfe"),
     "directions.ServicePriority": AdminRow("priority", "view", "manage_case", None),
-    "directions.Instruction": AdminRow("instruction", "view", "issue_instructions", "issue_somewhere"),
+    "directions.Instruction": AdminRow(
+        "instruction",
+        "view",
+        "issue_instructions",
+        "issue_somewhere",
+        views=(
+            AdminView(
+                "withdraw/", "issue_instructions", "issue_instructions", lambda: {"reason": "Withdrawn by the sweep"}
+            ),
+        ),
+    ),
     # Read-only in the admin: changed on the service's pages, through the services.
     "reviews.Deadline": AdminRow("deadline", "view", None, None),
     "reviews.Review": AdminRow("review", "view", None, None),
