@@ -701,21 +701,44 @@ class InstructionAdmin(ScopedAdmin[Instruction]):
             kwargs["queryset"] = cases
         elif db_field.name == "service_priority":
             kwargs["queryset"] = ServicePriority.objects.filter(
-                intervention_filter(request.user, prefix="instrument__intervention__")
+                intervention_filter(request.user, prefix="instrument__intervention__"),
+                **self._in_force_today("instrument__"),
             ).select_related("instrument__intervention__local_authority")
         elif db_field.name == "terms_item":
             kwargs["queryset"] = (
                 Clause.objects.visible_to(request.user)
-                .filter(part="terms_of_reference")
+                .filter(part="terms_of_reference", **self._in_force_today("instrument__"))
                 .select_related("parent__parent", "instrument__intervention__local_authority")
             )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name in ("service_priority", "terms_item"):
+            # Two directions' items side by side read alike: say whose each is.
+            field.label_from_instance = lambda row: f"{row.instrument}: {row}"
+        return field
+
+    @staticmethod
+    def _in_force_today(prefix: str) -> dict[str, Any]:
+        """Items of instruments in force today only: a revoked direction's priorities and terms of
+        reference are history, not something to instruct against (an instruction keeps its own)."""
+        today = timezone.localdate()
+        ids = Instrument.objects.in_force_on(today).values("pk")
+        return {f"{prefix}in": ids}
 
     def get_form(self, request: HttpRequest, obj: Instruction | None = None, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, **kwargs)
         admin_self = self
 
         class InstructionForm(form):  # type: ignore[misc, valid-type]
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                # An instruction made under a direction since revoked keeps showing what it was made under.
+                for name in ("service_priority", "terms_item"):
+                    current = getattr(obj, f"{name}_id", None) if obj is not None else None
+                    field = self.fields.get(name)
+                    if current and field is not None:
+                        model = field.queryset.model
+                        field.queryset = (field.queryset | model.objects.filter(pk=current)).distinct()
+
             def clean(self) -> dict[str, Any]:
                 cleaned = super().clean()
                 case = cleaned.get("intervention") or (obj.intervention if obj else None)

@@ -62,7 +62,13 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
 
 
 def issued_direction(
-    intervention, issued_on=datetime.date(2022, 9, 21), *, by=None, revokes=None, clauses=("To comply",)
+    intervention,
+    issued_on=datetime.date(2022, 9, 21),
+    *,
+    by=None,
+    revokes=None,
+    clauses=("To comply",),
+    terms_of_reference=(),
 ):
     """An issued statutory direction with numbered operative paragraphs, through the services."""
     from directions import services
@@ -85,6 +91,10 @@ def issued_direction(
     for position, text in enumerate(clauses, start=7):
         Clause.objects.create(
             instrument=instrument, part=Part.OPERATIVE, label=str(position), position=position, text=text
+        )
+    for position, text in enumerate(terms_of_reference, start=1):
+        Clause.objects.create(
+            instrument=instrument, part=Part.TERMS_OF_REFERENCE, label=str(position), position=position, text=text
         )
     if by is None:
         by = UserFactory(is_superuser=True, username=f"issuer{instrument.pk}@casework.example")

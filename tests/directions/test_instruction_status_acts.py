@@ -93,3 +93,18 @@ def test_a_council_officer_cannot_withdraw(client, alice, instruction):
     assert response.status_code in (302, 403)
     instruction.refresh_from_db()
     assert instruction.status == InstructionStatus.ISSUED
+
+
+def test_the_terms_of_reference_offered_are_the_direction_in_force_and_say_whose(client, charlie, hereford_case):
+    from tests.factories import issued_direction
+
+    first = issued_direction(hereford_case, terms_of_reference=["Review the front door (old)"])
+    issued_direction(
+        hereford_case, datetime.date(2023, 3, 1), revokes=first, terms_of_reference=["Review the front door (new)"]
+    )
+
+    client.force_login(charlie)
+    field = client.get("/admin/directions/instruction/add/").context["adminform"].form.fields["terms_item"]
+    assert [label for _, label in field.choices][1:] == [
+        "Statutory direction to Herefordshire, 1 March 2023: 1. Review the front door (new)"
+    ]
