@@ -246,8 +246,6 @@ def change_instruction_status(*, instruction: Instruction, status: str, by: Any,
         or has_capability(by, instruction.intervention, Capability.ISSUE_INSTRUCTIONS)
     ):
         raise PermissionDenied(MAY_NOT_UPDATE_INSTRUCTION.format(status=InstructionStatus(status).label.lower()))
-    if instruction.status in (InstructionStatus.COMPLIED, InstructionStatus.WITHDRAWN):
-        raise ValidationError(CLOSED_INSTRUCTION.format(status=instruction.get_status_display().lower()))
     if status == InstructionStatus.WITHDRAWN and not note.strip():
         raise ValidationError({"status_note": NEEDS_A_REASON})
     instruction.status = status
