@@ -83,11 +83,12 @@ def start_review(
     by: Any,
     attendees: str = "",
 ) -> Review:
-    """Start a review pre-filled from the last held one. Side effects:
+    """Start a review pre-filled from where the council stands. Side effects:
     1. the review is saved as being written;
-    2. each service priority in force on the day it is held gets an assessment, whose rating
-       starts at the last review's rating for the same priority (matched by priority, or by its
-       short name across a revised direction), kept as the baseline, so the reviewer records what changed."""
+    2. each service priority in force on the day it is held gets an assessment, whose rating starts at
+       the council's latest progress rating for it in the review's period (else the last review's), and
+       whose baseline is the last review's rating for the same priority (matched by priority, or by
+       its short name across a revised direction), shown beside it so the reviewer records what changed."""
     _require(by, intervention)
     review = Review(
         intervention=intervention,
@@ -105,15 +106,41 @@ def start_review(
         for earlier in last.assessments.select_related("service_priority"):
             baseline[earlier.service_priority_id] = earlier.rag
             baseline.setdefault(earlier.service_priority.short_name, earlier.rag)
-    reason = f"Pre-filled from the review of {last.held_on:%-d %B %Y}" if last else "First review of these priorities"
-    for position, priority in enumerate(service_priorities_in_force(intervention, held_on), start=1):
-        rag = baseline.get(priority.pk, baseline.get(priority.short_name, ""))
+    priorities = service_priorities_in_force(intervention, held_on)
+    latest = latest_progress(priorities, period_end)
+    for position, priority in enumerate(priorities, start=1):
+        earlier = baseline.get(priority.pk, baseline.get(priority.short_name, ""))
+        update = latest.get(priority.pk)
+        if update is not None:
+            reason = f"Pre-filled from the progress update to {update.period_end:%-d %B %Y}"
+        elif last is not None:
+            reason = f"Pre-filled from the review of {last.held_on:%-d %B %Y}"
+        else:
+            reason = "First review of these priorities"
         save_with_history(
-            Assessment(review=review, service_priority=priority, position=position, baseline_rag=rag, rag=rag),
+            Assessment(
+                review=review,
+                service_priority=priority,
+                position=position,
+                baseline_rag=earlier,
+                rag=update.rag if update is not None else earlier,
+            ),
             by=by,
             reason=reason,
         )
     return review
+
+
+def latest_progress(priorities: Iterable[Any], on: datetime.date) -> dict[int, ProgressUpdate]:
+    """Each priority's latest progress update for a period ending by the day: where the council stands."""
+    latest: dict[int, ProgressUpdate] = {}
+    updates = ProgressUpdate.objects.filter(service_priority__in=list(priorities), period_end__lte=on).order_by(
+        "service_priority_id", "-period_end", "-created_at", "-pk"
+    )
+    for update in updates:
+        assert update.service_priority_id is not None  # filtered by priority above
+        latest.setdefault(update.service_priority_id, update)
+    return latest
 
 
 REVIEW_FIELDS = frozenset(

@@ -154,7 +154,15 @@ def review_assess(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResp
     return render(
         request,
         "reviews/reviewing/assess.html",
-        {"intervention": review.intervention, "review": review, "assessment": assessment, "form": form},
+        {
+            "intervention": review.intervention,
+            "review": review,
+            "assessment": assessment,
+            "form": form,
+            "latest_update": reviewing.latest_progress([assessment.service_priority], review.period_end).get(
+                assessment.service_priority_id
+            ),
+        },
     )
 
 

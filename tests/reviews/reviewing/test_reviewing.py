@@ -71,6 +71,40 @@ def test_a_new_review_starts_from_the_last_reviews_ratings(charlie, hereford_cas
     assert (first.baseline_rag, first.rag, first.change) == ("red", "amber", "Improved")
 
 
+def test_a_new_review_starts_from_the_councils_latest_progress_with_the_last_review_beside_it(
+    client, alice, charlie, hereford_case, direction
+):
+    held_review(hereford_case, by=charlie, ratings=("red", "amber"))
+    social_workers = direction.service_priorities.get(label="i")
+    for period_end, rag in [(D(2023, 12, 31), "amber"), (D(2024, 1, 31), "green"), (D(2024, 3, 31), "red")]:
+        ProgressUpdate.objects.create(
+            intervention=hereford_case,
+            service_priority=social_workers,
+            narrative="Permanent staff",
+            rag=rag,
+            period_start=period_end.replace(day=1),
+            period_end=period_end,
+            author=alice,
+        )
+    review = reviewing.start_review(
+        intervention=hereford_case,
+        kind="quarterly_evidence",
+        period_start=D(2023, 11, 1),
+        period_end=D(2024, 1, 31),
+        held_on=D(2024, 2, 5),
+        by=charlie,
+    )
+    # The March update is after the period: January's is where the council stood.
+    assert [(a.baseline_rag, a.rag) for a in review.assessments.all()] == [("red", "green"), ("amber", "amber")]
+    first = review.assessments.first()
+    assert first.history.first().history_change_reason == "Pre-filled from the progress update to 31 January 2024"
+
+    client.force_login(charlie)
+    page = client.get(f"/reviews/{review.pk}/priorities/{first.pk}/").text
+    assert "latest progress update, to 31 January 2024, rates it <strong>green</strong>" in page
+    assert "At the last review this priority was rated <strong>red</strong>" in page
+
+
 def test_a_council_officer_cannot_start_a_review(alice, hereford_case, direction):
     with pytest.raises(PermissionDenied, match="You cannot hold reviews on Herefordshire's case"):
         reviewing.start_review(
