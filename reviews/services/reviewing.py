@@ -109,7 +109,7 @@ def start_review(
     priorities = service_priorities_in_force(intervention, held_on)
     latest = latest_progress(priorities, period_end)
     for position, priority in enumerate(priorities, start=1):
-        earlier = baseline.get(priority.pk, baseline.get(priority.short_name, ""))
+        previous_rag = baseline.get(priority.pk, baseline.get(priority.short_name, ""))
         update = latest.get(priority.pk)
         if update is not None:
             reason = f"Pre-filled from the progress update to {update.period_end:%-d %B %Y}"
@@ -122,8 +122,8 @@ def start_review(
                 review=review,
                 service_priority=priority,
                 position=position,
-                baseline_rag=earlier,
-                rag=update.rag if update is not None else earlier,
+                baseline_rag=previous_rag,
+                rag=update.rag if update is not None else previous_rag,
             ),
             by=by,
             reason=reason,
