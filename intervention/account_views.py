@@ -4,6 +4,7 @@ and the admin's sign-in page."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.conf import settings
@@ -12,10 +13,11 @@ from django.contrib.auth.views import LoginView
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from intervention import lockout
 from intervention.forms import SignInForm, UnlockRequestForm
+from intervention.middleware import SESSION_SEEN_AT
 from intervention.permissions import access_for
 from intervention.tasks import email_unlock_link
 
@@ -63,3 +65,12 @@ class AdminSignInView(LoginView):
         if request.user.is_authenticated and not access_for(request.user).may_use_admin:
             return render(request, "registration/admin_not_for_you.html", status=403)
         return super().dispatch(request, *args, **kwargs)
+
+
+@require_POST
+def stay_signed_in(request: HttpRequest) -> HttpResponse:
+    """The timeout warning's "Stay signed in": counts as using the service, so the idle clock restarts."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    request.session[SESSION_SEEN_AT] = int(time.time())
+    return HttpResponse(status=204)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse_lazy
 
+from intervention import interrupted_forms
 from intervention.permissions import access_for
 
 # The service navigation item a page belongs to, by the start of its path: the section's own page.
@@ -19,4 +20,16 @@ def service(request: HttpRequest) -> dict[str, object]:
         "nav_section": next((name for prefix, name in NAV_SECTIONS if request.path.startswith(str(prefix))), None),
         "access": access,
         "shows_admin_link": access.may_use_admin,
+        "restored_form": interrupted_forms.take_back(request),
+        # The page warns this long before the idle timeout signs the person out (WCAG 2.2.1).
+        "idle_timeout_seconds": int(settings.SESSION_IDLE_TIMEOUT.total_seconds()),
+        "timeout_warning_seconds": settings.SESSION_TIMEOUT_WARNING_SECONDS,
+        "timeout_warning_words": _duration_words(settings.SESSION_TIMEOUT_WARNING_SECONDS),
     }
+
+
+def _duration_words(seconds: int) -> str:
+    if seconds % 60:
+        return f"{seconds} seconds"
+    minutes = seconds // 60
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"

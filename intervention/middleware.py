@@ -14,6 +14,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
+
+from intervention import interrupted_forms
 
 SESSION_SIGNED_IN_AT = "signed_in_at"
 SESSION_SEEN_AT = "seen_at"
@@ -42,9 +45,16 @@ class SessionTimeoutMiddleware:
             elif now - seen_at > idle:
                 message = SIGNED_OUT_IDLE.format(minutes=int(idle // 60))
             if message:
+                user_id = request.user.pk
+                # Only a form this service gave the person is kept: another site's POST is not put back.
+                sent_a_form = request.method == "POST" and interrupted_forms.passes_csrf(request)
+                page = interrupted_forms.form_page(request) if sent_a_form else request.get_full_path()
                 logout(request)
+                if sent_a_form:
+                    interrupted_forms.keep(request, user_id=user_id, page=page)
+                    message += " What you typed has not been saved: it will be put back in the form for you to check."
                 messages.info(request, message)
-                return redirect(f"{reverse('login')}?next={request.get_full_path()}")
+                return redirect(f"{reverse('login')}?{urlencode({'next': page})}")
             if now - seen_at >= SEEN_AT_RESOLUTION_SECONDS or SESSION_SIGNED_IN_AT not in request.session:
                 request.session[SESSION_SEEN_AT] = now
                 request.session.setdefault(SESSION_SIGNED_IN_AT, signed_in_at)

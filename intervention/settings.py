@@ -214,6 +214,9 @@ UNLOCK_EMAIL_INTERVAL_MINUTES = 5
 
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 30))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=min(env_int("SESSION_ABSOLUTE_HOURS", 12), 12))
+# Pages warn this long before the idle timeout, with a button to stay signed in (WCAG 2.2.1 asks for at
+# least 20 seconds; GOV.UK services give 2 minutes).
+SESSION_TIMEOUT_WARNING_SECONDS = env_int("SESSION_TIMEOUT_WARNING_SECONDS", 120)
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -14,6 +14,7 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/stay/", account_views.stay_signed_in, name="stay_signed_in"),
     # Public: for a person locked out after too many wrong passwords (intervention.lockout).
     path("sign-in/unlock/", account_views.unlock_request, name="unlock_request"),
     path("sign-in/unlock/<str:token>/", account_views.unlock_account, name="unlock_account"),

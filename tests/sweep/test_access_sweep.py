@@ -38,6 +38,7 @@ KNOWN_HOLES: list[str] = []  # all the holes issue 11 listed are fixed on main (
 PUBLIC = {
     "sign-in/": "the sign-in page",
     "sign-out/": "signing out ends one's own session",
+    "sign-in/stay/": "the timeout warning's 'Stay signed in': restarts one's own idle clock, shows no data",
     "sign-in/unlock/": "a locked-out person asks for an unlock link: the same answer whether or not the account exists",
     "sign-in/unlock/<str:token>/": "the unlock link itself: the signed, single-use token is the key "
     "(tests/intervention/test_unlock.py tries wrong, expired and used ones)",
