@@ -214,3 +214,43 @@ def _text(element: pikepdf.Dictionary) -> str:
     if "/ID" in element:
         return f"ID {element['/ID']}"
     return "no ID"
+
+
+def _preorder(node: pikepdf.Dictionary, depth: int = 0) -> Iterator[tuple[pikepdf.Dictionary, int]]:
+    kids = node.get("/K")
+    if kids is None:
+        return
+    for kid in list(kids) if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            yield kid, depth
+            yield from _preorder(kid, depth + 1)
+
+
+def reading_order(pdf: bytes) -> list[tuple[str, int, int]]:
+    """The structure elements in reading order: (tag, depth, page number from 1)."""
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        pages = {page.obj.objgen: number for number, page in enumerate(document.pages, start=1)}
+        return [
+            (str(element["/S"]), depth, pages.get(element["/Pg"].objgen, 0) if "/Pg" in element else 0)
+            for element, depth in _preorder(document.Root.StructTreeRoot)
+        ]
+
+
+def stranded(pdf: bytes) -> list[str]:
+    """Headings and captions left at the foot of a page: what comes next in reading order (after
+    the heading's own content) is on a later page."""
+    order = reading_order(pdf)
+    failures = []
+    for index, (tag, depth, page) in enumerate(order):
+        if tag not in ("/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/Caption"):
+            continue
+        following = next(((t, p) for t, d, p in order[index + 1 :] if d <= depth), None)
+        if following is not None and following[1] > page:
+            failures.append(f"a {tag[1:]} ends page {page}: the {following[0][1:]} after it is on page {following[1]}")
+    return failures
+
+
+def last_part_alone(pdf: bytes) -> bool:
+    """Whether the document's last top-level part (a signed report's sign-off) is alone on its page."""
+    top = [(tag, page) for tag, depth, page in reading_order(pdf) if depth == 1]
+    return len(top) >= 2 and top[-1][1] != top[-2][1]
