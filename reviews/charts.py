@@ -4,6 +4,7 @@ A chart is never the only way to read the figures: pages and reports put a data 
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -90,7 +91,9 @@ class Box:
     bottom: float
 
     def overlaps(self, other: Box) -> bool:
-        return self.left < other.right and other.left < self.right and self.top < other.bottom and other.top < self.bottom
+        return (
+            self.left < other.right and other.left < self.right and self.top < other.bottom and other.top < self.bottom
+        )
 
     def crosses(self, start: tuple[float, float], end: tuple[float, float]) -> bool:
         """Whether a line segment passes through the box (sampled finely enough for a label)."""
@@ -235,7 +238,7 @@ def _place_labels(
     font = frame.font
     inside = Box(0, 0, frame.width, frame.height - frame.bottom)
     obstacles = [Box(px - 5, py - 5, px + 5, py + 5) for px, py in xy]
-    segments = list(zip(xy, xy[1:], strict=False))
+    segments = list(itertools.pairwise(xy))
     placed: list[Label] = []
     taken: list[Box] = []
 

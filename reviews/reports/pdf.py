@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf  # type: ignore[import-untyped]
 from django.conf import settings
-import pydyf
 from weasyprint import HTML
 from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes

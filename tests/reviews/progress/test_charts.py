@@ -1,4 +1,5 @@
 import datetime
+import itertools
 import re
 from decimal import Decimal
 from xml.etree import ElementTree
@@ -67,10 +68,11 @@ def test_a_small_multiple_has_fewer_labels_but_the_same_points():
     assert [text.text for text in small.findall(f"{SVG}text")] == ["0", "80", "10", "70", "Jan 2023", "Jul 2023"]
 
 
-AGENCY = [(D(2023, m, 28), Decimal(v)) for m, v in zip(range(4, 11), ("52.4", "51.3", "49.3", "48.4", "49.0", "49.2", "47.8"))]
+AGENCY_VALUES = ("52.4", "51.3", "49.3", "48.4", "49.0", "49.2", "47.8")
+AGENCY = [(D(2023, m, 28), Decimal(v)) for m, v in zip(range(4, 11), AGENCY_VALUES, strict=True)]
 
 
-def tick_values(svg: str) -> list[Decimal]:
+def tick_values(svg):
     root = ElementTree.fromstring(svg)
     return [
         Decimal(text.text.rstrip("%"))
@@ -89,7 +91,7 @@ def test_the_value_axis_is_chosen_from_the_data_so_a_trend_does_not_look_flat():
 def test_the_axis_takes_in_a_far_target_and_ends_on_round_ticks():
     ticks = tick_values(line_chart(title="t", points=AGENCY, target=Decimal(25), unit_suffix="%"))
     assert ticks[0] <= 25 and ticks[-1] >= Decimal("52.4")
-    steps = {b - a for a, b in zip(ticks, ticks[1:])}
+    steps = {b - a for a, b in itertools.pairwise(ticks)}
     assert len(steps) == 1 and steps.pop() in {Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10)}
 
 
@@ -102,7 +104,7 @@ def test_the_axis_starts_at_zero_when_zero_is_near_and_a_percentage_stops_at_100
     assert tick_values(line_chart(title="t", points=high, target=Decimal(100), unit_suffix="%"))[-1] == 100
 
 
-def drawn(svg: str) -> tuple[list[Box], list[tuple[float, float]], list[tuple[str, Box]], tuple[float, float]]:
+def drawn(svg):
     """What a chart draws, by geometry: its points' boxes, its line's vertices, its value and target
     labels' boxes, and its size."""
     root = ElementTree.fromstring(svg)
@@ -113,12 +115,19 @@ def drawn(svg: str) -> tuple[list[Box], list[tuple[float, float]], list[tuple[st
     ]
     path = root.find(f"{SVG}path")
     vertices = [
-        (float(x), float(y)) for x, y in re.findall(r"[ML](-?[\d.]+),(-?[\d.]+)", path.get("d") if path is not None else "")
+        (float(x), float(y))
+        for x, y in re.findall(r"[ML](-?[\d.]+),(-?[\d.]+)", path.get("d") if path is not None else "")
     ]
     labels = [
         (
             text.get("class"),
-            text_box(float(text.get("x")), float(text.get("y")), text.text, text.get("text-anchor"), int(text.get("font-size"))),
+            text_box(
+                float(text.get("x")),
+                float(text.get("y")),
+                text.text,
+                text.get("text-anchor"),
+                int(text.get("font-size")),
+            ),
         )
         for text in root.findall(f"{SVG}text")
         if text.get("class") in ("app-chart__value", "app-chart__target")
@@ -149,7 +158,7 @@ def test_labels_cover_neither_the_line_nor_its_points_nor_each_other():
             assert kinds.count("app-chart__value") >= 1, shape
             for number, (kind, box) in enumerate(labels):
                 where = f"{shape}, {kind}, {frame.width} wide"
-                assert 0 <= box.left and box.right <= width and 0 <= box.top and box.bottom <= height, where
+                assert box.left >= 0 and box.right <= width and box.top >= 0 and box.bottom <= height, where
                 assert not any(box.overlaps(circle) for circle in circles), where
-                assert not any(box.crosses(a, b) for a, b in zip(vertices, vertices[1:])), where
+                assert not any(box.crosses(a, b) for a, b in itertools.pairwise(vertices)), where
                 assert not any(box.overlaps(other) for _, other in labels[number + 1 :]), where

@@ -11,6 +11,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pikepdf
 
@@ -18,11 +19,11 @@ TEXT_OPERATORS = frozenset({"Tj", "TJ", "'", '"'})
 SCOPES = frozenset({"/Column", "/Row", "/Both"})
 
 
-def _key(obj: pikepdf.Object) -> tuple[int, int] | None:
+def _key(obj: Any) -> tuple[int, int] | None:
     return obj.objgen if obj.is_indirect else None
 
 
-def _elements(root: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:
+def _elements(root: Any) -> Iterator[Any]:
     """Every structure element reachable from the structure tree root, parents before children."""
     seen: set[tuple[int, int]] = set()
     stack = [root]
@@ -44,7 +45,7 @@ def _elements(root: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:
                 stack.append(kid)
 
 
-def _attributes(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+def _attributes(element: Any) -> list[Any]:
     attributes = element.get("/A")
     if attributes is None:
         return []
@@ -52,9 +53,9 @@ def _attributes(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
     return [item for item in items if isinstance(item, pikepdf.Dictionary)]
 
 
-def _parent_tree(root: pikepdf.Dictionary) -> dict[int, pikepdf.Object]:
+def _parent_tree(root: Any) -> dict[int, Any]:
     """The number tree from StructParents keys to their arrays of structure elements (by MCID)."""
-    found: dict[int, pikepdf.Object] = {}
+    found: dict[int, Any] = {}
     tree = root.get("/ParentTree")
     stack = [tree] if tree is not None else []
     while stack:
@@ -71,17 +72,16 @@ def _parent_tree(root: pikepdf.Dictionary) -> dict[int, pikepdf.Object]:
 class _Page:
     number: int
     reachable: set[tuple[int, int]]
-    mcid_owner: pikepdf.Object | None
+    mcid_owner: Any
     loose_text: int = 0
     orphan_mcids: set[int] = field(default_factory=set)
 
 
-def _walk_content(
-    page: _Page, stream: pikepdf.Object, resources: pikepdf.Object | None, stack: list, depth: int = 0
-) -> None:
+def _walk_content(page: _Page, stream: Any, resources: Any, stack: list, depth: int = 0) -> None:
     """Counts text drawn neither in an artifact nor in a marked-content sequence whose MCID belongs
     to a structure element reachable from the tree. Form XObjects are walked in their caller's state."""
-    for operands, operator in pikepdf.parse_content_stream(stream):
+    instructions: list[Any] = list(pikepdf.parse_content_stream(stream))
+    for operands, operator in instructions:
         op = str(operator)
         if op in ("BMC", "BDC"):
             tag = str(operands[0])
@@ -119,17 +119,16 @@ def _tied_to_tree(page: _Page, mcid: int) -> bool:
     return isinstance(owner, pikepdf.Dictionary) and _key(owner) in page.reachable
 
 
-def _fonts(resources: pikepdf.Object | None, depth: int = 0) -> Iterator[tuple[str, pikepdf.Dictionary]]:
+def _fonts(resources: Any, depth: int = 0) -> Iterator[tuple[str, Any]]:
     if resources is None or depth > 8:
         return
-    for name, font in resources.get("/Font", {}).items():
-        yield name, font
+    yield from resources.get("/Font", {}).items()
     for xobject in resources.get("/XObject", {}).values():
         if xobject.get("/Subtype") == "/Form":
             yield from _fonts(xobject.get("/Resources"), depth + 1)
 
 
-def _embedded(font: pikepdf.Dictionary) -> bool:
+def _embedded(font: Any) -> bool:
     if font.get("/Subtype") == "/Type3":
         return True  # drawn with the file's own glyph procedures
     if font.get("/Subtype") == "/Type0":
@@ -171,8 +170,8 @@ def check(pdf: bytes, *, tables: int | None = None) -> list[str]:
 
         # 7.1 (Matterhorn 01-005): content is either tagged or an artifact.
         for number, page in enumerate(document.pages, start=1):
-            key = page.obj.get("/StructParents")
-            owner = parent_tree.get(int(key)) if key is not None else None
+            parents = page.obj.get("/StructParents")
+            owner = parent_tree.get(int(parents)) if parents is not None else None
             state = _Page(number=number, reachable=reachable, mcid_owner=owner)
             _walk_content(state, page.obj, page.obj.get("/Resources"), [])
             if state.loose_text:
@@ -209,14 +208,14 @@ def check(pdf: bytes, *, tables: int | None = None) -> list[str]:
     return failures
 
 
-def _text(element: pikepdf.Dictionary) -> str:
+def _text(element: Any) -> str:
     """A hint to find a failing element: its /ID, or its page."""
     if "/ID" in element:
         return f"ID {element['/ID']}"
     return "no ID"
 
 
-def _preorder(node: pikepdf.Dictionary, depth: int = 0) -> Iterator[tuple[pikepdf.Dictionary, int]]:
+def _preorder(node: Any, depth: int = 0) -> Iterator[tuple[Any, int]]:
     kids = node.get("/K")
     if kids is None:
         return
