@@ -136,9 +136,10 @@ def finish_tags(document: Document, pdf: pydyf.PDF) -> None:
     for page_index, page in enumerate(document.pages):
         for box, table in _walk(page._page_box):
             mark = getattr(box, "mark", None)
-            if isinstance(mark, pydyf.Dictionary) and box.element is not None and box.element.tag == "th":
-                scope = SCOPES.get(box.element.get("scope", ""), "/Column")
-                mark["A"]["Scope"] = scope
+            if isinstance(mark, pydyf.Dictionary) and box.element is not None:
+                # A table cell (WeasyPrint keeps each cell's element on its box as `mark`).
+                if box.element.tag == "th":
+                    mark["A"]["Scope"] = SCOPES.get(box.element.get("scope", ""), "/Column")
                 parent = objects[_number(mark["P"])]
                 while parent.get("S") != "/Table" and "P" in parent:
                     parent = objects[_number(parent["P"])]

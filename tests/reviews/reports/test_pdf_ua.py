@@ -290,3 +290,11 @@ def test_every_kind_passes_on_the_national_dataset():
         assert pdfua.check(content, tables=tables_in(report, version)) == [], report.kind
         assert pdfua.stranded(content) == [], report.kind
     assert kinds == {"highlight", "ministerial_update", "progress", "cabinet", "instrument"}
+
+
+def test_a_table_without_headers_split_across_pages_is_one_table_too():
+    rows = "".join(f"<tr><td>Row {n}</td><td>{n}</td></tr>" for n in range(150))
+    pdf = html_to_pdf(f'<!DOCTYPE html><html lang="en-GB"><head><title>t</title></head><table>{rows}</table></html>')
+    with pikepdf.open(io.BytesIO(pdf.content)) as document:
+        assert len(document.pages) >= 3
+    assert pdfua.check(pdf.content, tables=1) == []
