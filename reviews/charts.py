@@ -4,6 +4,7 @@ A chart is never the only way to read the figures: pages and reports put a data 
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -42,6 +43,76 @@ def _number(value: Decimal | float) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _nice(raw: Decimal) -> Decimal:
+    """The round step (1, 2, 2.5 or 5 times a power of ten) at least `raw`."""
+    base = Decimal(1).scaleb(raw.adjusted())
+    for multiple in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10)):
+        if raw <= multiple * base:
+            return multiple * base
+    return 10 * base  # pragma: no cover - raw / base < 10 by construction
+
+
+@dataclass(frozen=True)
+class Axis:
+    low: Decimal
+    high: Decimal
+    step: Decimal
+
+    @property
+    def ticks(self) -> list[Decimal]:
+        count = int((self.high - self.low) / self.step)
+        return [self.low + self.step * i for i in range(count + 1)]
+
+
+def value_axis(values: Sequence[Decimal], *, intervals: int = 4, percent: bool = False) -> Axis:
+    """The value axis for the data and the target: a little room above and below, ending on round
+    ticks. It starts at zero only when zero is near, so a trend does not look flat; it never goes
+    below zero for data that cannot, nor above 100 for a percentage that does not."""
+    low, high = min(values), max(values)
+    span = high - low
+    padding = span / 10 if span else max(abs(high) / 10, Decimal(1))
+    step = _nice((span + 2 * padding) / intervals)
+    axis_low = ((low - padding) / step).to_integral_value(rounding="ROUND_FLOOR") * step
+    axis_high = ((high + padding) / step).to_integral_value(rounding="ROUND_CEILING") * step
+    if low >= 0 and (axis_low < 0 or axis_low <= step):
+        axis_low = Decimal(0)
+    if percent and high <= 100 < axis_high:
+        axis_high = Decimal(100)
+    return Axis(low=axis_low, high=axis_high, step=step)
+
+
+@dataclass(frozen=True)
+class Box:
+    """A label's or a point's rectangle, in SVG units (y down)."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    def overlaps(self, other: Box) -> bool:
+        return (
+            self.left < other.right and other.left < self.right and self.top < other.bottom and other.top < self.bottom
+        )
+
+    def crosses(self, start: tuple[float, float], end: tuple[float, float]) -> bool:
+        """Whether a line segment passes through the box (sampled finely enough for a label)."""
+        steps = 24
+        for i in range(steps + 1):
+            x = start[0] + (end[0] - start[0]) * i / steps
+            y = start[1] + (end[1] - start[1]) * i / steps
+            if self.left <= x <= self.right and self.top <= y <= self.bottom:
+                return True
+        return False
+
+
+def text_box(x: float, y: float, text: str, anchor: str, font: int) -> Box:
+    """Where a label drawn at baseline (x, y) falls: generous, at 0.6 of the font size a character."""
+    width = len(text) * font * 0.6
+    left = x - width if anchor == "end" else x - width / 2 if anchor == "middle" else x
+    return Box(left, y - font * 0.9, left + width, y + font * 0.25)
+
+
 def line_chart(
     *,
     title: str,
@@ -51,8 +122,15 @@ def line_chart(
     chart_id: str = "chart",
     frame: Frame = FULL,
 ) -> str:
-    """A line chart of (period, value) points with an optional target line, as an SVG string."""
+    """A line chart of (period, value) points with an optional target line, as an SVG string.
+
+    The value axis is chosen from the data and the target (`value_axis`); the first and last values
+    and the target are labelled where they collide with neither the line, its points nor each other."""
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    axis = None
+    if points:
+        values = [Decimal(v) for _, v in points] + ([Decimal(target)] if target is not None else [])
+        axis = value_axis(values, percent=unit_suffix.strip() == "%")
     if not points:
         description = "No values have been recorded yet."
     else:
@@ -61,7 +139,13 @@ def line_chart(
             f"{len(points)} values from {first[0]:%B %Y} ({_number(first[1])}{unit_suffix}) "
             f"to {last[0]:%B %Y} ({_number(last[1])}{unit_suffix})"
             + (f"; target {_number(target)}{unit_suffix}" if target is not None else "")
-            + ". The figures are in the table."
+            + "."
+            + (
+                f" The value axis starts at {_number(axis.low)}{unit_suffix}, not zero."
+                if axis is not None and axis.low > 0
+                else ""
+            )
+            + " The figures are in the table."
         )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {frame.width} {frame.height}" width="100%" '
@@ -76,13 +160,8 @@ def line_chart(
         f'<line x1="{frame.left}" y1="{frame.top + plot_h}" x2="{plot_end}" y2="{frame.top + plot_h}" '
         f'stroke="{AXIS_COLOUR}" stroke-width="1"/>'
     )
-    if points:
-        values = [Decimal(v) for _, v in points] + ([Decimal(target)] if target is not None else [])
-        low, high = min(values), max(values)
-        low = min(low, Decimal(0))
-        if high == low:
-            high = low + 1
-        span = high - low
+    if points and axis is not None:
+        low, span = axis.low, axis.high - axis.low
 
         def y(value: Decimal) -> float:
             return frame.top + plot_h - float((Decimal(value) - low) / span) * plot_h
@@ -90,23 +169,30 @@ def line_chart(
         def x(index: int) -> float:
             return frame.left + (plot_w * index / (len(points) - 1) if len(points) > 1 else plot_w / 2)
 
-        for tick in range(frame.ticks):
-            value = low + span * tick / (frame.ticks - 1)
+        ticks = axis.ticks
+        if frame.ticks <= 2:
+            ticks = [ticks[0], ticks[-1]]
+        for value in ticks:
             parts.append(
                 f'<text x="{frame.left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" font-size="{frame.font}" '
-                f'fill="{AXIS_COLOUR}">{escape(_number(round(value, 1)))}{escape(unit_suffix)}</text>'
+                f'fill="{AXIS_COLOUR}">{escape(_number(value))}{escape(unit_suffix)}</text>'
             )
+        xy = [(x(i), y(v)) for i, (_, v) in enumerate(points)]
+        placed = _place_labels(frame, xy, points, target, y(target) if target is not None else None, unit_suffix)
         if target is not None:
             parts.append(
                 f'<line x1="{frame.left}" y1="{y(target):.1f}" x2="{plot_end}" y2="{y(target):.1f}" '
                 f'stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="6 4"/>'
-                f'<text x="{plot_end}" y="{y(target) - 6:.1f}" text-anchor="end" font-size="{frame.font}" '
-                f'fill="{TARGET_COLOUR}">Target {escape(_number(target))}{escape(unit_suffix)}</text>'
             )
-        path = " ".join(f"{'M' if i == 0 else 'L'}{x(i):.1f},{y(v):.1f}" for i, (_, v) in enumerate(points))
+        path = " ".join(f"{'M' if i == 0 else 'L'}{px:.1f},{py:.1f}" for i, (px, py) in enumerate(xy))
         parts.append(f'<path d="{path}" fill="none" stroke="{LINE_COLOUR}" stroke-width="3"/>')
-        for i, (_, v) in enumerate(points):
-            parts.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="4" fill="{LINE_COLOUR}"/>')
+        for px, py in xy:
+            parts.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{LINE_COLOUR}"/>')
+        for label in placed:
+            parts.append(
+                f'<text x="{label.x:.1f}" y="{label.y:.1f}" text-anchor="{label.anchor}" font-size="{frame.font}" '
+                f'fill="{label.colour}" class="{label.kind}">{escape(label.text)}</text>'
+            )
         last_index = len(points) - 1
         # The ends anchored inwards, so they are not cut off; a single value sits in the middle.
         labels = {0: "start", last_index: "end"} if last_index else {0: "middle"}
@@ -125,3 +211,70 @@ def line_chart(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Label:
+    kind: str  # "app-chart__value" or "app-chart__target", for the tests and the stylesheet
+    text: str
+    x: float
+    y: float
+    anchor: str
+    colour: str
+
+
+def _place_labels(
+    frame: Frame,
+    xy: list[tuple[float, float]],
+    points: Sequence[tuple[datetime.date, Decimal]],
+    target: Decimal | None,
+    target_y: float | None,
+    unit_suffix: str,
+) -> list[Label]:
+    """The first and last values, then the target, each at the first of a few places (above or
+    below, at one end or the other) where it covers neither the line nor a point nor a label placed
+    before it, and stays inside the chart. A value with no free place is left to the table; the
+    target always gets one (the least bad) as its line would otherwise be unexplained."""
+    font = frame.font
+    inside = Box(0, 0, frame.width, frame.height - frame.bottom)
+    obstacles = [Box(px - 5, py - 5, px + 5, py + 5) for px, py in xy]
+    segments = list(itertools.pairwise(xy))
+    placed: list[Label] = []
+    taken: list[Box] = []
+
+    def free(box: Box) -> bool:
+        within = inside.left <= box.left and box.right <= inside.right and inside.top <= box.top
+        return (
+            within
+            and box.bottom <= inside.bottom
+            and not any(box.overlaps(other) for other in obstacles + taken)
+            and not any(box.crosses(a, b) for a, b in segments)
+        )
+
+    ends = [0, len(xy) - 1] if len(xy) > 1 else [0]
+    for index in ends:
+        px, py = xy[index]
+        anchor = "middle" if len(xy) == 1 else ("start" if index == 0 else "end")
+        nudge = -6 if anchor == "start" else 6 if anchor == "end" else 0
+        text = f"{_number(points[index][1])}{unit_suffix}"
+        for ly in (py - 9, py + font + 7):
+            for lx in (px + nudge, px):
+                box = text_box(lx, ly, text, anchor, font)
+                if free(box) and (target_y is None or not box.crosses((0, target_y), (frame.width, target_y))):
+                    placed.append(Label("app-chart__value", text, lx, ly, anchor, LINE_COLOUR))
+                    taken.append(box)
+                    break
+            else:
+                continue
+            break
+    if target is not None and target_y is not None:
+        text = f"Target {_number(target)}{unit_suffix}"
+        plot_end = frame.width - frame.right
+        candidates = [
+            (x, target_y + dy, anchor)
+            for dy in (-6, font + 4)
+            for x, anchor in ((plot_end, "end"), (frame.left + 4, "start"), ((frame.left + plot_end) / 2, "middle"))
+        ]
+        chosen = next((c for c in candidates if free(text_box(c[0], c[1], text, c[2], font))), candidates[0])
+        placed.append(Label("app-chart__target", text, chosen[0], chosen[1], chosen[2], TARGET_COLOUR))
+    return placed
