@@ -204,9 +204,9 @@ def _source_existed(deadline: Deadline, day: datetime.date) -> bool:
     if deadline.inspection is not None:
         received = deadline.counted_from or deadline.inspection.published_on
         return received is not None and received <= day
-    if deadline.cabinet_paper_id is not None:
-        return False  # a cabinet paper's deadline is made when its words are written: after the day
-    return True  # entered by hand, with nothing to date it by but its own date
+    # A cabinet paper's deadline is made when its words are written: after the day. One entered by
+    # hand, with no rule behind it, has nothing to date it by but its own date.
+    return deadline.cabinet_paper_id is None
 
 
 def deadlines_as_at(case: Intervention, day: datetime.date) -> list[Deadline]:
@@ -314,3 +314,12 @@ def instrument_standing(instrument: Instrument, day: datetime.date) -> Instrumen
             by = instrument.revocation_reference
     issued_on = instrument.issued_on if instrument.is_issued else None
     return InstrumentStanding(day=day, issued_on=issued_on, revoked_on=revoked_on, revoked_by=by)
+
+
+def document_day(report: Any, version: Any = None) -> datetime.date:
+    """The date a document is as at: its period's end if it has one, else the day its version was
+    asked for (else today)."""
+    if report.period_end is not None:
+        return report.period_end
+    requested_at = getattr(version, "requested_at", None)
+    return local_date(requested_at) if requested_at else timezone.localdate()
