@@ -26,10 +26,11 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
-from directions.enums import InstructionStatus, ResponseKind
-from directions.models import Instruction, InstructionResponse, Instrument
+from directions.enums import Cadence, InstructionStatus, ResponseKind
+from directions.models import Instruction, InstructionResponse, Instrument, ReportingObligation
 from intervention.models import Intervention
 from reviews.enums import DeadlineStatus
 from reviews.models import Deadline, ImprovementPlan, Indicator, Measurement, PlanAction, ProgressUpdate
@@ -323,3 +324,20 @@ def document_day(report: Any, version: Any = None) -> datetime.date:
         return report.period_end
     requested_at = getattr(version, "requested_at", None)
     return local_date(requested_at) if requested_at else timezone.localdate()
+
+
+def obligations_waiting_as_at(instruments: Sequence[Instrument], day: datetime.date) -> list[ReportingObligation]:
+    """The instruments' "N months after an event" obligations still waiting for their event at the end
+    of the day, described as they stood then: an event recorded since had not happened."""
+    waiting = ReportingObligation.objects.filter(
+        Q(event_on__isnull=True) | Q(event_on__gt=day),
+        instrument__in=[instrument.pk for instrument in instruments],
+        cadence=Cadence.MONTHS_AFTER_EVENT,
+    ).order_by("pk")
+    result = []
+    for obligation, _versions in _as_at(list(waiting), day):
+        if obligation.event_on is not None and obligation.event_on > day:
+            obligation.event_on = None
+        if obligation.event_on is None:
+            result.append(obligation)
+    return result

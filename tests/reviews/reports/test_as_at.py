@@ -12,8 +12,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from directions.enums import InstructionStatus, Part
-from directions.models import Clause, Instruction, Instrument
+from directions.enums import Cadence, Deliverer, InstructionStatus, Part, Recipient
+from directions.models import Clause, Instruction, Instrument, ReportingObligation
 from intervention.enums import Role
 from reviews.enums import DeadlineStatus
 from reviews.models import (
@@ -62,6 +62,15 @@ def case_in_2023(time_machine, hereford_case, charlie, alice, dora):
     direction = direction_with_priorities(hereford_case)
     appoint(dora, hereford_case, Role.DFE_CASE_LEAD)
     time_machine.move_to(IN_2023, tick=False)
+    obligation = ReportingObligation.objects.create(
+        instrument=direction,
+        what="Next review of progress",
+        deliverer=Deliverer.COMMISSIONER,
+        recipient=Recipient.MINISTER,
+        cadence=Cadence.MONTHS_AFTER_EVENT,
+        interval=6,
+        event="publication of the commissioner's progress report",
+    )
     plan = ImprovementPlan.objects.create(
         intervention=hereford_case, title="Improvement plan", approved_on=D(2023, 4, 1)
     )
@@ -131,6 +140,7 @@ def case_in_2023(time_machine, hereford_case, charlie, alice, dora):
         "missed": missed,
         "upcoming": upcoming,
         "reports": made,
+        "obligation": obligation,
     }
 
 
@@ -166,6 +176,9 @@ def change_everything_in_2026(time_machine, world, *, by) -> None:
     moved = world["upcoming"]
     moved.override_on, moved.override_reason = D(2023, 11, 2), "Brought forward"
     moved.save()
+    obligation = world["obligation"]
+    obligation.event_on = D(2026, 1, 10)
+    obligation.save()
     issued_direction(world["direction"].intervention, issued_on=D(2026, 5, 1), revokes=world["direction"], by=by)
 
 
@@ -199,6 +212,14 @@ def test_a_highlight_report_for_2023_is_built_from_2023_not_from_today(time_mach
     # The deadline missed then (met only in 2026), and the other due on its date as it stood then.
     assert "Missed in the period What By Due Met Evidence of progress 1 Oct 2023 Not yet" in text
     assert "Due in the next six weeks What By Due Met Highlight report 30 Nov 2023 Not yet" in text
+
+
+def test_a_ministerial_update_still_waits_for_an_event_recorded_after_its_period(
+    time_machine, case_in_2023, administrator
+):
+    report = case_in_2023["reports"]["ministerial_update"]
+    change_everything_in_2026(time_machine, case_in_2023, by=administrator)
+    assert "Next review of progress" in words(body(report))
 
 
 def test_an_instruction_open_at_the_end_of_the_period_is_not_no_data(time_machine, hereford_case, charlie, dora):
