@@ -15,10 +15,11 @@ from typing import Any
 
 from django.db import models
 
-from directions.enums import Cadence, InstrumentKind
-from directions.models import Instrument, ReportingObligation
+from directions.enums import InstrumentKind
+from directions.models import Instrument
 from intervention.enums import Role
 from reviews.models import CabinetPaper, Report, ReportKind, Review, ReviewKind, ReviewStatus
+from reviews.reports.as_at import obligations_waiting_as_at
 from reviews.reports.base import Renderer
 from reviews.reports.common import Paragraph, council_paragraphs, lettered, next_review_dates
 from reviews.reports.progress import case_background, overseer, review_problems
@@ -232,9 +233,8 @@ def key_considerations(report: Report, review: Review, background: dict[str, Any
             )
         )
     if not next_reviews:
-        waiting = ReportingObligation.objects.filter(
-            instrument__in=background["instruments"], cadence=Cadence.MONTHS_AFTER_EVENT, event_on__isnull=True
-        ).first()
+        # Waiting for its event when the review was held: one recorded since had not happened.
+        waiting = next(iter(obligations_waiting_as_at(background["instruments"], review.held_on)), None)
         if waiting is not None and waiting.interval:
             paragraphs.append(
                 (

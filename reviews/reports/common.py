@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from directions.enums import OVERDUE_INSTRUCTION_STATUSES, InstructionStatus
@@ -22,7 +20,14 @@ from intervention.dates import add_months
 from intervention.models import Appointment, Intervention, Person
 from reviews.charts import SMALL, line_chart
 from reviews.enums import DeadlineStatus, Direction, Rag, Unit
-from reviews.models import Deadline, Indicator, Measurement, PlanAction, ProgressUpdate, Review, ReviewStatus
+from reviews.models import Deadline, Indicator, Measurement, PlanAction, Review, ReviewStatus
+from reviews.reports.as_at import (
+    deadlines_as_at,
+    indicators_as_at,
+    instructions_as_at,
+    plan_actions_as_at,
+    progress_updates_as_at,
+)
 
 NO_DATA = "No data for this period."
 RAG_ORDER: dict[str, int] = {Rag.RED: 0, Rag.AMBER: 1, Rag.GREEN: 2}
@@ -80,15 +85,12 @@ class Rating:
 
 
 def latest_ratings(priorities: list[ServicePriority], on: datetime.date) -> dict[int, Rating]:
-    """Each priority's rating as of the day: the latest progress update's, else the latest held review's."""
+    """Each priority's rating as of the day: the latest progress update's (as it stood then), else the
+    latest held review's (a held review is locked, so it stands as held)."""
     ratings: dict[int, Rating] = {}
-    updates = (
-        ProgressUpdate.objects.filter(service_priority__in=priorities, period_end__lte=on)
-        .order_by("service_priority_id", "-period_end", "-created_at", "-pk")
-        .only("service_priority_id", "rag", "period_end")
-    )
-    for update in updates:
-        assert update.service_priority_id is not None  # filtered by priority above
+    # As recorded by the end of the day: a rating changed since does not change what the report says.
+    for update in progress_updates_as_at([priority.pk for priority in priorities], on):
+        assert update.service_priority_id is not None  # filtered by priority
         if update.service_priority_id not in ratings:
             ratings[update.service_priority_id] = Rating(
                 update.rag, f"Progress update to {update.period_end:%-d %B %Y}"
@@ -182,22 +184,15 @@ def indicator_evidence(
     chart_prefix: str = "chart",
 ) -> dict[int, list[IndicatorEvidence]]:
     """For each priority, its indicators' values in the period (with the last value before it as the
-    baseline) and, when asked, an SVG chart of them. Two queries, however many indicators."""
-    indicators = (
-        Indicator.objects.filter(service_priority__in=priorities)
-        .order_by("service_priority_id", "position", "pk")
-        .prefetch_related(
-            Prefetch(
-                "measurements",
-                queryset=Measurement.objects.filter(period_end__lte=end).order_by("period_end"),
-                to_attr="up_to_end",
-            )
-        )
-    )
+    baseline) and, when asked, an SVG chart of them, as they stood at the end of the period. A fixed
+    number of queries, however many indicators."""
+    # The indicators and their values as they stood at the end of the period (reviews.reports.as_at):
+    # a value corrected since, or a target moved since, does not change the report.
+    indicators = indicators_as_at([priority.pk for priority in priorities], end)
     evidence: dict[int, list[IndicatorEvidence]] = {priority.pk: [] for priority in priorities}
-    for indicator in indicators:
-        within = [m for m in indicator.up_to_end if start is None or m.period_end >= start]
-        before = [m for m in indicator.up_to_end if start is not None and m.period_end < start]
+    for indicator, up_to_end in indicators:
+        within = [m for m in up_to_end if start is None or m.period_end >= start]
+        before = [m for m in up_to_end if start is not None and m.period_end < start]
         suffix = unit_suffix(indicator)
         chart = None
         if charts and within:
@@ -266,32 +261,30 @@ class InstructionSummary:
     issued: list[Instruction] = field(default_factory=list)
     complied: list[Instruction] = field(default_factory=list)
     overdue: list[Instruction] = field(default_factory=list)
+    # Open (not complied with nor withdrawn) at the end of the period, overdue or not.
+    open: list[Instruction] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.issued or self.complied or self.overdue)
+        return not (self.issued or self.complied or self.overdue or self.open)
+
+
+OPEN_INSTRUCTION_STATUSES = (*OVERDUE_INSTRUCTION_STATUSES, InstructionStatus.SUBMITTED)
 
 
 def instruction_summary(case: Intervention, start: datetime.date, end: datetime.date) -> InstructionSummary:
-    """Issued in the period; accepted as complied in the period (from the instruction's history);
-    open and past their due date at the end of the period."""
-    instructions = list(Instruction.objects.filter(intervention=case, issued_on__lte=end).order_by("number"))
-    complied_on: dict[int, datetime.date] = {}
-    history = (
-        Instruction.history.filter(id__in=[i.pk for i in instructions], status=InstructionStatus.COMPLIED)
-        .order_by("history_date")
-        .values_list("id", "history_date")
-    )
-    for pk, when in history:
-        complied_on.setdefault(pk, timezone.localdate(when))  # the London date, not the UTC one
+    """As they stood at the end of the period: issued in the period; accepted as complied in the
+    period; open at its end; open and past their due date at its end."""
     summary = InstructionSummary()
-    for instruction in instructions:
+    for item in instructions_as_at(case, end):
+        instruction = item.instruction
         if start <= instruction.issued_on <= end:
             summary.issued.append(instruction)
-        when = complied_on.get(instruction.pk)
-        if instruction.status == InstructionStatus.COMPLIED and when and start <= when <= end:
+        if item.complied_on and start <= item.complied_on <= end:
             summary.complied.append(instruction)
-        if instruction.status in OVERDUE_INSTRUCTION_STATUSES and instruction.due_on < end:
+        if instruction.status in OPEN_INSTRUCTION_STATUSES:
+            summary.open.append(instruction)
+        if instruction.is_overdue_on(end):
             summary.overdue.append(instruction)
     return summary
 
@@ -306,16 +299,11 @@ class DeadlineSummary:
 def deadline_summary(
     case: Intervention, start: datetime.date, end: datetime.date, *, ahead: datetime.timedelta
 ) -> DeadlineSummary:
-    """Met in the period; missed in the period (past due and still open, or met late); due in the
-    `ahead` after the period."""
-    deadlines = (
-        Deadline.objects.filter(intervention=case)
-        # Nor those before the case's record: whether they were met is not known (issue 13, item 12).
-        .exclude(status__in=[DeadlineStatus.CANCELLED, DeadlineStatus.HISTORICAL])
-        .with_due_on()
-        .filter(effective_due_on__lte=end + ahead)
-        .order_by("effective_due_on", "pk")
-    )
+    """As they stood at the end of the period: met in the period; missed in the period (past due and
+    still open, or met late); due in the `ahead` after the period."""
+    # As they stood at the end of the period (reviews.reports.as_at): neither cancelled then nor from
+    # before the case's record (whether those were met is not known: issue 13, item 12).
+    deadlines = [deadline for deadline in deadlines_as_at(case, end) if deadline.due_on <= end + ahead]
     summary = DeadlineSummary()
     for deadline in deadlines:
         due = deadline.due_on
@@ -331,13 +319,8 @@ def deadline_summary(
 
 
 def off_track_actions(case: Intervention, on: datetime.date, *, limit: int = 10) -> tuple[list[PlanAction], int]:
-    actions = [
-        action
-        for action in PlanAction.objects.filter(objective__plan__intervention=case)
-        .select_related("objective")
-        .order_by("due_on", "pk")
-        if action.is_off_track_on(on)
-    ]
+    """The improvement plan actions off track on the day, as they stood then (rating, status, due date)."""
+    actions = [action for action in plan_actions_as_at(case, on) if action.is_off_track_on(on)]
     return actions[:limit], len(actions)
 
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from directions.enums import Cadence
-from directions.models import Instrument, ReportingObligation
+from directions.models import Instrument
 from reviews.models import Report, ReportKind
+from reviews.reports.as_at import obligations_waiting_as_at
 from reviews.reports.base import Renderer
 from reviews.reports.common import deadline_summary, held_reviews, instruction_summary, lettered_items, paragraphs
 from reviews.reports.highlight import indicator_rows, period_problems, priority_rows
@@ -48,8 +48,6 @@ class MinisterialUpdate(Renderer):
             "instructions": instruction_summary(case, start, end),
             "deadlines": deadline_summary(case, start, end, ahead=LOOK_AHEAD),
             "instruments": instruments,
-            "waiting": ReportingObligation.objects.filter(
-                instrument__in=instruments, cadence=Cadence.MONTHS_AFTER_EVENT, event_on__isnull=True
-            ),
+            "waiting": obligations_waiting_as_at(instruments, end),
             "author_person": overseer(report, None),
         }

@@ -233,7 +233,7 @@ def test_a_highlight_report_for_a_quiet_period_says_there_is_no_data(dora, heref
     )
     text = re.sub(r"\s+", " ", pdf_text(generated(report, by=dora)))
     assert "No service priorities were in force at the end of the period: no data for this period." in text
-    assert "No instructions were issued, complied with or overdue: no data for this period." in text
+    assert "No instructions were issued, complied with or open: no data for this period." in text
     assert "No risks were identified from the records for this period." in text
     assert "No review was held in this period." in text
 
