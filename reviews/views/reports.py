@@ -73,7 +73,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_reports(request: HttpRequest, case_pk: int) -> HttpResponse:
     intervention = get_case(request, case_pk)
-    reports = Report.objects.filter(intervention=intervention).for_list()
+    reports = Report.objects.visible_to(request.user).filter(intervention=intervention).for_list()
     return render(
         request,
         "reviews/reports/case_reports.html",
