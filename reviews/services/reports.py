@@ -2,7 +2,9 @@
 worker, retrying a failed one, and signing one off.
 
 Who may do what (asked of intervention.permissions):
-- anyone who may see the case may see its reports and download them;
+- anyone who may see the case may see its reports and download them, except the drafts of reports to
+  the Minister and of DfE's highlight report, which only their author, their signatory and DfE may read
+  until signed off (intervention.permissions.report_filter, through Report.objects.visible_to);
 - DfE staff, commissioners and advisers (MANAGE_CASE or HOLD_REVIEWS) may draft and generate
   every kind; the council's officers (LOG_PROGRESS) may draft and generate its cabinet report;
 - only the person appointed to the case in the report's signatory role may sign it off: the deliverer of
