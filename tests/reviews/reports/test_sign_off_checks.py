@@ -199,7 +199,8 @@ def _statuses(client, urls: list[str]) -> list[int]:
     for url in urls:
         response = client.get(url)
         statuses.append(response.status_code)
-        response.close()  # a download's file
+        if response.streaming:
+            b"".join(response.streaming_content)  # read a download to its end, which closes its file
     return statuses
 
 
