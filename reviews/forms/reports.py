@@ -40,7 +40,10 @@ KIND_HINTS: dict[str, str] = {
         "The commissioner's report on a held review, with each priority's indicators and rating. "
         "Signed off by the commissioner."
     ),
-    ReportKind.HIGHLIGHT: "Ratings, instructions, deadlines and risks over six weeks. Signed off by the DfE case lead.",
+    ReportKind.HIGHLIGHT: (
+        "Ratings, instructions, deadlines and risks over six weeks. Signed off by whoever the terms of reference "
+        "say delivers it, or else the DfE case lead."
+    ),
     ReportKind.MINISTERIAL_UPDATE: "A short update on the quarter's progress. Signed off by the commissioner.",
     ReportKind.INSTRUMENT: "A notice or direction with its terms of reference, laid out as issued.",
 }
