@@ -8,7 +8,8 @@ Access comes from two sources, never from the URL alone:
 DfE staff see every intervention and record instruments; administrators can do everything.
 
 Every view, admin queryset, file download and report asks this module, through `can_view`,
-`can_change`, `has_capability` or the `visible_to(user)` queryset methods built on `intervention_filter`.
+`can_change`, `has_capability` or the `visible_to(user)` queryset methods built on `intervention_filter`
+(and, for reports, `report_filter`: who may read a draft).
 """
 
 from __future__ import annotations
@@ -161,6 +162,40 @@ def authority_filter(user: Any, prefix: str = "") -> Q:
     if access.local_authority_id is not None:
         ids.add(access.local_authority_id)
     return Q(**{f"{prefix}local_authority_id__in": sorted(ids)})
+
+
+def report_filter(
+    user: Any,
+    *,
+    restricted: Q,
+    signed_off: Q,
+    sensitive: Q,
+    authors: Q,
+    signatory_role_field: str,
+    prefix: str = "intervention__",
+) -> Q:
+    """A filter for the reports the user may read (docs/reports.md, "Who may read a report"). The report
+    model says which rows are which: `restricted` (a kind whose drafts are not for the council: the
+    reports to the Minister and DfE's highlight report), `signed_off`, `sensitive` (OFFICIAL-SENSITIVE),
+    `authors` (the user started it or asked for a version) and the field holding its signatory's role.
+    - Nobody reads a report of a case they may not see.
+    - DfE staff and administrators read every report.
+    - A restricted report, until it is signed off: its author and its signatory only.
+    - A restricted report signed off as OFFICIAL-SENSITIVE: also the commissioner and advisers on the case.
+    - Anything else (the cabinet report, an instrument's copy, a signed-off OFFICIAL report): everyone
+      who may see the case."""
+    access = access_for(user)
+    case = intervention_filter(user, prefix=prefix)
+    if not access.authenticated or access.sees_everything:
+        return case
+    signatory = Q(pk__in=[])
+    overseen: list[int] = []
+    for intervention_id, roles in sorted(access.roles.items()):
+        signatory |= Q(**{f"{prefix}pk": intervention_id, f"{signatory_role_field}__in": sorted(roles)})
+        if roles & OVERSEEING_ROLES:
+            overseen.append(intervention_id)
+    overseers = Q(**{f"{prefix}pk__in": overseen})
+    return case & (~restricted | authors | signatory | (signed_off & (~sensitive | overseers)))
 
 
 def roles_on(user: Any, intervention: Any) -> frozenset[str]:

@@ -110,6 +110,8 @@ class ReportVersionInline(ScopedInline):
         "sha256",
         "signer_name",
         "signed_off_on",
+        "declaration",
+        "declared_at",
         "error",
     )
     readonly_fields = fields
@@ -129,6 +131,10 @@ class ReportAdmin(ReadOnlyScopedAdmin):
     search_fields = ["title", "intervention__local_authority__name"]
     readonly_fields = [field.name for field in Report._meta.fields]
     inlines = [ReportVersionInline]
+
+    def scope(self, request, queryset):
+        # Who may read a draft report to the Minister or DfE is narrower than who may see the case.
+        return super().scope(request, queryset).filter(pk__in=Report.objects.visible_to(request.user).values("pk"))
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("intervention__local_authority")

@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.layout import Field, Size
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
 from intervention.forms import GovukDateField
 from reviews.forms.common import GovukForm, date_field, period_in_order
+from reviews.forms.deadlines import DeadlineChoiceForm
 from reviews.models import (
     Classification,
     ReportKind,
@@ -25,6 +26,9 @@ CHOOSE_REVIEW = "Choose the review the report is about"
 CHOOSE_INSTRUMENT = "Choose the notice or direction"
 ENTER_REPORT_START = "Enter the first day of the period the report covers"
 ENTER_REPORT_END = "Enter the last day of the period the report covers"
+WRITE_IT = "Write it before saving"
+# The service's words (reviews.services.reports.DECLARE): forms are below services, so they are repeated.
+DECLARE = "Confirm that you have read version {number} and it is accurate"
 
 
 KIND_HINTS: dict[str, str] = {
@@ -36,7 +40,10 @@ KIND_HINTS: dict[str, str] = {
         "The commissioner's report on a held review, with each priority's indicators and rating. "
         "Signed off by the commissioner."
     ),
-    ReportKind.HIGHLIGHT: "Ratings, instructions, deadlines and risks over six weeks. Signed off by the DfE case lead.",
+    ReportKind.HIGHLIGHT: (
+        "Ratings, instructions, deadlines and risks over six weeks. Signed off by whoever the terms of reference "
+        "say delivers it, or else the DfE case lead."
+    ),
     ReportKind.MINISTERIAL_UPDATE: "A short update on the quarter's progress. Signed off by the commissioner.",
     ReportKind.INSTRUMENT: "A notice or direction with its terms of reference, laid out as issued.",
 }
@@ -264,3 +271,37 @@ class ReportFilterForm(forms.Form):
             *[(str(pk), name) for pk, name in authorities],
         ]
         cast(forms.ChoiceField, self.fields["kind"]).choices = [("", "All kinds"), *ReportKind.choices]
+
+
+class SignOffForm(DeadlineChoiceForm):
+    """The deadline the report meets, and the signer's declaration, in the words the signed version records."""
+
+    declaration = forms.BooleanField(required=True)
+
+    def __init__(self, *args: Any, declaration: str, number: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["declaration"]
+        field.label = declaration
+        field.error_messages["required"] = DECLARE.format(number=number)
+
+    def layout_fields(self) -> list:
+        return [
+            *super().layout_fields(),
+            Fieldset(Field.checkbox("declaration"), legend="Declaration", legend_size=Size.MEDIUM),
+        ]
+
+
+class CommentaryForm(GovukForm):
+    """The author's words: the summary of a written update, the risks and other points of a highlight report."""
+
+    submit_label = "Save"
+    commentary = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), error_messages={"required": WRITE_IT})
+    seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, label: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commentary"].label = label
+        self.fields["commentary"].help_text = "Leave a blank line between paragraphs. Printed in the report."
+
+    def layout_fields(self) -> list:
+        return [Field.textarea("commentary", label_size=Size.LARGE, label_tag="h1"), Field("seen")]

@@ -43,7 +43,9 @@ class ReportKind(models.TextChoices):
     INSTRUMENT = "instrument", "Notice or direction"
 
 
-# Who signs each kind off. An instrument was signed by its own signatory: its copy is not signed off here.
+# Who signs each kind off when no reporting obligation of the case says who delivers it (the signatory
+# is then the obligation's deliverer: reviews.services.signatories). An instrument was signed by its own
+# signatory: its copy is not signed off here.
 SIGN_OFF_ROLES: dict[str, str | None] = {
     ReportKind.CABINET: Role.DIRECTOR_OF_CHILDRENS_SERVICES,
     ReportKind.PROGRESS: Role.COMMISSIONER,
@@ -57,7 +59,15 @@ SIGN_OFF_ROLE_WORDS: dict[str, str] = {
     Role.DIRECTOR_OF_CHILDRENS_SERVICES: "director of children's services",
     Role.COMMISSIONER: "commissioner",
     Role.DFE_CASE_LEAD: "DfE case lead",
+    Role.IMPROVEMENT_ADVISER: "improvement adviser",
+    Role.INTERVENTION_ADVISER: "intervention adviser",
+    Role.IMPROVEMENT_BOARD_CHAIR: "improvement board chair",
 }
+
+# The kinds whose drafts only their author, their signatory and DfE may read (reports to the Minister,
+# and DfE's own highlight report): intervention.permissions.report_filter. The cabinet report is the
+# council's own, and an instrument's copy is the instrument the council was given.
+RESTRICTED_DRAFT_KINDS = frozenset({ReportKind.PROGRESS, ReportKind.MINISTERIAL_UPDATE, ReportKind.HIGHLIGHT})
 
 
 class Classification(models.TextChoices):
@@ -94,9 +104,25 @@ def report_path(instance: ReportVersion, filename: str) -> str:
 
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user: object) -> ReportQuerySet:
-        from intervention.permissions import intervention_filter
+        """The reports the user may read: of a case they may see, and, for a draft report to the Minister
+        or DfE, only its author, its signatory and DfE (intervention.permissions.report_filter)."""
+        from intervention.permissions import report_filter
 
-        return self.filter(intervention_filter(user, prefix="intervention__"))
+        versions = ReportVersion.objects.filter(report=models.OuterRef("pk"))
+        user_id = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+        return self.alias(
+            is_signed_off=models.Exists(versions.filter(is_final=True)),
+            asked_for_a_version=models.Exists(versions.filter(requested_by_id=user_id)),
+        ).filter(
+            report_filter(
+                user,
+                restricted=models.Q(kind__in=RESTRICTED_DRAFT_KINDS),
+                signed_off=models.Q(is_signed_off=True),
+                sensitive=models.Q(classification=Classification.OFFICIAL_SENSITIVE),
+                authors=models.Q(created_by_id=user_id) | models.Q(asked_for_a_version=True),
+                signatory_role_field="signatory_role",
+            )
+        )
 
     def for_list(self) -> ReportQuerySet:
         """With the case and every version's summary (not its content), newest first: a fixed number of queries."""
@@ -129,6 +155,14 @@ class Report(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reports_created")
     created_at = models.DateTimeField(default=timezone.now)
+    signatory_role = models.CharField(
+        "signed off by",
+        max_length=30,
+        choices=Role.choices,
+        blank=True,
+        help_text="The role that signs it off: the deliverer of the reporting obligation that requires it, else the "
+        "kind's. Set when it is started and each time a version is generated.",
+    )
     history = HistoricalRecords()
 
     objects = ReportQuerySet.as_manager()
@@ -152,7 +186,10 @@ class Report(models.Model):
 
     @property
     def sign_off_role(self) -> str | None:
-        return SIGN_OFF_ROLES[self.kind]
+        """The role recorded as signing it off (reviews.services.signatories decides it), else the kind's."""
+        if SIGN_OFF_ROLES[self.kind] is None:
+            return None
+        return self.signatory_role or SIGN_OFF_ROLES[self.kind]
 
     @property
     def sign_off_role_label(self) -> str:
@@ -221,6 +258,10 @@ class ReportVersion(models.Model):
     signer_name = models.CharField(max_length=200, blank=True)
     signer_role = models.CharField(max_length=100, blank=True)
     signed_off_on = models.DateField(null=True, blank=True, validators=[sensible_date])
+    declaration = models.TextField(
+        blank=True, help_text="For a signed-off version: what its signer declared, in the words they ticked."
+    )
+    declared_at = models.DateTimeField("declared", null=True, blank=True)
     # The content is kept once, on the row: the history records who asked and what happened to it.
     history = HistoricalRecords(excluded_fields=["body_html"])
 

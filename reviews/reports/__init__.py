@@ -7,6 +7,7 @@ They read models and render templates; they call no service, view or task. The r
 from __future__ import annotations
 
 from reviews.models import ReportKind
+from reviews.reports import required_parts  # noqa: F401 - registers each kind's required parts (completeness.gaps)
 from reviews.reports.base import Renderer
 from reviews.reports.cabinet import CabinetReport
 from reviews.reports.highlight import HighlightReport

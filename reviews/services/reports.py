@@ -2,10 +2,15 @@
 worker, retrying a failed one, and signing one off.
 
 Who may do what (asked of intervention.permissions):
-- anyone who may see the case may see its reports and download them;
+- anyone who may see the case may see its reports and download them, except the drafts of reports to
+  the Minister and of DfE's highlight report, which only their author, their signatory and DfE may read
+  until signed off (intervention.permissions.report_filter, through Report.objects.visible_to);
 - DfE staff, commissioners and advisers (MANAGE_CASE or HOLD_REVIEWS) may draft and generate
   every kind; the council's officers (LOG_PROGRESS) may draft and generate its cabinet report;
-- only the person in the kind's sign-off role on the case (SIGN_OFF_ROLES) may sign a report off.
+- only the person appointed to the case in the report's signatory role may sign it off: the deliverer of
+  the reporting obligation that requires it, else the kind's (reviews.services.signatories);
+- a report is signed off only once every part its kind requires is complete
+  (reviews.reports.completeness.gaps), and its signer declares it accurate as at its date.
 
 Generation never runs in a request: `request_version` saves a version as generating and enqueues
 `reviews.generate_report_version` after commit; the worker calls `generate_version`, which is safe
@@ -45,8 +50,11 @@ from reviews.models import (
 from reviews.models.reports import DEFAULT_CLASSIFICATION as DEFAULT_CLASSIFICATION  # used by the views too
 from reviews.reports import renderer_for
 from reviews.reports.common import person_name
+from reviews.reports.completeness import Gap, gaps
 from reviews.services.deadlines import schedule_cabinet_publication
 from reviews.services.reviewing import meet_deadline
+from reviews.services.signatories import signatory_role
+from reviews.services.signatories import signatory_words as signatory_words  # the pages ask it too
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +63,12 @@ MISSING = "This report cannot be generated yet. {problems}."
 SIGNED_OFF = "This report was signed off on {on:%-d %B %Y} by {name}: it cannot be changed. Start a new report instead"
 WRONG_SIGNER = "Only the {role} appointed to this case can sign off a {kind}"
 NOT_SIGNABLE = "A {kind} is not signed off in this service"
+INCOMPLETE = "This report cannot be signed off until it is complete: {gaps}"
+DECLARE = "Confirm that you have read version {number} and it is accurate"
+DECLARATION = "I have read version {number} and it is accurate as at {on:%-d %B %Y}."
+STALE = "Someone else changed this since you opened it"
+NOT_A_COMMENTARY_KIND = "A {kind} has no summary to write"
+COMMENTARY_KINDS = frozenset({ReportKind.HIGHLIGHT, ReportKind.MINISTERIAL_UPDATE})
 SIGN_THE_LATEST = "Sign off the latest version: version {number} was generated after this one"
 NOT_READY = "Only a version that is ready can be signed off"
 NOT_FAILED = "Only a failed version can be retried"
@@ -81,8 +95,31 @@ def may_draft(user: Any, intervention: Intervention, kind: str) -> bool:
 
 
 def may_sign_off(user: Any, report: Report) -> bool:
-    role = report.sign_off_role
+    role = signatory_role(report)
     return bool(role) and role in roles_on(user, report.intervention) and report.intervention.is_open
+
+
+def gaps_before_sign_off(report: Report) -> list[Gap]:
+    """The parts the report's kind requires that are not complete yet, each with where to complete it."""
+    return gaps(report)
+
+
+def declaration_date(report: Report) -> datetime.date:
+    """The date the signer declares the report accurate as at: the end of its period, else today."""
+    return report.period_end or timezone.localdate()
+
+
+def declaration_text(version: ReportVersion) -> str:
+    return DECLARATION.format(number=version.number, on=declaration_date(version.report))
+
+
+def _record_signatory(report: Report, *, by: Any) -> str | None:
+    """Keep the report's signatory as the case's obligations now say (the read rule asks it)."""
+    role = signatory_role(report)
+    if (role or "") != report.signatory_role:
+        report.signatory_role = role or ""
+        save_with_history(report, by=by, reason="Signatory changed with the reporting obligations")
+    return role
 
 
 def _require_draft(by: Any, intervention: Intervention, kind: str) -> None:
@@ -212,6 +249,7 @@ def create_report(
         commentary=commentary.strip(),
         created_by=by,
     )
+    report.signatory_role = signatory_role(report) or ""
     save_with_history(report, by=by, reason="Report started")
     if kind == ReportKind.CABINET:
         save_with_history(
@@ -239,6 +277,29 @@ def update_cabinet_paper(*, report: Report, by: Any, title: str | None = None, *
     return paper
 
 
+@transaction.atomic
+def update_commentary(*, report: Report, by: Any, commentary: str, seen: int | None) -> Report:
+    """Write the author's words (the summary of a written update, the risks of a highlight report), until
+    the report is signed off. `seen` is the report's last history record when the writer opened it: a
+    change saved meanwhile is refused as stale, not overwritten."""
+    _require_draft(by, report.intervention, report.kind)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.kind not in COMMENTARY_KINDS:
+        raise ValidationError(NOT_A_COMMENTARY_KIND.format(kind=report.get_kind_display().lower()))
+    _require_not_signed_off(report)
+    if seen != last_change(report):
+        raise ValidationError(STALE, code="stale")
+    report.commentary = commentary.strip()
+    save_with_history(report, by=by, reason="Summary written")
+    return report
+
+
+def last_change(report: Report) -> int | None:
+    """The report's latest history record: what a form saw when it was opened."""
+    latest: int | None = report.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    return latest
+
+
 def missing_for(report: Report) -> list[str]:
     return renderer_for(report.kind).missing(report)
 
@@ -264,6 +325,7 @@ def request_version(*, report: Report, by: Any) -> ReportVersion:
     problems = missing_for(report)
     if problems:
         raise ValidationError(MISSING.format(problems=". ".join(p.rstrip(".") for p in problems)))
+    _record_signatory(report, by=by)
     version = ReportVersion(report=report, number=_next_number(report), requested_by=by)
     save_with_history(version, by=by, reason="Generation requested")
     _enqueue(version)
@@ -298,29 +360,36 @@ def retry_version(*, version: ReportVersion, by: Any) -> ReportVersion:
 
 
 @transaction.atomic
-def sign_off(*, version: ReportVersion, by: Any, deadline: Deadline | None = None) -> ReportVersion:
-    """Sign off the latest ready draft. Side effects:
+def sign_off(*, version: ReportVersion, by: Any, declared: bool, deadline: Deadline | None = None) -> ReportVersion:
+    """Sign off the latest ready draft, once every part the kind requires is complete and the signer has
+    declared it accurate. Side effects:
     1. a signed-off version is made from exactly the content the signer approved, without the DRAFT
-       marking and with the signer's name, role and the date, and generated by the worker;
+       marking and with the signer's name, role, the date and their declaration, and generated by the worker;
     2. the report is frozen: no more versions, no more changes to the council's words;
     3. the deadline the report meets, if given, is marked met by it."""
     report = (
         Report.objects.select_for_update().select_related("intervention__local_authority").get(pk=version.report_id)
     )
-    if report.sign_off_role is None:
+    role = signatory_role(report)
+    if role is None:
         raise ValidationError(NOT_SIGNABLE.format(kind=report.get_kind_display().lower()))
     if not may_sign_off(by, report):
-        raise PermissionDenied(
-            WRONG_SIGNER.format(role=report.sign_off_role_label, kind=report.get_kind_display().lower())
-        )
+        kind = report.get_kind_display().lower()
+        raise PermissionDenied(WRONG_SIGNER.format(role=signatory_words(report), kind=kind))
     _require_not_signed_off(report)
-    version = ReportVersion.objects.get(pk=version.pk)
+    version = ReportVersion.objects.select_related("report").get(pk=version.pk)
     if version.status != VersionStatus.READY:
         raise ValidationError(NOT_READY)
     latest = report.versions.order_by("-number").first()
     assert latest is not None  # the version being signed is one of them
     if latest.pk != version.pk:
         raise ValidationError(SIGN_THE_LATEST.format(number=latest.number))
+    missing = gaps(report)
+    if missing:
+        raise ValidationError(INCOMPLETE.format(gaps="; ".join(gap.message for gap in missing)), code="incomplete")
+    if not declared:
+        raise ValidationError({"declaration": DECLARE.format(number=version.number)})
+    _record_signatory(report, by=by)
     today = timezone.localdate()
     final = ReportVersion(
         report=report,
@@ -331,8 +400,10 @@ def sign_off(*, version: ReportVersion, by: Any, deadline: Deadline | None = Non
         requested_by=by,
         signed_off_by=by,
         signer_name=person_name(by),
-        signer_role=Role(report.sign_off_role).label,
+        signer_role=Role(role).label,
         signed_off_on=today,
+        declaration=declaration_text(version),
+        declared_at=timezone.now(),
     )
     save_with_history(final, by=by, reason=f"Signed off version {version.number}")
     if deadline is not None:

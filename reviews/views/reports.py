@@ -20,7 +20,6 @@ from directions.models import Instrument
 from intervention.models import Intervention, LocalAuthority
 from intervention.permissions import Capability, has_capability
 from reviews.forms import reports as forms
-from reviews.forms.deadlines import DeadlineChoiceForm
 from reviews.models import (
     Report,
     ReportKind,
@@ -74,7 +73,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_reports(request: HttpRequest, case_pk: int) -> HttpResponse:
     intervention = get_case(request, case_pk)
-    reports = Report.objects.filter(intervention=intervention).for_list()
+    reports = Report.objects.visible_to(request.user).filter(intervention=intervention).for_list()
     return render(
         request,
         "reviews/reports/case_reports.html",
@@ -171,6 +170,10 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "signed": signed,
             "generating": [v for v in versions if v.is_generating],
             "missing": report_services.missing_for(report) if signed is None else [],
+            # What is left before it can be signed off, so the author sees it before the signatory tries.
+            "gaps": report_services.gaps_before_sign_off(report) if signed is None and report.sign_off_role else [],
+            "signatory_words": report_services.signatory_words(report),
+            "may_write_commentary": may_draft and signed is None and report.kind in report_services.COMMENTARY_KINDS,
             "may_generate": may_draft and signed is None,
             "may_retry": may_draft or report_services.may_sign_off(request.user, report),
             "may_sign": may_sign,
@@ -284,34 +287,41 @@ def report_version_retry(request: HttpRequest, pk: int, number: int) -> HttpResp
 
 @login_required
 def report_sign_off(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Refused, with an error summary linking to each missing part, until the report is complete; then
+    the signer ticks the declaration the signed version records."""
     version = _version(request, pk, number)
     report = version.report
     if not report_services.may_sign_off(request.user, report):
         raise PermissionDenied
     case = report.intervention
+    gaps = report_services.gaps_before_sign_off(report)
     may_meet = has_capability(request.user, case, Capability.HOLD_REVIEWS) or has_capability(
         request.user, case, Capability.MANAGE_CASE
     )
     deadlines = report_services.deadlines_a_report_may_meet(report) if may_meet else []
-    form = DeadlineChoiceForm(
+    form = forms.SignOffForm(
         request.POST or None,
         deadlines=deadlines,
         submit_label=f"Sign off version {version.number}",
         label="Which deadline does this report meet?",
+        declaration=report_services.declaration_text(version),
+        number=version.number,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not gaps and form.is_valid():
         final = None
 
         def sign() -> None:
             nonlocal final
-            final = report_services.sign_off(version=version, by=request.user, deadline=form.chosen())
+            final = report_services.sign_off(
+                version=version, by=request.user, declared=form.cleaned_data["declaration"], deadline=form.chosen()
+            )
 
         if apply_service(form, sign):
             assert final is not None  # sign() ran
             messages.success(
                 request,
                 f"Signed off. Version {final.number} is being generated without the DRAFT marking, "
-                "with your name and today's date.",
+                "with your name, today's date and your declaration.",
             )
             return redirect("report_detail", pk=report.pk)
     return render(
@@ -322,7 +332,56 @@ def report_sign_off(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             "intervention": case,
             "version": version,
             "form": form,
+            "gaps": gaps,
             "may_meet": may_meet,
             "today": timezone.localdate(),
         },
+        status=400 if request.method == "POST" and gaps else 200,
     )
+
+
+@login_required
+def report_commentary(request: HttpRequest, pk: int) -> HttpResponse:
+    """The author's words: the summary of a written update, the risks and other points of a highlight report."""
+    report = _report(request, pk)
+    if report.kind not in report_services.COMMENTARY_KINDS:
+        raise Http404
+    if not report_services.may_draft(request.user, report.intervention, report.kind):
+        raise PermissionDenied
+    label = COMMENTARY_LABELS[report.kind]
+    form = forms.CommentaryForm(
+        request.POST or None,
+        label=label,
+        initial={"commentary": report.commentary, "seen": report_services.last_change(report)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report_services.update_commentary(
+                report=report, by=request.user, commentary=data["commentary"], seen=data["seen"]
+            )
+        except ValidationError as error:
+            if getattr(error, "code", None) == "stale":
+                # Show what the other person saved, keeping these words to copy back: saving again overwrites.
+                report.refresh_from_db()
+                form = forms.CommentaryForm(
+                    {"commentary": data["commentary"], "seen": report_services.last_change(report)}, label=label
+                )
+                form.is_valid()
+                form.add_error(None, f"{report_services.STALE}. They wrote: {report.commentary or '(nothing)'}")
+            else:
+                form.add_error(None, error_text(error))
+        else:
+            messages.success(request, f"{label} saved. Generate a new version to see it in the report.")
+            return redirect("report_detail", pk=report.pk)
+    return render(
+        request,
+        "reviews/reports/commentary.html",
+        {"report": report, "intervention": report.intervention, "form": form, "label": label},
+    )
+
+
+COMMENTARY_LABELS: dict[str, str] = {
+    ReportKind.MINISTERIAL_UPDATE: "Summary",
+    ReportKind.HIGHLIGHT: "Risks and other points",
+}

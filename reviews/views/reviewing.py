@@ -16,6 +16,7 @@ from reviews.forms import reviewing as forms
 from reviews.forms.deadlines import DeadlineChoiceForm
 from reviews.models import (
     Assessment,
+    Report,
     ReportKind,
     Review,
     ReviewStatus,
@@ -86,7 +87,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_change": may_change and review.status == ReviewStatus.DRAFT,
             "may_publish": may_change and review.status == ReviewStatus.HELD,
             "deadlines_met": review.deadlines_met.all(),
-            "reports": review.reports.order_by("-created_at"),
+            "reports": Report.objects.visible_to(request.user).filter(review=review).order_by("-created_at"),
             "may_report": report_services.may_draft(request.user, review.intervention, ReportKind.PROGRESS),
         },
     )

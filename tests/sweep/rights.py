@@ -33,6 +33,13 @@ DFE_OR_ADMIN = frozenset({"dfe_lead", "admin"})
 ADMIN_USERS = frozenset({"commissioner_a", "commissioner_b", "adviser_a", "dfe_lead", "admin"})
 # Who signs a progress report off: the case's commissioner (and nobody else, not even an administrator).
 PROGRESS_REPORT_SIGNERS = {"A": frozenset({"commissioner_a"}), "B": frozenset({"commissioner_b"})}
+# Who reads a draft report to the Minister (docs/reports.md, "Who may read a report"): its author and its
+# signatory (the sweep's commissioner wrote it and signs it) and DfE; not the council, the adviser or
+# the board chair, though they see the case.
+DRAFT_READERS = {
+    "A": frozenset({"commissioner_a", "dfe_lead", "admin"}),
+    "B": frozenset({"commissioner_b", "dfe_lead", "admin"}),
+}
 
 
 def has(role: str, case: str, capability: str) -> bool:
@@ -55,6 +62,10 @@ def may(role: str, right: str | None, case: str | None) -> bool:
         return has(role, case, MANAGE) or has(role, case, HOLD) or has(role, case, LOG)
     if right == "sign_progress":
         return role in PROGRESS_REPORT_SIGNERS[case]
+    if right == "read_draft":
+        return role in DRAFT_READERS[case]
+    if right == "read_draft_and_draft":
+        return role in DRAFT_READERS[case] and (has(role, case, MANAGE) or has(role, case, HOLD))
     return has(role, case, right)
 
 

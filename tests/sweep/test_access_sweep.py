@@ -131,17 +131,18 @@ PAGES = [
     Page("report_new", {"case_pk": "case"}, "draft_cabinet", "draft_cabinet"),
     Page("report_new_details", {"case_pk": "case", "kind": "=progress"}, "manage_or_hold", "manage_or_hold"),
     Page("report_new_details", {"case_pk": "case", "kind": "=cabinet"}, "draft_cabinet", "draft_cabinet", label="c"),
-    Page("report_detail", {"pk": "report"}, "view", None),
-    Page("report_generate", {"pk": "report"}, "manage_or_hold", "manage_or_hold", get_only_by_post=True),
+    Page("report_detail", {"pk": "report"}, "read_draft", None),
+    Page("report_generate", {"pk": "report"}, "read_draft_and_draft", "read_draft_and_draft", get_only_by_post=True),
     Page("cabinet_paper", {"pk": "cabinet_report"}, "draft_cabinet", "draft_cabinet"),
-    Page("report_version_html", {"pk": "report", "number": "=1"}, "view", None),
-    Page("report_version_download", {"pk": "report", "number": "=1"}, "view", None),
-    Page("report_version_status", {"pk": "report", "number": "=1"}, "view", None),
+    Page("report_commentary", {"pk": "update_report"}, "read_draft_and_draft", "read_draft_and_draft"),
+    Page("report_version_html", {"pk": "report", "number": "=1"}, "read_draft", None),
+    Page("report_version_download", {"pk": "report", "number": "=1"}, "read_draft", None),
+    Page("report_version_status", {"pk": "report", "number": "=1"}, "read_draft", None),
     Page(
         "report_version_retry",
         {"pk": "report", "number": "=1"},
-        "manage_or_hold",
-        "manage_or_hold",
+        "read_draft_and_draft",
+        "read_draft_and_draft",
         get_only_by_post=True,
     ),
     Page("report_sign_off", {"pk": "report", "number": "=1"}, "sign_progress", "sign_progress"),
@@ -202,7 +203,8 @@ COMPLETED: dict[str, Any] = {
         "recommendation": "continue_support",
     },
     "review_publication": lambda: _date("published_on", 20, 4, 2024),
-    "report_sign_off": lambda: {"deadline": "none"},
+    "report_sign_off": lambda: {"deadline": "none", "declaration": "on"},
+    "report_commentary": lambda: {"commentary": "Written by the sweep"},
 }
 
 # POSTs that save nothing even for the entitled person, and why; for these the sweep's "nothing
@@ -397,6 +399,7 @@ def test_pages_answer_each_role_as_the_capability_table_says(world):
                     sweep.fail(f"POST {url} as {role}: {response.status_code}")
     _check_odd_queries(sweep, world)
     _check_calendar_feed(sweep, world)
+    _check_report_lists(sweep, world)
     elapsed = time.perf_counter() - started
     print(f"pages: {sweep.requests} requests in {elapsed:.1f} s")
     failures = sweep.report()
@@ -446,6 +449,21 @@ def _check_odd_queries(sweep: Sweep, world) -> None:
             response = sweep.request(role, "GET", url)
             if response is not None and response.status_code not in (400, 403, 404):
                 sweep.fail(f"GET {url} as {role}: {response.status_code}, expected 400/403/404")
+
+
+def _check_report_lists(sweep: Sweep, world) -> None:
+    """The reports lists show a draft report to the Minister only to those who may read it."""
+    for tag in ("A", "B"):
+        case = world.cases[tag]
+        title = case["report"].title
+        for url in (reverse("report_list"), reverse("case_reports", kwargs={"case_pk": case["case"].pk})):
+            for role in ROLES:
+                response = sweep.request(role, "GET", url)
+                if response is None or response.status_code != 200:
+                    continue
+                shown = title in response.content.decode()
+                if shown != (role in rights.DRAFT_READERS[tag]):
+                    sweep.fail(f"GET {url} as {role}: the draft {title!r} is {'shown' if shown else 'missing'}")
 
 
 def _check_calendar_feed(sweep: Sweep, world) -> None:
@@ -566,7 +584,7 @@ ADMIN: dict[Any, AdminRow] = {
     # Read-only in the admin: changed on the service's pages, through the services.
     "reviews.Deadline": AdminRow("deadline", "view", None, None),
     "reviews.Review": AdminRow("review", "view", None, None),
-    "reviews.Report": AdminRow("report", "view", None, None),
+    "reviews.Report": AdminRow("report", "read_draft", None, None),
 }
 ADMIN_LABELS = set(ADMIN)
 ADMIN = {model: ADMIN[model._meta.label] for model in admin.site._registry if model._meta.label in ADMIN}

@@ -301,6 +301,14 @@ def _case(tag: str, dfe_code: str, *, by: Any, officer: Any, commissioner: Any) 
         intervention=intervention, kind="cabinet", review=r["held_review"], by=officer, title=f"Cabinet {marker}"
     )
     r["cabinet_paper"] = r["cabinet_report"].cabinet_paper
+    r["update_report"] = reports.create_report(
+        intervention=intervention,
+        kind="ministerial_update",
+        period_start=D(2024, 1, 1),
+        period_end=D(2024, 3, 31),
+        by=commissioner,
+        title=f"Update {marker}",
+    )
     r["feed_token"] = calendar.make_feed_token(user=officer)
     r["feed"] = CalendarFeed.objects.get(user=officer)
     return case

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from intervention.enums import Role
 from reviews.models import Deadline, Report, ReportVersion
+from reviews.reports.cabinet import REVIEWER_AREAS
 from reviews.services import reports
 from tests.reviews.reports_support import (
     D,
@@ -161,7 +162,7 @@ def test_a_version_a_dead_worker_left_behind_shows_as_failed(dora, progress_repo
 
 def test_signing_off_makes_a_final_pdf_without_draft_and_freezes_the_report(charlie, dora, progress_report):
     draft = generated(progress_report, by=dora)
-    final = reports.sign_off(version=draft, by=charlie)
+    final = reports.sign_off(version=draft, by=charlie, declared=True)
     reports.generate_version(version_id=final.pk)
     final.refresh_from_db()
     assert (final.number, final.is_final, final.based_on, final.signer_name, final.signer_role) == (
@@ -181,7 +182,7 @@ def test_signing_off_makes_a_final_pdf_without_draft_and_freezes_the_report(char
 
 
 def test_the_signed_off_date_signer_and_hash_are_shown_on_the_reports_pages(client, charlie, dora, progress_report):
-    final = reports.sign_off(version=generated(progress_report, by=dora), by=charlie)
+    final = reports.sign_off(version=generated(progress_report, by=dora), by=charlie, declared=True)
     reports.generate_version(version_id=final.pk)
     final.refresh_from_db()
     client.force_login(dora)
@@ -219,22 +220,25 @@ def test_only_the_person_in_the_right_role_signs_a_report_off(dora, alice, charl
             report_author="Director",
             community_impact="Impact",
             legal_implications="Legal",
+            reviewers={area: {"name": "A Reviewer", "date": "2023-12-12"} for area in REVIEWER_AREAS},
         )
+    if kind in ("highlight", "ministerial_update"):
+        reports.update_commentary(report=report, by=dora, commentary="Risks.", seen=reports.last_change(report))
     draft = generated(report, by=dora)
     people = {Role.COMMISSIONER: charlie, Role.DFE_CASE_LEAD: dora, Role.DIRECTOR_OF_CHILDRENS_SERVICES: alice}
     signer = people.pop(role)
     for other in people.values():
         with pytest.raises(PermissionDenied, match=r"Only the .* appointed to this case can sign off"):
-            reports.sign_off(version=draft, by=other)
+            reports.sign_off(version=draft, by=other, declared=True)
     appoint(signer, hereford_case, role)
-    assert reports.sign_off(version=draft, by=signer).is_final
+    assert reports.sign_off(version=draft, by=signer, declared=True).is_final
 
 
 def test_signing_off_meets_the_deadline_the_report_was_written_for(charlie, dora, hereford_case, progress_report):
     deadline = Deadline.objects.create(
         intervention=hereford_case, what="Progress report to the Minister", computed_on=D(2023, 12, 15)
     )
-    reports.sign_off(version=generated(progress_report, by=dora), by=charlie, deadline=deadline)
+    reports.sign_off(version=generated(progress_report, by=dora), by=charlie, declared=True, deadline=deadline)
     deadline.refresh_from_db()
     assert (deadline.status, deadline.met_by_report) == ("met", progress_report)
 
@@ -243,14 +247,14 @@ def test_only_the_latest_ready_version_can_be_signed_off(charlie, dora, progress
     first = generated(progress_report, by=dora)
     generated(progress_report, by=dora)
     with pytest.raises(ValidationError, match="Sign off the latest version: version 2"):
-        reports.sign_off(version=first, by=charlie)
+        reports.sign_off(version=first, by=charlie, declared=True)
 
 
 def test_the_instrument_itself_is_not_signed_off_and_is_not_a_draft(charlie, dora, hereford_case, direction):
     report = reports.create_report(intervention=hereford_case, kind="instrument", instrument=direction, by=dora)
     version = generated(report, by=dora)
     with pytest.raises(ValidationError, match="A notice or direction is not signed off in this service"):
-        reports.sign_off(version=version, by=charlie)
+        reports.sign_off(version=version, by=charlie, declared=True)
     assert "DRAFT" not in pdf_text(version)
 
 
@@ -291,8 +295,18 @@ def test_posting_to_another_councils_report_is_not_found(client, bob, dora, prog
     assert progress_report.versions.count() == 1
 
 
-def test_a_council_officer_downloads_their_own_councils_report(client, alice, dora, progress_report):
-    version = generated(progress_report, by=dora)
+def test_a_council_officer_downloads_their_own_councils_report(client, alice, dora, hereford_case, review):
+    cabinet_report = reports.create_report(intervention=hereford_case, kind="cabinet", review=review, by=alice)
+    reports.update_cabinet_paper(
+        report=cabinet_report,
+        by=alice,
+        meeting_date=D(2023, 12, 21),
+        report_by="Cabinet member",
+        report_author="Director",
+        community_impact="Impact",
+        legal_implications="Legal",
+    )
+    version = generated(cabinet_report, by=alice)
     client.force_login(alice)
     response = client.get(version.download_url)
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
@@ -300,7 +314,8 @@ def test_a_council_officer_downloads_their_own_councils_report(client, alice, do
         200,
         f'attachment; filename="{version.filename}"',
     )
-    assert client.post(f"/reports/{progress_report.pk}/generate/").status_code == 403
+    progress_report = reports.create_report(intervention=hereford_case, kind="progress", review=review, by=dora)
+    assert client.post(f"/reports/{progress_report.pk}/generate/").status_code == 404
 
 
 def test_a_version_still_generating_cannot_be_downloaded(client, dora, progress_report):
