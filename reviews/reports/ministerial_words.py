@@ -56,11 +56,9 @@ def theme_words(heading: str) -> str:
 
 
 def words_of(report: Report) -> MinisterialReportWords | None:
-    """The report's words, or None for a report started before there were any."""
-    try:
-        return report.ministerial_words
-    except MinisterialReportWords.DoesNotExist:
-        return None
+    """The report's words as saved now (never a cached copy), or None for a report started before
+    there were any."""
+    return MinisterialReportWords.objects.filter(report=report).first()
 
 
 def themes(words: MinisterialReportWords | None) -> list[Theme]:

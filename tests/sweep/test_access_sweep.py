@@ -129,6 +129,7 @@ PAGES = [
     Page("report_detail", {"pk": "report"}, "view", None),
     Page("report_generate", {"pk": "report"}, "manage_or_hold", "manage_or_hold", get_only_by_post=True),
     Page("cabinet_paper", {"pk": "cabinet_report"}, "draft_cabinet", "draft_cabinet"),
+    Page("ministerial_words", {"pk": "report"}, "manage_or_hold", "manage_or_hold"),
     Page("report_version_html", {"pk": "report", "number": "=1"}, "view", None),
     Page("report_version_download", {"pk": "report", "number": "=1"}, "view", None),
     Page("report_version_status", {"pk": "report", "number": "=1"}, "view", None),
