@@ -290,7 +290,7 @@ class MinisterialWordsForm(GovukForm):
                 widget=forms.Textarea(attrs={"rows": 5}),
             )
             self.fields[f"nothing_{key}"] = forms.BooleanField(
-                label="Nothing to report under this heading", required=False
+                label=f"Nothing to report on {heading[0].lower()}{heading[1:]}", required=False
             )
         self.helper.layout = self._layout()
 

@@ -2,7 +2,8 @@
 classification); each generation is a ReportVersion, immutable once ready, with the PDF's SHA-256,
 who asked for it and when. Regenerating makes a new version and the old one stays downloadable.
 A signed-off version is rendered from the draft its signer approved, without the DRAFT marking,
-and the report is then frozen. The council's own words for a cabinet report are a CabinetPaper."""
+and the report is then frozen. The council's own words for a cabinet report are a CabinetPaper; the
+commissioner's own words in a report to the Minister are a MinisterialReportWords."""
 
 from __future__ import annotations
 
