@@ -19,6 +19,7 @@ from reviews.models import (
     ReportKind,
     Review,
 )
+from reviews.models.reports import FINDING_THEMES
 from reviews.reports.cabinet import REVIEWER_AREAS
 
 CHOOSE_REPORT_KIND = "Choose what kind of report to prepare"
@@ -258,6 +259,98 @@ def cabinet_initial(report: Any) -> dict[str, Any]:
         if entry.get("date"):
             initial[f"{key}_date"] = datetime.date.fromisoformat(entry["date"])
     return initial
+
+
+BOTH_FINDINGS_AND_NOTHING = "Either write the findings on {theme} or mark it as nothing to report, not both"
+
+
+class MinisterialWordsForm(GovukForm):
+    """The commissioner's words in a report to the Minister. The version it was opened at travels with
+    it, so a save over someone else's change is refused (reviews.services.reports)."""
+
+    submit_label = "Save the commissioner's words"
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    addressed_to = forms.CharField(label="To", help_text="The Minister, by role", max_length=200)
+    conclusion = forms.CharField(
+        label="Conclusion",
+        help_text="Your conclusion on the council's progress. Leave a blank line between paragraphs.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    recommendations = forms.CharField(
+        label="Recommendations to the Minister",
+        help_text="One a line: they are numbered 1, 2, 3. For example, that the council retains control of "
+        "its children's services, that an alternative delivery model is considered, or that the direction "
+        "continues.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    review_date = date_field("Review date recommended", "For example, 13 6 2024", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, heading in FINDING_THEMES:
+            self.fields[f"findings_{key}"] = forms.CharField(
+                label=f"Findings: {heading[0].lower()}{heading[1:]}",
+                help_text="Leave a blank line between paragraphs",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 5}),
+            )
+            self.fields[f"nothing_{key}"] = forms.BooleanField(
+                label=f"Nothing to report on {heading[0].lower()}{heading[1:]}", required=False
+            )
+        self.helper.layout = self._layout()
+
+    def _layout(self) -> Any:
+        from crispy_forms_gds.layout import Layout, Submit
+
+        return Layout(*self.layout_fields(), Submit("submit", self.submit_label))
+
+    def layout_fields(self) -> list:
+        fields: list = [Field("version"), Field.text("addressed_to", label_size=Size.SMALL)]
+        fields += [Field.textarea(name, label_size=Size.SMALL) for name in ("conclusion", "recommendations")]
+        fields.append(Field("review_date", legend_size=Size.SMALL))
+        for key, _heading in FINDING_THEMES:
+            fields += [Field.textarea(f"findings_{key}", label_size=Size.SMALL), Field.checkbox(f"nothing_{key}")]
+        return [field for field in fields if field.fields[0] in self.fields]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
+        for key, heading in FINDING_THEMES:
+            if cleaned.get(f"findings_{key}", "").strip() and cleaned.get(f"nothing_{key}"):
+                theme = heading[0].lower() + heading[1:]
+                self.add_error(f"nothing_{key}", BOTH_FINDINGS_AND_NOTHING.format(theme=theme))
+        return cleaned
+
+    def words(self) -> dict[str, Any]:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+def ministerial_initial(words: Any) -> dict[str, Any]:
+    names = ["version", "addressed_to", "conclusion", "recommendations", "review_date"]
+    names += [f"{prefix}_{key}" for key, _ in FINDING_THEMES for prefix in ("findings", "nothing")]
+    return {name: getattr(words, name) for name in names}
+
+
+def changed_since(form: MinisterialWordsForm, words: Any) -> list[tuple[str, str]]:
+    """After a refused stale save: each field whose saved value differs from what the person sent,
+    as (label, the saved value in words), so they can see what the other person changed."""
+    saved = ministerial_initial(words)
+    changed = []
+    for name, field in form.fields.items():
+        if name == "version":
+            continue
+        mine, theirs = form.cleaned_data.get(name), saved.get(name)
+        if (mine or "") != (theirs or ""):
+            if isinstance(theirs, bool):
+                shown = "Yes" if theirs else "No"
+            elif isinstance(theirs, datetime.date):
+                shown = f"{theirs:%-d %B %Y}"
+            else:
+                shown = str(theirs or "(blank)")
+            changed.append((str(field.label), shown))
+    return changed
 
 
 class ReportFilterForm(forms.Form):

@@ -2,7 +2,8 @@
 classification); each generation is a ReportVersion, immutable once ready, with the PDF's SHA-256,
 who asked for it and when. Regenerating makes a new version and the old one stays downloadable.
 A signed-off version is rendered from the draft its signer approved, without the DRAFT marking,
-and the report is then frozen. The council's own words for a cabinet report are a CabinetPaper."""
+and the report is then frozen. The council's own words for a cabinet report are a CabinetPaper; the
+commissioner's own words in a report to the Minister are a MinisterialReportWords."""
 
 from __future__ import annotations
 
@@ -380,3 +381,66 @@ class CabinetPaper(models.Model):
     @property
     def case(self) -> Intervention:
         return self.report.intervention
+
+
+# The themes a commissioner's findings are set out under, as published commissioners' reports on
+# children's services group them (Herefordshire, Sandwell, Slough, Doncaster): (key, heading).
+FINDING_THEMES: list[tuple[str, str]] = [
+    ("leadership", "Leadership and governance"),
+    ("practice", "Practice quality"),
+    ("workforce", "Workforce"),
+    ("partnerships", "Partnerships"),
+    ("finance", "Finance and resources"),
+    ("capacity", "The council's capacity and capability to improve"),
+]
+
+# How published reports address the Minister: by role (the seed cabinet paper's words).
+MINISTER = "Minister of State for Children and Families"
+
+
+class MinisterialReportWords(models.Model):
+    """The commissioner's own words in a report to the Minister (the progress report and the quarterly
+    written update): the conclusion, the numbered recommendations, the findings under each theme and
+    the review date recommended. Editable until the report is signed off; the rest of the report (the
+    ratings, the narratives, the figures) comes from the case.
+
+    `version` counts saves, so a form opened before someone else saved is refused, not overwritten."""
+
+    report = models.OneToOneField(Report, on_delete=models.PROTECT, related_name="ministerial_words")
+    addressed_to = models.CharField("to", max_length=200, default=MINISTER)
+    conclusion = models.TextField(blank=True)
+    recommendations = models.TextField(blank=True, help_text="One a line. They are numbered 1, 2, 3.")
+    review_date = models.DateField("review date recommended", null=True, blank=True, validators=[sensible_date])
+    findings_leadership = models.TextField(blank=True)
+    findings_practice = models.TextField(blank=True)
+    findings_workforce = models.TextField(blank=True)
+    findings_partnerships = models.TextField(blank=True)
+    findings_finance = models.TextField(blank=True)
+    findings_capacity = models.TextField(blank=True)
+    nothing_leadership = models.BooleanField(default=False)
+    nothing_practice = models.BooleanField(default=False)
+    nothing_workforce = models.BooleanField(default=False)
+    nothing_partnerships = models.BooleanField(default=False)
+    nothing_finance = models.BooleanField(default=False)
+    nothing_capacity = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    change_capability = Capability.HOLD_REVIEWS
+
+    def __str__(self) -> str:
+        return f"The commissioner's words: {self.report}"
+
+    @property
+    def case(self) -> Intervention:
+        return self.report.intervention
+
+    @property
+    def recommendation_list(self) -> list[str]:
+        return [line.strip() for line in self.recommendations.splitlines() if line.strip()]
+
+    def findings(self, theme: str) -> str:
+        return str(getattr(self, f"findings_{theme}"))
+
+    def nothing_to_report(self, theme: str) -> bool:
+        return bool(getattr(self, f"nothing_{theme}"))

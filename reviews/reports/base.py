@@ -28,6 +28,9 @@ class Renderer:
     short_name: ClassVar[str]
     # A cabinet report carries its own title block in the council's format.
     has_own_title_block: ClassVar[bool] = False
+    # The line above the title. None: the council's name, for the council's own papers; a report to
+    # the Minister is the commissioner's, not on the council's letterhead.
+    letterhead: ClassVar[str | None] = None
 
     def missing(self, report: Report) -> list[str]:
         """What the report cannot be generated without, in words that say what to do."""
@@ -64,6 +67,7 @@ class Renderer:
                 "version": version,
                 "authority": report.intervention.local_authority,
                 "short_name": self.short_name,
+                "letterhead": self.letterhead or report.intervention.local_authority.council_name,
                 "author": self.author(report),
                 "subject": self.subject(report),
                 "is_draft": self.is_draft(report, version),

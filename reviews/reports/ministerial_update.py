@@ -1,6 +1,7 @@
-"""The quarterly written update to the Minister on the council's progress: a summary, each service
-priority's rating and headline indicator, the quarter's reviews and key developments, instructions,
-and what comes next."""
+"""The quarterly written update to the Minister on the council's progress: the progress report's shape
+in short. The summary (the commissioner's conclusion and numbered recommendations), the findings by
+theme, each service priority's rating, the quarter's reviews and key developments, and the data
+(headline indicators, instructions, what comes next) in an annex."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from reviews.reports.as_at import obligations_waiting_as_at
 from reviews.reports.base import Renderer
 from reviews.reports.common import deadline_summary, held_reviews, instruction_summary, lettered_items, paragraphs
 from reviews.reports.highlight import indicator_rows, period_problems, priority_rows
+from reviews.reports.ministerial_words import words_context
 from reviews.reports.progress import overseer
 
 LOOK_AHEAD = datetime.timedelta(days=92)
@@ -22,6 +24,7 @@ class MinisterialUpdate(Renderer):
     kind = ReportKind.MINISTERIAL_UPDATE
     template = "reports/ministerial_update.html"
     short_name = "Written update to the Minister"
+    letterhead = "The children's services commissioner's written update to the Minister"
 
     def missing(self, report: Report) -> list[str]:
         return period_problems(report)
@@ -50,4 +53,5 @@ class MinisterialUpdate(Renderer):
             "instruments": instruments,
             "waiting": obligations_waiting_as_at(instruments, end),
             "author_person": overseer(report, None),
+            **words_context(report),
         }

@@ -1,6 +1,8 @@
-"""The commissioner's progress report to the Minister: the context, the key developments, progress
-against each service priority with its indicator charts and RAG rating, the conclusion and the
-recommendation. It reports one held review."""
+"""The commissioner's progress report to the Minister, in the shape of published commissioners'
+reports: the summary (the commissioner's conclusion and numbered recommendations), the findings by
+theme, progress against each service priority (ratings and narratives), the background, and the
+indicators' charts and tables in an annex. It reports one held review; the commissioner's words are
+a MinisterialReportWords (reviews.reports.ministerial_words)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from reviews.reports.common import (
     next_review_dates,
     paragraphs,
 )
+from reviews.reports.ministerial_words import words_context
 
 NEEDS_REVIEW = "Choose the review this report is about"
 NO_REVIEW_HELD = (
@@ -74,6 +77,7 @@ class ProgressReport(Renderer):
     kind = ReportKind.PROGRESS
     template = "reports/progress_report.html"
     short_name = "Progress report to the Minister"
+    letterhead = "The children's services commissioner's report to the Minister"
 
     def missing(self, report: Report) -> list[str]:
         return review_problems(report)
@@ -114,4 +118,5 @@ class ProgressReport(Renderer):
             ],
             "next_reviews": next_review_dates(review),
             **case_background(report, review),
+            **words_context(report),
         }

@@ -40,6 +40,8 @@ from reviews.models import (
     CabinetPaper,
     Classification,
     Deadline,
+    MinisterialReportWords,
+    Recommendation,
     Report,
     ReportKind,
     ReportVersion,
@@ -49,7 +51,7 @@ from reviews.models import (
 )
 from reviews.models.reports import DEFAULT_CLASSIFICATION as DEFAULT_CLASSIFICATION  # used by the views too
 from reviews.reports import renderer_for
-from reviews.reports.common import person_name
+from reviews.reports.common import held_reviews, next_review_dates, person_name
 from reviews.reports.completeness import Gap, gaps
 from reviews.services.deadlines import schedule_cabinet_publication
 from reviews.services.reviewing import meet_deadline
@@ -78,6 +80,10 @@ TOO_MANY_ATTEMPTS = "Generation stopped after {attempts} attempts: the worker di
 FAILED_BECAUSE = "The report could not be generated: {reason}"
 TOOK_TOO_LONG = "it took longer than the {seconds} seconds allowed"
 MAX_ATTEMPTS = 3
+STALE_WORDS = (
+    "Someone else changed these words since you opened this page. Your changes have not been saved: "
+    "check the words below, then save again"
+)
 
 CABINET_FIELDS = frozenset(
     field.name for field in CabinetPaper._meta.get_fields() if field.concrete and field.name not in {"id", "report"}
@@ -255,6 +261,10 @@ def create_report(
         save_with_history(
             CabinetPaper(report=report, **cabinet_defaults(intervention, report.title)), by=by, reason="Pre-filled"
         )
+    if kind in WORDS_KINDS:
+        save_with_history(
+            MinisterialReportWords(report=report, **ministerial_defaults(report)), by=by, reason="Pre-filled"
+        )
     return report
 
 
@@ -298,6 +308,81 @@ def last_change(report: Report) -> int | None:
     """The report's latest history record: what a form saw when it was opened."""
     latest: int | None = report.history.order_by("-history_id").values_list("history_id", flat=True).first()
     return latest
+
+
+# --- The commissioner's words in a report to the Minister -----------------------------------------
+
+WORDS_KINDS = frozenset({ReportKind.PROGRESS, ReportKind.MINISTERIAL_UPDATE})
+WORDS_FIELDS = frozenset(
+    field.name
+    for field in MinisterialReportWords._meta.get_fields()
+    if field.concrete and field.name not in {"id", "report", "version"}
+)
+NOT_A_REPORT_TO_THE_MINISTER = "Only a report to the Minister has the commissioner's words"
+
+# The review's recommendation, as a first draft of the recommendation to the Minister.
+RECOMMENDATION_WORDS: dict[str, str] = {
+    Recommendation.CONTINUE_SUPPORT: "The council retains control of its children's services and the direction "
+    "continues, with the commissioner's support.",
+    Recommendation.PARTNERSHIP: "The council continues to run its children's services in partnership with a good "
+    "council.",
+    Recommendation.ALTERNATIVE_DELIVERY_MODEL: "An alternative delivery model for the council's children's services "
+    "is considered.",
+    Recommendation.STEP_DOWN: "The direction is replaced by an improvement notice.",
+    Recommendation.REVOKE: "The direction is revoked.",
+}
+
+
+def ministerial_defaults(report: Report) -> dict[str, Any]:
+    """A first draft of the commissioner's words from the review the report is about (for an update,
+    the last review held in its period): its conclusion, its recommendation, and the date its
+    publication set for the next review. The findings by theme are left for the commissioner."""
+    review = report.review
+    if review is None and report.kind == ReportKind.MINISTERIAL_UPDATE and report.period_end is not None:
+        held = held_reviews(report.intervention, report.period_start, report.period_end)
+        review = held[-1] if held else None
+    if review is None or not review.is_held:
+        return {}
+    recommendations = [RECOMMENDATION_WORDS[review.recommendation]] if review.recommendation else []
+    next_dates = next_review_dates(review)
+    return {
+        "conclusion": review.conclusion.strip(),
+        "recommendations": "\n".join(recommendations),
+        "review_date": next_dates[0][1] if next_dates else None,
+    }
+
+
+def ministerial_words_or_draft(report: Report) -> MinisterialReportWords:
+    """The report's words, or (for a report started before there were any) an unsaved first draft."""
+    try:
+        return MinisterialReportWords.objects.get(report=report)
+    except MinisterialReportWords.DoesNotExist:
+        return MinisterialReportWords(report=report, version=0, **ministerial_defaults(report))
+
+
+@transaction.atomic
+def update_ministerial_words(*, report: Report, by: Any, version: int, **fields: Any) -> MinisterialReportWords:
+    """Change the commissioner's words, until the report is signed off. `version` is the one the
+    person's form was opened at (0 for words not yet saved): if someone saved since, nothing is saved
+    and the conflict is reported, never overwritten."""
+    if report.kind not in WORDS_KINDS:
+        raise ValidationError(NOT_A_REPORT_TO_THE_MINISTER)
+    _require_draft(by, report.intervention, report.kind)
+    Report.objects.select_for_update().get(pk=report.pk)  # one save at a time, and none after sign-off
+    _require_not_signed_off(report)
+    unknown = set(fields) - WORDS_FIELDS
+    if unknown:
+        raise TypeError(f"Not one of the commissioner's words: {', '.join(sorted(unknown))}")
+    words = MinisterialReportWords.objects.select_for_update().filter(report=report).first()
+    if (words.version if words else 0) != version:
+        raise ValidationError(STALE_WORDS, code="stale")
+    if words is None:
+        words = MinisterialReportWords(report=report, version=0)
+    for name, value in fields.items():
+        setattr(words, name, value.strip() if isinstance(value, str) else value)
+    words.version += 1
+    save_with_history(words, by=by, reason="The commissioner's words changed")
+    return words
 
 
 def missing_for(report: Report) -> list[str]:

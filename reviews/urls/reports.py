@@ -13,6 +13,7 @@ urlpatterns = [
     path("reports/<int:pk>/generate/", views.report_generate, name="report_generate"),
     path("reports/<int:pk>/council-words/", views.cabinet_paper, name="cabinet_paper"),
     path("reports/<int:pk>/summary/", views.report_commentary, name="report_commentary"),
+    path("reports/<int:pk>/commissioners-words/", views.ministerial_words, name="ministerial_words"),
     path("reports/<int:pk>/versions/<int:number>/", views.report_version_html, name="report_version_html"),
     path(
         "reports/<int:pk>/versions/<int:number>/download/",

@@ -214,6 +214,46 @@ def cabinet_paper(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def ministerial_words(request: HttpRequest, pk: int) -> HttpResponse:
+    """The commissioner's words in a report to the Minister: conclusion, recommendations, findings."""
+    report = _report(request, pk)
+    if report.kind not in report_services.WORDS_KINDS:
+        raise Http404
+    if not report_services.may_draft(request.user, report.intervention, report.kind):
+        raise PermissionDenied
+    words = report_services.ministerial_words_or_draft(report)
+    form = forms.MinisterialWordsForm(request.POST or None, initial=forms.ministerial_initial(words))
+    conflict: list[tuple[str, str]] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report_services.update_ministerial_words(
+                report=report, by=request.user, version=data["version"], **form.words()
+            )
+        except ValidationError as error:
+            if getattr(error, "code", None) != "stale":
+                form.add_error(None, error_text(error))
+            else:
+                # What this person typed is kept, beside what is saved now; the version becomes the
+                # current one, so saving again is a deliberate choice over the other person's change.
+                words = report_services.ministerial_words_or_draft(report)
+                conflict = forms.changed_since(form, words)
+                post = request.POST.copy()
+                post["version"] = str(words.version)
+                form = forms.MinisterialWordsForm(post)
+                form.is_valid()
+                form.add_error(None, report_services.STALE_WORDS)
+        else:
+            messages.success(request, "The commissioner's words are saved.")
+            return redirect("report_detail", pk=report.pk)
+    return render(
+        request,
+        "reviews/reports/ministerial_words.html",
+        {"report": report, "intervention": report.intervention, "form": form, "conflict": conflict},
+    )
+
+
+@login_required
 def report_version_html(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """The HTML version of a report: the same content as its PDF, for screen readers and small screens."""
     version = _version(request, pk, number)

@@ -135,6 +135,7 @@ PAGES = [
     Page("report_generate", {"pk": "report"}, "read_draft_and_draft", "read_draft_and_draft", get_only_by_post=True),
     Page("cabinet_paper", {"pk": "cabinet_report"}, "draft_cabinet", "draft_cabinet"),
     Page("report_commentary", {"pk": "update_report"}, "read_draft_and_draft", "read_draft_and_draft"),
+    Page("ministerial_words", {"pk": "report"}, "read_draft_and_draft", "read_draft_and_draft"),
     Page("report_version_html", {"pk": "report", "number": "=1"}, "read_draft", None),
     Page("report_version_download", {"pk": "report", "number": "=1"}, "read_draft", None),
     Page("report_version_status", {"pk": "report", "number": "=1"}, "read_draft", None),
