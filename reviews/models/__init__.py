@@ -29,6 +29,7 @@ __all__ = [
 from reviews.models.reports import (
     CabinetPaper,
     Classification,
+    CouncilSections,
     Report,
     ReportKind,
     ReportVersion,
@@ -40,6 +41,7 @@ __all__ += [
     "Assessment",
     "CabinetPaper",
     "Classification",
+    "CouncilSections",
     "Recommendation",
     "Report",
     "ReportKind",
