@@ -62,7 +62,8 @@ class Renderer:
         The download sends it RFC 6266-encoded (Django's FileResponse), so spaces and accents are safe."""
         when = self.dated(report) or timezone.localdate()
         state = "signed" if version.is_final else ("draft" if self.is_draft(report, version) else "final")
-        name = f"{when:%Y-%m-%d} {report.intervention.local_authority.name} {self.short_name.lower()}"
+        kind = self.short_name[:1].lower() + self.short_name[1:]  # "progress report to the Minister"
+        name = f"{when:%Y-%m-%d} {report.intervention.local_authority.name} {kind}"
         name = FILENAME_UNSAFE.sub("", name)  # no folders, quotes or control characters
         return f"{' '.join(name.split())} v{version.number} {state}.pdf"
 
