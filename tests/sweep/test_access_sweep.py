@@ -128,6 +128,7 @@ PAGES = [
     Page("report_new_details", {"case_pk": "case", "kind": "=cabinet"}, "draft_cabinet", "draft_cabinet", label="c"),
     Page("report_detail", {"pk": "report"}, "view", None),
     Page("report_generate", {"pk": "report"}, "manage_or_hold", "manage_or_hold", get_only_by_post=True),
+    Page("report_classification", {"pk": "report"}, "manage_or_hold", "manage_or_hold"),
     Page("cabinet_paper", {"pk": "cabinet_report"}, "draft_cabinet", "draft_cabinet"),
     Page("report_version_html", {"pk": "report", "number": "=1"}, "view", None),
     Page("report_version_download", {"pk": "report", "number": "=1"}, "view", None),
@@ -198,6 +199,7 @@ COMPLETED: dict[str, Any] = {
     },
     "review_publication": lambda: _date("published_on", 20, 4, 2024),
     "report_sign_off": lambda: {"deadline": "none"},
+    "report_classification": lambda: {"classification": "OFFICIAL-SENSITIVE", "reason": "Sent to DfE only"},
 }
 
 # POSTs that save nothing even for the entitled person, and why; for these the sweep's "nothing
