@@ -39,7 +39,15 @@ from reviews.models import (
     PlanObjective,
     ProgressUpdate,
 )
-from reviews.models.reports import CabinetPaper, Report, ReportKind, ReportVersion, VersionStatus
+from reviews.models.reports import (
+    DEFAULT_CLASSIFICATION,
+    CabinetPaper,
+    CouncilSections,
+    Report,
+    ReportKind,
+    ReportVersion,
+    VersionStatus,
+)
 from reviews.models.reviewing import Assessment, Review
 
 GENERATED_MARKER = "Generated national data"
@@ -633,7 +641,7 @@ def _generate_reports(
             title=title,
             period_start=period_start,
             period_end=period_end,
-            classification="OFFICIAL" if kind in (ReportKind.CABINET, ReportKind.INSTRUMENT) else "OFFICIAL-SENSITIVE",
+            classification=DEFAULT_CLASSIFICATION[kind],
             created_by=author,
             created_at=_moment(min((period_end or start) + datetime.timedelta(days=7), today)),
             **fields,
@@ -670,8 +678,6 @@ def _generate_reports(
                 community_impact="Better services for children and families.",
                 environmental_impact="None.",
                 equality_duty="No adverse effect on people with protected characteristics.",
-                resource_implications="Within the agreed budget.",
-                legal_implications="The council must comply with the statutory direction.",
                 risk_management="Risks are in the improvement plan's register.",
                 consultees="None.",
             )
@@ -680,6 +686,14 @@ def _generate_reports(
         ],
         author,
     )
+    if any(report.kind == ReportKind.CABINET for report in reports):
+        CouncilSections.objects.get_or_create(
+            local_authority=case.local_authority,
+            defaults={
+                "resource_implications": "Within the agreed budget.",
+                "legal_implications": "The council must comply with the statutory direction.",
+            },
+        )
     versions = []
     for report in reports:
         for number in range(1, rng.randint(1, 2) + 1):

@@ -12,6 +12,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 
 from intervention.forms import GovukDateField
+from reviews.evidence_checks import inspect_upload
 from reviews.forms.common import GovukForm, date_field, period_in_order
 from reviews.forms.deadlines import DeadlineChoiceForm
 from reviews.models import (
@@ -21,6 +22,7 @@ from reviews.models import (
 )
 from reviews.models.reports import FINDING_THEMES
 from reviews.reports.cabinet import REVIEWER_AREAS
+from reviews.services.reports import council_sections
 
 CHOOSE_REPORT_KIND = "Choose what kind of report to prepare"
 CHOOSE_REVIEW = "Choose the review the report is about"
@@ -30,6 +32,9 @@ ENTER_REPORT_END = "Enter the last day of the period the report covers"
 WRITE_IT = "Write it before saving"
 # The service's words (reviews.services.reports.DECLARE): forms are below services, so they are repeated.
 DECLARE = "Confirm that you have read version {number} and it is accurate"
+PUBLISHED_REPORT_NOT_PDF = "The published report must be a PDF"
+ENTER_CLASSIFICATION_REASON = "Say why the classification is changing"
+COUNCIL_SECTION_HINT = "The council's own words, kept for the council: every one of its cabinet reports prints them"
 
 
 KIND_HINTS: dict[str, str] = {
@@ -93,7 +98,8 @@ class ReportDetailsForm(GovukForm):
     def __init__(self, *args: Any, kind: str, reviews: list[Review], instruments: list[Any], **kwargs: Any) -> None:
         self.kind = kind
         super().__init__(*args, **kwargs)
-        keep = {"classification"}
+        # The classification starts as the kind's default; changing it takes a reason (ClassificationForm).
+        keep: set[str] = set()
         if kind in (ReportKind.PROGRESS, ReportKind.CABINET):
             keep.add("review")
             cast(forms.ChoiceField, self.fields["review"]).choices = [
@@ -179,11 +185,18 @@ class CabinetPaperForm(GovukForm):
     )
     equality_duty = forms.CharField(label="Equality duty", required=False, widget=forms.Textarea(attrs={"rows": 10}))
     resource_implications = forms.CharField(
-        label="Resource implications", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Resource implications",
+        help_text=COUNCIL_SECTION_HINT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     legal_implications = forms.CharField(
-        label="Legal implications", required=False, widget=forms.Textarea(attrs={"rows": 10})
+        label="Legal implications",
+        help_text=COUNCIL_SECTION_HINT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
     )
+    council_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     risk_management = forms.CharField(label="Risk management", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     consultees = forms.CharField(label="Consultees", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     appendices = forms.CharField(
@@ -191,6 +204,37 @@ class CabinetPaperForm(GovukForm):
     )
     background_papers = forms.CharField(
         label="Background papers", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    published_report = forms.FileField(
+        label="Published report for Appendix 1 (optional)",
+        help_text=(
+            "A PDF, only when the report this paper presents was not signed off in this service: a signed-off "
+            "progress report to the Minister on the same review is attached without this"
+        ),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "application/pdf"}),
+    )
+    ofsted_report_url = forms.URLField(
+        label="Address of the Ofsted inspection report (optional)",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+    )
+    direction_url = forms.URLField(
+        label="Address of the statutory direction (optional)", required=False, max_length=500, assume_scheme="https"
+    )
+    revised_direction_url = forms.URLField(
+        label="Address of the revised statutory direction (optional)",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+    )
+    published_report_url = forms.URLField(
+        label="Address of the published report (optional)",
+        help_text="These addresses are live links in the report",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
     )
     TEXT_HINT = (
         "Leave a blank line between paragraphs: each is numbered. Start a paragraph with > to leave it unnumbered, "
@@ -227,13 +271,26 @@ class CabinetPaperForm(GovukForm):
     def layout_fields(self) -> list:
         fields = []
         for name, field in self.fields.items():
-            if isinstance(field, GovukDateField):
+            if isinstance(field.widget, forms.HiddenInput):
+                fields.append(Field(name))
+            elif isinstance(field, forms.FileField):
+                fields.append(Field(name, label_size=Size.SMALL))
+            elif isinstance(field, GovukDateField):
                 fields.append(Field(name, legend_size=Size.SMALL))
             elif isinstance(field.widget, forms.Textarea):
                 fields.append(Field.textarea(name, label_size=Size.SMALL))
             else:
                 fields.append(Field.text(name, label_size=Size.SMALL))
         return fields
+
+    def clean_published_report(self) -> Any:
+        upload = self.cleaned_data.get("published_report")
+        if not upload:
+            return None
+        detected = inspect_upload(upload)  # its real type from its content, and no scripts in a PDF
+        if detected.content_type != "application/pdf":
+            raise forms.ValidationError(PUBLISHED_REPORT_NOT_PDF)
+        return upload
 
     def reviewers(self) -> dict[str, dict[str, str]]:
         data = {}
@@ -253,6 +310,11 @@ def cabinet_initial(report: Any) -> dict[str, Any]:
     paper = report.cabinet_paper
     initial = {name: getattr(paper, name) for name in CabinetPaperForm.base_fields if hasattr(paper, name)}
     initial["title"] = report.title
+    initial.pop("published_report", None)  # never offered back: a new upload replaces it
+    sections = council_sections(report.intervention.local_authority)
+    initial["legal_implications"] = sections.legal_implications
+    initial["resource_implications"] = sections.resource_implications
+    initial["council_version"] = sections.version
     for area, entry in (paper.reviewers or {}).items():
         key = reviewer_key(area)
         initial[f"{key}_name"] = entry.get("name", "")
@@ -351,6 +413,33 @@ def changed_since(form: MinisterialWordsForm, words: Any) -> list[tuple[str, str
                 shown = str(theirs or "(blank)")
             changed.append((str(field.label), shown))
     return changed
+
+
+class ClassificationForm(GovukForm):
+    """The marking a report's next versions carry, changed with a reason that its history keeps."""
+
+    submit_label = "Change the classification"
+    classification = forms.ChoiceField(label="Classification", widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="Why is it changing?",
+        help_text="For example, who the report will now go to. Kept in the report's history",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": ENTER_CLASSIFICATION_REASON},
+    )
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["classification"]).choices = [
+            (value, label)
+            for value, label in Classification.choices
+            if value != Classification.COUNCIL or kind == ReportKind.CABINET
+        ]
+
+    def layout_fields(self) -> list:
+        return [
+            Field.radios("classification", legend_size=Size.LARGE, legend_tag="h1"),
+            Field.textarea("reason", label_size=Size.SMALL),
+        ]
 
 
 class ReportFilterForm(forms.Form):

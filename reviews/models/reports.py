@@ -22,7 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from directions.models import Instrument
 from intervention.enums import Role
-from intervention.models import Intervention
+from intervention.models import Intervention, LocalAuthority
 from intervention.permissions import Capability
 from intervention.validators import sensible_date
 from reviews.models.reviewing import Review
@@ -72,15 +72,20 @@ RESTRICTED_DRAFT_KINDS = frozenset({ReportKind.PROGRESS, ReportKind.MINISTERIAL_
 
 
 class Classification(models.TextChoices):
-    """Government Security Classifications marking, printed on every page."""
+    """The marking printed on every page: a Government Security Classification, or, for a council's
+    own paper, the council's marking (its cabinet paper's "Classification", such as "Open")."""
 
     OFFICIAL = "OFFICIAL", "OFFICIAL"
     OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
+    COUNCIL = "COUNCIL", "The council's own marking"
 
 
+# By kind and audience: what is published on GOV.UK (the commissioner's progress report to the Minister,
+# an issued notice or direction) is OFFICIAL; a council's cabinet paper carries the council's marking;
+# DfE's internal highlight reports and the quarterly updates to the Minister are OFFICIAL-SENSITIVE.
 DEFAULT_CLASSIFICATION: dict[str, str] = {
-    ReportKind.CABINET: Classification.OFFICIAL,
-    ReportKind.PROGRESS: Classification.OFFICIAL_SENSITIVE,
+    ReportKind.CABINET: Classification.COUNCIL,
+    ReportKind.PROGRESS: Classification.OFFICIAL,
     ReportKind.HIGHLIGHT: Classification.OFFICIAL_SENSITIVE,
     ReportKind.MINISTERIAL_UPDATE: Classification.OFFICIAL_SENSITIVE,
     ReportKind.INSTRUMENT: Classification.OFFICIAL,
@@ -101,6 +106,11 @@ def report_storage() -> FileSystemStorage:
 
 def report_path(instance: ReportVersion, filename: str) -> str:
     return f"case-{instance.report.intervention_id}/report-{instance.report_id}/{uuid.uuid4().hex}.pdf"
+
+
+def published_report_path(instance: CabinetPaper, filename: str) -> str:
+    """Never the uploader's name: the case, the report and a random id."""
+    return f"case-{instance.report.intervention_id}/report-{instance.report_id}/appendix-{uuid.uuid4().hex}.pdf"
 
 
 class ReportQuerySet(models.QuerySet):
@@ -209,6 +219,14 @@ class Report(models.Model):
         return next((v for v in self.versions.all() if v.is_final), None)
 
     @property
+    def marking(self) -> str:
+        """The marking as printed: the council's own for its cabinet paper, else the classification."""
+        if self.classification == Classification.COUNCIL:
+            paper = getattr(self, "cabinet_paper", None) if self.kind == ReportKind.CABINET else None
+            return (paper.council_classification.strip() if paper else "") or "Open"
+        return self.classification
+
+    @property
     def period_label(self) -> str:
         if not (self.period_start and self.period_end):
             return ""
@@ -244,6 +262,9 @@ class ReportVersion(models.Model):
         help_text="Why generation failed, for the logs and the admin: the service's pages say only that it failed.",
     )
     body_html = models.TextField(blank=True, help_text="The report's content, as rendered: the HTML version.")
+    marking = models.CharField(
+        max_length=50, blank=True, help_text="The classification marking printed on this version, as it was generated."
+    )
     file = models.FileField(upload_to=report_path, storage=report_storage, max_length=200, blank=True)
     filename = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
@@ -306,6 +327,11 @@ class ReportVersion(models.Model):
         return reverse("report_version_status", kwargs={"pk": self.report_id, "number": self.number})
 
     @property
+    def shown_marking(self) -> str:
+        """This version's marking; the report's, for a version generated before versions kept their own."""
+        return self.marking or self.report.marking
+
+    @property
     def is_ready(self) -> bool:
         return self.status == VersionStatus.READY
 
@@ -362,11 +388,21 @@ class CabinetPaper(models.Model):
     community_impact = models.TextField(blank=True)
     environmental_impact = models.TextField(blank=True)
     equality_duty = models.TextField(blank=True)
-    resource_implications = models.TextField(blank=True)
-    legal_implications = models.TextField(blank=True)
     risk_management = models.TextField(blank=True)
     consultees = models.TextField(blank=True)
     appendices = models.TextField(blank=True, help_text="One a line.")
+    published_report = models.FileField(
+        "published report (PDF)",
+        upload_to=published_report_path,
+        storage=report_storage,
+        max_length=200,
+        blank=True,
+        help_text="Appendix 1, when the report it presents was not signed off in this service.",
+    )
+    ofsted_report_url = models.URLField("address of the Ofsted inspection report", max_length=500, blank=True)
+    direction_url = models.URLField("address of the statutory direction", max_length=500, blank=True)
+    revised_direction_url = models.URLField("address of the revised statutory direction", max_length=500, blank=True)
+    published_report_url = models.URLField("address of the published report", max_length=500, blank=True)
     background_papers = models.TextField(blank=True)
     reviewers = models.JSONField(
         default=dict, blank=True, help_text="Report reviewers: for each area, the name and the date they reviewed it."
@@ -444,3 +480,27 @@ class MinisterialReportWords(models.Model):
 
     def nothing_to_report(self, theme: str) -> bool:
         return bool(getattr(self, f"nothing_{theme}"))
+
+
+STALE_COUNCIL_SECTIONS = "Someone else changed the council's standing sections while you were editing them"
+
+
+class CouncilSections(models.Model):
+    """A council's standing sections of its cabinet papers, in its own words, entered once and printed
+    in each of its cabinet reports: a council without a section's words gets the heading and "To be
+    completed", which blocks sign-off."""
+
+    local_authority = models.OneToOneField(LocalAuthority, on_delete=models.PROTECT, related_name="cabinet_sections")
+    legal_implications = models.TextField(blank=True)
+    resource_implications = models.TextField(blank=True, help_text="Financial and resource implications.")
+    version = models.PositiveIntegerField(default=0, help_text="Counts saves, so a stale form is refused.")
+    history = HistoricalRecords()
+
+    change_capability = Capability.LOG_PROGRESS
+
+    class Meta:
+        verbose_name = "council's cabinet paper sections"
+        verbose_name_plural = "councils' cabinet paper sections"
+
+    def __str__(self) -> str:
+        return f"Cabinet paper sections: {self.local_authority}"

@@ -8,17 +8,19 @@ exactly what its PDF does, and a signed-off PDF has exactly the content its sign
 
 from __future__ import annotations
 
+import datetime
+import re
 from typing import Any, ClassVar
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.text import slugify
 
 from reviews.models import Report, ReportVersion
 from reviews.reports.origin import STATIC_BASE
 
 PDF = "application/pdf"
+FILENAME_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 
 
 class Renderer:
@@ -53,11 +55,24 @@ class Renderer:
         context = {"report": report, "authority": report.intervention.local_authority, **self.context(report)}
         return render_to_string(self.template, context)
 
+    def dated(self, report: Report) -> datetime.date | None:
+        """The date a download's name starts with: the period's end (a cabinet report its meeting's,
+        an instrument its issue's)."""
+        return report.period_end
+
     def filename(self, report: Report, version: ReportVersion) -> str:
-        authority = slugify(report.intervention.local_authority.name)
-        when = report.period_end or timezone.localdate()
-        state = "signed-off" if version.is_final else ("draft" if self.is_draft(report, version) else "final")
-        return f"{authority}-{slugify(self.short_name)}-{when:%Y-%m-%d}-v{version.number}-{state}.pdf"
+        """As people name the files they keep: `2023-12-21 Herefordshire cabinet report v2 signed.pdf`.
+        The download sends it RFC 6266-encoded (Django's FileResponse), so spaces and accents are safe."""
+        when = self.dated(report) or timezone.localdate()
+        state = "signed" if version.is_final else ("draft" if self.is_draft(report, version) else "final")
+        kind = self.short_name[:1].lower() + self.short_name[1:]  # "progress report to the Minister"
+        name = f"{when:%Y-%m-%d} {report.intervention.local_authority.name} {kind}"
+        name = FILENAME_UNSAFE.sub("", name)  # no folders, quotes or control characters
+        return f"{' '.join(name.split())} v{version.number} {state}.pdf"
+
+    def appendices(self, report: Report) -> list[tuple[str, bytes]]:
+        """PDFs merged after the report's own pages, each with its bookmark title."""
+        return []
 
     def document_html(self, report: Report, version: ReportVersion) -> str:
         return render_to_string(
@@ -82,7 +97,8 @@ class Renderer:
         """The PDF of the version, whose `body_html` is already rendered."""
         # Imported here: WeasyPrint is a third of a web process's objects, and only the report
         # worker lays out PDFs (it loads WeasyPrint when it starts: intervention.celery).
-        from reviews.reports.pdf import html_to_pdf
+        from reviews.reports.pdf import append_appendices, html_to_pdf
 
         pdf = html_to_pdf(self.document_html(report, version))
-        return self.filename(report, version), PDF, pdf.content
+        content = append_appendices(pdf.content, self.appendices(report))
+        return self.filename(report, version), PDF, content

@@ -11,20 +11,46 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
 
 from directions.enums import InstrumentKind
 from directions.models import Instrument
 from intervention.enums import Role
-from reviews.models import CabinetPaper, Report, ReportKind, Review, ReviewKind, ReviewStatus
+from reviews.models import (
+    CabinetPaper,
+    CouncilSections,
+    Report,
+    ReportKind,
+    ReportVersion,
+    Review,
+    ReviewKind,
+    ReviewStatus,
+    VersionStatus,
+)
 from reviews.reports.as_at import obligations_waiting_as_at
 from reviews.reports.base import Renderer
 from reviews.reports.common import Paragraph, council_paragraphs, lettered, next_review_dates
+from reviews.reports.completeness import Gap, requires
 from reviews.reports.progress import case_background, overseer, review_problems
 
 NEEDS_COUNCIL_WORDS = "Fill in the council's words before generating the cabinet report: {fields}"
+# Said in the paper, in place of the sentence that would otherwise claim a report was submitted.
+NO_PROGRESS_REPORT = (
+    "No progress report to the Minister of State from this meeting is attached to this paper as Appendix 1: "
+    "none has been signed off in this service, and no published copy has been uploaded."
+)
+TO_BE_COMPLETED = "To be completed."
+GAP_SECTION = "Write the council's {section}: it is printed in each of the council's cabinet reports"
+GAP_APPENDIX = (
+    "Attach the published progress report as Appendix 1, or have the commissioner sign off the progress "
+    "report on this review"
+)
 REVIEWER_AREAS = (
     "Governance",
     "Finance",
@@ -45,6 +71,8 @@ NUMBERED_SECTIONS = (
     ("risk_management", "Risk management"),
     ("consultees", "Consultees"),
 )
+# The sections each council writes once (CouncilSections) and every one of its papers prints.
+COUNCIL_SECTIONS = ("resource_implications", "legal_implications")
 REQUIRED_FIELDS = (
     "meeting_date",
     "report_by",
@@ -52,7 +80,7 @@ REQUIRED_FIELDS = (
     "purpose",
     "recommendations",
     "alternative_options",
-    *(name for name, _ in NUMBERED_SECTIONS),
+    *(name for name, _ in NUMBERED_SECTIONS if name not in COUNCIL_SECTIONS),
 )
 # Opening words a conclusion may start with that read on after "The report concludes that".
 RUN_ON_WORDS = frozenset(
@@ -124,25 +152,44 @@ def _field_label(name: str) -> str:
     return str(field.verbose_name)
 
 
-def key_considerations(report: Report, review: Review, background: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    """The paragraphs a cabinet paper draws from the case, in the order of events: (text, lettered items)."""
+def _link(text: str, url: str) -> str:
+    """A live link in the PDF and the HTML version where the paper has the address; else the words."""
+    return format_html('<a href="{}">{}</a>', url, text) if url else conditional_escape(text)
+
+
+def key_considerations(
+    report: Report, review: Review, background: dict[str, Any], appendix: Appendix | None
+) -> list[tuple[str, list[str]]]:
+    """The paragraphs a cabinet paper draws from the case, in the order of events: (text, lettered items).
+    Every sentence that states a fact is written only when the case records that fact; where a fact
+    the paper needs is missing, the paragraph says what is missing. Text with a link is built with
+    format_html, so every recorded word in it is still escaped."""
     case = report.intervention
     authority = case.local_authority
+    paper = report.cabinet_paper
     paragraphs: list[tuple[str, list[str]]] = []
     inspection = background["inspection"]
     if inspection is not None:
         grade = (inspection.overall_grade or "").lower()
         judged = f"judged to be {grade}" if grade else "inspected"
-        published = (
-            f" The inspection report was published on {inspection.published_on:%-d %B %Y} on the Ofsted website."
+        sentence = (
+            f"Children's Services were {judged} during the Ofsted inspection conducted in "
+            f"{inspection.fieldwork_starts_on:%B %Y}."
         )
-        paragraphs.append(
-            (
-                f"Children's Services were {judged} during the Ofsted inspection conducted in "
-                f"{inspection.fieldwork_starts_on:%B %Y}.{published}",
-                [],
+        if inspection.published_on:
+            paragraphs.append(
+                (
+                    format_html(
+                        "{} The inspection report was published on {} on the Ofsted {}.",
+                        sentence,
+                        f"{inspection.published_on:%-d %B %Y}",
+                        _link("website", paper.ofsted_report_url),
+                    ),
+                    [],
+                )
             )
-        )
+        else:
+            paragraphs.append((sentence, []))
     directions = list(
         Instrument.objects.filter(
             intervention=case, kind=InstrumentKind.STATUTORY_DIRECTION, issued_on__lte=review.held_on
@@ -162,12 +209,26 @@ def key_considerations(report: Report, review: Review, background: dict[str, Any
     for index, direction in enumerate(directions):
         following = "Following the Ofsted judgement a" if inspection and index == 0 else "A"
         if direction.revokes_id:
-            paragraphs.append((f"A revised Statutory Direction was issued on {direction.issued_on:%-d %B %Y}.", []))
+            paragraphs.append(
+                (
+                    format_html(
+                        "A {} was issued on {}.",
+                        _link("revised Statutory Direction", paper.revised_direction_url),
+                        f"{direction.issued_on:%-d %B %Y}",
+                    ),
+                    [],
+                )
+            )
         else:
             paragraphs.append(
                 (
-                    f"{following} Statutory Direction was issued to {direction.addressed_to} on "
-                    f"{direction.issued_on:%-d %B %Y} in relation to children's services.",
+                    format_html(
+                        "{} {} was issued to {} on {} in relation to children's services.",
+                        following,
+                        _link("Statutory Direction", paper.direction_url),
+                        direction.addressed_to,
+                        f"{direction.issued_on:%-d %B %Y}",
+                    ),
                     [],
                 )
             )
@@ -195,26 +256,41 @@ def key_considerations(report: Report, review: Review, background: dict[str, Any
                 )
                 if earlier.recommendation_detail.strip():
                     paragraphs.append((earlier.recommendation_detail.strip(), []))
-    appendix = " (Appendix 1)" if report.cabinet_paper.appendices.strip() else ""
-    published = (
-        f" This has been published on {review.report_published_on:%-d %B %Y}."
-        if review.report_published_on
-        else " It has not yet been published."
-    )
-    paragraphs.append(
-        (
-            f"A meeting to review progress was held on {review.held_on:%-d %B %Y}, following which the "
-            f"Commissioner submitted a progress report to the Minister of State{appendix}.{published}",
-            [],
+    held = f"A meeting to review progress was held on {review.held_on:%-d %B %Y}"
+    if appendix is not None:
+        meeting = f"{held}, following which the Commissioner submitted a progress report to the Minister of State"
+        meeting += " (Appendix 1)."
+    else:
+        meeting = f"{held}. {NO_PROGRESS_REPORT}"
+    published: str
+    if review.report_published_on:
+        title = appendix.title if appendix is not None else ""
+        published = format_html(
+            " {} published on {}",
+            "This has been" if appendix is not None else "The Commissioner's report from the meeting was",
+            f"{review.report_published_on:%-d %B %Y}",
         )
-    )
+        if title or paper.published_report_url:
+            published = format_html(
+                "{} - {}.", published, _link(title or "the published report", paper.published_report_url)
+            )
+        else:
+            published = format_html("{}.", published)
+    else:
+        published = " It has not yet been published." if appendix is not None else ""
+    paragraphs.append((format_html("{}{}", meeting, published), []))
+    in_the_report = appendix is not None
     developments = review.key_development_list
     if developments:
         months = _months(review.period_start, review.period_end)
         paragraphs.append(
             (
-                "In the progress report the Commissioner notes a number of key developments in the last "
-                f"{_words(months)} month{'s' if months != 1 else ''}:",
+                (
+                    "In the progress report the Commissioner notes a number of key developments in the last "
+                    if in_the_report
+                    else "The review meeting noted a number of key developments in the last "
+                )
+                + f"{_words(months)} month{'s' if months != 1 else ''}:",
                 developments,
             )
         )
@@ -222,7 +298,8 @@ def key_considerations(report: Report, review: Review, background: dict[str, Any
         if block.strip():
             paragraphs.append((" ".join(block.split()), []))
     if review.conclusion.strip():
-        paragraphs.append((f"The report concludes that {_run_on(review.conclusion)}", []))
+        concludes = "The report concludes that" if in_the_report else "The review concluded that"
+        paragraphs.append((f"{concludes} {_run_on(review.conclusion)}", []))
     next_reviews = next_review_dates(review)
     for _what, due_on, months in next_reviews:
         paragraphs.append(
@@ -244,6 +321,69 @@ def key_considerations(report: Report, review: Review, background: dict[str, Any
                 )
             )
     return paragraphs
+
+
+@dataclass(frozen=True)
+class Appendix:
+    """The published report a cabinet paper presents, merged into its PDF as Appendix 1."""
+
+    title: str
+    content: Callable[[], bytes]
+
+
+def _read(file: Any) -> bytes:
+    with file.open("rb") as handle:
+        return bytes(handle.read())
+
+
+def appendix_for(report: Report) -> Appendix | None:
+    """The signed-off progress report to the Minister on the same review, or else the published report
+    the council uploaded; None when there is neither."""
+    if report.review_id is not None:
+        signed = (
+            ReportVersion.objects.filter(
+                report__intervention=report.intervention_id,
+                report__kind=ReportKind.PROGRESS,
+                report__review=report.review_id,
+                is_final=True,
+                status=VersionStatus.READY,
+            )
+            .exclude(file="")
+            .select_related("report")
+            .order_by("-signed_off_on", "-pk")
+            .first()
+        )
+        if signed is not None:
+            return Appendix(title=signed.report.title, content=lambda: _read(signed.file))
+    paper = getattr(report, "cabinet_paper", None)
+    if paper is not None and paper.published_report:
+        lines = [line.strip() for line in paper.appendices.splitlines() if line.strip()]
+        title = lines[0].split(" - ", 1)[-1] if lines else "Published report"
+        return Appendix(title=title, content=lambda: _read(paper.published_report))
+    return None
+
+
+def council_sections_of(report: Report) -> CouncilSections | None:
+    return CouncilSections.objects.filter(local_authority=report.intervention.local_authority_id).first()
+
+
+@requires(ReportKind.CABINET)
+def council_sections_written(report: Report) -> list[Gap]:
+    sections = council_sections_of(report)
+    href = reverse("cabinet_paper", kwargs={"pk": report.pk})
+    return [
+        Gap(heading, GAP_SECTION.format(section=heading.lower()), f"{href}#id_{name}")
+        for name, heading in NUMBERED_SECTIONS
+        if name in COUNCIL_SECTIONS and not (sections and getattr(sections, name).strip())
+    ]
+
+
+@requires(ReportKind.CABINET)
+def appendix_attached(report: Report) -> list[Gap]:
+    if appendix_for(report) is not None:
+        return []
+    href = reverse("cabinet_paper", kwargs={"pk": report.pk})
+    return [Gap("Appendices", GAP_APPENDIX, f"{href}#id_published_report")]
 
 
 class CabinetReport(Renderer):
@@ -272,20 +412,33 @@ class CabinetReport(Renderer):
             return f"{paper.report_author}, {report.intervention.local_authority.council_name}"
         return report.intervention.local_authority.council_name
 
+    def dated(self, report: Report) -> datetime.date | None:
+        paper = getattr(report, "cabinet_paper", None)
+        return (paper.meeting_date if paper else None) or super().dated(report)
+
+    def appendices(self, report: Report) -> list[tuple[str, bytes]]:
+        appendix = appendix_for(report)
+        return [] if appendix is None else [(f"Appendix 1 - {appendix.title}", appendix.content())]
+
     def context(self, report: Report) -> dict[str, Any]:
         paper = report.cabinet_paper
         review = report.review
         assert review is not None  # missing() refuses a report without its review
         background = case_background(report, review)
+        standing = council_sections_of(report)
         alternative, number = council_paragraphs(paper.alternative_options, 1)
         considerations = []
-        for text, items in key_considerations(report, review, background):
+        for text, items in key_considerations(report, review, background, appendix_for(report)):
             considerations.append(Paragraph(number, text, [(f"{lettered(i)}.", item) for i, item in enumerate(items)]))
             number += 1
         further, number = council_paragraphs(paper.further_considerations, number)
         sections = []
         for name, heading in NUMBERED_SECTIONS:
-            paragraphs, number = council_paragraphs(getattr(paper, name), number)
+            words = (getattr(standing, name) if standing else "") if name in COUNCIL_SECTIONS else getattr(paper, name)
+            if name in COUNCIL_SECTIONS and not words.strip():
+                sections.append((heading, [Paragraph(None, TO_BE_COMPLETED, [])]))
+                continue
+            paragraphs, number = council_paragraphs(words, number)
             sections.append((heading, paragraphs))
         reviewers = paper.reviewers or {}
         return {

@@ -4,6 +4,7 @@ signed off here: the copy is marked DRAFT only while the instrument itself is a 
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import Prefetch
@@ -33,6 +34,9 @@ class InstrumentDocument(Renderer):
         assert instrument is not None  # missing() refuses a report without its instrument
         when = f"{instrument.issued_on:%-d %B %Y}" if instrument.issued_on else "draft"
         return f"{instrument.get_kind_display()} to {instrument.addressed_to}, {when}"
+
+    def dated(self, report: Report) -> datetime.date | None:
+        return report.instrument.issued_on if report.instrument else None
 
     def is_draft(self, report: Report, version: ReportVersion) -> bool:
         assert report.instrument is not None  # missing() refuses a report without its instrument

@@ -240,3 +240,30 @@ def _untagged_to_artifacts(pdf: pydyf.PDF) -> None:
                 operations[index - 1] = "/Artifact"
                 operations[index] = b""
                 operations[index + 1] = b"BMC"
+
+
+def append_appendices(content: bytes, appendices: list[tuple[str, bytes]]) -> bytes:
+    """The report's PDF with each appendix's pages after its own, each under a top-level bookmark
+    ("Appendix 1 - …"). The report's catalogue (structure tree, language, XMP metadata) is kept as
+    WeasyPrint wrote it; the appended pages keep their own content but not their structure: their
+    references into their own document's structure tree would point into ours, so they are dropped."""
+    if not appendices:
+        return content
+    import pypdf
+    from pypdf.generic import NameObject
+
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(content))
+    for title, appendix in appendices:
+        first = len(writer.pages)
+        writer.append(pypdf.PdfReader(io.BytesIO(appendix)), import_outline=False)
+        for page in writer.pages[first:]:
+            if NameObject("/StructParents") in page:
+                del page[NameObject("/StructParents")]
+            for annotation in page.get("/Annots", []) or []:
+                annotation = annotation.get_object()
+                if NameObject("/StructParent") in annotation:
+                    del annotation[NameObject("/StructParent")]
+        writer.add_outline_item(title=title, page_number=first)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -32,13 +32,14 @@ from django.utils import timezone
 
 from directions.models import Instrument
 from intervention.enums import Role
-from intervention.models import Intervention
+from intervention.models import Intervention, LocalAuthority
 from intervention.permissions import Capability, capabilities_on, roles_on
 from intervention.queue import enqueue_after_commit
 from intervention.services import save_with_history
 from reviews.models import (
     CabinetPaper,
     Classification,
+    CouncilSections,
     Deadline,
     MinisterialReportWords,
     Recommendation,
@@ -50,6 +51,7 @@ from reviews.models import (
     VersionStatus,
 )
 from reviews.models.reports import DEFAULT_CLASSIFICATION as DEFAULT_CLASSIFICATION  # used by the views too
+from reviews.models.reports import STALE_COUNCIL_SECTIONS
 from reviews.reports import renderer_for
 from reviews.reports.common import held_reviews, next_review_dates, person_name
 from reviews.reports.completeness import Gap, gaps
@@ -85,9 +87,17 @@ STALE_WORDS = (
     "check the words below, then save again"
 )
 
+CLASSIFICATION_NEEDS_REASON = "Say why the classification is changing"
+CLASSIFICATION_UNCHANGED = "Choose a different classification, or go back"
+COUNCIL_MARKING_ONLY_FOR_CABINET = "Only a council's cabinet paper carries the council's own marking"
+
 CABINET_FIELDS = frozenset(
     field.name for field in CabinetPaper._meta.get_fields() if field.concrete and field.name not in {"id", "report"}
 )
+# The council's standing sections: kept once per council (CouncilSections) and printed in each of its papers.
+COUNCIL_SECTION_FIELDS = frozenset({"legal_implications", "resource_implications"})
+# What is particular to one paper, so never carried over to the council's next one.
+PAPER_ONLY_FIELDS = frozenset({"meeting_date", "reviewers", "purpose", "recommendations", "published_report"})
 
 
 # --- Who may ---------------------------------------------------------------------------------------
@@ -175,14 +185,11 @@ def cabinet_defaults(intervention: Intervention, title: str) -> dict[str, Any]:
         CabinetPaper.objects.filter(report__intervention=intervention).order_by("-report__created_at", "-pk").first()
     )
     if previous is not None:
-        return {
-            name: getattr(previous, name)
-            for name in CABINET_FIELDS
-            if name not in {"meeting_date", "reviewers", "purpose", "recommendations"}
-        } | {
+        return {name: getattr(previous, name) for name in CABINET_FIELDS - PAPER_ONLY_FIELDS} | {
             "purpose": previous.purpose,
             "recommendations": previous.recommendations,
             "appendices": f"Appendix 1 - {title}",
+            "published_report_url": "",
         }
     council = intervention.local_authority.council_name
     return {
@@ -211,7 +218,6 @@ def cabinet_defaults(intervention: Intervention, title: str) -> dict[str, Any]:
         "decisions on service changes.\n\n"
         "As our projects and service delivery progresses, and changes are designed, equality impact assessment "
         "will be undertaken where necessary.",
-        "resource_implications": "There are no new or additional resource implications arising from this report.",
         "risk_management": "There are no new or additional risks arising from this report. Risks associated with "
         "the wider improvement plan are monitored by the Improvement Board.",
         "consultees": "None.",
@@ -268,14 +274,52 @@ def create_report(
     return report
 
 
+def council_sections(authority: LocalAuthority) -> CouncilSections:
+    """The council's standing sections, or an unsaved empty one for a council that has none yet."""
+    return CouncilSections.objects.filter(local_authority=authority).first() or CouncilSections(
+        local_authority=authority
+    )
+
+
 @transaction.atomic
-def update_cabinet_paper(*, report: Report, by: Any, title: str | None = None, **fields: Any) -> CabinetPaper:
-    """Change the council's words, until the report is signed off."""
+def update_council_sections(
+    *, authority: LocalAuthority, by: Any, version: int | None = None, **fields: str
+) -> CouncilSections:
+    """Change a council's standing sections (legal, resource implications), printed in every cabinet
+    paper of the council generated from now on. `version` is the one the person's form was loaded
+    with: a save over someone else's change is refused (code "stale")."""
+    unknown = set(fields) - COUNCIL_SECTION_FIELDS
+    if unknown:
+        raise TypeError(f"Not one of the council's standing sections: {', '.join(sorted(unknown))}")
+    sections, _ = CouncilSections.objects.select_for_update().get_or_create(local_authority=authority)
+    if version is not None and version != sections.version:
+        raise ValidationError(STALE_COUNCIL_SECTIONS, code="stale")
+    changed = {name: value.strip() for name, value in fields.items() if value.strip() != getattr(sections, name)}
+    if not changed:
+        return sections
+    for name, value in changed.items():
+        setattr(sections, name, value)
+    sections.version += 1
+    save_with_history(sections, by=by, reason="The council's standing sections changed")
+    return sections
+
+
+@transaction.atomic
+def update_cabinet_paper(
+    *, report: Report, by: Any, title: str | None = None, council_version: int | None = None, **fields: Any
+) -> CabinetPaper:
+    """Change the council's words, until the report is signed off. The council's standing sections
+    (COUNCIL_SECTION_FIELDS) are saved for the council, so its later papers print them too."""
     _require_draft(by, report.intervention, ReportKind.CABINET)
     _require_not_signed_off(report)
-    unknown = set(fields) - CABINET_FIELDS
+    unknown = set(fields) - CABINET_FIELDS - COUNCIL_SECTION_FIELDS
     if unknown:
         raise TypeError(f"Not one of the council's words: {', '.join(sorted(unknown))}")
+    standing = {name: fields.pop(name) for name in COUNCIL_SECTION_FIELDS & set(fields)}
+    if standing:
+        update_council_sections(
+            authority=report.intervention.local_authority, by=by, version=council_version, **standing
+        )
     paper = CabinetPaper.objects.select_for_update().get(report=report)
     for name, value in fields.items():
         setattr(paper, name, value.strip() if isinstance(value, str) else value)
@@ -383,6 +427,29 @@ def update_ministerial_words(*, report: Report, by: Any, version: int, **fields:
     words.version += 1
     save_with_history(words, by=by, reason="The commissioner's words changed")
     return words
+
+
+@transaction.atomic
+def change_classification(*, report: Report, classification: str, reason: str, by: Any) -> Report:
+    """Change the marking the report's next versions carry, with the reason, kept in its history.
+    Refused once it is signed off (the signed version carries the marking its signer approved)."""
+    _require_draft(by, report.intervention, report.kind)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _require_not_signed_off(report)
+    if classification == Classification.COUNCIL and report.kind != ReportKind.CABINET:
+        raise ValidationError({"classification": COUNCIL_MARKING_ONLY_FOR_CABINET})
+    if classification == report.classification:
+        raise ValidationError({"classification": CLASSIFICATION_UNCHANGED})
+    if not reason.strip():
+        raise ValidationError({"reason": CLASSIFICATION_NEEDS_REASON})
+    was = report.get_classification_display()
+    report.classification = classification
+    save_with_history(
+        report,
+        by=by,
+        reason=f"Classification changed from {was} to {report.get_classification_display()}: {reason.strip()}",
+    )
+    return report
 
 
 def missing_for(report: Report) -> list[str]:
@@ -551,6 +618,9 @@ def generate_version(*, version_id: int) -> str:
     try:
         body = version.body_html or renderer.render_body(report)
         version.body_html = body
+        # The marking is fixed with the content: a signed-off version carries its draft's.
+        based_on = version.based_on
+        version.marking = version.marking or (based_on.marking if based_on else "") or report.marking
         filename, content_type, content = renderer.render(report, version)
     except SoftTimeLimitExceeded:
         from django.conf import settings
@@ -564,7 +634,7 @@ def generate_version(*, version_id: int) -> str:
         _fail(version, attempt, f"{type(error).__name__}: {error}")
         return VersionStatus.FAILED
     try:
-        return _store(version_id, attempt, body, filename, content_type, content)
+        return _store(version_id, attempt, body, version.marking, filename, content_type, content)
     except Exception as error:
         logger.exception("Report version %s of report %s could not be stored", version_id, report.pk)
         _fail(version, attempt, f"{type(error).__name__}: {error}")
@@ -572,11 +642,14 @@ def generate_version(*, version_id: int) -> str:
 
 
 @transaction.atomic
-def _store(version_id: int, attempt: int, body: str, filename: str, content_type: str, content: bytes) -> str:
+def _store(
+    version_id: int, attempt: int, body: str, marking: str, filename: str, content_type: str, content: bytes
+) -> str:
     current = ReportVersion.objects.select_for_update().get(pk=version_id)
     if current.status != VersionStatus.GENERATING or current.attempts != attempt:
         return current.status  # another run finished it, or it was retried meanwhile
     current.body_html = body
+    current.marking = marking
     current.file.save(filename, ContentFile(content), save=False)
     current.filename = filename
     current.content_type = content_type

@@ -11,6 +11,7 @@ urlpatterns = [
     path("interventions/<int:case_pk>/reports/new/<str:kind>/", views.report_new_details, name="report_new_details"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
     path("reports/<int:pk>/generate/", views.report_generate, name="report_generate"),
+    path("reports/<int:pk>/classification/", views.report_classification, name="report_classification"),
     path("reports/<int:pk>/council-words/", views.cabinet_paper, name="cabinet_paper"),
     path("reports/<int:pk>/summary/", views.report_commentary, name="report_commentary"),
     path("reports/<int:pk>/commissioners-words/", views.ministerial_words, name="ministerial_words"),

@@ -199,10 +199,12 @@ def cabinet_paper(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not report_services.may_draft(request.user, report.intervention, report.kind):
         raise PermissionDenied
-    form = forms.CabinetPaperForm(request.POST or None, initial=forms.cabinet_initial(report))
+    form = forms.CabinetPaperForm(request.POST or None, request.FILES or None, initial=forms.cabinet_initial(report))
     if request.method == "POST" and form.is_valid():
         data = {name: value for name, value in form.cleaned_data.items() if not name.startswith("reviewer_")}
         data["reviewers"] = form.reviewers()
+        if not data.get("published_report"):
+            data.pop("published_report", None)  # none chosen: keep the one attached
         if apply_service(form, lambda: report_services.update_cabinet_paper(report=report, by=request.user, **data)):
             messages.success(request, "The council's words are saved.")
             return redirect("report_detail", pk=report.pk)
@@ -250,6 +252,37 @@ def ministerial_words(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "reviews/reports/ministerial_words.html",
         {"report": report, "intervention": report.intervention, "form": form, "conflict": conflict},
+    )
+
+
+@login_required
+def report_classification(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the marking the report's next versions carry, with a reason its history keeps."""
+    report = _report(request, pk)
+    if not report_services.may_draft(request.user, report.intervention, report.kind):
+        raise PermissionDenied
+    form = forms.ClassificationForm(
+        request.POST or None, kind=report.kind, initial={"classification": report.classification}
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and apply_service(
+            form,
+            lambda: report_services.change_classification(
+                report=report,
+                classification=form.cleaned_data["classification"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            ),
+        )
+    ):
+        messages.success(request, "Classification changed. Generate a new version to print it.")
+        return redirect("report_detail", pk=report.pk)
+    return render(
+        request,
+        "reviews/reports/classification.html",
+        {"report": report, "intervention": report.intervention, "form": form},
     )
 
 

@@ -136,3 +136,14 @@ def pdf_pages(version: ReportVersion) -> list[str]:
 
 def pdf_text(version: ReportVersion) -> str:
     return "\n".join(pdf_pages(version))
+
+
+def published_pdf(*, pages: int = 2, name: str = "published-report.pdf"):
+    """A published report as a council would upload it: a PDF of `pages` blank pages."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    writer, buffer = pypdf.PdfWriter(), io.BytesIO()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    writer.write(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")

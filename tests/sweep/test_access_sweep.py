@@ -133,6 +133,7 @@ PAGES = [
     Page("report_new_details", {"case_pk": "case", "kind": "=cabinet"}, "draft_cabinet", "draft_cabinet", label="c"),
     Page("report_detail", {"pk": "report"}, "read_draft", None),
     Page("report_generate", {"pk": "report"}, "read_draft_and_draft", "read_draft_and_draft", get_only_by_post=True),
+    Page("report_classification", {"pk": "report"}, "read_draft_and_draft", "read_draft_and_draft"),
     Page("cabinet_paper", {"pk": "cabinet_report"}, "draft_cabinet", "draft_cabinet"),
     Page("report_commentary", {"pk": "update_report"}, "read_draft_and_draft", "read_draft_and_draft"),
     Page("ministerial_words", {"pk": "report"}, "read_draft_and_draft", "read_draft_and_draft"),
@@ -206,6 +207,7 @@ COMPLETED: dict[str, Any] = {
     "review_publication": lambda: _date("published_on", 20, 4, 2024),
     "report_sign_off": lambda: {"deadline": "none", "declaration": "on"},
     "report_commentary": lambda: {"commentary": "Written by the sweep"},
+    "report_classification": lambda: {"classification": "OFFICIAL-SENSITIVE", "reason": "Sent to DfE only"},
 }
 
 # POSTs that save nothing even for the entitled person, and why; for these the sweep's "nothing

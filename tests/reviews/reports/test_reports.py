@@ -55,7 +55,7 @@ def test_generating_a_report_keeps_the_pdf_with_its_hash_and_who_asked(dora, pro
     )
     assert version.sha256 == hashlib.sha256(content).hexdigest()
     assert content.startswith(b"%PDF-")
-    assert version.filename == "herefordshire-progress-report-to-the-minister-2023-10-31-v1-draft.pdf"
+    assert version.filename == "2023-10-31 Herefordshire progress report to the Minister v1 draft.pdf"
 
 
 def test_regenerating_makes_a_new_version_and_the_old_one_stays_downloadable(client, dora, progress_report):
