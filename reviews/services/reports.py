@@ -45,7 +45,7 @@ from reviews.models import (
 from reviews.models.reports import DEFAULT_CLASSIFICATION as DEFAULT_CLASSIFICATION  # used by the views too
 from reviews.reports import renderer_for
 from reviews.reports.common import person_name
-from reviews.services.deadlines import schedule_cabinet_publication
+from reviews.services.deadlines import schedule_cabinet_deadlines
 from reviews.services.reviewing import meet_deadline
 
 logger = logging.getLogger(__name__)
@@ -232,7 +232,7 @@ def update_cabinet_paper(*, report: Report, by: Any, title: str | None = None, *
     for name, value in fields.items():
         setattr(paper, name, value.strip() if isinstance(value, str) else value)
     save_with_history(paper, by=by, reason="The council's words changed")
-    schedule_cabinet_publication(paper, by=by)  # the latest day it can be published before the meeting
+    schedule_cabinet_deadlines(paper, by=by)  # the latest days to publish it (and give notice of a key decision)
     if title is not None and title.strip() and title.strip() != report.title:
         report.title = title.strip()
         save_with_history(report, by=by, reason="Title changed")
