@@ -131,11 +131,15 @@ class ServicePriorityInline(LockedWhenIssuedInline):
 
 
 class ObligationRowForm(forms.ModelForm):
-    """A row of the instrument's obligations: its cells, and the dates its saved rule gives."""
+    """A row of the instrument's obligations: its cells, and the dates its saved rule gives. The
+    instrument and the extra bank holidays are read once for the page, not once a row."""
+
+    instrument: Instrument | None = None
+    holidays: frozenset[datetime.date] = frozenset()
 
     @property
     def first_dates(self) -> str:
-        return first_dates_of(self.instance)
+        return first_dates_of(self.instance, instrument=self.instrument, holidays=self.holidays)
 
 
 class ReportingObligationInline(ScopedInline):
@@ -163,12 +167,18 @@ class ReportingObligationInline(ScopedInline):
     form = ObligationRowForm
     readonly_fields = ["first_dates"]
 
+    def get_fields(self, request: HttpRequest, obj: Instrument | None = None) -> Any:
+        # The column is added here, not to `fields`, which the obligation's own form reuses.
+        return [*self.fields, "first_dates"]
+
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related(f"clause__{CLAUSE_ANCESTORS}")
 
     def get_formset(self, request: HttpRequest, obj: Instrument | None = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
         share_choices(formset, "clause", clauses_of(obj), shown=self.has_change_permission(request, obj))
+        holidays = frozenset(ExtraBankHoliday.objects.values_list("date", flat=True))
+        formset.form = type(formset.form.__name__, (formset.form,), {"instrument": obj, "holidays": holidays})
         return formset
 
     @admin.display(description="First dates")
@@ -178,13 +188,18 @@ class ReportingObligationInline(ScopedInline):
         return first_dates_of(obj)
 
 
-def first_dates_of(obligation: ReportingObligation | None) -> str:
+def first_dates_of(
+    obligation: ReportingObligation | None,
+    *,
+    instrument: Instrument | None = None,
+    holidays: frozenset[datetime.date] | None = None,
+) -> str:
     """The first six dates a saved obligation's rule gives and the last in the window, as its own
     page shows them before saving; empty for a row not saved yet."""
     if obligation is None or obligation.pk is None:
         return ""
     try:
-        shown, _, _ = dates_preview(obligation)
+        shown, _, _ = dates_preview(obligation, instrument=instrument, holidays=holidays)
     except RuleError as error:
         return str(error)
     return _dates_in_words(shown) if shown.count else "None in the window"
@@ -494,11 +509,17 @@ class ObligationForm(forms.ModelForm):
         return CHECK_THE_DATES.format(dates=_dates_in_words(shown))
 
 
-def dates_preview(obligation: ReportingObligation) -> tuple[Preview, datetime.date, datetime.date]:
+def dates_preview(
+    obligation: ReportingObligation,
+    *,
+    instrument: Instrument | None = None,
+    holidays: frozenset[datetime.date] | None = None,
+) -> tuple[Preview, datetime.date, datetime.date]:
     """The dates the obligation's rule gives from its anchor (or its instrument's issue) to the end
     of the 18-month window: the first six, the last and how many, and the window itself."""
-    instrument = obligation.instrument
-    holidays = frozenset(ExtraBankHoliday.objects.values_list("date", flat=True))
+    instrument = instrument or obligation.instrument
+    if holidays is None:
+        holidays = frozenset(ExtraBankHoliday.objects.values_list("date", flat=True))
     rule = Rule.of(obligation, holidays)
     start, end = window(
         rule, issued_on=instrument.issued_on, revoked_on=instrument.revoked_on, today=timezone.localdate()
