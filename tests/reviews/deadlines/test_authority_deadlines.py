@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 
 from directions.enums import Deliverer, Recipient
-from reviews import services
+from reviews import calendar, services
 from reviews.models import Deadline
 from tests.reviews.deadlines.test_ofsted_and_bank_holidays import inspected
 from tests.reviews.deadlines.test_roles import add_obligation, direction_with_rows
@@ -54,6 +54,9 @@ def test_a_council_with_no_case_is_reminded_of_its_ofsted_deadline_and_dfe_marks
     assert "No intervention was open when the report arrived" in page
     assert "Mark as met" not in page
     assert client.post(f"/deadlines/{publish.pk}/met/", {"note": "Published"}).status_code == 403
+
+    feed = client.get(f"/calendar/{calendar.make_feed_token(user=alice)}.ics").content.decode()
+    assert "Herefordshire: Publish the Ofsted inspection report" in feed and "/authorities/884/" in feed
 
     client.force_login(bob)  # another council's officer: as if the page did not exist
     assert client.get("/authorities/884/").status_code == 404
