@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, cast
 
 from django import forms
@@ -22,7 +23,7 @@ from directions.models import (
     ServicePriority,
     TermsOfReference,
 )
-from directions.schedule import Rule, RuleError, preview, window
+from directions.schedule import Preview, Rule, RuleError, preview, window
 from intervention.admin_scoping import ScopedAdmin, ScopedInline
 from intervention.models import ExtraBankHoliday, Intervention, Person
 from intervention.permissions import Capability, access_for, has_capability, intervention_filter
@@ -129,6 +130,18 @@ class ServicePriorityInline(LockedWhenIssuedInline):
         return formset
 
 
+class ObligationRowForm(forms.ModelForm):
+    """A row of the instrument's obligations: its cells, and the dates its saved rule gives. The
+    instrument and the extra bank holidays are read once for the page, not once a row."""
+
+    instrument: Instrument | None = None
+    holidays: frozenset[datetime.date] = frozenset()
+
+    @property
+    def first_dates(self) -> str:
+        return first_dates_of(self.instance, instrument=self.instrument, holidays=self.holidays)
+
+
 class ReportingObligationInline(ScopedInline):
     """Obligations stay editable after issue: the cadence is our reading of the text, and event
     dates are recorded later. History keeps every change."""
@@ -151,13 +164,45 @@ class ReportingObligationInline(ScopedInline):
         "clause",
     ]
 
+    form = ObligationRowForm
+    readonly_fields = ["first_dates"]
+
+    def get_fields(self, request: HttpRequest, obj: Instrument | None = None) -> Any:
+        # The column is added here, not to `fields`, which the obligation's own form reuses.
+        return [*self.fields, "first_dates"]
+
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related(f"clause__{CLAUSE_ANCESTORS}")
 
     def get_formset(self, request: HttpRequest, obj: Instrument | None = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
         share_choices(formset, "clause", clauses_of(obj), shown=self.has_change_permission(request, obj))
+        holidays = frozenset(ExtraBankHoliday.objects.values_list("date", flat=True))
+        formset.form = type(formset.form.__name__, (formset.form,), {"instrument": obj, "holidays": holidays})
         return formset
+
+    @admin.display(description="First dates")
+    def first_dates(self, obj: ReportingObligation | None) -> str:
+        """The "check the dates" preview of the obligation's own page, read-only, for each saved row
+        (the template's cells call it through `first_dates_of`)."""
+        return first_dates_of(obj)
+
+
+def first_dates_of(
+    obligation: ReportingObligation | None,
+    *,
+    instrument: Instrument | None = None,
+    holidays: frozenset[datetime.date] | None = None,
+) -> str:
+    """The first six dates a saved obligation's rule gives and the last in the window, as its own
+    page shows them before saving; empty for a row not saved yet."""
+    if obligation is None or obligation.pk is None:
+        return ""
+    try:
+        shown, _, _ = dates_preview(obligation, instrument=instrument, holidays=holidays)
+    except RuleError as error:
+        return str(error)
+    return _dates_in_words(shown) if shown.count else "None in the window"
 
 
 class InForceFilter(admin.SimpleListFilter):
@@ -467,22 +512,38 @@ class ObligationForm(forms.ModelForm):
         self.add_error(None, self.dates_message())
 
     def dates_message(self) -> str:
-        instrument = self.instance.instrument
-        holidays = frozenset(ExtraBankHoliday.objects.values_list("date", flat=True))
-        rule = Rule.of(self.instance, holidays)
-        start, end = window(
-            rule, issued_on=instrument.issued_on, revoked_on=instrument.revoked_on, today=timezone.localdate()
-        )
         try:
-            shown = preview(rule, start, end)
+            shown, start, end = dates_preview(self.instance)
         except RuleError as error:
             return str(error)
         if not shown.count:
             return NO_DATES.format(start=start, end=end)
-        dates = ", ".join(_day(day) for day in shown.first)
-        if shown.last:
-            dates += f", … and the last in the window, {_day(shown.last)} ({shown.count} in all)"
-        return CHECK_THE_DATES.format(dates=dates)
+        return CHECK_THE_DATES.format(dates=_dates_in_words(shown))
+
+
+def dates_preview(
+    obligation: ReportingObligation,
+    *,
+    instrument: Instrument | None = None,
+    holidays: frozenset[datetime.date] | None = None,
+) -> tuple[Preview, datetime.date, datetime.date]:
+    """The dates the obligation's rule gives from its anchor (or its instrument's issue) to the end
+    of the 18-month window: the first six, the last and how many, and the window itself."""
+    instrument = instrument or obligation.instrument
+    if holidays is None:
+        holidays = frozenset(ExtraBankHoliday.objects.values_list("date", flat=True))
+    rule = Rule.of(obligation, holidays)
+    start, end = window(
+        rule, issued_on=instrument.issued_on, revoked_on=instrument.revoked_on, today=timezone.localdate()
+    )
+    return preview(rule, start, end), start, end
+
+
+def _dates_in_words(shown: Preview) -> str:
+    dates = ", ".join(_day(day) for day in shown.first)
+    if shown.last:
+        dates += f", … and the last in the window, {_day(shown.last)} ({shown.count} in all)"
+    return dates
 
 
 @admin.register(ReportingObligation)

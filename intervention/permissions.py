@@ -198,6 +198,15 @@ def report_filter(
     return case & (~restricted | authors | signatory | (signed_off & (~sensitive | overseers)))
 
 
+def sees_authority(user: Any, authority: Any) -> bool:
+    """An authority's own page (its inspections, its Ofsted deadlines of no case): whoever sees its
+    inspections (`authority_filter`): DfE, its own staff, and people appointed to one of its cases."""
+    access = access_for(user)
+    if not access.authenticated:
+        return False
+    return access.sees_everything or authority.pk in access.appointed_authority_ids | {access.local_authority_id}
+
+
 def roles_on(user: Any, intervention: Any) -> frozenset[str]:
     """The roles the user holds on the case today, council membership counting as council officer."""
     access = access_for(user)

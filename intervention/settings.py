@@ -79,6 +79,9 @@ DATA_PROTECTION_EMAIL = env("DATA_PROTECTION_EMAIL")
 # missed long before anyone entered it is shown as missed, not emailed.
 REMINDER_DAYS_BEFORE = [int(days) for days in env_list("DEADLINE_REMINDER_DAYS", "14,3")]
 NOTIFY_WITHIN_DAYS = env_int("NOTIFY_WITHIN_DAYS", 7)
+# DfE's shared mailbox: told of a reminder nobody could be sent when a case has no DfE case lead, and
+# of an authority's Ofsted deadlines that belong to no case (reviews.services.deadlines.flag_people).
+DFE_MAILBOX = env("DFE_MAILBOX", "")
 # The address emails link to.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

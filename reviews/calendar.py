@@ -28,7 +28,7 @@ def feed_for(user: Any, *, start: datetime.date) -> bytes:
         .exclude(status__in=[DeadlineStatus.CANCELLED, DeadlineStatus.HISTORICAL])
         .with_due_on()
         .filter(effective_due_on__gte=start)
-        .select_related("intervention__local_authority")
+        .select_related("intervention__local_authority", "inspection__local_authority")
         .order_by("effective_due_on", "pk")
     )
     stamp = timezone.now()
@@ -39,14 +39,14 @@ def feed_for(user: Any, *, start: datetime.date) -> bytes:
         event.add("dtstart", deadline.due_on)
         event.add("dtend", deadline.due_on + datetime.timedelta(days=1))
         met = " (met)" if deadline.status == DeadlineStatus.MET else ""
-        event.add("summary", f"{deadline.intervention.local_authority.name}: {deadline.what}{met}")
+        event.add("summary", f"{deadline.authority.name}: {deadline.what}{met}")
         description = [f"Due {deadline.due_on:%-d %B %Y}"]
         if deadline.delivered_by:
             description.append(f"From: {deadline.delivered_by}")
         if deadline.recipient:
             description.append(f"To: {deadline.recipient}")
         event.add("description", "\n".join(description))
-        event.add("url", f"{settings.SITE_URL}/interventions/{deadline.intervention_id}/deadlines/")
+        event.add("url", f"{settings.SITE_URL}{deadline.get_absolute_url()}")
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
     return calendar.to_ical()

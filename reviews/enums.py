@@ -23,9 +23,18 @@ class OfstedRequirement(models.TextChoices):
 OFSTED_WORKING_DAYS = {OfstedRequirement.PUBLISH_REPORT: 30, OfstedRequirement.ACTION_PLAN: 70}
 
 
+class CabinetRequirement(models.TextChoices):
+    """What a cabinet report's meeting date requires before it (reviews.services.deadlines)."""
+
+    PUBLISH = "publish", "Publish the report"
+    KEY_DECISION_NOTICE = "key_decision", "Give notice of the key decision"
+
+
 class NotificationKind(models.TextChoices):
     REMINDER = "reminder", "Reminder"
     OVERDUE = "overdue", "Overdue notice"
+    # To the DfE case lead (or DfE's mailbox): a reminder or notice that nobody who delivers it could be sent.
+    UNADDRESSED = "unaddressed", "Nobody to send to"
 
 
 class Rag(models.TextChoices):

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 
-from intervention.permissions import intervention_filter
+from intervention.permissions import authority_filter, intervention_filter
 from reviews.enums import DeadlineStatus
 
 MEETABLE = (DeadlineStatus.OPEN, DeadlineStatus.HISTORICAL)
@@ -17,7 +17,13 @@ MEETABLE = (DeadlineStatus.OPEN, DeadlineStatus.HISTORICAL)
 
 class DeadlineQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> DeadlineQuerySet:
-        return self.filter(intervention_filter(user, prefix="intervention__"))
+        """A case's deadlines to whoever sees the case; an authority's Ofsted deadlines that belong to
+        no case to whoever sees the authority's inspections (DfE, its own people, those appointed to
+        one of its cases)."""
+        cases = intervention_filter(user, prefix="intervention__")
+        if not cases:  # an empty filter is everything (DfE, administrators); `Q() | x` would be just x
+            return self.all()
+        return self.filter(cases | (Q(intervention__isnull=True) & authority_filter(user, prefix="inspection__")))
 
     def with_due_on(self) -> DeadlineQuerySet:
         return self.annotate(effective_due_on=Coalesce(F("override_on"), F("computed_on")))
@@ -41,4 +47,8 @@ class DeadlineQuerySet(models.QuerySet):
         )
 
     def for_list(self) -> DeadlineQuerySet:
-        return self.select_related("intervention__local_authority").with_due_on().order_by("effective_due_on", "pk")
+        return (
+            self.select_related("intervention__local_authority", "inspection__local_authority")
+            .with_due_on()
+            .order_by("effective_due_on", "pk")
+        )

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -20,7 +21,7 @@ from directions.models import Clause, ReportingObligation
 from intervention.models import Inspection, Intervention, LocalAuthority
 from intervention.permissions import Capability
 from intervention.validators import sensible_date
-from reviews.enums import DeadlineStatus, NotificationKind, OfstedRequirement
+from reviews.enums import CabinetRequirement, DeadlineStatus, NotificationKind, OfstedRequirement
 from reviews.querysets import DeadlineQuerySet
 
 OVERRIDE_NEEDS_REASON = "Say why the date is being changed"
@@ -55,8 +56,10 @@ class Deadline(models.Model):
         null=True,
         blank=True,
         related_name="deadlines",
-        help_text="For a cabinet report: the last day it can be published before its meeting.",
+        help_text="For a cabinet report: the last day it can be published, or notice of a key decision "
+        "given, before its meeting.",
     )
+    cabinet_requirement = models.CharField(max_length=20, choices=CabinetRequirement.choices, blank=True)
     what = models.CharField(max_length=300)
     delivered_by = models.CharField(max_length=100, blank=True)
     deliverer = models.CharField(
@@ -110,9 +113,9 @@ class Deadline(models.Model):
                 name="one_deadline_per_ofsted_requirement",
             ),
             models.UniqueConstraint(
-                fields=["cabinet_paper"],
+                fields=["cabinet_paper", "cabinet_requirement"],
                 condition=Q(cabinet_paper__isnull=False),
-                name="one_deadline_per_cabinet_paper",
+                name="one_deadline_per_cabinet_requirement",
             ),
             models.CheckConstraint(
                 condition=Q(intervention__isnull=False) | Q(inspection__isnull=False),
@@ -131,6 +134,12 @@ class Deadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.what}: {self.due_on:%-d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        """The page that lists it: its case's deadlines, or (with no case) its authority's page."""
+        if self.intervention_id is not None:
+            return reverse("case_deadlines", args=[self.intervention_id])
+        return reverse("authority_detail", args=[self.authority.dfe_code])
 
     @property
     def case(self) -> Intervention | None:

@@ -415,6 +415,12 @@ class CabinetPaper(models.Model):
         return f"Cabinet paper: {self.report}"
 
     @property
+    def is_key_decision(self) -> bool:
+        """The decision type is free text, as councils write it: "Key" or "Key decision" is a key
+        decision, which needs 28 clear days' public notice before the meeting."""
+        return self.decision_type.strip().lower().removesuffix(" decision") == "key"
+
+    @property
     def case(self) -> Intervention:
         return self.report.intervention
 

@@ -20,11 +20,17 @@ from directions.models import Clause, Instrument, ReportingObligation
 from directions.schedule import Rule, RuleError, due_dates
 from intervention.dates import add_months, add_working_days, latest_notice_for_clear_days
 from intervention.enums import COUNCIL_ROLES, DFE_ROLES, Organisation, Role
-from intervention.models import Appointment, ExtraBankHoliday, Inspection, Intervention, Person
-from intervention.permissions import Capability, has_capability
+from intervention.models import Appointment, ExtraBankHoliday, Inspection, Intervention, LocalAuthority, Person
+from intervention.permissions import Capability, can_change, has_capability
 from intervention.queue import enqueue_after_commit
 from intervention.services import save_with_history
-from reviews.enums import OFSTED_WORKING_DAYS, DeadlineStatus, NotificationKind, OfstedRequirement
+from reviews.enums import (
+    OFSTED_WORKING_DAYS,
+    CabinetRequirement,
+    DeadlineStatus,
+    NotificationKind,
+    OfstedRequirement,
+)
 from reviews.models import CabinetPaper, Deadline, Notification
 
 logger = logging.getLogger(__name__)
@@ -229,8 +235,26 @@ def unaddressed_reminders(intervention: Intervention) -> list[Notification]:
     sent: flagged to the DfE case lead on the case's deadlines page."""
     return list(
         Notification.objects.filter(
-            deadline__intervention=intervention, deadline__status=DeadlineStatus.OPEN, unaddressed=True, skipped=False
+            deadline__intervention=intervention,
+            deadline__status=DeadlineStatus.OPEN,
+            unaddressed=True,
+            skipped=False,
+            kind__in=[NotificationKind.REMINDER, NotificationKind.OVERDUE],
         ).select_related("deadline")
+    )
+
+
+def unaddressed_authority_reminders(authority: LocalAuthority) -> list[Notification]:
+    """The same, for an authority's Ofsted deadlines that belong to no case: shown on its page."""
+    return list(
+        Notification.objects.filter(
+            deadline__intervention__isnull=True,
+            deadline__inspection__local_authority=authority,
+            deadline__status=DeadlineStatus.OPEN,
+            unaddressed=True,
+            skipped=False,
+            kind__in=[NotificationKind.REMINDER, NotificationKind.OVERDUE],
+        ).select_related("deadline__inspection__local_authority")
     )
 
 
@@ -238,6 +262,8 @@ def unaddressed_reason(notification: Notification) -> str:
     deliverer = deliverer_of(notification.deadline)
     label = str(Deliverer(deliverer).label) if deliverer in Deliverer.values else notification.deadline.delivered_by
     label = label or "The deliverer"
+    if notification.deadline.intervention_id is None:
+        return NOBODY_AT_THE_COUNCIL
     return NOBODY_TO_REMIND.format(deliverer=label[0].lower() + label[1:])
 
 
@@ -397,51 +423,82 @@ def materialise_inspection(inspection: Inspection, *, today: datetime.date) -> M
 
 
 CABINET_AGENDA_CLEAR_DAYS = 5  # a cabinet report is published with the agenda, five clear days before
+# A key decision is made only after 28 clear days' public notice (the Local Authorities (Executive
+# Arrangements) (Meetings and Access to Information) (England) Regulations 2012, regulation 9).
+KEY_DECISION_CLEAR_DAYS = 28
 CABINET_PUBLICATION = (
     "Publish the cabinet report “{title}” ({clear_days} clear days before {meeting} on {day:%-d %B %Y})"
 )
+CABINET_KEY_DECISION = (
+    "Give notice of the key decision in the cabinet report “{title}” "
+    "({clear_days} clear days before {meeting} on {day:%-d %B %Y})"
+)
 CABINET_MEETING_MOVED = "The meeting moved to {day:%-d %B %Y}"
 CABINET_MEETING_UNDATED = "The meeting's date was taken away"
+NOT_A_KEY_DECISION = "The decision is no longer a key decision"
+CABINET_REQUIREMENTS = {
+    CabinetRequirement.PUBLISH: (CABINET_AGENDA_CLEAR_DAYS, CABINET_PUBLICATION, "The cabinet meeting was dated"),
+    CabinetRequirement.KEY_DECISION_NOTICE: (
+        KEY_DECISION_CLEAR_DAYS,
+        CABINET_KEY_DECISION,
+        "The cabinet meeting was dated for a key decision",
+    ),
+}
 
 
 @transaction.atomic
-def schedule_cabinet_publication(paper: CabinetPaper, *, by: Any) -> Deadline | None:
-    """A cabinet report's latest publication date before its meeting: neither the day it is
-    published nor the meeting day counts (`latest_notice_for_clear_days`). It follows the meeting's
-    date; without one there is nothing to date (an open deadline is cancelled, kept)."""
-    deadline = Deadline.objects.select_for_update().filter(cabinet_paper=paper).first()
-    if paper.meeting_date is None:
+def schedule_cabinet_deadlines(paper: CabinetPaper, *, by: Any) -> list[Deadline]:
+    """A cabinet report's deadlines before its meeting, neither the day of notice nor the meeting day
+    counting (`latest_notice_for_clear_days`): its publication, five clear days before, and for a key
+    decision the notice of it, 28 clear days before. They follow the meeting's date; without one, or
+    once the decision is no longer a key one, an open deadline is cancelled (kept)."""
+    scheduled = []
+    for requirement in CABINET_REQUIREMENTS:
+        wanted = requirement == CabinetRequirement.PUBLISH or paper.is_key_decision
+        deadline = _schedule_cabinet(paper, requirement, wanted=wanted, by=by)
+        if deadline is not None:
+            scheduled.append(deadline)
+    return scheduled
+
+
+def _schedule_cabinet(paper: CabinetPaper, requirement: str, *, wanted: bool, by: Any) -> Deadline | None:
+    deadline = Deadline.objects.select_for_update().filter(cabinet_paper=paper, cabinet_requirement=requirement).first()
+    if paper.meeting_date is None or not wanted:
         if deadline is not None and deadline.status == DeadlineStatus.OPEN:
-            _cancel(deadline, CABINET_MEETING_UNDATED, MaterialiseReport())
+            reason = CABINET_MEETING_UNDATED if paper.meeting_date is None else NOT_A_KEY_DECISION
+            _cancel(deadline, reason, MaterialiseReport())
         return deadline
-    due = latest_notice_for_clear_days(paper.meeting_date, CABINET_AGENDA_CLEAR_DAYS)
-    what = CABINET_PUBLICATION.format(
+    clear_days, wording, dated = CABINET_REQUIREMENTS[CabinetRequirement(requirement)]
+    due = latest_notice_for_clear_days(paper.meeting_date, clear_days)
+    what = wording.format(
         title=paper.report.title[:120],
-        clear_days=CABINET_AGENDA_CLEAR_DAYS,
+        clear_days=clear_days,
         meeting=paper.meeting or "the meeting",
         day=paper.meeting_date,
-    )
+    )[:300]
     if deadline is None:
         deadline = Deadline(
             intervention=paper.report.intervention,
             cabinet_paper=paper,
-            what=what[:300],
+            cabinet_requirement=requirement,
+            what=what,
             delivered_by=Deliverer.COUNCIL.label,
             deliverer=Deliverer.COUNCIL,
             recipient="the public",
             computed_on=due,
         )
-        save_with_history(deadline, by=by, reason="The cabinet meeting was dated")
+        save_with_history(deadline, by=by, reason=dated)
         return deadline
-    reopened = deadline.status == DeadlineStatus.CANCELLED and deadline.cancelled_reason == CABINET_MEETING_UNDATED
+    reopened = deadline.status == DeadlineStatus.CANCELLED and deadline.cancelled_reason in (
+        CABINET_MEETING_UNDATED,
+        NOT_A_KEY_DECISION,
+    )
     if reopened:
         deadline.status = DeadlineStatus.OPEN
         deadline.cancelled_reason = ""
-    if deadline.status == DeadlineStatus.OPEN and (
-        reopened or (deadline.computed_on, deadline.what) != (due, what[:300])
-    ):
+    if deadline.status == DeadlineStatus.OPEN and (reopened or (deadline.computed_on, deadline.what) != (due, what)):
         deadline.computed_on = due
-        deadline.what = what[:300]
+        deadline.what = what
         save_with_history(deadline, by=by, reason=CABINET_MEETING_MOVED.format(day=paper.meeting_date))
     return deadline
 
@@ -589,11 +646,18 @@ def mark_deadlines_met(*, deadlines: Iterable[Deadline], met_on: datetime.date, 
     return [mark_deadline_met(deadline=deadline, met_on=met_on, note=note, by=by) for deadline in chosen]
 
 
+def may_update_deadline(user: Any, deadline: Deadline) -> bool:
+    """Mark met or move a date: DfE or the case's overseers on a case's deadline; DfE (and
+    administrators) on an authority's Ofsted deadline that belongs to no case."""
+    if deadline.intervention is None:
+        return can_change(user, deadline)
+    return has_capability(user, deadline.intervention, Capability.MANAGE_CASE) or has_capability(
+        user, deadline.intervention, Capability.HOLD_REVIEWS
+    )
+
+
 def _require(user: Any, deadline: Deadline) -> None:
-    if not (
-        has_capability(user, deadline.intervention, Capability.MANAGE_CASE)
-        or has_capability(user, deadline.intervention, Capability.HOLD_REVIEWS)
-    ):
+    if not may_update_deadline(user, deadline):
         raise PermissionDenied(MAY_NOT_UPDATE.format(authority=deadline.authority.name))
 
 
@@ -660,6 +724,7 @@ DELIVERER_ROLES: dict[str, frozenset[str]] = {
     Deliverer.SECRETARY_OF_STATE: frozenset(),
 }
 NOBODY_TO_REMIND = "Not sent: nobody is {deliverer} on this case today"
+NOBODY_AT_THE_COUNCIL = "Not sent: nobody at the council has an account with an email address"
 
 
 def deliverer_of(deadline: Deadline) -> str:
@@ -675,25 +740,41 @@ def responsible_people(deadline: Deadline, today: datetime.date) -> list[str]:
     """Who is reminded: the people holding the role that delivers it on the case today (the board
     chair of the board chair's reports). Empty when nobody does."""
     case = deadline.intervention
-    if case is None:  # an authority's Ofsted deadline, with no case: not planned (plan_notifications)
-        return []
     deliverer = deliverer_of(deadline)
     people: list[Person] = []
     if deliverer == Deliverer.COUNCIL:
+        # With no case (an authority's Ofsted deadline), the council's own staff are all there is.
         people += list(
-            Person.objects.filter(
-                organisation=Organisation.COUNCIL, local_authority=case.local_authority_id
-            ).select_related("user")
+            Person.objects.filter(organisation=Organisation.COUNCIL, local_authority=deadline.authority).select_related(
+                "user"
+            )
         )
-    people += _appointed(case, DELIVERER_ROLES.get(deliverer, frozenset()), today)
+    if case is not None:
+        people += _appointed(case, DELIVERER_ROLES.get(deliverer, frozenset()), today)
     return _emails(people)
 
 
 def escalation_people(deadline: Deadline, today: datetime.date) -> list[str]:
-    """Who is copied when a deadline is missed: the case's DfE lead and contract manager."""
-    if deadline.intervention is None:  # an authority's Ofsted deadline, with no case: no one appointed
-        return []
+    """Who is copied when a deadline is missed: the case's DfE lead and contract manager; with no
+    case (an authority's Ofsted deadline), DfE's shared mailbox."""
+    if deadline.intervention is None:
+        return _dfe_mailbox()
     return _emails(_appointed(deadline.intervention, DFE_ROLES, today))
+
+
+def _dfe_mailbox() -> list[str]:
+    return [settings.DFE_MAILBOX.lower()] if settings.DFE_MAILBOX else []
+
+
+def flag_people(deadline: Deadline, today: datetime.date) -> list[str]:
+    """Who is told that nobody could be sent a reminder or notice: the case's DfE case lead, else
+    DfE's shared mailbox (settings.DFE_MAILBOX), which is also all there is for an authority's
+    Ofsted deadline with no case. Empty when neither exists: the flag is then only on the pages."""
+    if deadline.intervention is not None:
+        leads = _emails(_appointed(deadline.intervention, frozenset({Role.DFE_CASE_LEAD}), today))
+        if leads:
+            return leads
+    return _dfe_mailbox()
 
 
 def due_in_words(days_left: int) -> str:
@@ -766,8 +847,9 @@ def plan_notifications(*, today: datetime.date | None = None) -> list[Notificati
         Deadline.objects.open()
         .with_due_on()
         .filter(effective_due_on__gte=today - window - datetime.timedelta(days=1), effective_due_on__lte=furthest)
-        .filter(intervention__isnull=False, intervention__closed_on__isnull=True)  # a closed case sends nothing
-        .select_related("intervention__local_authority")
+        # A closed case sends nothing; an authority's Ofsted deadline with no case is the council's all the same.
+        .filter(Q(intervention__isnull=True) | Q(intervention__closed_on__isnull=True))
+        .select_related("intervention__local_authority", "inspection__local_authority")
     )
     to_send: list[Notification] = []
     for deadline in candidates:
@@ -787,6 +869,7 @@ def plan_notifications(*, today: datetime.date | None = None) -> list[Notificati
                 )
                 if decided and decided.copied:
                     to_send.append(decided)
+                to_send += _flag_if_unaddressed(decided, today)
             continue
         passed = [days for days in reminder_days if due - datetime.timedelta(days=days) <= today]
         recent = [days for days in passed if today - (due - datetime.timedelta(days=days)) <= window]
@@ -805,9 +888,48 @@ def plan_notifications(*, today: datetime.date | None = None) -> list[Notificati
             )
             if decided and not decided.skipped and not decided.unaddressed:
                 to_send.append(decided)
+            to_send += _flag_if_unaddressed(decided, today)
     for notification in to_send:
         enqueue_after_commit("reviews.send_notification", notification_id=notification.pk)
     return to_send
+
+
+def _flag_if_unaddressed(notification: Notification | None, today: datetime.date) -> list[Notification]:
+    """A reminder or notice that nobody who delivers the deadline could be sent is emailed to DfE
+    (the case lead, else the shared mailbox), written in the same transaction and sent after commit
+    like any reminder. Recorded even with nobody to send it to, so it is decided once."""
+    if notification is None or not notification.unaddressed or notification.skipped:
+        return []
+    deadline = notification.deadline
+    recipients = flag_people(deadline, today)
+    key = f"unaddressed:{notification.key}"
+    if Notification.objects.filter(key=key).exists():
+        return []
+    from django.template.loader import render_to_string
+
+    council = deadline.authority.council_name
+    flag = Notification(
+        key=key,
+        deadline=deadline,
+        kind=NotificationKind.UNADDRESSED,
+        recipients=",".join(recipients),
+        subject=f"Nobody was sent the {notification.get_kind_display().lower()}: {deadline.what[:120]}, {council}",
+        body=render_to_string(
+            "reviews/email/unaddressed.txt",
+            {
+                "deadline": deadline,
+                "notification": notification,
+                "reason": unaddressed_reason(notification),
+                "site_url": settings.SITE_URL,
+            },
+        ),
+    )
+    try:
+        with transaction.atomic():
+            flag.save()
+    except IntegrityError:
+        return []
+    return [flag] if recipients else []
 
 
 def send_notification(*, notification_id: int) -> bool:

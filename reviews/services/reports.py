@@ -55,7 +55,7 @@ from reviews.models.reports import STALE_COUNCIL_SECTIONS
 from reviews.reports import renderer_for
 from reviews.reports.common import held_reviews, next_review_dates, person_name
 from reviews.reports.completeness import Gap, gaps
-from reviews.services.deadlines import schedule_cabinet_publication
+from reviews.services.deadlines import schedule_cabinet_deadlines
 from reviews.services.reviewing import meet_deadline
 from reviews.services.signatories import signatory_role
 from reviews.services.signatories import signatory_words as signatory_words  # the pages ask it too
@@ -324,7 +324,7 @@ def update_cabinet_paper(
     for name, value in fields.items():
         setattr(paper, name, value.strip() if isinstance(value, str) else value)
     save_with_history(paper, by=by, reason="The council's words changed")
-    schedule_cabinet_publication(paper, by=by)  # the latest day it can be published before the meeting
+    schedule_cabinet_deadlines(paper, by=by)  # the latest days to publish it (and give notice of a key decision)
     if title is not None and title.strip() and title.strip() != report.title:
         report.title = title.strip()
         save_with_history(report, by=by, reason="Title changed")

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,13 +19,18 @@ from django.views.decorators.http import require_POST
 
 from directions.enums import EVENT_CADENCES, InstrumentStatus
 from directions.models import ReportingObligation
-from intervention.models import Intervention, LocalAuthority
-from intervention.permissions import Capability, capabilities_on
+from intervention.models import Inspection, Intervention, LocalAuthority
+from intervention.permissions import Capability, capabilities_on, sees_authority
 from reviews import calendar, services
 from reviews.enums import DeadlineStatus
 from reviews.forms.deadlines import AuthorityFilterForm, BulkMetForm, MarkMetForm, OverrideForm
 from reviews.models import CalendarFeed, Deadline
-from reviews.services.deadlines import unaddressed_reason, unaddressed_reminders
+from reviews.services.deadlines import (
+    may_update_deadline,
+    unaddressed_authority_reminders,
+    unaddressed_reason,
+    unaddressed_reminders,
+)
 
 OVERVIEW_DAYS = 90
 PER_PAGE = 50
@@ -48,6 +54,11 @@ def _case_deadlines_page(
     today = timezone.localdate()
     deadlines = Deadline.objects.filter(intervention=intervention).for_list()
     may = may_update(request.user, intervention)
+    authority_deadlines = list(
+        Deadline.objects.filter(
+            intervention__isnull=True, inspection__local_authority=intervention.local_authority_id
+        ).for_list()
+    )
     if may and bulk_form is None:
         bulk_form = BulkMetForm(choosable=[])
     return render(
@@ -70,11 +81,8 @@ def _case_deadlines_page(
             "selected": bulk_form.selected_ids() if may and bulk_form else set(),
             # Ofsted deadlines of the council that belong to no intervention (none was open when the
             # report arrived): the duty is the council's all the same, so its case pages show them.
-            "authority_deadlines": list(
-                Deadline.objects.filter(
-                    intervention__isnull=True, inspection__local_authority=intervention.local_authority_id
-                ).for_list()
-            ),
+            "authority_deadlines": authority_deadlines,
+            "may_update_authority_deadlines": any(may_update_deadline(request.user, d) for d in authority_deadlines),
             "unaddressed": (
                 [(n, unaddressed_reason(n)) for n in unaddressed_reminders(intervention)]
                 if Capability.MANAGE_CASE in capabilities_on(request.user, intervention)
@@ -136,25 +144,31 @@ def overview(request: HttpRequest) -> HttpResponse:
     visible = Deadline.objects.visible_to(request.user)
     authorities = list(
         LocalAuthority.objects.filter(
-            pk__in=Intervention.objects.visible_to(request.user).values("local_authority")
+            Q(pk__in=Intervention.objects.visible_to(request.user).values("local_authority"))
+            | Q(pk__in=visible.filter(intervention__isnull=True).values("inspection__local_authority"))
         ).values_list("pk", "name")
     )
     form = AuthorityFilterForm(request.GET or None, authorities=authorities)
     chosen = form.cleaned_data.get("authority") if form.is_valid() else ""
     if chosen:
-        visible = visible.filter(intervention__local_authority_id=chosen)
+        visible = visible.filter(
+            Q(intervention__local_authority_id=chosen)
+            | Q(intervention__isnull=True, inspection__local_authority=chosen)
+        )
     overdue = (
-        visible.overdue(on=today).select_related("intervention__local_authority").order_by("effective_due_on", "pk")
+        visible.overdue(on=today)
+        .select_related("intervention__local_authority", "inspection__local_authority")
+        .order_by("effective_due_on", "pk")
     )
     upcoming = (
         visible.upcoming(on=today, days=OVERVIEW_DAYS)
-        .select_related("intervention__local_authority")
+        .select_related("intervention__local_authority", "inspection__local_authority")
         .order_by("effective_due_on", "pk")
     )
     historical = (
         visible.filter(status=DeadlineStatus.HISTORICAL)
         .with_due_on()
-        .select_related("intervention__local_authority")
+        .select_related("intervention__local_authority", "inspection__local_authority")
         .order_by("-effective_due_on", "pk")
     )
     return render(
@@ -175,9 +189,12 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 def _deadline_for_update(request: HttpRequest, pk: int) -> Deadline:
     deadline = get_object_or_404(
-        Deadline.objects.visible_to(request.user).select_related("intervention__local_authority"), pk=pk
+        Deadline.objects.visible_to(request.user).select_related(
+            "intervention__local_authority", "inspection__local_authority"
+        ),
+        pk=pk,
     )
-    if not may_update(request.user, deadline.intervention):
+    if not may_update_deadline(request.user, deadline):
         raise PermissionDenied
     return deadline
 
@@ -191,8 +208,61 @@ def _deadline_form(request: HttpRequest, pk: int, form_class, template: str, app
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return redirect("case_deadlines", pk=deadline.intervention_id)
-    return render(request, template, {"deadline": deadline, "intervention": deadline.intervention, "form": form})
+            return redirect(deadline.get_absolute_url())
+    return render(
+        request,
+        template,
+        {"deadline": deadline, "intervention": deadline.intervention, "authority": deadline.authority, "form": form},
+    )
+
+
+@login_required
+def authority_detail(request: HttpRequest, dfe_code: str) -> HttpResponse:
+    """A council's own page, for a council with or without a case: its inspections, each with its
+    Ofsted deadlines (30 and 70 working days after the report arrives). Those that belong to no
+    intervention are marked met here, by DfE. Seen by DfE, the council's own people and those
+    appointed to one of its cases; anyone else gets the same 404 as a council that does not exist."""
+    authority = get_object_or_404(LocalAuthority, dfe_code=dfe_code)
+    if not sees_authority(request.user, authority):
+        raise Http404
+    cases = list(Intervention.objects.visible_to(request.user).filter(local_authority=authority).order_by("-opened_on"))
+    visible_cases = {case.pk for case in cases}
+    deadlines = (
+        Deadline.objects.filter(inspection__local_authority=authority)
+        .filter(Q(intervention__isnull=True) | Q(intervention__in=visible_cases))
+        .for_list()
+    )
+    by_inspection: dict[int, list[Deadline]] = {}
+    for deadline in deadlines:
+        assert deadline.inspection_id is not None  # filtered on the inspection's authority
+        by_inspection.setdefault(deadline.inspection_id, []).append(deadline)
+    inspections = [
+        (
+            inspection,
+            by_inspection.get(inspection.pk, []),
+            _may_update_all(request, by_inspection.get(inspection.pk, [])),
+        )
+        for inspection in Inspection.objects.filter(local_authority=authority).order_by("-fieldwork_ends_on")
+    ]
+    return render(
+        request,
+        "reviews/authority.html",
+        {
+            "authority": authority,
+            "cases": cases,
+            "inspections": inspections,
+            "today": timezone.localdate(),
+            "unaddressed": [
+                (notification, unaddressed_reason(notification))
+                for notification in unaddressed_authority_reminders(authority)
+                if may_update_deadline(request.user, notification.deadline)
+            ],
+        },
+    )
+
+
+def _may_update_all(request: HttpRequest, deadlines: list[Deadline]) -> bool:
+    return bool(deadlines) and all(may_update_deadline(request.user, deadline) for deadline in deadlines)
 
 
 @login_required

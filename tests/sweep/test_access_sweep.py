@@ -83,6 +83,9 @@ PAGES = [
     Page("deadlines_overview", {}, "signed_in", None),
     Page("deadline_met", {"pk": "deadline"}, "manage_or_hold", "manage_or_hold"),
     Page("deadline_override", {"pk": "deadline"}, "manage_or_hold", "manage_or_hold"),
+    # An authority's Ofsted deadline that belongs to no case: DfE marks it met (issue 13).
+    Page("deadline_met", {"pk": "authority_deadline"}, "dfe_staff", "dfe_staff", label="authority"),
+    Page("authority_detail", {"dfe_code": "authority"}, "view", None),
     Page("calendar_settings", {}, "signed_in", "signed_in"),
     Page("rotate_calendar", {}, "signed_in", "signed_in", get_only_by_post=True),
     Page("priority_detail", {"pk": "case", "priority_pk": "priority"}, "view", None),
@@ -240,6 +243,8 @@ def _url(world, page: Page, variant: str) -> tuple[str, str | None]:
             kwargs[slot] = record[1:]
         elif record == "case":
             kwargs[slot] = path_case[record].pk
+        elif slot == "dfe_code":
+            kwargs[slot] = child_case[record].dfe_code
         else:
             kwargs[slot] = child_case[record].pk
     url = reverse(page.name, kwargs=kwargs)

@@ -192,6 +192,28 @@ def _case(tag: str, dfe_code: str, *, by: Any, officer: Any, commissioner: Any) 
         by=by,
     )
     r["judgement"] = r["inspection"].judgements.get()
+    r["authority"] = la
+    # An Ofsted deadline of the council that belongs to no case (its case was not open when the report
+    # arrived): made as the service makes it for a council with no case, on a later inspection.
+    later = services.record_inspection(
+        local_authority=la,
+        kind=InspectionKind.FOCUSED_VISIT,
+        framework=Framework.ILACS_2018,
+        fieldwork_starts_on=D(2020, 1, 6),
+        fieldwork_ends_on=D(2020, 1, 10),
+        lead_inspector=f"Inspector {marker}",
+        by=by,
+    )
+    r["authority_deadline"] = Deadline.objects.create(
+        inspection=later,
+        ofsted_requirement="publish_report",
+        what=f"Publish the inspection report {marker}",
+        delivered_by="The council",
+        deliverer="council",
+        recipient="the public",
+        computed_on=D(2020, 3, 20),
+        counted_from=D(2020, 2, 7),
+    )
     r["finding"] = r["inspection"].findings.get()
     r["delivery_model"] = AlternativeDeliveryModel.objects.create(
         intervention=intervention, name=f"Trust {marker}", legal_form="trust", goes_live_on=D(2025, 4, 1)

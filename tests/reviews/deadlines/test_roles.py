@@ -98,8 +98,12 @@ def test_a_reminder_with_nobody_to_go_to_is_not_sent_and_is_flagged_to_the_dfe_c
 
     time_machine.move_to(datetime.datetime(2024, 3, 26, 12, tzinfo=datetime.UTC))
     sweep(D(2024, 3, 26))
-    assert mail.outbox == []
-    reminder = Notification.objects.get(deadline__what="Adviser's note", skipped=False)
+    # Nobody is the adviser: the reminder goes to nobody, and the DfE case lead is emailed instead.
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["dora@education.example"], "Nobody was sent the reminder: Adviser's note, Herefordshire Council")
+    ]
+    assert "Not sent: nobody is the adviser on this case today." in mail.outbox[0].body
+    reminder = Notification.objects.get(deadline__what="Adviser's note", skipped=False, kind="reminder")
     assert (reminder.unaddressed, reminder.sent_at) == (True, None)
     assert services.requeue_stalled_notifications(older_than=datetime.timedelta(0)) == []
 
