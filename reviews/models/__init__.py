@@ -49,3 +49,8 @@ __all__ += [
     "ReviewStatus",
     "VersionStatus",
 ]
+
+# Setting up a case's work: agreed plans and due-date moves.
+from reviews.models.planning import DueDateMove, PlanAgreement
+
+__all__ += ["DueDateMove", "PlanAgreement"]
