@@ -26,6 +26,8 @@ __all__ = [
 ]
 
 # Reviews and reports.
+# Setting up a case's work: agreed plans and due-date moves.
+from reviews.models.planning import DueDateMove, PlanAgreement
 from reviews.models.reports import (
     CabinetPaper,
     Classification,
@@ -40,6 +42,8 @@ __all__ += [
     "Assessment",
     "CabinetPaper",
     "Classification",
+    "DueDateMove",
+    "PlanAgreement",
     "Recommendation",
     "Report",
     "ReportKind",
@@ -49,8 +53,3 @@ __all__ += [
     "ReviewStatus",
     "VersionStatus",
 ]
-
-# Setting up a case's work: agreed plans and due-date moves.
-from reviews.models.planning import DueDateMove, PlanAgreement
-
-__all__ += ["DueDateMove", "PlanAgreement"]

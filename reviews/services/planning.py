@@ -125,9 +125,7 @@ def add_objective(
     _deny_unless(by, plan.intervention, Capability.LOG_PROGRESS, MAY_NOT_PLAN)
     priorities, items = list(service_priorities), list(terms_items)
     _check_links(plan.intervention, priorities, items)
-    objective = PlanObjective(
-        plan=plan, label=label.strip(), title=title.strip(), position=plan.objectives.count() + 1
-    )
+    objective = PlanObjective(plan=plan, label=label.strip(), title=title.strip(), position=plan.objectives.count() + 1)
     errors = _objective_problems(objective)
     if errors:
         raise ValidationError(errors)
@@ -389,9 +387,7 @@ def record_due_date_move(*, action: PlanAction, to_on: datetime.date, reason: st
     if pending is not None:
         raise ValidationError({"due_on": MOVE_ALREADY_PENDING.format(date=f"{pending.to_on:%-d %B %Y}")})
     plan = action.objective.plan
-    waits = plan.date_moves_need_agreement and not has_capability(
-        by, plan.intervention, Capability.ISSUE_INSTRUCTIONS
-    )
+    waits = plan.date_moves_need_agreement and not has_capability(by, plan.intervention, Capability.ISSUE_INSTRUCTIONS)
     move = DueDateMove(
         action=action,
         from_on=action.due_on,
