@@ -187,7 +187,7 @@ def plan_submit(request: HttpRequest, pk: int, plan_pk: int) -> HttpResponse:
     case = get_case(request, pk)
     plan = _plan(case, plan_pk)
     _require(request, case, Capability.LOG_PROGRESS)
-    form = forms.SubmitPlanForm(request.POST or None)
+    form = forms.SubmitPlanForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             planning.submit_plan(plan=plan, by=request.user)
