@@ -20,6 +20,7 @@ from directions.enums import Part
 from directions.models import Clause, ServicePriority
 from intervention.models import Intervention
 from intervention.permissions import Capability, capabilities_on
+from intervention.shortcuts import get_by_id_or_404
 from reviews.enums import MoveStatus, PlanStatus
 from reviews.forms import planning as forms
 from reviews.models import DueDateMove, ImprovementPlan, Indicator, PlanAction, PlanAgreement, PlanObjective
@@ -390,8 +391,11 @@ def indicator_new(request: HttpRequest, pk: int) -> HttpResponse:
     _require_indicator_rights(request, case)
     priorities = _priorities(case)
     initial: dict[str, Any] = {"frequency": "monthly"}
-    if request.GET.get("priority", "").isdigit():
-        initial["service_priority"] = int(request.GET["priority"])
+    if request.GET.get("priority"):
+        # A priority of another case is a 404, as anywhere else.
+        initial["service_priority"] = get_by_id_or_404(
+            ServicePriority.objects.filter(pk__in=[p.pk for p in priorities]), request.GET["priority"]
+        ).pk
     form = forms.IndicatorForm(request.POST or None, initial=initial, priorities=priorities)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in planning.INDICATOR_FIELDS}
