@@ -76,11 +76,11 @@ def test_the_council_writes_a_plan_and_an_indicator_and_the_commissioner_agrees_
     page.get_by_role("link", name="Change objective 1").click()
     expect(heading(page)).to_have_text("Change objective 1")
     assert_accessible(page)
-    page.get_by_role("link", name="Back").click()
+    page.get_by_role("link", name="Back", exact=True).click()
     page.get_by_role("link", name="Rename the plan").click()
     expect(heading(page)).to_have_text("Rename the plan")
     assert_accessible(page)
-    page.get_by_role("link", name="Back").click()
+    page.get_by_role("link", name="Back", exact=True).click()
 
     # The indicator, from its priority's page.
     page.goto(f"/interventions/{hereford_case.pk}/priorities/{workforce.pk}/")
