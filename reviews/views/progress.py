@@ -295,7 +295,12 @@ def plan_action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
                 else:
                     add_service_errors(form, error)
             else:
-                messages.success(request, f"Action {action.reference} updated")
+                waits = "due_on" in changes and action.due_date_moves.filter(status="pending").exists()
+                messages.success(
+                    request,
+                    f"Action {action.reference} updated"
+                    + (". The new due date takes effect when the commissioner agrees it" if waits else ""),
+                )
                 return redirect("plan", pk=case.pk)
     return render(
         request,
