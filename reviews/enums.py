@@ -63,3 +63,24 @@ class Unit(models.TextChoices):
 class Direction(models.TextChoices):
     HIGHER_IS_BETTER = "higher", "Higher is better"
     LOWER_IS_BETTER = "lower", "Lower is better"
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Waiting for agreement"
+    AGREED = "agreed", "Agreed"
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    ANNUALLY = "annually", "Annually"
+
+
+class MoveStatus(models.TextChoices):
+    """A plan action's due-date move: in effect at once, or waiting for the commissioner's word."""
+
+    MADE = "made", "Moved"
+    PENDING = "pending", "Waiting for agreement"
+    AGREED = "agreed", "Agreed"
+    REFUSED = "refused", "Refused"

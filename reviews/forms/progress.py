@@ -217,7 +217,7 @@ class PlanActionForm(GovukForm):
     due_on = date_field("Due date")
     reason = forms.CharField(
         label="What has changed, and why?",
-        help_text="Needed when the RAG rating changes; kept with the action's history",
+        help_text="Needed when the RAG rating or the due date changes; kept whole with the action's history",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )

@@ -25,12 +25,13 @@ __all__ = [
     "ProgressUpdate",
 ]
 
-# Reviews and reports.
+# Setting up a case's work (agreed plans and due-date moves), reviews and reports.
+from reviews.models.planning import DueDateMove, PlanAgreement
 from reviews.models.reports import (
     CabinetPaper,
     Classification,
-    MinisterialReportWords,
     CouncilSections,
+    MinisterialReportWords,
     Report,
     ReportKind,
     ReportVersion,
@@ -42,8 +43,10 @@ __all__ += [
     "Assessment",
     "CabinetPaper",
     "Classification",
-    "MinisterialReportWords",
     "CouncilSections",
+    "DueDateMove",
+    "MinisterialReportWords",
+    "PlanAgreement",
     "Recommendation",
     "Report",
     "ReportKind",

@@ -13,11 +13,12 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from directions.models import Instruction, ServicePriority
+from directions.enums import Part
+from directions.models import Clause, Instruction, ServicePriority
 from intervention.models import Intervention
 from intervention.permissions import Capability
 from intervention.validators import sensible_date
-from reviews.enums import ActionStatus, Direction, Rag, Unit
+from reviews.enums import ActionStatus, Direction, Frequency, PlanStatus, Rag, Unit
 
 PERIOD_ENDS_BEFORE_START = "The end of the period must be the same as or after its start"
 PERIOD_IN_FUTURE = "The period cannot end in the future"
@@ -35,6 +36,14 @@ class ImprovementPlan(models.Model):
     intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="improvement_plans")
     title = models.CharField(max_length=200)
     approved_on = models.DateField(null=True, blank=True, validators=[sensible_date])
+    # Set by the services only: written (draft), submitted for agreement, agreed (reviews/services/planning.py).
+    status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    date_moves_need_agreement = models.BooleanField(
+        "due-date moves need the commissioner's agreement",
+        default=False,
+        help_text="When set, a moved due date takes effect only once the commissioner or adviser agrees it.",
+    )
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     change_capability = Capability.LOG_PROGRESS
@@ -51,7 +60,18 @@ class PlanObjective(models.Model):
     label = models.CharField("number", max_length=10)
     title = models.CharField(max_length=300)
     position = models.PositiveIntegerField(default=0)
-    history = HistoricalRecords()
+    service_priorities = models.ManyToManyField(
+        ServicePriority, blank=True, related_name="plan_objectives", verbose_name="service priorities it answers"
+    )
+    terms_items = models.ManyToManyField(
+        Clause,
+        blank=True,
+        related_name="plan_objectives",
+        limit_choices_to={"part": Part.TERMS_OF_REFERENCE},
+        verbose_name="terms of reference items it answers",
+    )
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(m2m_fields=[service_priorities, terms_items])
 
     change_capability = Capability.LOG_PROGRESS
 
@@ -73,8 +93,13 @@ class PlanAction(models.Model):
     description = models.TextField()
     owner = models.CharField(max_length=200, help_text="Who is accountable for it, by role or name.")
     due_on = models.DateField(validators=[sensible_date])
+    # The due date the action was first given: the page shows it beside the current one once moved.
+    original_due_on = models.DateField("original due date", null=True, blank=True, validators=[sensible_date])
+    done_looks_like = models.TextField("what done looks like", blank=True)
     status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
     rag = models.CharField("RAG rating", max_length=10, choices=Rag.choices, default=Rag.AMBER)
+    # Whole, as typed: simple-history's change reason is cut at 100 characters.
+    rag_change_reason = models.TextField("why the rating changed", blank=True)
     # Incremented on every save, so a form opened before someone else's change is refused, not saved over it.
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
@@ -95,6 +120,10 @@ class PlanAction(models.Model):
     @property
     def reference(self) -> str:
         return f"{self.objective.label}.{self.label}"
+
+    @property
+    def was_moved(self) -> bool:
+        return self.original_due_on is not None and self.original_due_on != self.due_on
 
     def is_off_track_on(self, day: datetime.date) -> bool:
         if self.status == ActionStatus.COMPLETE:
@@ -179,7 +208,17 @@ class Indicator(models.Model):
     target = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     minimum = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     maximum = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    tolerance = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="How far from the target a value may be and still count as close to it.",
+    )
+    source = models.CharField(max_length=300, blank=True, help_text="Where the figures come from.")
+    frequency = models.CharField(max_length=20, choices=Frequency.choices, default=Frequency.MONTHLY)
     position = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     change_capability = Capability.MANAGE_CASE

@@ -19,6 +19,7 @@ from intervention.permissions import Capability, has_capability
 from intervention.services import note_for_history, save_with_history
 from reviews.evidence_checks import DetectedFile, evidence_name, inspect_upload
 from reviews.models import EvidenceFile, Indicator, Measurement, PlanAction, ProgressUpdate
+from reviews.services import planning
 
 MAY_NOT_LOG = "You cannot record progress on {authority}'s intervention"
 RAG_REASON_REQUIRED = "The rating has changed from {previous}: say why"
@@ -188,6 +189,7 @@ def log_progress(
     if plan_action is not None and plan_action.rag != rag:
         action = PlanAction.objects.select_for_update().get(pk=plan_action.pk)
         action.rag = rag
+        action.rag_change_reason = update.rag_change_reason
         action.version += 1
         save_with_history(action, by=by, reason=f"Rating changed with a progress update: {update.rag_change_reason}")
     if instruction is not None:
@@ -264,8 +266,17 @@ def update_plan_action(
         from reviews.enums import Rag
 
         raise ValidationError({"reason": RAG_REASON_REQUIRED.format(previous=Rag(current.rag).label.lower())})
+    changes = dict(changes)
+    due_on = changes.pop("due_on", current.due_on)
+    if "rag" in changes and changes["rag"] != current.rag:
+        current.rag_change_reason = reason.strip()  # whole: the history's change reason is cut at 100
     for name, value in changes.items():
         setattr(current, name, value)
+    if due_on != current.due_on:
+        # With a reason, and perhaps only once the commissioner agrees (reviews.services.planning).
+        planning.record_due_date_move(action=current, to_on=due_on, reason=reason, by=by)
+        if not changes and current.due_on != due_on:
+            return current  # the move waits for agreement; nothing else changed
     current.version += 1
     save_with_history(current, by=by, reason=reason.strip() or "Action updated")
     return current

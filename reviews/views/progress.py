@@ -26,7 +26,7 @@ from intervention.shortcuts import get_by_id_or_404
 from reviews import charts
 from reviews.forms.progress import MeasurementForm, PlanActionForm, ProgressForm, ReplaceEvidenceForm, ResponseForm
 from reviews.models import EvidenceFile, ImprovementPlan, Indicator, PlanAction, PlanObjective, ProgressUpdate
-from reviews.services import progress
+from reviews.services import planning, progress
 from reviews.timeline import timeline
 from reviews.views.common import get_case
 
@@ -83,6 +83,7 @@ def priority_detail(request: HttpRequest, pk: int, priority_pk: int) -> HttpResp
             "updates": updates,
             "indicators": indicators,
             "may_log": Capability.LOG_PROGRESS in capabilities_on(request.user, case),
+            "may_set_up": planning.may_set_up_indicators(request.user, case),
         },
     )
 
@@ -294,7 +295,12 @@ def plan_action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
                 else:
                     add_service_errors(form, error)
             else:
-                messages.success(request, f"Action {action.reference} updated")
+                waits = "due_on" in changes and action.due_date_moves.filter(status="pending").exists()
+                messages.success(
+                    request,
+                    f"Action {action.reference} updated"
+                    + (". The new due date takes effect when the commissioner agrees it" if waits else ""),
+                )
                 return redirect("plan", pk=case.pk)
     return render(
         request,
@@ -372,6 +378,7 @@ def indicator_detail(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRe
             "chart": indicator_chart(indicator, series),
             "form": form,
             "may_log": Capability.LOG_PROGRESS in capabilities_on(request.user, case),
+            "may_set_up": planning.may_set_up_indicators(request.user, case),
         },
     )
 

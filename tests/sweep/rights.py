@@ -62,6 +62,8 @@ def may(role: str, right: str | None, case: str | None) -> bool:
         return has(role, case, MANAGE) or has(role, case, HOLD)
     if right == "draft_cabinet":
         return has(role, case, MANAGE) or has(role, case, HOLD) or has(role, case, LOG)
+    if right == "log_or_issue":  # indicators: set up by the council or the commissioner (issue 15)
+        return has(role, case, LOG) or has(role, case, ISSUE)
     if right == "sign_progress":
         return role in PROGRESS_REPORT_SIGNERS[case]
     if right == "read_draft":

@@ -40,11 +40,13 @@ from reviews import calendar
 from reviews.models import (
     CalendarFeed,
     Deadline,
+    DueDateMove,
     EvidenceFile,
     ImprovementPlan,
     Indicator,
     Measurement,
     PlanAction,
+    PlanAgreement,
     PlanObjective,
     ProgressUpdate,
     Report,
@@ -262,6 +264,25 @@ def _case(tag: str, dfe_code: str, *, by: Any, officer: Any, commissioner: Any) 
         due_on=D(2030, 6, 30),
         rag="amber",
     )
+    # A plan waiting for agreement, and a due-date move waiting for the commissioner (issue 15).
+    r["submitted_plan"] = ImprovementPlan.objects.create(
+        intervention=intervention, title=f"Submitted plan {marker}", status="submitted"
+    )
+    submitted_objective = PlanObjective.objects.create(plan=r["submitted_plan"], label="1", title=f"Voice {marker}")
+    PlanAction.objects.create(
+        objective=submitted_objective, label="1", description=f"Listen {marker}", owner="Head", due_on=D(2030, 1, 31)
+    )
+    r["move"] = DueDateMove.objects.create(
+        action=r["action"],
+        from_on=D(2030, 6, 30),
+        to_on=D(2030, 12, 31),
+        reason=f"Later {marker}",
+        status="pending",
+        requested_by=officer,
+    )
+    r["agreement"] = PlanAgreement.objects.create(
+        plan=r["submitted_plan"], number=1, agreed_by=commissioner, snapshot={"title": marker, "objectives": []}
+    )
     r["indicator"] = Indicator.objects.create(
         service_priority=r["priority"], name=f"Agency staff {marker}", unit="percent", direction="lower", target=25
     )
@@ -406,6 +427,8 @@ CASE_MODELS = (
     Measurement,
     ProgressUpdate,
     EvidenceFile,
+    PlanAgreement,
+    DueDateMove,
     Deadline,
     Review,
     Report,
