@@ -26,6 +26,7 @@ __all__ = [
 ]
 
 # Reviews and reports.
+from reviews.models.imports import ImportBatch, ImportKind, ImportStatus
 from reviews.models.reports import (
     CabinetPaper,
     Classification,
@@ -40,6 +41,9 @@ __all__ += [
     "Assessment",
     "CabinetPaper",
     "Classification",
+    "ImportBatch",
+    "ImportKind",
+    "ImportStatus",
     "Recommendation",
     "Report",
     "ReportKind",
