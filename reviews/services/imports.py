@@ -557,25 +557,25 @@ def start_import(
     return batch
 
 
-class StalePreview(Exception):
-    """The figures changed between the preview and the confirm: the batch now holds the new preview."""
+IMPORTED, ALREADY_IMPORTED, STALE = "imported", "already imported", "stale"
 
 
 @transaction.atomic
-def confirm_import(*, batch: ImportBatch, by: Any) -> bool:
+def confirm_import(*, batch: ImportBatch, by: Any) -> str:
     """Write every row of a previewed batch, all or nothing, with history naming the file. Returns
-    False, writing nothing, if the batch was already confirmed. Raises StalePreview if the outcomes
-    differ from the preview's, and ValidationError if any row is refused."""
+    IMPORTED; ALREADY_IMPORTED, writing nothing, if the batch was confirmed before; or STALE, writing
+    nothing but the new outcomes to the batch, if they differ from the preview's. Raises
+    ValidationError if any row is refused."""
     require_log_progress(by, batch.intervention)
     current = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if current.status != ImportStatus.PREVIEWED:
-        return False
+        return ALREADY_IMPORTED
     plans = row_plans(current)
     shown = [plan.shown() for plan in plans]
     if shown != current.outcomes:
         current.outcomes = shown
         current.save(update_fields=["outcomes"])
-        raise StalePreview(STALE_PREVIEW)
+        return STALE
     if any(plan.outcome == REFUSED for plan in plans):
         raise ValidationError(HAS_REFUSED_ROWS)
     reason = f"Imported from {current.file_name}"
@@ -585,7 +585,7 @@ def confirm_import(*, batch: ImportBatch, by: Any) -> bool:
     current.status = ImportStatus.CONFIRMED
     current.confirmed_at = timezone.now()
     current.save(update_fields=["status", "confirmed_at"])
-    return True
+    return IMPORTED
 
 
 # --- Templates to download ---------------------------------------------------------------------------

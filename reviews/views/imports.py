@@ -79,14 +79,14 @@ def import_preview(request: HttpRequest, pk: int, batch_pk: int) -> HttpResponse
     problem = ""
     if request.method == "POST":
         try:
-            done = imports.confirm_import(batch=batch, by=request.user)
-        except imports.StalePreview as stale:
-            problem = str(stale)
-            batch.refresh_from_db()
+            result = imports.confirm_import(batch=batch, by=request.user)
         except ValidationError as error:
             problem = error.messages[0]
         else:
-            if done:
+            if result == imports.STALE:
+                problem = imports.STALE_PREVIEW
+                batch.refresh_from_db()
+            elif result == imports.IMPORTED:
                 counts = _counts(batch.outcomes)
                 messages.success(
                     request,
@@ -95,7 +95,8 @@ def import_preview(request: HttpRequest, pk: int, batch_pk: int) -> HttpResponse
                 )
             else:
                 messages.info(request, ALREADY_IMPORTED)
-            return redirect(_after(case, batch))
+            if result != imports.STALE:
+                return redirect(_after(case, batch))
     counts = _counts(batch.outcomes)
     return render(
         request,

@@ -247,7 +247,7 @@ def test_a_plans_actions_are_imported_new_and_changed(client, alice, hereford_ca
     plan = action.objective.plan
     client.force_login(alice)
     body = (
-        "1,A stable; permanent workforce,1,Launch the recruitment campaign,Director of HR,30/06/2030,Red\n"
+        '1,"A stable, permanent workforce",1,Launch the recruitment campaign,Director of HR,30/06/2030,Red\n'
         "2,Better practice,1,Audit case files monthly,Principal social worker,2024-03-31,green\n"
     )
     client.post(
