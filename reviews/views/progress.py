@@ -372,9 +372,9 @@ def indicator_detail(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRe
                     by=request.user,
                 )
             except ValidationError as error:
-                add_service_errors(form, error)
                 # "Change that one instead": link to where that one can be corrected.
                 clash = next((m for m in series if m.period_end == data["period_end"]), None)
+                add_service_errors(form, error)
             else:
                 messages.success(request, f"Value for {data['period_end']:%B %Y} saved")
                 return redirect("indicator_detail", pk=case.pk, indicator_pk=indicator.pk)
