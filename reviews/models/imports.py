@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from intervention.models import Intervention
 from intervention.permissions import Capability
@@ -39,6 +40,8 @@ class ImportBatch(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Confirming is a decision: who confirmed which file, and when, stays in history.
+    history = HistoricalRecords(excluded_fields=["rows", "outcomes"])
 
     change_capability = Capability.LOG_PROGRESS
 

@@ -32,7 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from intervention.models import Intervention
-from intervention.services import save_with_history
+from intervention.services import note_for_history, save_with_history
 from intervention.validators import EARLIEST_DATE, LATEST_DATE
 from reviews.enums import Rag
 from reviews.evidence_checks import EXCEL, ZIP_MAGIC, inspect_upload
@@ -553,6 +553,7 @@ def start_import(
         uploaded_by=by,
     )
     batch.outcomes = [plan_row.shown() for plan_row in row_plans(batch)]
+    note_for_history(batch, by=by, reason="Uploaded for a preview")
     batch.save()
     return batch
 
@@ -574,6 +575,7 @@ def confirm_import(*, batch: ImportBatch, by: Any) -> str:
     shown = [plan.shown() for plan in plans]
     if shown != current.outcomes:
         current.outcomes = shown
+        note_for_history(current, by=by, reason="Previewed again: the figures had changed")
         current.save(update_fields=["outcomes"])
         return STALE
     if any(plan.outcome == REFUSED for plan in plans):
@@ -584,6 +586,7 @@ def confirm_import(*, batch: ImportBatch, by: Any) -> str:
             plan.write(by, reason)
     current.status = ImportStatus.CONFIRMED
     current.confirmed_at = timezone.now()
+    note_for_history(current, by=by, reason=reason)
     current.save(update_fields=["status", "confirmed_at"])
     return IMPORTED
 
