@@ -311,6 +311,8 @@ STORAGES = {
 # Uploaded evidence is kept outside the web root and served only through permission-checked views.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
+# A spreadsheet of indicator values or plan actions to import (reviews.services.imports).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 5) * 1024 * 1024
 # A Word, Excel or PowerPoint file is a zip: what it unpacks to is checked from its directory before
 # it is kept (reviews.evidence_checks), so a small upload that unpacks to gigabytes (a zip bomb) is
 # refused. Real documents are far inside these; so is a PDF's compressed object streams' total.

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 HIDDEN_FIELDS = {"version", "id"}
+# A correction's who, when and why are the history entry's own: shown as its reason, not as changes.
+HIDDEN_FIELDS |= {"revision", "corrected_at", "corrected_by", "correction_reason", "withdrawn_at", "withdrawn_by"}
 
 
 @dataclass(frozen=True)

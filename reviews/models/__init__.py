@@ -25,7 +25,8 @@ __all__ = [
     "ProgressUpdate",
 ]
 
-# Setting up a case's work (agreed plans and due-date moves), reviews and reports.
+# Setting up a case's work (agreed plans, due-date moves, imports), reviews and reports.
+from reviews.models.imports import ImportBatch, ImportKind, ImportStatus
 from reviews.models.planning import DueDateMove, PlanAgreement
 from reviews.models.reports import (
     CabinetPaper,
@@ -45,6 +46,9 @@ __all__ += [
     "Classification",
     "CouncilSections",
     "DueDateMove",
+    "ImportBatch",
+    "ImportKind",
+    "ImportStatus",
     "MinisterialReportWords",
     "PlanAgreement",
     "Recommendation",

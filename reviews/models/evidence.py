@@ -18,6 +18,7 @@ from intervention.models import Intervention
 from intervention.permissions import Capability
 from intervention.validators import sensible_date
 from reviews.evidence_checks import evidence_name
+from reviews.models.corrections import Correctable
 from reviews.models.progress import ProgressUpdate
 
 
@@ -33,7 +34,10 @@ def evidence_path(instance: EvidenceFile, filename: str) -> str:
     return f"case-{instance.intervention_id}/{uuid.uuid4().hex}.{extension}"
 
 
-class EvidenceFile(models.Model):
+class EvidenceFile(Correctable):
+    """A file of evidence. A corrected file is a new version (with the correction's reason); a file
+    can be withdrawn with a reason, and is then kept but no longer listed."""
+
     intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="evidence_files")
     progress_update = models.ForeignKey(
         ProgressUpdate, on_delete=models.PROTECT, null=True, blank=True, related_name="evidence"

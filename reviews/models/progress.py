@@ -19,6 +19,7 @@ from intervention.models import Intervention
 from intervention.permissions import Capability
 from intervention.validators import sensible_date
 from reviews.enums import ActionStatus, Direction, Frequency, PlanStatus, Rag, Unit
+from reviews.models.corrections import Correctable
 
 PERIOD_ENDS_BEFORE_START = "The end of the period must be the same as or after its start"
 PERIOD_IN_FUTURE = "The period cannot end in the future"
@@ -131,8 +132,9 @@ class PlanAction(models.Model):
         return self.rag != Rag.GREEN or self.status == ActionStatus.BLOCKED or self.due_on < day
 
 
-class ProgressUpdate(models.Model):
-    """A council officer's entry against one service priority, plan action or instruction."""
+class ProgressUpdate(Correctable):
+    """A council officer's entry against one service priority, plan action or instruction. Corrected
+    or withdrawn with a reason, never deleted (reviews.models.corrections)."""
 
     intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="progress_updates")
     service_priority = models.ForeignKey(
@@ -252,8 +254,9 @@ class Indicator(models.Model):
 MEASUREMENT_EXISTS = "A value for {period} is already recorded. Change that one instead"
 
 
-class Measurement(models.Model):
-    """One value of an indicator for a period (a month, by its last day)."""
+class Measurement(Correctable):
+    """One value of an indicator for a period (a month, by its last day). Corrected or withdrawn with a
+    reason, never deleted; a withdrawn value leaves its month free for a new one."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="measurements")
     period_end = models.DateField(
@@ -269,7 +272,13 @@ class Measurement(models.Model):
 
     class Meta:
         ordering = ["indicator", "period_end"]
-        constraints = [models.UniqueConstraint(fields=["indicator", "period_end"], name="one_measurement_per_period")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period_end"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="one_measurement_per_period",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.value} ({self.period_end:%B %Y})"
@@ -287,10 +296,11 @@ class Measurement(models.Model):
             if problem:
                 errors["value"] = problem
         if self.indicator_id and self.period_end:
+            # `objects` leaves withdrawn values out: their month is free again.
             clash = Measurement.objects.filter(indicator_id=self.indicator_id, period_end=self.period_end).exclude(
                 pk=self.pk
             )
-            if clash.exists():
+            if not self.is_withdrawn and clash.exists():
                 errors["period_end"] = MEASUREMENT_EXISTS.format(period=f"{self.period_end:%B %Y}")
         if errors:
             raise ValidationError(errors)

@@ -1,11 +1,14 @@
-"""The reviews app's pages, one module a part: deadlines, progress, planning, reviewing, reports."""
+"""The reviews app's pages, one module a part: deadlines, progress, planning, corrections, imports, reviewing,
+reports."""
 
-from reviews.urls import deadlines, planning, progress, reports, reviewing
+from reviews.urls import corrections, deadlines, imports, planning, progress, reports, reviewing
 
 urlpatterns = [
     *deadlines.urlpatterns,
     *progress.urlpatterns,
     *planning.urlpatterns,
+    *corrections.urlpatterns,
+    *imports.urlpatterns,
     *reviewing.urlpatterns,
     *reports.urlpatterns,
 ]

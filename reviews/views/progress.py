@@ -24,9 +24,19 @@ from intervention.models import Intervention
 from intervention.permissions import Capability, can_view, capabilities_on
 from intervention.shortcuts import get_by_id_or_404
 from reviews import charts
-from reviews.forms.progress import MeasurementForm, PlanActionForm, ProgressForm, ReplaceEvidenceForm, ResponseForm
-from reviews.models import EvidenceFile, ImprovementPlan, Indicator, PlanAction, PlanObjective, ProgressUpdate
+from reviews.forms.corrections import CorrectEvidenceForm
+from reviews.forms.progress import MeasurementForm, PlanActionForm, ProgressForm, ResponseForm
+from reviews.models import (
+    EvidenceFile,
+    ImprovementPlan,
+    Indicator,
+    Measurement,
+    PlanAction,
+    PlanObjective,
+    ProgressUpdate,
+)
 from reviews.services import planning, progress
+from reviews.services.corrections import correct_evidence, may_correct
 from reviews.timeline import timeline
 from reviews.views.common import get_case
 
@@ -349,8 +359,12 @@ def indicator_detail(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRe
         Indicator.objects.filter(service_priority__instrument__intervention=case).select_related("service_priority"),
         pk=indicator_pk,
     )
-    series = list(indicator.measurements.select_related("recorded_by"))
+    series = list(indicator.measurements.select_related("recorded_by", "corrected_by"))
+    withdrawn = Measurement.all_objects.filter(indicator=indicator, withdrawn_at__isnull=False).select_related(
+        "withdrawn_by"
+    )
     form = MeasurementForm(request.POST or None, indicator=indicator)
+    clash = None
     if request.method == "POST":
         require(request, case, Capability.LOG_PROGRESS)
         if form.is_valid():
@@ -364,6 +378,8 @@ def indicator_detail(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRe
                     by=request.user,
                 )
             except ValidationError as error:
+                # "Change that one instead": link to where that one can be corrected.
+                clash = next((m for m in series if m.period_end == data["period_end"]), None)
                 add_service_errors(form, error)
             else:
                 messages.success(request, f"Value for {data['period_end']:%B %Y} saved")
@@ -379,6 +395,9 @@ def indicator_detail(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRe
             "form": form,
             "may_log": Capability.LOG_PROGRESS in capabilities_on(request.user, case),
             "may_set_up": planning.may_set_up_indicators(request.user, case),
+            "may_correct": may_correct(request.user, case),
+            "withdrawn": withdrawn,
+            "clash": clash,
         },
     )
 
@@ -386,11 +405,15 @@ def indicator_detail(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRe
 @login_required
 def update_detail(request: HttpRequest, pk: int, update_pk: int) -> HttpResponse:
     case = get_case(request, pk)
+    # A withdrawn update's page stays, saying so: hence every update, not only those in force.
     update = get_object_or_404(
-        ProgressUpdate.objects.filter(intervention=case).select_related(
-            "author", "service_priority", "plan_action__objective", "instruction"
+        ProgressUpdate.all_objects.filter(intervention=case).select_related(
+            "author", "service_priority", "plan_action__objective", "instruction", "corrected_by", "withdrawn_by"
         ),
         pk=update_pk,
+    )
+    files = EvidenceFile.all_objects.filter(progress_update=update).select_related(
+        "uploaded_by", "replaced_by", "corrected_by", "withdrawn_by"
     )
     return render(
         request,
@@ -398,8 +421,10 @@ def update_detail(request: HttpRequest, pk: int, update_pk: int) -> HttpResponse
         {
             "intervention": case,
             "update": update,
-            "evidence": update.evidence.select_related("uploaded_by", "replaced_by"),
+            "evidence": [file for file in files if not file.is_withdrawn],
+            "withdrawn_evidence": [file for file in files if file.is_withdrawn],
             "history": timeline(update),
+            "may_correct": may_correct(request.user, case) and not update.is_withdrawn,
         },
     )
 
@@ -429,13 +454,23 @@ def evidence_download(request: HttpRequest, evidence_pk: int) -> FileResponse:
 def evidence_replace(request: HttpRequest, evidence_pk: int) -> HttpResponse:
     evidence = get_object_or_404(EvidenceFile.objects.select_related("intervention__local_authority"), pk=evidence_pk)
     case = get_case(request, evidence.intervention_id)
-    require(request, case, Capability.LOG_PROGRESS)
-    form = ReplaceEvidenceForm(request.POST or None, request.FILES or None)
+    if not may_correct(request.user, case):
+        raise PermissionDenied
+    # A new version is a correction: it asks why (reviews.services.corrections).
+    form = CorrectEvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            new = progress.replace_evidence(evidence=evidence, upload=form.cleaned_data["file"], by=request.user)
+            new = correct_evidence(
+                evidence=evidence,
+                upload=form.cleaned_data["file"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
         except ValidationError as error:
-            form.add_error("file", error.messages[0])
+            if hasattr(error, "error_dict"):
+                add_service_errors(form, error)
+            else:
+                form.add_error("file", error.messages[0])
         else:
             messages.success(
                 request, f"Version {new.version} of {new.original_name} uploaded. The earlier version is kept."

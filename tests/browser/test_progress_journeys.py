@@ -207,7 +207,9 @@ def test_an_officer_records_an_indicator_value_and_the_chart_changes(page, alice
     page.get_by_text("The figures in a table").click()
     table = page.get_by_role("table", name="Agency social workers by month")
     expect(table.locator("tbody tr")).to_have_count(3)
-    expect(table.get_by_role("row").last).to_have_text(re.compile(r"^March 2023\s*44\.5%\s*Monthly workforce report$"))
+    expect(table.get_by_role("row").last).to_have_text(
+        re.compile(r"^March 2023\s*44\.5%\s*Monthly workforce report\s*Correct the value for March 2023$")
+    )
     assert_accessible(page)
 
 

@@ -135,7 +135,16 @@ PAGES = [
     Page("indicator_new", {"pk": "case"}, "log_or_issue", "log_or_issue", query=("priority", "priority")),
     Page("indicator_edit", {"pk": "case", "indicator_pk": "indicator"}, "log_or_issue", "log_or_issue"),
     Page("evidence_download", {"evidence_pk": "evidence"}, "view", None),
-    Page("evidence_replace", {"evidence_pk": "evidence"}, "log_progress", "log_progress"),
+    Page("evidence_replace", {"evidence_pk": "evidence"}, "correct", "correct"),
+    Page("evidence_withdraw", {"evidence_pk": "evidence"}, "correct", "correct"),
+    Page("measurement_correct", {"pk": "case", "measurement_pk": "measurement"}, "correct", "correct"),
+    Page("measurement_withdraw", {"pk": "case", "measurement_pk": "measurement"}, "correct", "correct"),
+    Page("update_correct", {"pk": "case", "update_pk": "update"}, "correct", "correct"),
+    Page("update_withdraw", {"pk": "case", "update_pk": "update"}, "correct", "correct"),
+    Page("import_values", {"pk": "case"}, "log_progress", "log_progress"),
+    Page("import_actions", {"pk": "case", "plan_pk": "plan"}, "log_progress", "log_progress"),
+    Page("import_preview", {"pk": "case", "batch_pk": "import_batch"}, "log_progress", "log_progress"),
+    Page("import_template", {"pk": "case", "kind": "=values", "extension": "=csv"}, "view", None),
     Page("case_reviews", {"case_pk": "case"}, "view", None),
     Page("review_start", {"case_pk": "case"}, "hold_reviews", "hold_reviews"),
     Page("review_detail", {"pk": "review"}, "view", None),
@@ -190,6 +199,14 @@ ENTITLED = {
     "move_decide": "commissioner_a",
     "indicator_new": "officer_a",
     "indicator_edit": "officer_a",
+    "evidence_withdraw": "officer_a",
+    "measurement_correct": "officer_a",
+    "measurement_withdraw": "officer_a",
+    "update_correct": "officer_a",
+    "update_withdraw": "officer_a",
+    "import_values": "officer_a",
+    "import_actions": "officer_a",
+    "import_preview": "officer_a",
     "report_new": "officer_a",
     "cabinet_paper": "officer_a",
 }
@@ -211,6 +228,20 @@ def _pdf() -> Any:
     return SimpleUploadedFile("minutes.pdf", buffer.getvalue(), content_type="application/pdf")
 
 
+def _values_csv() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("values.csv", b"Indicator,Month,Value,Source note\nNobody's,2023-10,47,\n")
+
+
+def _actions_csv() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    header = b"Objective number,Objective title,Action number,Description,Owner,Due date,RAG\n"
+    row = b"9,Sweep objective,1,Sweep action,Sweep owner,2030-01-31,Green\n"
+    return SimpleUploadedFile("actions.csv", header + row)
+
+
 # What the entitled person types into each form before sending it, so that their POST saves: the
 # sweep then knows that a refused role's "nothing written" is the page refusing them, not a form
 # nobody could have saved. Values are made afresh for each request (a file is read once).
@@ -220,7 +251,7 @@ COMPLETED: dict[str, Any] = {
     "deadline_override": lambda: {**_date("due_on", 1, 6, 2027), "reason": "Moved by the sweep"},
     "log_progress": lambda: {**_date("period_start", 1, 1, 2024), **_date("period_end", 31, 1, 2024)},
     "indicator_detail": lambda: {"period_end_0": "1", "period_end_1": "2024", "value": "42"},
-    "evidence_replace": lambda: {"file": _pdf()},
+    "evidence_replace": lambda: {"file": _pdf(), "reason": "Corrected by the sweep"},
     "plan_new": lambda: {"title": "Plan written by the sweep"},
     "objective_new": lambda: {"label": "9", "title": "Objective written by the sweep"},
     "action_new": lambda: {
@@ -231,6 +262,13 @@ COMPLETED: dict[str, Any] = {
     },
     "move_decide": lambda: {"decision": "agree"},
     "indicator_new": lambda: {"name": "Sweep indicator", "unit": "count", "direction": "higher"},
+    "evidence_withdraw": lambda: {"reason": "Withdrawn by the sweep"},
+    "measurement_correct": lambda: {"value": "41", "reason": "Corrected by the sweep"},
+    "measurement_withdraw": lambda: {"reason": "Withdrawn by the sweep"},
+    "update_correct": lambda: {"narrative": "Corrected narrative", "rag": "green", "reason": "Corrected by the sweep"},
+    "update_withdraw": lambda: {"reason": "Withdrawn by the sweep"},
+    "import_values": lambda: {"file": _values_csv()},
+    "import_actions": lambda: {"file": _actions_csv()},
     "review_start": lambda: {
         "kind": "quarterly_evidence",
         **_date("period_start", 1, 1, 2024),

@@ -53,7 +53,7 @@ from reviews.models import (
     ReportVersion,
     Review,
 )
-from reviews.services import materialise_deadlines, progress, reports, reviewing
+from reviews.services import imports, materialise_deadlines, progress, reports, reviewing
 from tests.factories import PersonFactory, UserFactory, authority
 
 D = datetime.date
@@ -300,6 +300,14 @@ def _case(tag: str, dfe_code: str, *, by: Any, officer: Any, commissioner: Any) 
         evidence=[SimpleUploadedFile(f"evidence-{marker}.pdf", PDF, content_type="application/pdf")],
     )
     r["evidence"] = EvidenceFile.objects.get(progress_update=r["update"])
+    r["import_batch"] = imports.start_import(
+        intervention=intervention,
+        kind="values",
+        upload=SimpleUploadedFile(
+            "values.csv", f"Indicator,Month,Value,Source note\nAgency staff {marker},2023-10,47,\n".encode()
+        ),
+        by=officer,
+    )
     materialise_deadlines(intervention_id=intervention.pk, today=D(2024, 6, 1))
     r["deadline"] = Deadline.objects.filter(intervention=intervention, status="open").order_by("pk").first()
     held = reviewing.start_review(

@@ -12,7 +12,7 @@ import intervention.validators
 class Migration(migrations.Migration):
     dependencies = [
         ("directions", "0009_clause_covered_by"),
-        ("reviews", "0012_cabinet_deadline_roles"),
+        ("reviews", "0016_cabinet_key_decision_notice_and_unaddressed_flags"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

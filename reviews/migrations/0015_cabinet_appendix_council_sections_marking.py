@@ -25,7 +25,7 @@ def keep_the_councils_sections(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("intervention", "0006_recorded_from"),
-        ("reviews", "0012_cabinet_deadline_roles"),
+        ("reviews", "0014_ministerial_report_words"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

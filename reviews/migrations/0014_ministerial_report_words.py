@@ -10,7 +10,7 @@ import intervention.validators
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0012_cabinet_deadline_roles"),
+        ("reviews", "0013_report_signatory_and_declaration"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

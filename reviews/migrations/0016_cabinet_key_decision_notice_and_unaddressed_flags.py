@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("directions", "0009_clause_covered_by"),
         ("intervention", "0006_recorded_from"),
-        ("reviews", "0012_cabinet_deadline_roles"),
+        ("reviews", "0015_cabinet_appendix_council_sections_marking"),
     ]
 
     operations = [
