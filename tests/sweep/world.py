@@ -53,6 +53,7 @@ from reviews.models import (
     ReportVersion,
     Review,
 )
+from reviews.models.reports import FINDING_THEMES
 from reviews.services import imports, materialise_deadlines, progress, reports, reviewing
 from tests.factories import PersonFactory, UserFactory, authority
 
@@ -344,6 +345,16 @@ def _case(tag: str, dfe_code: str, *, by: Any, officer: Any, commissioner: Any) 
     r["assessment"] = r["review"].assessments.order_by("pk").first()
     r["report"] = reports.create_report(
         intervention=intervention, kind="progress", review=r["held_review"], by=commissioner, title=f"Report {marker}"
+    )
+    # The commissioner's words written in full, so the entitled sign-off has nothing left to refuse.
+    words = r["report"].ministerial_words
+    reports.update_ministerial_words(
+        report=r["report"],
+        by=commissioner,
+        version=words.version,
+        conclusion=f"Conclusion {marker}",
+        recommendations=f"Recommendation {marker}",
+        **{f"nothing_{theme}": True for theme, _heading in FINDING_THEMES},
     )
     r["version"] = reports.request_version(report=r["report"], by=commissioner)
     reports.generate_version(version_id=r["version"].pk)

@@ -97,7 +97,8 @@ def test_the_uploaded_published_report_is_appendix_1_with_its_bookmark_and_live_
 
 def test_the_signed_off_progress_report_is_appendix_1(alice, charlie, dora, hereford_case, review):
     progress = reports.create_report(intervention=hereford_case, kind="progress", review=review, by=dora)
-    final = reports.sign_off(version=generated(progress, by=dora), by=charlie)
+    write_ministerial_words(progress, by=dora)
+    final = reports.sign_off(version=generated(progress, by=dora), by=charlie, declared=True)
     reports.generate_version(version_id=final.pk)
     final.refresh_from_db()
     report = cabinet(hereford_case, review, alice, legal_implications="Legal", resource_implications="None")

@@ -256,7 +256,7 @@ def test_the_words_page_refuses_a_stale_save(client, charlie, dora, progress_rep
 
 def test_the_words_cannot_change_after_sign_off(client, charlie, progress_report):
     complete_words(progress_report, by=charlie)
-    reports.sign_off(version=generated(progress_report, by=charlie), by=charlie)
+    reports.sign_off(version=generated(progress_report, by=charlie), by=charlie, declared=True)
     words = saved_words(progress_report)
     with pytest.raises(ValidationError):
         reports.update_ministerial_words(report=progress_report, by=charlie, version=words.version, conclusion="New")

@@ -81,11 +81,12 @@ def test_the_progress_report_draft_and_signed_off_pass_the_pdf_ua_check(
 ):
     many_figures(direction, by=dora)
     report = reports.create_report(intervention=hereford_case, kind="progress", review=review, by=dora)
+    write_ministerial_words(report, by=dora)
     draft = generated(report, by=dora)
     content = assert_pdf_ua(report, draft)
     with pikepdf.open(io.BytesIO(content)) as document:
         assert len(document.pages) >= 3
-    final = reports.sign_off(version=draft, by=charlie)
+    final = reports.sign_off(version=draft, by=charlie, declared=True)
     final.refresh_from_db()
     if not final.file:
         reports.generate_version(version_id=final.pk)
