@@ -21,6 +21,7 @@ from tests.reviews.reports_support import (
     held_review,
     pdf_reader,
     published_pdf,
+    write_ministerial_words,
 )
 
 pytestmark = pytest.mark.django_db

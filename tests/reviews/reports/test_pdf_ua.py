@@ -24,6 +24,7 @@ from tests.reviews.reports_support import (
     direction_with_priorities,
     generated,
     held_review,
+    write_ministerial_words,
 )
 
 pytestmark = pytest.mark.django_db
