@@ -36,7 +36,7 @@ from reviews.models import (
 from reviews.reports.as_at import obligations_waiting_as_at
 from reviews.reports.base import Renderer
 from reviews.reports.common import Paragraph, council_paragraphs, lettered, next_review_dates
-from reviews.reports.completeness import Gap, requires
+from reviews.reports.completeness import Gap, requires, written
 from reviews.reports.progress import case_background, overseer, review_problems
 
 NEEDS_COUNCIL_WORDS = "Fill in the council's words before generating the cabinet report: {fields}"
@@ -374,7 +374,7 @@ def council_sections_written(report: Report) -> list[Gap]:
     return [
         Gap(heading, GAP_SECTION.format(section=heading.lower()), f"{href}#id_{name}")
         for name, heading in NUMBERED_SECTIONS
-        if name in COUNCIL_SECTIONS and not (sections and getattr(sections, name).strip())
+        if name in COUNCIL_SECTIONS and not (sections and written(getattr(sections, name)))
     ]
 
 

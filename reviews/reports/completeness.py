@@ -33,5 +33,15 @@ def requires(kind: str) -> Callable[[Check], Check]:
     return register
 
 
+# Words a form starts with that say the part is still to be written.
+PLACEHOLDERS = ("to be completed",)
+
+
+def written(text: object) -> bool:
+    """Whether a part has its words: not blank, and not a placeholder such as "To be completed"."""
+    words = str(text or "").strip()
+    return bool(words) and not any(placeholder in words.lower() for placeholder in PLACEHOLDERS)
+
+
 def gaps(report: Report) -> list[Gap]:
     return [gap for check in CHECKS.get(report.kind, []) for gap in check(report)]

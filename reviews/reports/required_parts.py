@@ -12,7 +12,7 @@ from django.urls import reverse
 from reviews.models import CabinetPaper, Report, ReportKind
 from reviews.models.reviewing import service_priorities_in_force
 from reviews.reports.cabinet import REQUIRED_FIELDS, REVIEWER_AREAS
-from reviews.reports.completeness import Gap, requires
+from reviews.reports.completeness import Gap, requires, written
 
 WRITE_SUMMARY = "Write the summary: the {kind} cannot say there is no data for this period"
 WRITE_RISKS = "Write the risks and other points for the period"
@@ -28,12 +28,7 @@ WRITE_CONCLUSION = "Write the review's conclusion"
 CHOOSE_RECOMMENDATION = "Choose the review's recommendation"
 
 # Words a section may hold that say it is still to be written: they count as empty.
-PLACEHOLDERS = ("to be completed",)
-
-
-def _written(text: object) -> bool:
-    words = str(text or "").strip()
-    return bool(words) and not any(placeholder in words.lower() for placeholder in PLACEHOLDERS)
+_written = written
 
 
 def _commentary_href(report: Report) -> str:

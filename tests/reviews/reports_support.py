@@ -163,3 +163,29 @@ def write_ministerial_words(report: Report, *, by) -> None:
         recommendations="The direction continues.",
         **{f"nothing_{theme}": True for theme, _heading in FINDING_THEMES},
     )
+
+
+def ready_to_sign(report: Report, *, by) -> None:
+    """Everything a report's kind needs before sign-off (reviews.reports.completeness), written in: the
+    commissioner's words, the summary or risks, and for a cabinet report the council's standing
+    sections, its reviewers and the published report as Appendix 1."""
+    from reviews.reports.cabinet import REVIEWER_AREAS
+
+    if report.kind in ("progress", "ministerial_update"):
+        write_ministerial_words(report, by=by)
+    if report.kind in ("highlight", "ministerial_update") and not report.commentary:
+        reports.update_commentary(report=report, by=by, commentary="Risks.", seen=reports.last_change(report))
+    if report.kind == "cabinet":
+        reports.update_cabinet_paper(
+            report=report,
+            by=by,
+            meeting_date=datetime.date(2023, 12, 21),
+            report_by="Cabinet member",
+            report_author="Director",
+            community_impact="Impact",
+            legal_implications="Legal",
+            resource_implications="None",
+            published_report=published_pdf(),
+            reviewers={area: {"name": "A Reviewer", "date": "2023-12-12"} for area in REVIEWER_AREAS},
+        )
+    report.refresh_from_db()

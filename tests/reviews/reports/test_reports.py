@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 
 from intervention.enums import Role
 from reviews.models import Deadline, Report, ReportVersion
-from reviews.reports.cabinet import REVIEWER_AREAS
 from reviews.services import reports
 from tests.reviews.reports_support import (
     D,
@@ -23,6 +22,7 @@ from tests.reviews.reports_support import (
     generated,
     held_review,
     pdf_text,
+    ready_to_sign,
 )
 
 pytestmark = pytest.mark.django_db
@@ -161,6 +161,7 @@ def test_a_version_a_dead_worker_left_behind_shows_as_failed(dora, progress_repo
 
 
 def test_signing_off_makes_a_final_pdf_without_draft_and_freezes_the_report(charlie, dora, progress_report):
+    ready_to_sign(progress_report, by=dora)
     draft = generated(progress_report, by=dora)
     final = reports.sign_off(version=draft, by=charlie, declared=True)
     reports.generate_version(version_id=final.pk)
@@ -182,6 +183,7 @@ def test_signing_off_makes_a_final_pdf_without_draft_and_freezes_the_report(char
 
 
 def test_the_signed_off_date_signer_and_hash_are_shown_on_the_reports_pages(client, charlie, dora, progress_report):
+    ready_to_sign(progress_report, by=dora)
     final = reports.sign_off(version=generated(progress_report, by=dora), by=charlie, declared=True)
     reports.generate_version(version_id=final.pk)
     final.refresh_from_db()
@@ -211,19 +213,7 @@ def test_only_the_person_in_the_right_role_signs_a_report_off(dora, alice, charl
         period_end=D(2023, 10, 31),
         by=dora,
     )
-    if kind == "cabinet":
-        reports.update_cabinet_paper(
-            report=report,
-            by=dora,
-            meeting_date=D(2023, 12, 21),
-            report_by="Cabinet member",
-            report_author="Director",
-            community_impact="Impact",
-            legal_implications="Legal",
-            reviewers={area: {"name": "A Reviewer", "date": "2023-12-12"} for area in REVIEWER_AREAS},
-        )
-    if kind in ("highlight", "ministerial_update"):
-        reports.update_commentary(report=report, by=dora, commentary="Risks.", seen=reports.last_change(report))
+    ready_to_sign(report, by=dora)
     draft = generated(report, by=dora)
     people = {Role.COMMISSIONER: charlie, Role.DFE_CASE_LEAD: dora, Role.DIRECTOR_OF_CHILDRENS_SERVICES: alice}
     signer = people.pop(role)
@@ -238,6 +228,7 @@ def test_signing_off_meets_the_deadline_the_report_was_written_for(charlie, dora
     deadline = Deadline.objects.create(
         intervention=hereford_case, what="Progress report to the Minister", computed_on=D(2023, 12, 15)
     )
+    ready_to_sign(progress_report, by=dora)
     reports.sign_off(version=generated(progress_report, by=dora), by=charlie, declared=True, deadline=deadline)
     deadline.refresh_from_db()
     assert (deadline.status, deadline.met_by_report) == ("met", progress_report)
