@@ -172,7 +172,7 @@ def test_an_officer_answers_an_instruction_and_the_commissioner_accepts_it(
     )
     expect(rounds.nth(2)).to_contain_text("The plan meets the instruction")
     # Closed: nothing more to do.
-    expect(page.locator(".govuk-button-group")).to_have_count(0)
+    expect(page.locator("main .govuk-button-group")).to_have_count(0)
     assert_accessible(page)
 
 

@@ -14,7 +14,7 @@ from intervention.enums import Role
 from reviews.models import ReportVersion
 from reviews.services import reports
 from tests.browser.support import BROWSER_TEST, assert_accessible, sign_in
-from tests.reviews.reports_support import D, appoint, direction_with_priorities, generated
+from tests.reviews.reports_support import D, appoint, direction_with_priorities, generated, write_ministerial_words
 
 pytestmark = BROWSER_TEST
 CHARLIE = "charlie@commissioner.example"
@@ -45,6 +45,7 @@ def test_the_commissioner_is_refused_sign_off_until_the_summary_is_written_and_d
         period_end=D(2023, 12, 31),
         by=charlie,
     )
+    write_ministerial_words(update, by=charlie)  # the commissioner's words are written: the summary is not
     generated(update, by=charlie)
 
     # The report page says what is left; the commissioner tries to sign it off all the same.

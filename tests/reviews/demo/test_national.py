@@ -74,7 +74,16 @@ def fingerprint():
     return (
         list(Intervention.objects.values_list("local_authority__dfe_code", "opened_on", "closed_on")),
         list(Instruction.objects.order_by("number").values_list("issued_on", "due_on", "status")),
-        list(Measurement.objects.order_by("indicator__position", "period_end").values_list("value", flat=True)[:200]),
+        # Ordered by what the seed decides (not by ids, which a rolled-back run on PostgreSQL does not reuse).
+        list(
+            Measurement.objects.order_by(
+                "indicator__service_priority__instrument__intervention__local_authority__dfe_code",
+                "indicator__service_priority__instrument__issued_on",
+                "indicator__service_priority__position",
+                "indicator__position",
+                "period_end",
+            ).values_list("value", flat=True)[:200]
+        ),
     )
 
 
