@@ -7,14 +7,16 @@ INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 DEV_ENV := DEBUG=1
 
-.PHONY: run setup test lint format check-deploy bench clean
+.PHONY: run setup test lint format check-deploy bench clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(INSTALLED): requirements.lock | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.lock
+# requirements-dev.lock holds the runtime pins (requirements.lock) plus the tools for tests and lint,
+# every file with its hash: pip refuses anything else. `make lock` regenerates both from pyproject.toml.
+$(INSTALLED): requirements.lock requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 $(NODE_INSTALLED): package.json package-lock.json
@@ -45,6 +47,13 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/djlint templates --lint
 	TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+## lock: pin pyproject.toml's dependencies with hashes (runtime: requirements.lock, for the image;
+## development: requirements-dev.lock). Keeps today's versions unless pyproject asks otherwise.
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --python-version 3.11 --no-header -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --python-version 3.11 --no-header --extra dev \
+		-c requirements.lock -o requirements-dev.lock
 
 format: install
 	$(BIN)/ruff format .
