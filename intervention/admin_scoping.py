@@ -17,6 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from intervention import permissions
 from intervention.admin_site import SoundInput
+from intervention.stale import SEEN_FIELD, refusing_stale_saves
 from intervention.widgets import QUICK_WIDGETS, QuickFilteredSelectMultiple, QuickSelect
 
 if TYPE_CHECKING:  # what the mixin's super() calls reach: the admin it is mixed into
@@ -72,6 +73,23 @@ class ScopedAdmin(SoundInput, QuickWidgets, SimpleHistoryAdmin, Generic[ModelT])
     # DfE staff see every case's records: lists of them are long, and a page of a hundred rows
     # costs twice a page of fifty to draw. The GOV.UK pages show fifty too.
     list_per_page = 50
+
+    def __init__(self, model: type[ModelT], admin_site: admin.AdminSite) -> None:
+        super().__init__(model, admin_site)
+        # Two people with the same change form open: the second save is refused with what the first
+        # changed, instead of both being told "changed successfully" and the first change lost.
+        self.form = refusing_stale_saves(self.form)
+
+    def get_fieldsets(self, request: HttpRequest, obj: ModelT | None = None) -> Any:
+        # The version rides in a hidden field of the last fieldset, on change forms the user may save.
+        fieldsets = [
+            (name, {**options, "fields": [field for field in options.get("fields", ()) if field != SEEN_FIELD]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        if fieldsets and obj is not None and self.has_change_permission(request, obj):
+            name, options = fieldsets[-1]
+            fieldsets[-1] = (name, {**options, "fields": [*options["fields"], SEEN_FIELD]})
+        return fieldsets
 
     def action_checkbox(self, obj: Model) -> str:
         # Django's draws a form widget through a template for every row; this is the same markup.

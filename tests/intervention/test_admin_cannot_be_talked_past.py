@@ -19,6 +19,7 @@ from intervention.models import (
     Person,
 )
 from intervention.permissions import access_for
+from intervention.stale import version_of
 from tests.factories import AppointmentFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +145,7 @@ def test_dfe_cannot_move_a_case_to_another_council_in_the_admin(client, dora, he
             "appointments-INITIAL_FORMS": 0,
             "delivery_models-TOTAL_FORMS": 0,
             "delivery_models-INITIAL_FORMS": 0,
+            "seen_version": version_of(Intervention, hereford_case.pk),
         },
     )
     assert response.status_code in (200, 302)

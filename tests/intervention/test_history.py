@@ -9,6 +9,7 @@ from django.apps import apps
 
 from intervention import services
 from intervention.enums import Role
+from intervention.stale import version_of
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +65,7 @@ def test_a_change_in_the_admin_records_the_signed_in_user(client, dora, hereford
             "appointments-INITIAL_FORMS": "0",
             "delivery_models-TOTAL_FORMS": "0",
             "delivery_models-INITIAL_FORMS": "0",
+            "seen_version": version_of(type(hereford_case), hereford_case.pk),
         },
     )
     assert response.status_code == 302

@@ -1,0 +1,134 @@
+"""Refusing a stale save: a form carries the version of the record it was read at, and saving over a
+change someone else made since is refused, with what they changed, instead of overwriting it.
+
+The version is the record's saved fields, hashed, with the id of its latest history row (where it keeps
+history) in front, so the refusal can say who changed what since. Reading the row under a lock in the
+saving transaction makes the compare and the save one step: a second save waits, then finds the first."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Model
+from django.utils import timezone
+
+STALE = (
+    "Someone else changed this record after you opened it, so your changes were not saved. "
+    "What you typed is still in the form: check it against their changes, then save again."
+)
+
+
+def _fields(model: type[Model]) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+def _history_id(model: type[Model], pk: Any) -> int | None:
+    history = getattr(model, "history", None)
+    if history is None:
+        return None
+    return (
+        history.filter(**{model._meta.pk.attname: pk})
+        .order_by("-history_id")
+        .values_list("history_id", flat=True)
+        .first()
+    )
+
+
+def version_of(model: type[Model], pk: Any, *, lock: bool = False) -> str:
+    """The record's version as saved ("" for one that no longer exists). With lock, the row stays
+    locked until the transaction ends, so nobody saves between this read and the caller's save."""
+    rows = model._base_manager.filter(pk=pk)
+    if lock:
+        rows = rows.select_for_update()
+    values = rows.values(*_fields(model)).first()
+    if values is None:
+        return ""
+    digest = hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return f"{_history_id(model, pk) or 0}.{digest}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One save by someone else since the form was read: who, when, and the fields it changed."""
+
+    by: str
+    at: Any
+    fields: list[str]
+
+    def __str__(self) -> str:
+        when = timezone.localtime(self.at).strftime("%-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm")
+        changed = ", ".join(self.fields) if self.fields else "no field you can see"
+        return f"{self.by} changed {changed} on {when}."
+
+
+def changes_since(model: type[Model], pk: Any, seen: str) -> list[Change]:
+    """The saves made since the version `seen`, from the record's history (empty where it keeps none)."""
+    history = getattr(model, "history", None)
+    try:
+        seen_history_id = int(seen.split(".", 1)[0])
+    except ValueError:
+        seen_history_id = 0
+    if history is None:
+        return []
+    rows = list(
+        history.filter(**{model._meta.pk.attname: pk}, history_id__gte=seen_history_id)
+        .select_related("history_user")
+        .order_by("history_id")
+    )
+    changes = []
+    for previous, row in itertools.pairwise(rows):
+        delta = row.diff_against(previous)
+        labels = [str(model._meta.get_field(change.field).verbose_name) for change in delta.changes]
+        changes.append(Change(by=str(row.history_user or "Someone"), at=row.history_date, fields=labels))
+    return changes
+
+
+def refuse_stale(model: type[Model], pk: Any, seen: str) -> str:
+    """Lock the record and raise ValidationError (code "stale") if it changed since `seen`. Returns the
+    current version. Call inside the transaction that saves."""
+    current = version_of(model, pk, lock=True)
+    if seen != current:
+        changes = changes_since(model, pk, seen)
+        raise ValidationError([STALE, *[str(change) for change in changes]], code="stale")
+    return current
+
+
+SEEN_FIELD = "seen_version"
+
+
+class RefusesStaleSave(forms.ModelForm):
+    """A model form that carries the version it was read at and refuses a save over a newer one.
+    After a refusal the form carries the current version, so a second, deliberate save goes through.
+    Mixed in before a model form: `type("F", (RefusesStaleSave, TheForm), {})`."""
+
+    seen_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial[SEEN_FIELD] = version_of(type(self.instance), self.instance.pk)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.instance.pk is None or self.instance._state.adding or SEEN_FIELD not in self.fields:
+            return cleaned
+        try:
+            refuse_stale(type(self.instance), self.instance.pk, cleaned.get(SEEN_FIELD) or "")
+        except ValidationError:
+            self.data = self.data.copy()
+            self.data[self.add_prefix(SEEN_FIELD)] = version_of(type(self.instance), self.instance.pk)
+            raise
+        return cleaned
+
+
+def refusing_stale_saves(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
+    """The form class with RefusesStaleSave mixed in (once)."""
+    if issubclass(form_class, RefusesStaleSave):
+        return form_class
+    return type(form_class.__name__, (RefusesStaleSave, form_class), {"__module__": form_class.__module__})
