@@ -74,15 +74,15 @@ class ScopedAdmin(SoundInput, QuickWidgets, SimpleHistoryAdmin, Generic[ModelT])
     # costs twice a page of fifty to draw. The GOV.UK pages show fifty too.
     list_per_page = 50
 
-    def __init__(self, model: type[ModelT], admin_site: admin.AdminSite) -> None:
-        super().__init__(model, admin_site)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         # Two people with the same change form open: the second save is refused with what the first
         # changed, instead of both being told "changed successfully" and the first change lost.
         self.form = refusing_stale_saves(self.form)
 
     def get_fieldsets(self, request: HttpRequest, obj: ModelT | None = None) -> Any:
         # The version rides in a hidden field of the last fieldset, on change forms the user may save.
-        fieldsets = [
+        fieldsets: list[tuple[Any, dict[str, Any]]] = [
             (name, {**options, "fields": [field for field in options.get("fields", ()) if field != SEEN_FIELD]})
             for name, options in super().get_fieldsets(request, obj)
         ]

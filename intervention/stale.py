@@ -84,7 +84,9 @@ def changes_since(model: type[Model], pk: Any, seen: str) -> list[Change]:
     changes = []
     for previous, row in itertools.pairwise(rows):
         delta = row.diff_against(previous)
-        labels = [str(model._meta.get_field(change.field).verbose_name) for change in delta.changes]
+        labels = [
+            str(getattr(model._meta.get_field(change.field), "verbose_name", change.field)) for change in delta.changes
+        ]
         changes.append(Change(by=str(row.history_user or "Someone"), at=row.history_date, fields=labels))
     return changes
 
@@ -95,7 +97,7 @@ def refuse_stale(model: type[Model], pk: Any, seen: str) -> str:
     current = version_of(model, pk, lock=True)
     if seen != current:
         changes = changes_since(model, pk, seen)
-        raise ValidationError([STALE, *[str(change) for change in changes]], code="stale")
+        raise ValidationError(" ".join([STALE, *[str(change) for change in changes]]), code="stale")
     return current
 
 
@@ -115,14 +117,15 @@ class RefusesStaleSave(forms.ModelForm):
             self.initial[SEEN_FIELD] = version_of(type(self.instance), self.instance.pk)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         if self.instance.pk is None or self.instance._state.adding or SEEN_FIELD not in self.fields:
             return cleaned
         try:
             refuse_stale(type(self.instance), self.instance.pk, cleaned.get(SEEN_FIELD) or "")
         except ValidationError:
-            self.data = self.data.copy()
-            self.data[self.add_prefix(SEEN_FIELD)] = version_of(type(self.instance), self.instance.pk)
+            data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict: copied to change it
+            data[self.add_prefix(SEEN_FIELD)] = version_of(type(self.instance), self.instance.pk)
+            self.data = data
             raise
         return cleaned
 

@@ -11,7 +11,7 @@ from crispy_forms_gds.layout import Field, Size
 from django import forms
 
 from reviews.enums import Rag
-from reviews.forms.common import GovukForm, date_field, not_in_future, period_in_order
+from reviews.forms.common import GovukForm, VersionedForm, date_field, not_in_future, period_in_order
 from reviews.models import (
     Measurement,
     ProgressUpdate,
@@ -68,11 +68,11 @@ class ReviewDetailsForm(GovukForm):
         return cleaned
 
 
-class ReviewDetailsEditForm(ReviewDetailsForm):
+class ReviewDetailsEditForm(VersionedForm, ReviewDetailsForm):
     submit_label = "Save"
 
 
-class AssessmentForm(GovukForm):
+class AssessmentForm(VersionedForm):
     submit_label = "Save and continue"
     rag = forms.ChoiceField(
         label="RAG rating",
@@ -133,7 +133,7 @@ class AssessmentForm(GovukForm):
         return fields
 
 
-class DevelopmentsForm(GovukForm):
+class DevelopmentsForm(VersionedForm):
     submit_label = "Save and continue"
     key_developments = forms.CharField(
         label="Key developments since the last review",
@@ -155,7 +155,7 @@ class DevelopmentsForm(GovukForm):
         ]
 
 
-class ConclusionForm(GovukForm):
+class ConclusionForm(VersionedForm):
     submit_label = "Save and continue"
     sufficient_progress = forms.TypedChoiceField(
         label="Is sufficient progress being made?",

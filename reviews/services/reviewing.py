@@ -21,6 +21,7 @@ from directions.models import Instrument, ReportingObligation
 from intervention.models import Intervention
 from intervention.permissions import Capability, has_capability
 from intervention.services import note_for_history, save_with_history
+from intervention.stale import refuse_stale
 from reviews.enums import DeadlineStatus
 from reviews.models import (
     Assessment,
@@ -161,9 +162,14 @@ REVIEW_FIELDS = frozenset(
 
 
 @transaction.atomic
-def update_review(*, review: Review, by: Any, reason: str = "Review updated", **fields: Any) -> Review:
-    """Change what the review records, while it is being written."""
+def update_review(
+    *, review: Review, by: Any, reason: str = "Review updated", seen: str | None = None, **fields: Any
+) -> Review:
+    """Change what the review records, while it is being written. With `seen` (the version the person's
+    form was read at), a change someone else saved since is refused, not overwritten."""
     _require(by, review.intervention)
+    if seen is not None:
+        refuse_stale(Review, review.pk, seen)
     unknown = set(fields) - REVIEW_FIELDS
     if unknown:
         raise TypeError(f"Not a field of a review's record: {', '.join(sorted(unknown))}")
@@ -183,10 +189,14 @@ def assess_priority(
     by: Any,
     progress_updates: Iterable[ProgressUpdate] = (),
     measurements: Iterable[Measurement] = (),
+    seen: str | None = None,
 ) -> Assessment:
-    """Record the review's judgement of one priority and the evidence it rests on."""
+    """Record the review's judgement of one priority and the evidence it rests on (refusing, with
+    `seen`, to overwrite a judgement someone else saved since)."""
     review = assessment.review
     _require(by, review.intervention)
+    if seen is not None:
+        refuse_stale(Assessment, assessment.pk, seen)
     _editable(review)
     assessment = Assessment.objects.select_related("service_priority").get(pk=assessment.pk)
     priority = assessment.service_priority

@@ -27,5 +27,7 @@ def apply_service(form: Any, action: Any) -> bool:
         action()
     except ValidationError as error:
         form.add_error(None, error_text(error))
+        if getattr(error, "code", None) == "stale" and hasattr(form, "refused_as_stale"):
+            form.refused_as_stale()
         return False
     return True

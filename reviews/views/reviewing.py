@@ -4,6 +4,8 @@ exist), changes go through reviews.services.reviewing, which asks intervention.p
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -33,6 +35,10 @@ def _review(request: HttpRequest, pk: int, *, to_change: bool = False) -> Review
     if to_change and not has_capability(request.user, review.intervention, Capability.HOLD_REVIEWS):
         raise PermissionDenied
     return review
+
+
+def _update(review: Review, by: Any, form: Any) -> Review:
+    return reviewing.update_review(review=review, by=by, seen=form.seen(), **form.record_fields())
 
 
 @login_required
@@ -97,11 +103,16 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def review_details(request: HttpRequest, pk: int) -> HttpResponse:
     review = _review(request, pk, to_change=True)
     fields = ("kind", "period_start", "period_end", "held_on", "attendees")
-    form = forms.ReviewDetailsEditForm(request.POST or None, initial={name: getattr(review, name) for name in fields})
+    form = forms.ReviewDetailsEditForm(
+        request.POST or None, initial={name: getattr(review, name) for name in fields}, record=review
+    )
     if (
         request.method == "POST"
         and form.is_valid()
-        and apply_service(form, lambda: reviewing.update_review(review=review, by=request.user, **form.cleaned_data))
+        and apply_service(
+            form,
+            lambda: _update(review, request.user, form),
+        )
     ):
         return redirect("review_detail", pk=review.pk)
     return render(
@@ -134,6 +145,7 @@ def review_assess(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResp
             "progress_updates": list(assessment.progress_updates.values_list("pk", flat=True)),
             "measurements": list(assessment.measurements.values_list("pk", flat=True)),
         },
+        record=assessment,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -146,6 +158,7 @@ def review_assess(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResp
                 progress_updates=data["progress_updates"],
                 measurements=data["measurements"].select_related("indicator"),
                 by=request.user,
+                seen=form.seen(),
             ),
         ):
             following = review.assessments.filter(position__gt=assessment.position).order_by("position", "pk").first()
@@ -171,12 +184,17 @@ def review_assess(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResp
 def review_developments(request: HttpRequest, pk: int) -> HttpResponse:
     review = _review(request, pk, to_change=True)
     form = forms.DevelopmentsForm(
-        request.POST or None, initial={"key_developments": review.key_developments, "summary": review.summary}
+        request.POST or None,
+        initial={"key_developments": review.key_developments, "summary": review.summary},
+        record=review,
     )
     if (
         request.method == "POST"
         and form.is_valid()
-        and apply_service(form, lambda: reviewing.update_review(review=review, by=request.user, **form.cleaned_data))
+        and apply_service(
+            form,
+            lambda: _update(review, request.user, form),
+        )
     ):
         return redirect("review_conclusion", pk=review.pk)
     return render(
@@ -202,11 +220,14 @@ def review_conclusion(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if review.sufficient_progress is not None:
         initial["sufficient_progress"] = "yes" if review.sufficient_progress else "no"
-    form = forms.ConclusionForm(request.POST or None, initial=initial)
+    form = forms.ConclusionForm(request.POST or None, initial=initial, record=review)
     if (
         request.method == "POST"
         and form.is_valid()
-        and apply_service(form, lambda: reviewing.update_review(review=review, by=request.user, **form.cleaned_data))
+        and apply_service(
+            form,
+            lambda: _update(review, request.user, form),
+        )
     ):
         return redirect("review_hold", pk=review.pk)
     return render(

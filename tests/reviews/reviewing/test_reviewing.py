@@ -7,12 +7,18 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from directions.models import ReportingObligation
+from intervention.stale import version_of
 from reviews.enums import DeadlineStatus
 from reviews.models import Deadline, ProgressUpdate, Review
 from reviews.services import reviewing
 from tests.reviews.reports_support import D, direction_with_priorities, held_review
 
 pytestmark = pytest.mark.django_db
+
+
+def seen(record) -> dict[str, str]:
+    """The version a form carries of the record it edits, as the page would have sent it."""
+    return {"seen_version": version_of(type(record), record.pk)}
 
 
 @pytest.fixture
@@ -250,14 +256,25 @@ def test_the_commissioner_holds_a_review_through_the_pages(client, charlie, here
     review = Review.objects.get()
     assert response.url == f"/reviews/{review.pk}/"
     first, second = review.assessments.order_by("position")
-    response = client.post(f"/reviews/{review.pk}/priorities/{first.pk}/", {"rag": "red", "narrative": "Limited"})
+    response = client.post(
+        f"/reviews/{review.pk}/priorities/{first.pk}/", {"rag": "red", "narrative": "Limited", **seen(first)}
+    )
     assert response.url == f"/reviews/{review.pk}/priorities/{second.pk}/"
-    response = client.post(f"/reviews/{review.pk}/priorities/{second.pk}/", {"rag": "amber", "narrative": "Some"})
+    response = client.post(
+        f"/reviews/{review.pk}/priorities/{second.pk}/", {"rag": "amber", "narrative": "Some", **seen(second)}
+    )
     assert response.url == f"/reviews/{review.pk}/developments/"
-    client.post(f"/reviews/{review.pk}/developments/", {"key_developments": "Leeds\nMASH", "summary": "Slow"})
+    client.post(
+        f"/reviews/{review.pk}/developments/", {"key_developments": "Leeds\nMASH", "summary": "Slow", **seen(review)}
+    )
     response = client.post(
         f"/reviews/{review.pk}/conclusion/",
-        {"sufficient_progress": "yes", "conclusion": "Positive developments", "recommendation": "continue_support"},
+        {
+            "sufficient_progress": "yes",
+            "conclusion": "Positive developments",
+            "recommendation": "continue_support",
+            **seen(review),
+        },
     )
     assert response.url == f"/reviews/{review.pk}/held/"
     page = client.get(f"/reviews/{review.pk}/held/")
@@ -341,3 +358,41 @@ def test_another_councils_officer_gets_not_found_on_every_review_page(
     client.force_login(bob)
     address = url.format(case=hereford_case.pk, review=review.pk, assessment=review.assessments.first().pk)
     assert client.get(address).status_code == 404
+
+
+def test_two_reviewers_saving_the_same_conclusion_the_second_is_refused_with_what_changed(
+    client, charlie, hereford_case, direction
+):
+    from django.test import Client
+
+    from tests.sweep.support import form_data
+
+    review = reviewing.start_review(
+        intervention=hereford_case,
+        kind="six_month",
+        period_start=D(2023, 5, 1),
+        period_end=D(2023, 10, 31),
+        held_on=D(2023, 11, 6),
+        by=charlie,
+    )
+    url = f"/reviews/{review.pk}/conclusion/"
+    first, second = Client(), Client()
+    first.force_login(charlie)
+    second.force_login(charlie)
+    first_form, second_form = form_data(first.get(url).text), form_data(second.get(url).text)
+    typed = {"sufficient_progress": ["no"], "recommendation": ["continue_support"]}
+
+    assert first.post(url, first_form | typed | {"conclusion": ["Leadership is stable"]}).status_code == 302
+    refused = second.post(url, second_form | typed | {"conclusion": ["Practice has not improved"]})
+    assert refused.status_code == 200
+    assert "There is a problem" in refused.text
+    assert "Someone else changed this record after you opened it" in refused.text
+    assert "changed conclusion" in refused.text.lower()
+    assert "Practice has not improved" in refused.text
+    review.refresh_from_db()
+    assert review.conclusion == "Leadership is stable"
+
+    again = second.post(url, form_data(refused.text) | typed | {"conclusion": ["Practice has not improved"]})
+    assert again.status_code == 302
+    review.refresh_from_db()
+    assert review.conclusion == "Practice has not improved"
