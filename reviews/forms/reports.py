@@ -13,7 +13,7 @@ from django import forms
 
 from intervention.forms import GovukDateField
 from reviews.evidence_checks import inspect_upload
-from reviews.forms.common import GovukForm, date_field, period_in_order
+from reviews.forms.common import GovukForm, VersionedForm, date_field, period_in_order
 from reviews.forms.deadlines import DeadlineChoiceForm
 from reviews.models import (
     Classification,
@@ -149,7 +149,7 @@ class ReportDetailsForm(GovukForm):
         return cleaned
 
 
-class CabinetPaperForm(GovukForm):
+class CabinetPaperForm(VersionedForm):
     submit_label = "Save the council's words"
     title = forms.CharField(label="Title of report", max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
     meeting = forms.CharField(label="Meeting")

@@ -36,6 +36,7 @@ from intervention.models import Intervention, LocalAuthority
 from intervention.permissions import Capability, capabilities_on, roles_on
 from intervention.queue import enqueue_after_commit
 from intervention.services import save_with_history
+from intervention.stale import refuse_stale
 from reviews.models import (
     CabinetPaper,
     Classification,
@@ -306,12 +307,21 @@ def update_council_sections(
 
 @transaction.atomic
 def update_cabinet_paper(
-    *, report: Report, by: Any, title: str | None = None, council_version: int | None = None, **fields: Any
+    *,
+    report: Report,
+    by: Any,
+    title: str | None = None,
+    council_version: int | None = None,
+    seen: str | None = None,
+    **fields: Any,
 ) -> CabinetPaper:
     """Change the council's words, until the report is signed off. The council's standing sections
-    (COUNCIL_SECTION_FIELDS) are saved for the council, so its later papers print them too."""
+    (COUNCIL_SECTION_FIELDS) are saved for the council, so its later papers print them too. With
+    `seen` (the version of the paper the form was read at), a change saved since is refused."""
     _require_draft(by, report.intervention, ReportKind.CABINET)
     _require_not_signed_off(report)
+    if seen is not None:
+        refuse_stale(CabinetPaper, report.cabinet_paper.pk, seen)
     unknown = set(fields) - CABINET_FIELDS - COUNCIL_SECTION_FIELDS
     if unknown:
         raise TypeError(f"Not one of the council's words: {', '.join(sorted(unknown))}")

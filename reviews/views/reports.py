@@ -199,9 +199,12 @@ def cabinet_paper(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not report_services.may_draft(request.user, report.intervention, report.kind):
         raise PermissionDenied
-    form = forms.CabinetPaperForm(request.POST or None, request.FILES or None, initial=forms.cabinet_initial(report))
+    form = forms.CabinetPaperForm(
+        request.POST or None, request.FILES or None, initial=forms.cabinet_initial(report), record=report.cabinet_paper
+    )
     if request.method == "POST" and form.is_valid():
-        data = {name: value for name, value in form.cleaned_data.items() if not name.startswith("reviewer_")}
+        data = {name: value for name, value in form.record_fields().items() if not name.startswith("reviewer_")}
+        data["seen"] = form.seen()
         data["reviewers"] = form.reviewers()
         if not data.get("published_report"):
             data.pop("published_report", None)  # none chosen: keep the one attached
