@@ -232,7 +232,8 @@ OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     *(["django.contrib.auth.backends.ModelBackend"] if LOCAL_PASSWORDS else []),
-    *(["intervention.sso.ProviderBackend"] if OIDC_PROVIDERS else []),
+    # Answers only a configured provider's callback (so with none configured, nothing).
+    "intervention.sso.ProviderBackend",
 ]
 # Two locks (intervention.lockout): the account, after AXES_FAILURE_LIMIT wrong passwords from
 # anywhere, and the network address, after AXES_ADDRESS_FAILURE_LIMIT failures from it over any

@@ -199,7 +199,7 @@ class ProviderBackend(OIDCAuthenticationBackend):
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # the library's reads single-provider settings
         self.UserModel = get_user_model()
 
-    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:  # type: ignore[override]
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
         if request is None or request.resolver_match is None or request.resolver_match.url_name != "sso_callback":
             return None
         provider = provider_named(request.resolver_match.kwargs["provider"])
