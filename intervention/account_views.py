@@ -81,8 +81,8 @@ class SignInView(LoginView):
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not settings.LOCAL_PASSWORDS:
-            return self.get(request, *args, **kwargs)
+        if not settings.LOCAL_PASSWORDS:  # not even bound to the form, whose errors would check the password
+            return redirect(request.get_full_path())
         return super().post(request, *args, **kwargs)
 
 
