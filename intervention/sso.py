@@ -25,6 +25,7 @@ import jwt
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
@@ -198,6 +199,11 @@ class ProviderBackend(OIDCAuthenticationBackend):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # the library's reads single-provider settings
         self.UserModel = get_user_model()
+
+    def get_user(self, user_id: Any) -> Any:
+        """The signed-in person on each request: as Django's own backend does it, so a deactivated
+        account's session ends at once (the library's version does not look at `is_active`)."""
+        return ModelBackend.get_user(self, user_id)
 
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
         if request is None or request.resolver_match is None or request.resolver_match.url_name != "sso_callback":

@@ -163,3 +163,16 @@ def test_a_callback_without_the_state_this_browser_sent_is_refused(client, provi
     assert client.get(back).status_code == 302  # the browser that started it
     client.logout()
     assert client.get(back).status_code == 403  # used once
+
+
+def test_deactivating_an_account_ends_its_single_sign_on_session(client, provider):
+    user = UserFactory(username="leaving@herefordshire.example", email="leaving@herefordshire.example")
+    provider.add_person("leaving@herefordshire.example")
+    assert sign_in_through(client, provider, "leaving@herefordshire.example").status_code == 302
+    assert client.get("/interventions/").status_code == 200
+
+    user.is_active = False
+    user.save()
+
+    response = client.get("/interventions/")
+    assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
