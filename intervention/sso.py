@@ -187,6 +187,14 @@ def identify(*, provider: Provider, subject: str, email: str, email_verified: bo
     return Outcome("linked", user)
 
 
+def unlink_identity(*, identity: ExternalIdentity, by: Any) -> None:
+    """Undo a link made in error (the wrong person's email, a provider account replaced): the next
+    sign-in through that provider links afresh by email. The history keeps the link and who removed it."""
+    identity._history_user = by  # type: ignore[attr-defined]  # simple-history's acting user
+    identity.delete()
+    logger.info("%s unlinked %s's account from subject %s at %s", by, identity.user, identity.subject, identity.issuer)
+
+
 def _claim_is_true(value: Any) -> bool | None:
     if value is None:
         return None

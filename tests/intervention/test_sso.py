@@ -176,3 +176,21 @@ def test_deactivating_an_account_ends_its_single_sign_on_session(client, provide
 
     response = client.get("/interventions/")
     assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+
+
+def test_an_administrator_unlinks_a_wrong_link_and_the_next_sign_in_links_afresh(client, provider):
+    from django.core.management import call_command
+
+    administrator = UserFactory(username="admin@education.example", is_superuser=True)
+    user = UserFactory(username="moved@herefordshire.example", email="moved@herefordshire.example")
+    provider.add_person("moved@herefordshire.example")
+    assert sign_in_through(client, provider, "moved@herefordshire.example").status_code == 302
+    client.logout()
+
+    call_command("unlink_sso", "moved@herefordshire.example", PROVIDER_NAME, by="admin@education.example")
+
+    assert not ExternalIdentity.objects.exists()
+    removal = ExternalIdentity.history.latest()
+    assert (removal.history_type, removal.history_user) == ("-", administrator)
+    assert sign_in_through(client, provider, "moved@herefordshire.example").status_code == 302
+    assert signed_in_as(client) == str(user.pk)
