@@ -160,7 +160,12 @@ def sso_callback(request: HttpRequest, provider: str) -> HttpResponse:
     sent = states.pop(request.GET.get("state", ""), None)
     request.session.modified = True
     if sent is None or sent.get("provider") != chosen.name or "error" in request.GET or "code" not in request.GET:
-        logger.warning("Sign-in through %s came back without a valid state or code: %s", chosen.name, request.GET)
+        logger.warning(
+            "Sign-in through %s came back without a valid state or code (error %r, state known: %s)",
+            chosen.name,
+            request.GET.get("error", ""),
+            sent is not None,
+        )
         return _refused(request, chosen, "failed")
     next_url = request.session.pop("oidc_login_next", None)
     try:
