@@ -194,3 +194,26 @@ def test_an_administrator_unlinks_a_wrong_link_and_the_next_sign_in_links_afresh
     assert (removal.history_type, removal.history_user) == ("-", administrator)
     assert sign_in_through(client, provider, "moved@herefordshire.example").status_code == 302
     assert signed_in_as(client) == str(user.pk)
+
+
+def test_a_person_who_cancels_at_the_provider_is_told_they_were_not_signed_in(client, provider):
+    start = client.get(f"/sign-in/with/{PROVIDER_NAME}/")
+    state = parse_qs(urlsplit(start["Location"]).query)["state"][0]
+
+    response = client.get(f"/sign-in/with/{PROVIDER_NAME}/callback/?error=access_denied&state={state}")
+
+    assert response.status_code == 403
+    assert "You could not be signed in" in response.content.decode()
+    assert signed_in_as(client) is None
+
+
+def test_a_callback_is_accepted_only_from_the_provider_the_sign_in_went_to(client, provider, settings):
+    settings.OIDC_PROVIDERS = [*settings.OIDC_PROVIDERS, {**settings.OIDC_PROVIDERS[0], "name": "other"}]
+    UserFactory(username="mixed@herefordshire.example", email="mixed@herefordshire.example")
+    provider.add_person("mixed@herefordshire.example")
+    start = client.get(f"/sign-in/with/{PROVIDER_NAME}/")
+    back = callback_path(provider.authorise(start["Location"], "mixed@herefordshire.example"))
+
+    response = client.get(back.replace(f"/with/{PROVIDER_NAME}/", "/with/other/"))
+
+    assert response.status_code == 403 and signed_in_as(client) is None
