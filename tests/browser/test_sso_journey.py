@@ -10,16 +10,19 @@ from tests.browser.support import BROWSER_TEST, assert_accessible, title
 from tests.oidc_provider.fixture import PROVIDER_LABEL, PROVIDER_NAME, PROVIDER_PASSWORD
 
 pytestmark = BROWSER_TEST
+PROVIDER_TIMEOUT_MS = 20_000
 
 
 def sign_in_through_the_provider(page, provider, email: str) -> None:
     page.goto("/sign-in/")
     assert_accessible(page)
     page.get_by_role("button", name=f"Sign in with {PROVIDER_LABEL}").click()
-    expect(page).to_have_url(re.compile(rf"^{re.escape(provider.url)}/login/"))
+    # The provider is another process on a loaded machine: allow it longer than the service's pages.
+    expect(page).to_have_url(re.compile(rf"^{re.escape(provider.url)}/login/"), timeout=PROVIDER_TIMEOUT_MS)
     page.get_by_label("Provider username").fill(email)
     page.get_by_label("Provider password").fill(PROVIDER_PASSWORD)
     page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(re.compile(r"^(?!" + re.escape(provider.url) + ")"), timeout=PROVIDER_TIMEOUT_MS)
 
 
 def test_a_council_officer_signs_in_through_the_provider_and_lands_on_her_case(

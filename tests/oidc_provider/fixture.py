@@ -124,6 +124,10 @@ def loopback_provider(tmp_path_factory) -> Iterator[LoopbackProvider]:
                 log.flush()
                 pytest.fail(f"The loopback provider did not start:\n{(folder / 'provider.log').read_text()}")
             time.sleep(0.2)
+        # Warm its pages up (the first request to each imports and compiles), so that the first test's
+        # browser, with its short timeouts, does not wait on the provider's start.
+        for path in ("/login/", "/openid/jwks/", "/openid/authorize/"):
+            requests.get(f"{url}{path}", timeout=30)
         yield LoopbackProvider(url=url)
     finally:
         process.terminate()
