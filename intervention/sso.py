@@ -97,6 +97,14 @@ def discovery(provider: Provider) -> dict[str, Any]:
     return document
 
 
+def forget(provider: Provider) -> None:
+    """Drop what is cached of a provider (its discovery document and keys): the next sign-in fetches them."""
+    document = cache.get(f"oidc:discovery:{provider.issuer}")
+    if document and document.get("jwks_uri"):
+        cache.delete(f"oidc:jwks:{document['jwks_uri']}")
+    cache.delete(f"oidc:discovery:{provider.issuer}")
+
+
 def signing_key(provider: Provider, header: dict[str, Any]) -> jwt.PyJWK:
     """The published key that signed a token. The keys are kept a day; a token naming a key the cache
     does not hold has the keys fetched again once, so a rotated key is picked up at the next sign-in."""

@@ -138,9 +138,10 @@ def loopback_provider(tmp_path_factory) -> Iterator[LoopbackProvider]:
 @pytest.fixture
 def oidc_provider(loopback_provider: LoopbackProvider, settings) -> LoopbackProvider:
     """The loopback provider, configured as this service's one provider for the test, with the
-    discovery document and keys fetched afresh (the cache is emptied between tests)."""
-    from django.core.cache import cache
+    discovery document and keys fetched afresh (what the cache holds of it is dropped)."""
+    from intervention import sso
 
     settings.OIDC_PROVIDERS = [loopback_provider.configuration()]
-    cache.clear()
+    for provider in sso.configured_providers():
+        sso.forget(provider)
     return loopback_provider
