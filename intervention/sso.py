@@ -221,6 +221,11 @@ class ProviderBackend(OIDCAuthenticationBackend):
         account's session ends at once (the library's version does not look at `is_active`)."""
         return ModelBackend.get_user(self, user_id)
 
+    def verify_token(self, token: str, **kwargs: Any) -> Any:
+        """The library calls this for a userinfo answer sent as a signed JWT; the providers this service
+        uses answer in JSON, and an ID token is checked by `verify_id_token`, so anything else is refused."""
+        raise TokenRefused("a signed userinfo response is not supported: configure the provider to answer in JSON")
+
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
         if request is None or request.resolver_match is None or request.resolver_match.url_name != "sso_callback":
             return None
