@@ -4,22 +4,31 @@ and the admin's sign-in page."""
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
+from urllib.parse import urlencode
 
+import requests
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.views import LoginView
+from django.contrib import auth, messages
+from django.contrib.auth.views import LoginView, redirect_to_login
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.crypto import get_random_string
 from django.views.decorators.http import require_http_methods, require_POST
+from mozilla_django_oidc.utils import add_state_and_verifier_and_nonce_to_session, generate_code_challenge
+from mozilla_django_oidc.views import get_next_url
 
-from intervention import lockout
+from intervention import lockout, sso
 from intervention.forms import SignInForm, UnlockRequestForm
 from intervention.middleware import SESSION_SEEN_AT
 from intervention.permissions import access_for
 from intervention.tasks import email_unlock_link
+
+logger = logging.getLogger(__name__)
 
 UNLOCKED = "Your account is unlocked. Sign in with your email address and password."
 
@@ -54,17 +63,126 @@ def unlock_account(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "registration/unlock_account.html", {"valid": True})
 
 
-class AdminSignInView(LoginView):
-    """The admin's sign-in page. A signed-in person who may not use the admin screens (a council
-    officer, a former commissioner) is told so, with a way back to their work, instead of being shown
-    the sign-in form again and again with no reason."""
+class SignInView(LoginView):
+    """The sign-in page: a button for each single sign-on provider configured, and the email and
+    password form unless LOCAL_PASSWORDS switches passwords off (then a password sent is not read)."""
 
     authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        next_query = f"?{urlencode({'next': context['next']})}" if context.get("next") else ""
+        context["providers"] = [
+            (provider, reverse("sso_start", kwargs={"provider": provider.name}) + next_query)
+            for provider in sso.configured_providers()
+        ]
+        context["local_passwords"] = settings.LOCAL_PASSWORDS
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.LOCAL_PASSWORDS:  # not even bound to the form, whose errors would check the password
+            return redirect(request.get_full_path())
+        return super().post(request, *args, **kwargs)
+
+
+class AdminSignInView(SignInView):
+    """The admin's sign-in page. A signed-in person who may not use the admin screens (a council
+    officer, a former commissioner) is told so, with a way back to their work, instead of being shown
+    the sign-in form again and again with no reason. Without local passwords, the service's sign-in
+    page (with its providers) signs people in to the admin too."""
+
+    redirect_authenticated_user = False
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not access_for(request.user).may_use_admin:
             return render(request, "registration/admin_not_for_you.html", status=403)
+        if not settings.LOCAL_PASSWORDS and not request.user.is_authenticated:
+            return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
         return super().dispatch(request, *args, **kwargs)
+
+
+# Single sign-on (intervention.sso). The state, nonce and PKCE verifier are kept in the session, as
+# mozilla-django-oidc keeps them, with the provider's name beside them: a callback is accepted only
+# from the provider its sign-in was sent to.
+SSO_STATES = "oidc_states"
+SSO_PROVIDER = "sso_provider"  # the session remembers which provider signed the person in
+PKCE_VERIFIER_LENGTH = 64
+SSO_REFUSALS = {
+    "unknown": "registration/sso_unknown.html",
+    "deactivated": "registration/sso_refused.html",
+    "linked_elsewhere": "registration/sso_refused.html",
+    "failed": "registration/sso_refused.html",
+}
+
+
+@require_http_methods(["GET"])
+def sso_start(request: HttpRequest, provider: str) -> HttpResponse:
+    """Send the person to the provider to sign in: the authorization code flow with PKCE (S256)."""
+    chosen = sso.provider_named(provider)
+    if chosen is None:
+        raise Http404("No such sign-in provider")
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    try:
+        authorization_endpoint = sso.discovery(chosen)["authorization_endpoint"]
+    except (requests.RequestException, ValueError, KeyError, sso.TokenRefused) as error:
+        logger.warning("Sign-in provider %s could not be reached: %s", chosen.name, error)
+        return _refused(request, chosen, "failed", status=503)
+    state = get_random_string(32)
+    verifier = get_random_string(PKCE_VERIFIER_LENGTH)
+    params = {
+        "response_type": "code",
+        "scope": chosen.scopes,
+        "client_id": chosen.client_id,
+        "redirect_uri": request.build_absolute_uri(chosen.callback_path),
+        "state": state,
+        "nonce": get_random_string(32),
+        "code_challenge": generate_code_challenge(verifier, "S256"),
+        "code_challenge_method": "S256",
+    }
+    add_state_and_verifier_and_nonce_to_session(request, state, params, verifier)
+    request.session[SSO_STATES][state]["provider"] = chosen.name
+    request.session["oidc_login_next"] = get_next_url(request, "next")
+    request.session.modified = True
+    return redirect(f"{authorization_endpoint}?{urlencode(params)}")
+
+
+@require_http_methods(["GET"])
+def sso_callback(request: HttpRequest, provider: str) -> HttpResponse:
+    """Where the provider sends the person back. The state must be one this browser's sign-in sent
+    to this provider; it is used once. The tokens are checked (intervention.sso); the person comes in
+    if their identity is an active account's, or is told why not."""
+    chosen = sso.provider_named(provider)
+    if chosen is None:
+        raise Http404("No such sign-in provider")
+    states = request.session.get(SSO_STATES, {})
+    sent = states.pop(request.GET.get("state", ""), None)
+    request.session.modified = True
+    if sent is None or sent.get("provider") != chosen.name or "error" in request.GET or "code" not in request.GET:
+        logger.warning(
+            "Sign-in through %s came back without a valid state or code (error %r, state known: %s)",
+            chosen.name,
+            request.GET.get("error", ""),
+            sent is not None,
+        )
+        return _refused(request, chosen, "failed")
+    next_url = request.session.pop("oidc_login_next", None)
+    try:
+        user = auth.authenticate(request, nonce=sent.get("nonce"), code_verifier=sent.get("code_verifier"))
+    except (sso.TokenRefused, requests.RequestException, ValueError, KeyError) as error:
+        logger.warning("Sign-in through %s refused: %s", chosen.name, error)
+        return _refused(request, chosen, "failed")
+    outcome = getattr(request, "sso_outcome", None)
+    if user is None or outcome is None or outcome.user is None:
+        return _refused(request, chosen, outcome.result if outcome else "failed")
+    auth.login(request, user)
+    request.session[SSO_PROVIDER] = chosen.name
+    return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+
+
+def _refused(request: HttpRequest, provider: sso.Provider, result: str, status: int = 403) -> HttpResponse:
+    return render(request, SSO_REFUSALS[result], {"provider": provider, "result": result}, status=status)
 
 
 @require_POST

@@ -393,3 +393,29 @@ class ExtraBankHoliday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.date:%-d %B %Y})"
+
+
+class ExternalIdentity(models.Model):
+    """An account's identity at a single sign-on provider: the provider's issuer and its subject
+    identifier for the person. Linked once, on the first sign-in whose email matches the account;
+    later sign-ins are matched by issuer and subject, never by email again (an email address can be
+    reissued to someone else, a subject cannot). Who the person is and what they may do stays with
+    the account's `Person` and appointments (intervention.sso)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="external_identities")
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    # The configured provider's short name at the time of linking, for people reading the history.
+    provider = models.CharField(max_length=50)
+    linked_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "external identities"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="one_account_per_external_identity"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="one_identity_per_provider_per_account"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.issuer}"

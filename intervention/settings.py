@@ -7,7 +7,9 @@ with DATABASE_URL and REDIS_URL it runs on PostgreSQL and Redis, as docker compo
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,38 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+def parse_oidc_providers(value: str) -> list[dict[str, str]]:
+    """OIDC_PROVIDERS, read and checked: a JSON list of objects, each with a unique short name (used in
+    the sign-in address), the label its button shows, the issuer, the client id and secret."""
+    if not value.strip():
+        return []
+    try:
+        providers = json.loads(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"OIDC_PROVIDERS must be a JSON list: {error}") from None
+    if not isinstance(providers, list) or not all(isinstance(provider, dict) for provider in providers):
+        raise ImproperlyConfigured("OIDC_PROVIDERS must be a JSON list of objects")
+    checked = []
+    for provider in providers:
+        missing = [key for key in ("name", "label", "issuer", "client_id", "client_secret") if not provider.get(key)]
+        if missing:
+            raise ImproperlyConfigured(f"OIDC_PROVIDERS: {provider.get('name', '?')} needs {', '.join(missing)}")
+        if not re.fullmatch(r"[a-z0-9-]{1,50}", provider["name"]):
+            raise ImproperlyConfigured("OIDC_PROVIDERS: a name is 1 to 50 lower-case letters, digits or hyphens")
+        checked.append(
+            {
+                "scopes": "openid email profile",
+                "email_claim": "email",
+                "name_claim": "name",
+                **{key: str(item) for key, item in provider.items()},
+                "issuer": provider["issuer"].rstrip("/"),
+            }
+        )
+    if len({provider["name"] for provider in checked}) != len(checked):
+        raise ImproperlyConfigured("OIDC_PROVIDERS: each provider needs its own name")
+    return checked
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -186,9 +220,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "intervention.passwords.PredictablePasswordValidator"},
 ]
+# Single sign-on over OpenID Connect (intervention.sso; README "Single sign-on"): OIDC_PROVIDERS is a
+# JSON list of providers, each {"name", "label", "issuer", "client_id", "client_secret"} and optionally
+# "scopes", "email_claim", "name_claim". None configured (the embedded default): email and password only.
+# LOCAL_PASSWORDS=0 switches passwords off, leaving sign-in through the providers alone.
+OIDC_PROVIDERS = parse_oidc_providers(env("OIDC_PROVIDERS"))
+LOCAL_PASSWORDS = env_bool("LOCAL_PASSWORDS", True)
+if not LOCAL_PASSWORDS and not OIDC_PROVIDERS:
+    raise ImproperlyConfigured("LOCAL_PASSWORDS=0 needs at least one provider in OIDC_PROVIDERS: nobody could sign in")
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    *(["django.contrib.auth.backends.ModelBackend"] if LOCAL_PASSWORDS else []),
+    # Answers only a configured provider's callback (so with none configured, nothing).
+    "intervention.sso.ProviderBackend",
 ]
 # Two locks (intervention.lockout): the account, after AXES_FAILURE_LIMIT wrong passwords from
 # anywhere, and the network address, after AXES_ADDRESS_FAILURE_LIMIT failures from it over any

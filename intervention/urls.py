@@ -3,16 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from intervention import account_views, service_pages, views
-from intervention.forms import SignInForm
 from reviews.views import progress as progress_views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("sign-in/", account_views.SignInView.as_view(), name="login"),
+    # Single sign-on (intervention.sso): off to the provider, and back.
+    path("sign-in/with/<slug:provider>/", account_views.sso_start, name="sso_start"),
+    path("sign-in/with/<slug:provider>/callback/", account_views.sso_callback, name="sso_callback"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("sign-in/stay/", account_views.stay_signed_in, name="stay_signed_in"),
     # Public: for a person locked out after too many wrong passwords (intervention.lockout).

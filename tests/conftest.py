@@ -68,3 +68,7 @@ def dora():
 @pytest.fixture
 def administrator():
     return _member("admin@casework.example", "Ada Admin", Organisation.OTHER, is_staff=True, is_superuser=True)
+
+
+# The loopback OpenID Connect provider (tests/oidc_provider), for the single sign-on tests.
+from tests.oidc_provider.fixture import loopback_provider, oidc_provider  # noqa: E402, F401

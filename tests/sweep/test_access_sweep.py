@@ -39,6 +39,10 @@ PUBLIC = {
     "sign-in/": "the sign-in page",
     "sign-out/": "signing out ends one's own session",
     "sign-in/stay/": "the timeout warning's 'Stay signed in': restarts one's own idle clock, shows no data",
+    "sign-in/with/<slug:provider>/": "single sign-on: sends the person to a configured provider (404 for any other)",
+    "sign-in/with/<slug:provider>/callback/": "single sign-on: where the provider sends the person back; only "
+    "the state this browser's sign-in sent, used once, and a checked ID token sign anyone in "
+    "(tests/intervention/test_sso.py)",
     "sign-in/unlock/": "a locked-out person asks for an unlock link: the same answer whether or not the account exists",
     "sign-in/unlock/<str:token>/": "the unlock link itself: the signed, single-use token is the key "
     "(tests/intervention/test_unlock.py tries wrong, expired and used ones)",
