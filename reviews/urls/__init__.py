@@ -1,7 +1,7 @@
 """The reviews app's pages, one module a part: deadlines, progress, planning, corrections, imports, reviewing,
-reports."""
+reports, search and the read-only API."""
 
-from reviews.urls import api, corrections, deadlines, imports, planning, progress, reports, reviewing
+from reviews.urls import api, corrections, deadlines, imports, planning, progress, reports, reviewing, search
 
 urlpatterns = [
     *deadlines.urlpatterns,
@@ -12,4 +12,5 @@ urlpatterns = [
     *reviewing.urlpatterns,
     *reports.urlpatterns,
     *api.urlpatterns,
+    *search.urlpatterns,
 ]
