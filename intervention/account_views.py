@@ -20,8 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from intervention import lockout, services
 from intervention.forms import ApiTokenForm, SignInForm, UnlockRequestForm
-from intervention.models import ApiToken
 from intervention.middleware import SESSION_SEEN_AT
+from intervention.models import ApiToken
 from intervention.permissions import access_for
 from intervention.tasks import email_unlock_link
 
@@ -82,7 +82,7 @@ def stay_signed_in(request: HttpRequest) -> HttpResponse:
 
 # The secret of the token made by the last POST, shown once by the next GET. Kept in the session (on the
 # server), never in a URL or a cookie; the database keeps only its SHA-256.
-NEW_API_TOKEN = "new_api_token"
+NEW_API_TOKEN = "new_api_token"  # noqa: S105 - a session key, not a secret
 
 
 @never_cache

@@ -26,7 +26,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
-        if len(header) != 2:  # noqa: PLR2004 - the keyword and the token
+        if len(header) != 2:
             raise exceptions.AuthenticationFailed(INVALID_TOKEN)
         try:
             secret = header[1].decode()

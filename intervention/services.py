@@ -300,14 +300,16 @@ def update_case_note(
     note.version += 1
     reason = "Note changed"
     if sharing:
-        reason = "Shared with the commissioner" if shared_with_commissioner else "No longer shared with the commissioner"
+        reason = "Shared with the commissioner"
+        if not shared_with_commissioner:
+            reason = "No longer shared with the commissioner"
     save_with_history(note, by=by, reason=reason)
     return note
 
 
 # --- API tokens (issue 16) ----------------------------------------------------------------------------
 
-ENTER_TOKEN_NAME = "Enter a name for the token"
+ENTER_TOKEN_NAME = "Enter a name for the token"  # noqa: S105 - a message
 
 
 def hash_api_token(token: str) -> str:

@@ -98,6 +98,7 @@ def _case_for_notes(request: HttpRequest, pk: int, *, writing: bool = False) -> 
 
 
 @login_required
+@require_GET
 def case_notes(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_notes(request, pk)
     notes = CaseNote.objects.visible_to(request.user).filter(intervention=case).select_related("written_by")

@@ -40,7 +40,7 @@ def remove(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ('reviews', '0018_corrections_and_imports'),
+        ("reviews", "0018_corrections_and_imports"),
     ]
 
     operations = [migrations.RunPython(add, remove, elidable=False)]

@@ -162,9 +162,10 @@ def _matching(source: Source, queryset: QuerySet, query: str, words: list[str]) 
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(source.model._meta.db_table)
         tsquery = "websearch_to_tsquery('english', %s)"
-        return queryset.annotate(
-            search_rank=RawSQL(f"ts_rank({table}.search_vector, {tsquery})", [query], output_field=FloatField())
-        ).filter(RawSQL(f"{table}.search_vector @@ {tsquery}", [query], output_field=BooleanField()))
+        # The table name is the model's own and the query a parameter: nothing typed reaches the SQL.
+        rank = RawSQL(f"ts_rank({table}.search_vector, {tsquery})", [query], output_field=FloatField())  # noqa: S611
+        matches = RawSQL(f"{table}.search_vector @@ {tsquery}", [query], output_field=BooleanField())  # noqa: S611
+        return queryset.annotate(search_rank=rank).filter(matches)
     condition = Q()
     for word in words:
         any_field = Q()

@@ -91,7 +91,13 @@ def test_dfe_writes_a_note_and_it_keeps_its_history(client, hereford_case, dora)
     edit = reverse("case_note_edit", args=[hereford_case.pk, note.pk])
     client.post(
         edit,
-        {"version": "1", "kind": "working_note", "title": "Board papers", "text": "Read.", "shared_with_commissioner": "on"},
+        {
+            "version": "1",
+            "kind": "working_note",
+            "title": "Board papers",
+            "text": "Read.",
+            "shared_with_commissioner": "on",
+        },
     )
     note.refresh_from_db()
     assert note.shared_with_commissioner
@@ -106,7 +112,13 @@ def test_a_change_from_a_page_opened_before_someone_elses_save_is_refused(client
     note = notes[0]
     edit = reverse("case_note_edit", args=[hereford_case.pk, note.pk])
     services.update_case_note(
-        note=note, version=1, kind="call", title="Call with the DCS", text="Theirs", shared_with_commissioner=False, by=dora
+        note=note,
+        version=1,
+        kind="call",
+        title="Call with the DCS",
+        text="Theirs",
+        shared_with_commissioner=False,
+        by=dora,
     )
     client.force_login(dora)
     response = client.post(edit, {"version": "1", "kind": "call", "title": "Call with the DCS", "text": "Mine"})
@@ -116,10 +128,17 @@ def test_a_change_from_a_page_opened_before_someone_elses_save_is_refused(client
     assert note.text == "Theirs"
 
 
-def test_the_notes_page_takes_the_same_queries_for_many_notes(client, hereford_case, dora, django_assert_max_num_queries):
+def test_the_notes_page_takes_the_same_queries_for_many_notes(
+    client, hereford_case, dora, django_assert_max_num_queries
+):
     for number in range(20):
         services.write_case_note(
-            intervention=hereford_case, kind="call", title=f"Call {number}", text="Said", shared_with_commissioner=False, by=dora
+            intervention=hereford_case,
+            kind="call",
+            title=f"Call {number}",
+            text="Said",
+            shared_with_commissioner=False,
+            by=dora,
         )
     client.force_login(dora)
     with django_assert_max_num_queries(12):

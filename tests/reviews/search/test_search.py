@@ -15,7 +15,6 @@ from reviews.services import progress
 from reviews.services.search import highlight, search
 from tests.conftest import _member
 from tests.factories import AppointmentFactory
-from tests.reviews.progress_fixtures import instruction, priority  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -51,7 +50,7 @@ def test_dfe_finds_every_case_s_words_grouped_by_case(dora, instruction, worcest
     assert all(case.hits for case in results)
 
 
-def test_progress_updates_clauses_and_evidence_file_names_are_found(alice, dora, priority, hereford_case):  # noqa: F811
+def test_progress_updates_clauses_and_evidence_file_names_are_found(alice, dora, priority, hereford_case):
     progress.log_progress(
         intervention=hereford_case,
         by=alice,
