@@ -107,7 +107,7 @@ def test_search_takes_the_same_queries_however_much_it_finds(
     client.force_login(dora)
     with django_assert_max_num_queries(14):
         response = client.get(reverse("search"), {"q": "recruitment"})
-    assert response.content.decode().count("</mark> step ") == 15
+    assert response.content.decode().count('class="govuk-link govuk-!-font-weight-bold"') == 16
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the ranking is PostgreSQL's ts_rank")
