@@ -16,6 +16,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from directions import services as direction_services
 from intervention import services
 
+
 @pytest.fixture(autouse=True)
 def connections_stay_open():
     """Django's test client keeps the test's database connection open across requests (its transaction
