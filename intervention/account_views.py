@@ -114,7 +114,8 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Revoke one of one's own tokens (another person's is a 404): asks first, then stops it at once."""
-    token = get_object_or_404(ApiToken.objects.filter(user_id=request.user.pk, revoked_at__isnull=True), pk=pk)
+    assert request.user.is_authenticated  # login_required
+    token = get_object_or_404(ApiToken.objects.filter(user=request.user, revoked_at__isnull=True), pk=pk)
     if request.method == "POST":
         services.revoke_api_token(token=token, by=request.user)
         messages.success(request, f"Token '{token.name}' revoked. It no longer works.")

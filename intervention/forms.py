@@ -78,7 +78,7 @@ class CaseNoteForm(forms.Form):
         from intervention.models import CaseNoteKind
 
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = CaseNoteKind.choices
+        self.fields["kind"].choices = CaseNoteKind.choices  # type: ignore[attr-defined] # a ChoiceField
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(

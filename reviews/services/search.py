@@ -39,7 +39,7 @@ class Source:
     kind: str  # as the results page names it
     model: type[Model]
     fields: tuple[str, ...]
-    visible: Callable[[Any], QuerySet]
+    visible: Callable[[Any], QuerySet[Any]]
     case_id: Callable[[Any], int]
     title: Callable[[Any], str]
     url: Callable[[Any], str]
@@ -158,14 +158,15 @@ def highlight(text: str, words: Iterable[str], *, limit: int | None = None) -> S
     return mark_safe(prefix + "".join(pieces) + suffix)  # noqa: S308 - every piece escaped above
 
 
-def _matching(source: Source, queryset: QuerySet, query: str, words: list[str]) -> QuerySet:
+def _matching(source: Source, queryset: QuerySet[Any], query: str, words: list[str]) -> QuerySet[Any]:
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(source.model._meta.db_table)
         tsquery = "websearch_to_tsquery('english', %s)"
         # The table name is the model's own and the query a parameter: nothing typed reaches the SQL.
         rank = RawSQL(f"ts_rank({table}.search_vector, {tsquery})", [query], output_field=FloatField())  # noqa: S611
         matches = RawSQL(f"{table}.search_vector @@ {tsquery}", [query], output_field=BooleanField())  # noqa: S611
-        return queryset.annotate(search_rank=rank).filter(matches)
+        matched: QuerySet[Any] = queryset.annotate(search_rank=rank).filter(matches)
+        return matched
     condition = Q()
     for word in words:
         any_field = Q()

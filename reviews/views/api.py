@@ -32,7 +32,7 @@ STAGE_CHOICES = [(stage.code, stage.label) for stage in Stage]
 OPEN_CHOICES = [("open", "Open"), ("closed", "Closed")]
 
 
-def stage_filter(prefix: str = "") -> dict[str, Q]:
+def stage_filter(prefix: str = "") -> dict[str, Any]:
     """The stage as the case page derives it (intervention.stages), as filters a database can run:
     closed, else the strongest kind of instrument in force today."""
     in_force = Instrument.objects.in_force_on(timezone.localdate()).filter(intervention=OuterRef(f"{prefix}pk"))

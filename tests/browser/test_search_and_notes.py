@@ -23,7 +23,8 @@ def test_a_case_lead_searches_for_an_instruction_and_keeps_a_note(page: Page, do
     sign_in(page, DORA)
     page.get_by_role("search").get_by_label("Search the cases you work on").fill("recruit permanent social workers")
     page.get_by_role("search").get_by_role("button", name="Search").click()
-    expect(page).to_have_title(title("Search results for ‘recruit permanent social workers’"))
+    quoted = "\N{LEFT SINGLE QUOTATION MARK}recruit permanent social workers\N{RIGHT SINGLE QUOTATION MARK}"
+    expect(page).to_have_title(title(f"Search results for {quoted}"))
     assert_accessible(page)
     results = page.get_by_role("region", name="Herefordshire Council")
     expect(results.locator("mark").first).to_be_visible()
