@@ -58,7 +58,11 @@ class CaseNoteForm(forms.Form):
     else's change is refused (intervention.services.update_case_note)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    kind = forms.ChoiceField(label="What kind of note is it?", widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label="What kind of note is it?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what kind of note it is"},
+    )
     title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter a title for the note"})
     text = forms.CharField(
         label="Note",
