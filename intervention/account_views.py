@@ -12,19 +12,23 @@ from urllib.parse import urlencode
 import requests
 from django.conf import settings
 from django.contrib import auth, messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, redirect_to_login
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.crypto import get_random_string
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from mozilla_django_oidc.utils import add_state_and_verifier_and_nonce_to_session, generate_code_challenge
 from mozilla_django_oidc.views import get_next_url
 
-from intervention import lockout, sso
-from intervention.forms import SignInForm, UnlockRequestForm
+from intervention import lockout, services, sso
+from intervention.forms import ApiTokenForm, SignInForm, UnlockRequestForm
 from intervention.middleware import SESSION_SEEN_AT
+from intervention.models import ApiToken
 from intervention.permissions import access_for
 from intervention.tasks import email_unlock_link
 
@@ -192,3 +196,46 @@ def stay_signed_in(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=401)
     request.session[SESSION_SEEN_AT] = int(time.time())
     return HttpResponse(status=204)
+
+
+# The secret of the token made by the last POST, shown once by the next GET. Kept in the session (on the
+# server), never in a URL or a cookie; the database keeps only its SHA-256.
+NEW_API_TOKEN = "new_api_token"  # noqa: S105 - a session key, not a secret
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """The person's API tokens: make one (shown once), see when each was last used, revoke one."""
+    assert request.user.is_authenticated  # login_required
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, secret = services.create_api_token(name=form.cleaned_data["name"], by=request.user)
+        except ValidationError as error:
+            form.add_error("name", error.message_dict.get("name", error.messages))
+        else:
+            request.session[NEW_API_TOKEN] = {"id": token.pk, "secret": secret}
+            messages.success(request, f"Token '{token.name}' made")
+            return redirect("api_tokens")
+    new = request.session.pop(NEW_API_TOKEN, None)
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(
+        request,
+        "intervention/api_tokens.html",
+        {"form": form, "tokens": tokens, "new_token": new, "api_docs": True},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke one of one's own tokens (another person's is a 404): asks first, then stops it at once."""
+    assert request.user.is_authenticated  # login_required
+    token = get_object_or_404(ApiToken.objects.filter(user=request.user, revoked_at__isnull=True), pk=pk)
+    if request.method == "POST":
+        services.revoke_api_token(token=token, by=request.user)
+        messages.success(request, f"Token '{token.name}' revoked. It no longer works.")
+        return redirect("api_tokens")
+    return render(request, "intervention/api_token_revoke.html", {"token": token})

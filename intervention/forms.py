@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 from crispy_forms_gds.fields import DateInputField
 from django import forms
@@ -50,3 +51,67 @@ class GovukDateField(DateInputField):
         if day and month and year and not EARLIEST_DATE.year <= int(year) <= LATEST_DATE.year:
             raise ValidationError(DATE_OUT_OF_RANGE, code="date_out_of_range")
         return super().compress(data_list)
+
+
+class CaseNoteForm(forms.Form):
+    """A DfE case note; `version` carries the version the page was opened at, so a save over someone
+    else's change is refused (intervention.services.update_case_note)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    kind = forms.ChoiceField(
+        label="What kind of note is it?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what kind of note it is"},
+    )
+    title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter a title for the note"})
+    text = forms.CharField(
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        error_messages={"required": "Enter the note"},
+    )
+    shared_with_commissioner = forms.BooleanField(
+        label="Share this note with the commissioner and advisers on the case",
+        help_text="The council and the improvement board chair never see case notes.",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, submit_label: str = "Save note", **kwargs: Any) -> None:
+        from crispy_forms_gds.helper import FormHelper
+        from crispy_forms_gds.layout import Field, Layout, Size, Submit
+
+        from intervention.models import CaseNoteKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = CaseNoteKind.choices  # type: ignore[attr-defined] # a ChoiceField
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("version"),
+            Field.radios("kind", legend_size=Size.SMALL),
+            Field.text("title"),
+            Field.textarea("text", label_size=Size.SMALL),
+            Field.checkbox("shared_with_commissioner"),
+            Submit("submit", submit_label),
+        )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name the token",
+        help_text="Say what will use it, for example 'Analysts' weekly extract'. You will see this name in your list.",
+        max_length=100,
+        error_messages={"required": "Enter a name for the token"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from crispy_forms_gds.helper import FormHelper
+        from crispy_forms_gds.layout import Field, Layout, Submit
+
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.text("name"), Submit("submit", "Make a token"))
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search", max_length=200, required=False)

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from intervention.enums import (
@@ -419,3 +420,75 @@ class ExternalIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.issuer}"
+
+
+class CaseNoteKind(models.TextChoices):
+    WORKING_NOTE = "working_note", "Working note"
+    CALL = "call", "Call or meeting"
+    MINISTERIAL_STEER = "ministerial_steer", "Ministerial steer"
+
+
+class CaseNoteQuerySet(models.QuerySet):
+    def visible_to(self, user: object) -> CaseNoteQuerySet:
+        """DfE's restricted notes: DfE staff read every one, a commissioner or adviser only those DfE
+        shared with them on a case they oversee, the council and the board chair none
+        (intervention.permissions.case_note_filter)."""
+        from intervention.permissions import case_note_filter
+
+        return self.filter(case_note_filter(user))
+
+
+class CaseNote(models.Model):
+    """A DfE-only note on a case: a case lead's working note, a call with the Director of Children's
+    Services, a ministerial steer. Never shown to the council or the board chair; a commissioner or
+    adviser reads it only when DfE shares it with them. Kept with its history, never deleted."""
+
+    intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="case_notes")
+    kind = models.CharField(max_length=30, choices=CaseNoteKind.choices, default=CaseNoteKind.WORKING_NOTE)
+    title = models.CharField(max_length=200)
+    text = models.TextField()
+    shared_with_commissioner = models.BooleanField(
+        "shared with the commissioner",
+        default=False,
+        help_text="The commissioner and advisers on the case can read it. The council never can.",
+    )
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="case_notes")
+    written_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    objects = CaseNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-written_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        refuse_a_move(self, "intervention")
+
+
+class ApiToken(models.Model):
+    """A person's key to the read-only API (`Authorization: Bearer <token>`). Only the SHA-256 of the
+    token is kept, so it is shown once, when it is made; revoking it stops it at once, and so does
+    switching the person's account off. The token sees what its person sees."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What it is for, so you know which to revoke.")
+    token_hash = models.CharField("token's SHA-256", max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField("last used", null=True, blank=True)
+    revoked_at = models.DateTimeField("revoked", null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["token_hash", "last_used_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -279,3 +279,32 @@ def can_change(user: Any, obj: Any) -> bool:
         return access.is_dfe
     capability = getattr(type(obj), "change_capability", Capability.MANAGE_CASE)
     return has_capability(user, intervention, capability)
+
+
+def case_note_filter(user: Any, prefix: str = "") -> Q:
+    """DfE's restricted case notes (issue 16): DfE staff and administrators read every note; a
+    commissioner or adviser reads a note DfE shared with them, on a case they oversee today; the council,
+    the board chair and everyone else read none, whatever else they see of the case."""
+    access = access_for(user)
+    if not access.authenticated:
+        return Q(pk__in=[])
+    if access.sees_everything:
+        return Q()
+    overseen = sorted(pk for pk, roles in access.roles.items() if roles & OVERSEEING_ROLES)
+    return Q(**{f"{prefix}intervention_id__in": overseen, f"{prefix}shared_with_commissioner": True})
+
+
+def reads_case_notes(user: Any, intervention: Any) -> bool:
+    """Whether the case's notes page is for the user at all: DfE staff, administrators, and the
+    commissioner or adviser overseeing the case (who then read only the notes shared with them)."""
+    access = access_for(user)
+    if not can_view(user, intervention):
+        return False
+    return access.sees_everything or bool(access.roles.get(intervention.pk, frozenset()) & OVERSEEING_ROLES)
+
+
+def writes_case_notes(user: Any, intervention: Any) -> bool:
+    """Only DfE staff (and administrators) write and change the notes, on any case they may see, open or
+    closed: a note is DfE's record of its own work, not a change to the case."""
+    access = access_for(user)
+    return access.sees_everything and can_view(user, intervention)

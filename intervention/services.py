@@ -7,6 +7,8 @@ made the change, and why where a reason is given.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,9 @@ from django.utils import timezone
 from intervention.enums import Role
 from intervention.models import (
     RECORDED_FROM_BEFORE_OPENED,
+    ApiToken,
     Appointment,
+    CaseNote,
     ExtraBankHoliday,
     Finding,
     Inspection,
@@ -27,7 +31,7 @@ from intervention.models import (
     Person,
     WorkerHeartbeat,
 )
-from intervention.permissions import Capability, has_capability
+from intervention.permissions import Capability, has_capability, writes_case_notes
 from intervention.queue import enqueue_after_commit
 from intervention.reference_data import LOCAL_AUTHORITIES_CSV, read_local_authorities
 
@@ -238,3 +242,116 @@ def record_inspection(
 def record_heartbeat(*, name: str) -> WorkerHeartbeat:
     heartbeat, _ = WorkerHeartbeat.objects.update_or_create(name=name, defaults={"beat_at": timezone.now()})
     return heartbeat
+
+
+# --- DfE's restricted case notes (issue 16) ---------------------------------------------------------
+
+MAY_NOT_WRITE_NOTES = "Only DfE staff can write case notes"
+NOTE_STALE = (
+    "Someone else changed this note after you opened it. Their version is shown below: make your changes again."
+)
+ENTER_NOTE_TITLE = "Enter a title for the note"
+ENTER_NOTE_TEXT = "Enter the note"
+
+
+def _check_note(title: str, text: str) -> None:
+    errors = {}
+    if not title.strip():
+        errors["title"] = ENTER_NOTE_TITLE
+    if not text.strip():
+        errors["text"] = ENTER_NOTE_TEXT
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def write_case_note(
+    *, intervention: Intervention, kind: str, title: str, text: str, shared_with_commissioner: bool, by: Any
+) -> CaseNote:
+    if not writes_case_notes(by, intervention):
+        raise PermissionDenied(MAY_NOT_WRITE_NOTES)
+    _check_note(title, text)
+    note = CaseNote(
+        intervention=intervention,
+        kind=kind,
+        title=title.strip(),
+        text=text.strip(),
+        shared_with_commissioner=shared_with_commissioner,
+        written_by=by,
+    )
+    save_with_history(note, by=by, reason="Note written")
+    return note
+
+
+@transaction.atomic
+def update_case_note(
+    *, note: CaseNote, version: int, kind: str, title: str, text: str, shared_with_commissioner: bool, by: Any
+) -> CaseNote:
+    """Change a note; refuses (code "stale") a change made from a page opened before someone else's save."""
+    note = CaseNote.objects.select_for_update().get(pk=note.pk)
+    if not writes_case_notes(by, note.intervention):
+        raise PermissionDenied(MAY_NOT_WRITE_NOTES)
+    if note.version != version:
+        raise ValidationError(NOTE_STALE, code="stale")
+    _check_note(title, text)
+    sharing = shared_with_commissioner != note.shared_with_commissioner
+    note.kind, note.title, note.text = kind, title.strip(), text.strip()
+    note.shared_with_commissioner = shared_with_commissioner
+    note.version += 1
+    reason = "Note changed"
+    if sharing:
+        reason = "Shared with the commissioner"
+        if not shared_with_commissioner:
+            reason = "No longer shared with the commissioner"
+    save_with_history(note, by=by, reason=reason)
+    return note
+
+
+# --- API tokens (issue 16) ----------------------------------------------------------------------------
+
+ENTER_TOKEN_NAME = "Enter a name for the token"  # noqa: S105 - a message
+
+
+def hash_api_token(token: str) -> str:
+    """SHA-256 of the token, in hex: enough for 256 random bits, which nobody can guess."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_api_token(*, name: str, by: Any) -> tuple[ApiToken, str]:
+    """A new token for the person; returns it and its secret, which is shown this once and never kept."""
+    if not name.strip():
+        raise ValidationError({"name": ENTER_TOKEN_NAME})
+    secret = secrets.token_urlsafe(32)
+    token = ApiToken(user=by, name=name.strip(), token_hash=hash_api_token(secret))
+    save_with_history(token, by=by, reason="Token made")
+    return token, secret
+
+
+@transaction.atomic
+def revoke_api_token(*, token: ApiToken, by: Any) -> ApiToken:
+    """Stop a token working, at once. A person revokes only their own (the page finds it among theirs)."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.user_id != by.pk:
+        raise PermissionDenied("You can only revoke your own tokens")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        save_with_history(token, by=by, reason="Token revoked")
+    return token
+
+
+def api_token_user(secret: str) -> tuple[Any, ApiToken] | None:
+    """The active person and token a bearer token belongs to, or None: a revoked token, or one of an
+    account switched off, stops working at once. Notes when it was last used (at most once a minute)."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=hash_api_token(secret), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # no history: a note of use, not a decision
+        token.last_used_at = now
+    return token.user, token

@@ -133,6 +133,9 @@ INSTALLED_APPS = [
     "govuk_frontend_django",
     "crispy_forms",
     "crispy_forms_gds",
+    "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "intervention",
     "directions",
     "reviews",
@@ -435,3 +438,28 @@ REPORT_WORKER_MEMORY_LIMIT_MB = env_int("REPORT_WORKER_MEMORY_LIMIT_MB", 2048)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD_KB", 1_000_000)
 # WeasyPrint narrates every rendering step at INFO: only its warnings (a refused fetch) belong in the log.
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
+
+
+# The read-only API (issue 16, intervention/api.py, reviews/views/api.py): bearer tokens only (no
+# session, so no cross-site requests), reading only, JSON only, cursor pages, the dashboard's filters.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["intervention.api.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["intervention.api.ReadOnlyForTokenHolders"],
+    "DEFAULT_PAGINATION_CLASS": "intervention.api.Cursor",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Children's services intervention casework: read-only API",
+    "DESCRIPTION": (
+        "What DfE's analysts and the department's other systems may read. Every endpoint answers only "
+        "with what the token's person may see in the service."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}

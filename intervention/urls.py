@@ -16,9 +16,14 @@ urlpatterns = [
     # Public: for a person locked out after too many wrong passwords (intervention.lockout).
     path("sign-in/unlock/", account_views.unlock_request, name="unlock_request"),
     path("sign-in/unlock/<str:token>/", account_views.unlock_account, name="unlock_account"),
+    path("account/api-tokens/", account_views.api_tokens, name="api_tokens"),
+    path("account/api-tokens/<int:pk>/revoke/", account_views.api_token_revoke, name="api_token_revoke"),
     path("interventions/", views.intervention_list, name="intervention_list"),
     # The case page shows the case record and the work of the case, so the reviews app draws it.
     path("interventions/<int:pk>/", progress_views.case_overview, name="intervention_detail"),
+    path("interventions/<int:pk>/notes/", views.case_notes, name="case_notes"),
+    path("interventions/<int:pk>/notes/new/", views.case_note_new, name="case_note_new"),
+    path("interventions/<int:pk>/notes/<int:note_pk>/", views.case_note_edit, name="case_note_edit"),
     path("", include("directions.urls")),
     path("", include("reviews.urls")),
     path("health/", views.health, name="health"),

@@ -1,7 +1,7 @@
 """The reviews app's pages, one module a part: deadlines, progress, planning, corrections, imports, reviewing,
-reports."""
+reports, search and the read-only API."""
 
-from reviews.urls import corrections, deadlines, imports, planning, progress, reports, reviewing
+from reviews.urls import api, corrections, deadlines, imports, planning, progress, reports, reviewing, search
 
 urlpatterns = [
     *deadlines.urlpatterns,
@@ -11,4 +11,6 @@ urlpatterns = [
     *imports.urlpatterns,
     *reviewing.urlpatterns,
     *reports.urlpatterns,
+    *api.urlpatterns,
+    *search.urlpatterns,
 ]

@@ -58,6 +58,12 @@ def may(role: str, right: str | None, case: str | None) -> bool:
         raise ValueError(f"{right} needs a case")
     if right == "dfe_staff":  # records of no case (an authority's Ofsted deadline): DfE and administrators
         return role in DFE_OR_ADMIN
+    if right == "read_notes":
+        # DfE's case notes (issue 16): DfE and administrators; the commissioner and advisers overseeing
+        # the case (who read only what DfE shares); never the council or the board chair.
+        return role in DFE_OR_ADMIN or has(role, case, ISSUE)
+    if right == "own_token":  # an API token: its own person only (the sweep's tokens are the officers')
+        return role == f"officer_{case.lower()}"
     if right == "manage_or_hold":
         return has(role, case, MANAGE) or has(role, case, HOLD)
     if right == "draft_cabinet":

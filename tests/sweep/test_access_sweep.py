@@ -59,6 +59,8 @@ PUBLIC = {
     "admin/password_change/done/": "the page after changing one's own password",
     "admin/jsi18n/": "the admin's JavaScript translations, no data",
     "admin/(?P<url>.*)$": "the admin's catch-all, which answers 404 or sends to sign-in",
+    "api/v1/schema/": "the API's OpenAPI schema: describes the endpoints, holds no data (issue 16)",
+    "api/v1/": "the API's reference page, read from the schema: no data",
 }
 
 
@@ -180,6 +182,13 @@ PAGES = [
         get_only_by_post=True,
     ),
     Page("report_sign_off", {"pk": "report", "number": "=1"}, "sign_progress", "sign_progress"),
+    # Issue 16: search (its results swept below with each case's words), DfE's case notes, API tokens.
+    Page("search", {}, "signed_in", None),
+    Page("case_notes", {"pk": "case"}, "read_notes", None),
+    Page("case_note_new", {"pk": "case"}, "dfe_staff", "dfe_staff"),
+    Page("case_note_edit", {"pk": "case", "note_pk": "note"}, "dfe_staff", "dfe_staff"),
+    Page("api_tokens", {}, "signed_in", "signed_in"),
+    Page("api_token_revoke", {"pk": "api_token"}, "own_token", "own_token"),
 ]
 
 # The role whose form gives each page's POST payload: someone the page lets write on case A.
@@ -213,6 +222,7 @@ ENTITLED = {
     "import_preview": "officer_a",
     "report_new": "officer_a",
     "cabinet_paper": "officer_a",
+    "api_token_revoke": "officer_a",
 }
 
 
@@ -289,6 +299,8 @@ COMPLETED: dict[str, Any] = {
     "report_sign_off": lambda: {"deadline": "none", "declaration": "on"},
     "report_commentary": lambda: {"commentary": "Written by the sweep"},
     "report_classification": lambda: {"classification": "OFFICIAL-SENSITIVE", "reason": "Sent to DfE only"},
+    "case_note_new": lambda: {"kind": "call", "title": "Sweep note", "text": "Written by the sweep"},
+    "api_tokens": lambda: {"name": "Sweep token"},
 }
 
 # POSTs that save nothing even for the entitled person, and why; for these the sweep's "nothing
@@ -429,7 +441,7 @@ ADMIN_SITE_SWEPT = {"index", "autocomplete", "view_on_site"}  # the admin site's
 
 
 def test_every_url_pattern_is_swept_or_public():
-    swept_names = {page.name for page in PAGES}
+    swept_names = {page.name for page in PAGES} | {endpoint.name for endpoint in API}
     admin_prefixes = {f"admin/{m._meta.app_label}/{m._meta.model_name}/" for m in ADMIN}
     unknown = []
     for route, pattern in _patterns():
@@ -486,6 +498,7 @@ def test_pages_answer_each_role_as_the_capability_table_says(world):
     _check_odd_queries(sweep, world)
     _check_calendar_feed(sweep, world)
     _check_report_lists(sweep, world)
+    _check_search(sweep, world)
     elapsed = time.perf_counter() - started
     print(f"pages: {sweep.requests} requests in {elapsed:.1f} s")
     failures = sweep.report()
@@ -550,6 +563,133 @@ def _check_report_lists(sweep: Sweep, world) -> None:
                 shown = title in response.content.decode()
                 if shown != (role in rights.DRAFT_READERS[tag]):
                     sweep.fail(f"GET {url} as {role}: the draft {title!r} is {'shown' if shown else 'missing'}")
+
+
+def _check_search(sweep: Sweep, world) -> None:
+    """Search (issue 16) for each case's own words, as every role: results only from cases the person
+    may see (the case headings name the council, so the leak check catches another case's result), and
+    every hit's case one the person may see."""
+    from reviews.services.search import search
+
+    for tag in ("A", "B"):
+        marker = world.cases[tag].marker
+        url = f"{reverse('search')}?q={marker}"
+        for role in ROLES:
+            response = sweep.request(role, "GET", url)
+            if response is None:
+                continue
+            sweep.check_leaks(role, "GET", url, response, sent={"q": marker})
+            if role in rights.SIGNED_OUT:
+                if not _is_sign_in_redirect(response):
+                    sweep.fail(f"GET {url} as {role}: {response.status_code}, not sent to sign in")
+                continue
+            found = {case.intervention.pk for case in search(user=world.users[role], query=marker)}
+            sees = rights.has(role, tag, rights.VIEW)
+            if found != ({world.cases[tag]["case"].pk} if sees else set()):
+                sweep.fail(f"SEARCH {marker!r} as {role}: found cases {sorted(found)}, expected case {tag}: {sees}")
+
+
+@dataclass(frozen=True)
+class ApiEndpoint:
+    """One endpoint of the read-only API (issue 16): the URL name, the record its detail shows (None:
+    a list only), and the right to read that record."""
+
+    name: str
+    record: str | None
+    right: str
+    reference: bool = False  # reference data: authority names are not a leak
+
+
+API = [
+    ApiEndpoint("api-local-authority-list", None, "signed_in", reference=True),
+    ApiEndpoint("api-local-authority-detail", "authority", "signed_in", reference=True),
+    ApiEndpoint("api-intervention-list", None, "signed_in"),
+    ApiEndpoint("api-intervention-detail", "case", "view"),
+    ApiEndpoint("api-instrument-list", None, "signed_in"),
+    ApiEndpoint("api-instrument-detail", "instrument", "view"),
+    ApiEndpoint("api-obligation-list", None, "signed_in"),
+    ApiEndpoint("api-obligation-detail", "obligation", "view"),
+    ApiEndpoint("api-deadline-list", None, "signed_in"),
+    ApiEndpoint("api-deadline-detail", "deadline", "view"),
+    ApiEndpoint("api-instruction-list", None, "signed_in"),
+    ApiEndpoint("api-instruction-detail", "instruction", "view"),
+    ApiEndpoint("api-indicator-list", None, "signed_in"),
+    ApiEndpoint("api-indicator-detail", "indicator", "view"),
+    ApiEndpoint("api-review-list", None, "signed_in"),
+    ApiEndpoint("api-review-detail", "review", "view"),
+    ApiEndpoint("api-report-list", None, "signed_in"),
+    ApiEndpoint("api-report-detail", "report", "read_draft"),
+    ApiEndpoint("api-report-pdf", "report", "read_draft"),
+]
+
+
+def _api_clients(world) -> dict[str, Any]:
+    """A client per role sending that person's own bearer token (and no session): the anonymous one
+    sends none; the inactive account's token was made while it was switched off, so must fail."""
+    from django.test import Client
+
+    from intervention import services
+
+    result = {}
+    for role, user in world.users.items():
+        if user is None:
+            result[role] = Client()
+            continue
+        _, secret = services.create_api_token(name=f"Sweep {role}", by=user)
+        result[role] = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return result
+
+
+def _api_record(world, endpoint: ApiEndpoint, tag: str) -> Any:
+    case = world.cases[tag]
+    return case["case"].local_authority if endpoint.record == "authority" else case[endpoint.record]
+
+
+@pytest.mark.django_db
+def test_the_api_answers_each_role_as_the_capability_table_says(world):
+    """Every endpoint as every role, with the person's own token: signed-out roles (no token, or the
+    switched-off account's) get 401; a list shows nothing of a case the person may not see; a record
+    of such a case is a 404, as one that does not exist; nothing writes, whatever the method."""
+    sweep = Sweep(world)
+    sweep.clients = _api_clients(world)
+    sweep.rebase()
+    for endpoint in API:
+        tags: list[str | None] = [None] if endpoint.record is None else ["A", "B"]
+        for tag in tags:
+            kwargs = {} if tag is None else {"pk": _api_record(world, endpoint, tag).pk}
+            url = reverse(endpoint.name, kwargs=kwargs)
+            for role in ROLES:
+                response = sweep.request(role, "GET", url)
+                if response is None:
+                    continue
+                sweep.check_leaks(role, "GET", url, response, authorities=not endpoint.reference)
+                status = response.status_code
+                if role in rights.SIGNED_OUT:
+                    ok = status == 401
+                elif tag is None or rights.may(role, endpoint.right, tag):
+                    # The sweep's reports are not signed off: their PDF is not there for anyone yet.
+                    ok = status == (404 if endpoint.name == "api-report-pdf" else 200)
+                else:
+                    ok = status == 404
+                if not ok:
+                    sweep.fail(f"API GET {url} as {role} ({tag}): {status}")
+                sweep.rebase()  # the GET noted when the token was last used (at most once a minute): not a write
+                for method in ("post", "put", "patch", "delete"):
+                    with transaction.atomic():
+                        answer = getattr(sweep.clients[role], method)(url, {}, content_type="application/json")
+                        wrote = changed_tables(sweep.baseline, fingerprint())
+                        transaction.set_rollback(True)
+                    if wrote or answer.status_code not in (401, 403, 405):
+                        sweep.fail(f"API {method.upper()} {url} as {role}: {answer.status_code}, wrote {wrote}")
+    # A filter naming another case's record shows nothing of it.
+    url = f"{reverse('api-instruction-list')}?intervention={world.b['case'].pk}"
+    response = sweep.request("officer_a", "GET", url)
+    if response is not None:
+        sweep.check_leaks("officer_a", "GET", url, response)
+        if response.status_code != 200 or response.json()["results"]:
+            sweep.fail(f"API GET {url} as officer_a: {response.status_code} {response.content[:200]!r}")
+    failures = sweep.report()
+    assert failures == [], f"{len(failures)} failures:\n" + "\n".join(failures)
 
 
 def _check_calendar_feed(sweep: Sweep, world) -> None:

@@ -373,6 +373,16 @@ def _case(tag: str, dfe_code: str, *, by: Any, officer: Any, commissioner: Any) 
     )
     r["feed_token"] = calendar.make_feed_token(user=officer)
     r["feed"] = CalendarFeed.objects.get(user=officer)
+    # DfE's restricted note, shared with the commissioner (issue 16), and the officer's API token.
+    r["note"] = services.write_case_note(
+        intervention=intervention,
+        kind="call",
+        title=f"Note {marker}",
+        text=f"A call with the director {marker}",
+        shared_with_commissioner=True,
+        by=by,
+    )
+    r["api_token"], r["api_secret"] = services.create_api_token(name=f"Token {marker}", by=officer)
     return case
 
 

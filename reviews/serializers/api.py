@@ -1,0 +1,211 @@
+"""What the read-only API says about each record (issue 16). Reading only: every field is read-only,
+and nothing here decides who sees what (the views' querysets ask intervention.permissions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from directions.models import Clause, Instruction, Instrument, ReportingObligation
+from intervention.models import Intervention, LocalAuthority
+from intervention.stages import Stage
+from reviews.models import Deadline, Indicator, Measurement, Report, Review
+
+
+class ReadOnly(serializers.ModelSerializer):
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        for field in fields.values():
+            field.read_only = True
+        return fields
+
+
+class LocalAuthoritySerializer(ReadOnly):
+    class Meta:
+        model = LocalAuthority
+        fields = ["id", "name", "gss_code", "dfe_code", "kind", "region_code", "region_name"]
+
+
+class InterventionSerializer(ReadOnly):
+    local_authority = LocalAuthoritySerializer()
+    stage = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Intervention
+        fields = ["id", "local_authority", "service_area", "opened_on", "closed_on", "stage", "summary", "url"]
+
+    @extend_schema_field(serializers.ChoiceField(choices=[stage.code for stage in Stage]))
+    def get_stage(self, obj: Intervention) -> str:
+        return obj.stage.code
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_url(self, obj: Intervention) -> str:
+        """The case's page in the service."""
+        return obj.get_absolute_url()
+
+
+class ClauseSerializer(ReadOnly):
+    class Meta:
+        model = Clause
+        fields = ["id", "part", "parent", "label", "position", "text", "due_on", "compliance"]
+
+
+class InstrumentSerializer(ReadOnly):
+    clauses = ClauseSerializer(many=True)
+
+    class Meta:
+        model = Instrument
+        fields = [
+            "id",
+            "intervention",
+            "kind",
+            "legal_basis",
+            "title",
+            "addressed_to",
+            "issued_on",
+            "status",
+            "revokes",
+            "revoked_on",
+            "clauses",
+        ]
+
+
+class ObligationSerializer(ReadOnly):
+    intervention = serializers.IntegerField(source="instrument.intervention_id")
+
+    class Meta:
+        model = ReportingObligation
+        fields = [
+            "id",
+            "intervention",
+            "instrument",
+            "clause",
+            "what",
+            "deliverer",
+            "recipient",
+            "cadence",
+            "due_on",
+            "anchor_on",
+            "interval",
+            "ends_on",
+        ]
+
+
+class DeadlineSerializer(ReadOnly):
+    due_on = serializers.DateField()
+
+    class Meta:
+        model = Deadline
+        fields = [
+            "id",
+            "intervention",
+            "obligation",
+            "clause",
+            "inspection",
+            "what",
+            "deliverer",
+            "recipient",
+            "computed_on",
+            "override_on",
+            "due_on",
+            "status",
+            "met_on",
+        ]
+
+
+class InstructionSerializer(ReadOnly):
+    class Meta:
+        model = Instruction
+        fields = [
+            "id",
+            "intervention",
+            "number",
+            "title",
+            "text",
+            "issued_on",
+            "due_on",
+            "service_priority",
+            "priority",
+            "status",
+        ]
+
+
+class MeasurementSerializer(ReadOnly):
+    class Meta:
+        model = Measurement
+        fields = ["id", "period_end", "value", "source_note"]
+
+
+class IndicatorSerializer(ReadOnly):
+    intervention = serializers.IntegerField(source="service_priority.instrument.intervention_id")
+    values = MeasurementSerializer(many=True, source="measurements")
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "intervention",
+            "service_priority",
+            "name",
+            "unit",
+            "direction",
+            "target",
+            "frequency",
+            "values",
+        ]
+
+
+class ReviewSerializer(ReadOnly):
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "intervention",
+            "kind",
+            "period_start",
+            "period_end",
+            "held_on",
+            "status",
+            "sufficient_progress",
+            "conclusion",
+            "recommendation",
+            "report_published_on",
+        ]
+
+
+class ReportSerializer(ReadOnly):
+    signed_off_on = serializers.SerializerMethodField()
+    pdf = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "intervention",
+            "kind",
+            "title",
+            "period_start",
+            "period_end",
+            "classification",
+            "created_at",
+            "signed_off_on",
+            "pdf",
+        ]
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_signed_off_on(self, obj: Report) -> Any:
+        version = obj.signed_off_version()
+        return version.signed_off_on if version else None
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_pdf(self, obj: Report) -> str:
+        """The signed-off PDF's address in this API, or "" until it is signed off."""
+        version = obj.signed_off_version()
+        if version is None or not version.file:
+            return ""
+        return reverse("api-report-pdf", kwargs={"pk": obj.pk})
