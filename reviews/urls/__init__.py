@@ -1,7 +1,7 @@
 """The reviews app's pages, one module a part: deadlines, progress, planning, corrections, imports, reviewing,
-reports."""
+reports, each person's work."""
 
-from reviews.urls import corrections, deadlines, imports, planning, progress, reports, reviewing
+from reviews.urls import corrections, deadlines, imports, planning, progress, reports, reviewing, work
 
 urlpatterns = [
     *deadlines.urlpatterns,
@@ -11,4 +11,5 @@ urlpatterns = [
     *imports.urlpatterns,
     *reviewing.urlpatterns,
     *reports.urlpatterns,
+    *work.urlpatterns,
 ]
