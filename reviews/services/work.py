@@ -178,11 +178,11 @@ def work_count(user: Any) -> int:
     }
     counts = (
         Person.objects.filter(pk=scope.person_id or -1)
-        .annotate(**{name: SubqueryCount(qs.order_by().values("pk")) for name, qs in parts.items()})
-        .values(*parts)
+        .annotate(**{f"count_{name}": SubqueryCount(qs.order_by().values("pk")) for name, qs in parts.items()})
+        .values(*(f"count_{name}" for name in parts))
         .first()
     )
-    return sum(counts.values()) if counts else 0
+    return sum(value or 0 for value in counts.values()) if counts else 0  # an empty scope counts as NULL
 
 
 @dataclass
