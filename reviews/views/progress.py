@@ -537,7 +537,8 @@ def case_overview(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("due_on")[:10]
     )
     context = case_record_context(request, case)
-    last_visit = work.record_visit(case, request.user)
+    # Only a look at the page is a visit: anything else sent to it changes nothing.
+    last_visit = work.record_visit(case, request.user) if request.method == "GET" else None
     context.update(
         {
             "today": today,

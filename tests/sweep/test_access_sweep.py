@@ -123,6 +123,7 @@ PAGES = [
     Page("plan_edit", {"pk": "case", "plan_pk": "plan"}, "log_progress", "log_progress"),
     Page("plan_submit", {"pk": "case", "plan_pk": "plan"}, "log_progress", "log_progress"),
     Page("plan_agree", {"pk": "case", "plan_pk": "submitted_plan"}, "issue_instructions", "issue_instructions"),
+    Page("plan_send_back", {"pk": "case", "plan_pk": "plan_to_send_back"}, "issue_instructions", "issue_instructions"),
     Page("objective_new", {"pk": "case", "plan_pk": "plan"}, "log_progress", "log_progress"),
     Page(
         "objective_edit",
@@ -176,6 +177,9 @@ PAGES = [
         get_only_by_post=True,
     ),
     Page("report_sign_off", {"pk": "report", "number": "=1"}, "sign_progress", "sign_progress"),
+    Page("your_work", {}, "signed_in", None),
+    # A notice is its person's alone: the council officer told of the case's instruction.
+    Page("notice_read", {"pk": "notice"}, "notice_owner", "notice_owner", get_only_by_post=True),
 ]
 
 # The role whose form gives each page's POST payload: someone the page lets write on case A.
@@ -193,6 +197,8 @@ ENTITLED = {
     "plan_edit": "officer_a",
     "plan_submit": "officer_a",
     "plan_agree": "commissioner_a",
+    "plan_send_back": "commissioner_a",
+    "notice_read": "officer_a",
     "objective_new": "officer_a",
     "objective_edit": "officer_a",
     "action_new": "officer_a",
@@ -517,6 +523,8 @@ def _payload(sweep: Sweep, page: Page, world) -> dict:
     data = form_data(response.content.decode(errors="replace")) if response.status_code == 200 else {}
     if page.name in ("log_progress", "instruction_respond"):
         data.update(narrative=["Sweep narrative"], text=["Sweep text"], rag=["amber"])
+    if page.name == "plan_send_back":
+        data["reason"] = ["Sweep: add dates to the second objective"]
     if page.name == "case_deadlines_met":
         data["deadlines"] = [str(world.a["deadline"].pk)]  # the person ticks case A's deadline
     return data

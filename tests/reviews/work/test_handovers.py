@@ -20,7 +20,12 @@ def submitted_plan(hereford_case, workforce, terms_item, alice):
     plan = planning.create_plan(intervention=hereford_case, title="Children's services improvement plan", by=alice)
     objective = planning.add_objective(plan=plan, label="1", title="A stable workforce", by=alice)
     planning.add_action(
-        objective=objective, label="1", description="Recruit", owner="Head of workforce", due_on=D(2030, 1, 31), by=alice
+        objective=objective,
+        label="1",
+        description="Recruit",
+        owner="Head of workforce",
+        due_on=D(2030, 1, 31),
+        by=alice,
     )
     return plan
 
