@@ -234,6 +234,7 @@ def issue_instruction(
         by=by,
         key=f"instruction-issued:{instruction.pk}",
         email=False,
+        asks=True,
     )
     return instruction
 
@@ -395,6 +396,7 @@ def respond_to_instruction(*, instruction: Instruction, kind: str, text: str, by
         what=f"{RESPONSE_NOTICE[kind]}: {instruction.reference} {' '.join(instruction.title.split())}",
         by=by,
         key=f"instruction-response:{response.pk}",
+        asks=kind == ResponseKind.SUBMITTED,  # to accept or return: in their list while it waits
     )
     return response
 

@@ -409,6 +409,12 @@ class Notice(models.Model):
     intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="notices")
     what = models.CharField(max_length=300, help_text="One line, in plain English: no case text but a title.")
     link = models.CharField(max_length=500, help_text="The page of the thing, as a path on this service.")
+    asks = models.BooleanField(
+        "asks them to act",
+        default=False,
+        help_text="The notice asks for an act (agree, sign, respond) that their work list shows while it waits, "
+        "so the list counts the act, not the notice too. Otherwise it is for information, listed until read.",
+    )
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="notices_sent"
     )

@@ -69,11 +69,14 @@ def tell(
     intervention: Intervention | None = None,
     link: str = "",
     email: bool = True,
+    asks: bool = False,
 ) -> list[Notice]:
     """Tell each person (not the one acting) that `what` happened to `about`, with a link to it (`link`,
     else its `get_absolute_url()`). Writes a
     notice per person with an active account, keyed `key:person`, so a second call for the same
-    hand-over writes nothing; enqueues each new notice's email after commit. Returns the new notices."""
+    hand-over writes nothing; enqueues each new notice's email after commit (`email=False`: the act sends its
+    own). `asks`: the notice asks them to act, and their work list shows the act while it waits (so the
+    notice is not listed or counted as well). Returns the new notices."""
     from intervention.permissions import intervention_of
 
     case = intervention or intervention_of(about)
@@ -96,6 +99,7 @@ def tell(
             link=link,
             by=by if acting else None,
             email=_address(person) if email else "",
+            asks=asks,
         )
         try:
             with transaction.atomic():

@@ -269,6 +269,7 @@ def submit_plan(*, plan: ImprovementPlan, by: Any) -> ImprovementPlan:
         what=f"Improvement plan to agree: {current.title}",
         by=by,
         key=f"plan-submitted:{current.pk}:{current.version}",
+        asks=True,
     )
     return current
 
@@ -460,6 +461,7 @@ def record_due_date_move(*, action: PlanAction, to_on: datetime.date, reason: st
         ),
         by=by,
         key=f"move:{move.pk}",
+        asks=waits,
     )
     if not waits:
         if action.original_due_on is None:

@@ -687,6 +687,7 @@ def _tell_signatory(version: ReportVersion) -> None:
         what=f"Report to sign off (version {version.number}): {report.title}",
         by=None,
         key=f"report-ready:{version.pk}",
+        asks=True,
     )
 
 

@@ -157,7 +157,11 @@ def deadlines_to_deliver(scope: Scope, *, today: datetime.date | None = None) ->
 
 
 def unread_notices(scope: Scope) -> QuerySet[Notice]:
-    return Notice.objects.filter(person_id=scope.person_id or -1, read_at__isnull=True).order_by("created_at", "pk")
+    """Notices for information not yet read (a notice asking for an act is answered by the act, which the
+    other lists show while it waits)."""
+    return Notice.objects.filter(person_id=scope.person_id or -1, read_at__isnull=True, asks=False).order_by(
+        "created_at", "pk"
+    )
 
 
 def work_count(user: Any) -> int:

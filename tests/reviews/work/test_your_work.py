@@ -33,7 +33,7 @@ def test_a_submitted_plan_waits_for_the_commissioner_not_the_council(client, her
     planning.submit_plan(plan=plan, by=alice)
     client.force_login(charlie)
     page = client.get(reverse("your_work")).content.decode()
-    assert "Your work (2)" in page  # the plan to agree, and the notice telling of it
+    assert "Your work (1)" in page  # the plan to agree; the notice that told of it is not counted again
     assert "Improvement plans to agree (1)" in page
     assert reverse("plan_agree", args=[hereford_case.pk, plan.pk]) in page
 
@@ -54,8 +54,21 @@ def test_marking_a_notice_read_takes_it_off_the_list_and_only_its_person_may(
 
     client.force_login(charlie)
     response = client.post(reverse("notice_read", args=[notice.pk]), follow=True)
-    page = response.content.decode()
-    assert "Marked as read" in page and "Notices (" not in page and "Your work (1)" in page
+    assert "Marked as read" in response.content.decode()
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+
+
+def test_a_notice_for_information_is_listed_and_counted_until_read(client, hereford_case, workforce, alice, charlie):
+    plan = plan_with_an_action(hereford_case, alice)
+    planning.submit_plan(plan=plan, by=alice)
+    planning.send_back_plan(plan=plan, reason="Add the second objective", by=charlie)
+    client.force_login(alice)
+    page = client.get(reverse("your_work")).content.decode()
+    assert "Your work (1)" in page and "Notices (1)" in page and "Improvement plan sent back to change" in page
+    notice = Notice.objects.get(person=alice.person)
+    page = client.post(reverse("notice_read", args=[notice.pk]), follow=True).content.decode()
+    assert "Your work (0)" in page and "Nothing is waiting for you" in page
 
 
 def test_the_header_count_is_three_queries_whatever_the_work(
@@ -67,7 +80,7 @@ def test_the_header_count_is_three_queries_whatever_the_work(
     request.user = type(charlie).objects.get(pk=charlie.pk)  # nothing cached on the user
     with django_assert_max_num_queries(3):
         label = str(your_work(request)["your_work_label"])
-    assert label == "Your work (10)"  # five plans to agree, five notices
+    assert label == "Your work (5)"  # five plans to agree
 
 
 def test_the_work_page_is_a_fixed_number_of_queries(
