@@ -127,18 +127,20 @@ def send_notice(*, notice_id: int) -> bool:
     from django.core.mail import EmailMessage
 
     claimed = Notice.objects.filter(pk=notice_id, sent_at__isnull=True, claimed_at__isnull=True).exclude(email="")
-    if not claimed.update(claimed_at=timezone.now()):
+    if not claimed.update(claimed_at=timezone.now()):  # no history: Notice is operational and keeps none
         return False
     notice = Notice.objects.select_related("intervention__local_authority").get(pk=notice_id)
     subject, body = email_text(notice)
     try:
         EmailMessage(subject, body, None, [notice.email]).send()
     except Exception as error:
-        Notice.objects.filter(pk=notice_id).update(
+        Notice.objects.filter(pk=notice_id).update(  # no history: operational
             claimed_at=None, attempts=notice.attempts + 1, last_error=str(error)[:1000]
         )
         raise
-    Notice.objects.filter(pk=notice_id).update(sent_at=timezone.now(), attempts=notice.attempts + 1, last_error="")
+    Notice.objects.filter(pk=notice_id).update(  # no history: operational
+        sent_at=timezone.now(), attempts=notice.attempts + 1, last_error=""
+    )
     return True
 
 
@@ -146,7 +148,9 @@ def requeue_stalled_notices(*, older_than: datetime.timedelta = datetime.timedel
     """Notices decided but not emailed (the process died between commit and enqueue, or while sending):
     releases stale claims and returns the ids to enqueue again."""
     cutoff = timezone.now() - older_than
-    Notice.objects.filter(sent_at__isnull=True, claimed_at__lt=cutoff).update(claimed_at=None)
+    Notice.objects.filter(sent_at__isnull=True, claimed_at__lt=cutoff).update(
+        claimed_at=None
+    )  # no history: operational
     return list(
         Notice.objects.filter(sent_at__isnull=True, claimed_at__isnull=True, created_at__lt=cutoff)
         .exclude(email="")

@@ -421,5 +421,5 @@ def record_visit(case: Intervention, user: Any) -> datetime.datetime | None:
     if visit is None:
         CaseVisit.objects.get_or_create(user=user, intervention=case, defaults={"seen_at": now})
         return None
-    CaseVisit.objects.filter(pk=visit.pk).update(seen_at=now)
+    CaseVisit.objects.filter(pk=visit.pk).update(seen_at=now)  # no history: a visit is operational
     return visit.seen_at
