@@ -15,7 +15,6 @@ number of cases or records; the header's count (`work_count`) is one query of co
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -288,127 +287,112 @@ class Change:
 class SinceLastVisit:
     since: datetime.datetime | None  # None: the person's first visit
     changes: list[Change] = field(default_factory=list)
-    more: int = 0  # changes beyond those listed
+    more: bool = False  # changes beyond those listed
 
 
 SHOWN_CHANGES = 20
 
 
-def _who(record: Any) -> str:
-    user = record.history_user
-    if user is None:
-        return "The service"
-    person = getattr(user, "person", None)
-    return (person.name if person else "") or user.get_full_name() or user.username
+# Each history table read for "what changed": the kind, how its rows reach the case, and the column that
+# names the record (`detail`) and its parent record (`parent`), read in one query as a UNION ALL.
+SOURCES: tuple[tuple[str, str, str, str, str | None], ...] = (
+    # (kind, app.Model, filter to the case, detail field, parent field)
+    ("update", "reviews.ProgressUpdate", "service_priority__instrument__intervention", "rag", None),
+    ("instruction", "directions.Instruction", "intervention", "number", None),
+    ("response", "directions.InstructionResponse", "instruction__intervention", "kind", "instruction_id"),
+    ("review", "reviews.Review", "intervention", "status", None),
+    ("version", "reviews.ReportVersion", "report__intervention", "number", "report_id"),
+    ("plan", "reviews.ImprovementPlan", "intervention", "title", None),
+    ("action", "reviews.PlanAction", "objective__plan__intervention", "label", None),
+    (
+        "value",
+        "reviews.Measurement",
+        "indicator__service_priority__instrument__intervention",
+        "period_end",
+        "indicator_id",
+    ),
+    ("deadline", "reviews.Deadline", "intervention", "what", None),
+)
 
 
-def _history_sources(case: Intervention) -> Iterable[tuple[Any, Q, Any]]:
-    """Each history table read for "what changed", the filter to this case, and how a record reads."""
-    from directions.models import Instruction, InstructionResponse
-    from reviews.models import Measurement, PlanAction, ProgressUpdate, Review
+def _read(
+    case: Intervention, kind: str, record_id: int, detail: str, parent: int | None, reason: str
+) -> tuple[str, str]:
+    """What the change says, and where it is."""
+    from directions.enums import ResponseKind
+    from reviews.enums import Rag
 
-    def instruction_link(instruction_id: int) -> str:
-        return reverse("instruction_detail", args=[case.pk, instruction_id])
-
-    yield (
-        ProgressUpdate,
-        Q(service_priority__instrument__intervention=case),
-        lambda r: (
-            f"Progress update: {r.get_rag_display()} ({r.history_change_reason or 'recorded'})"
-            if r.history_type == "+"
-            else f"Progress update changed: {r.history_change_reason or 'corrected'}",
-            reverse("update_detail", args=[case.pk, r.id]),
-        ),
-    )
-    yield (
-        Instruction,
-        Q(intervention=case),
-        lambda r: (
-            f"Instruction {r.number}: {r.history_change_reason or r.get_status_display()}"[:200],
-            instruction_link(r.id),
-        ),
-    )
-    yield (
-        InstructionResponse,
-        Q(instruction__intervention=case),
-        lambda r: (f"Instruction answered: {r.get_kind_display()}", instruction_link(r.instruction_id)),
-    )
-    yield (
-        Review,
-        Q(intervention=case),
-        lambda r: (
-            f"Review: {r.history_change_reason or r.get_status_display()}",
-            reverse("review_detail", args=[r.id]),
-        ),
-    )
-    yield (
-        ReportVersion,
-        Q(report__intervention=case),
-        lambda r: (
-            f"Report version {r.number}: {r.history_change_reason or r.get_status_display()}",
-            reverse("report_detail", args=[r.report_id]),
-        ),
-    )
-    yield (
-        ImprovementPlan,
-        Q(intervention=case),
-        lambda r: (
-            f"Improvement plan: {r.history_change_reason or 'changed'}",
-            reverse("plan_detail", args=[case.pk, r.id]),
-        ),
-    )
-    yield (
-        PlanAction,
-        Q(objective__plan__intervention=case),
-        lambda r: (
-            f"Plan action {r.label}: {r.history_change_reason or 'changed'}"[:200],
-            reverse("plan_action", args=[case.pk, r.id]),
-        ),
-    )
-    yield (
-        Measurement,
-        Q(indicator__service_priority__instrument__intervention=case),
-        lambda r: (
-            f"Indicator value for {r.period_end:%B %Y}: {r.history_change_reason or 'recorded'}",
-            reverse("indicator_detail", args=[case.pk, r.indicator_id]),
-        ),
-    )
-    yield (
-        Deadline,
-        Q(intervention=case),
-        lambda r: (
-            f"Deadline: {r.what[:80]}: {r.history_change_reason or r.get_status_display()}"[:200],
-            reverse("case_deadlines", args=[case.pk]),
-        ),
-    )
+    why = reason or "changed"
+    if kind == "update":
+        label = dict(Rag.choices).get(detail, detail)
+        return f"Progress update ({label}): {reason or 'recorded'}", reverse("update_detail", args=[case.pk, record_id])
+    if kind == "instruction":
+        return f"Instruction {detail}: {why}", reverse("instruction_detail", args=[case.pk, record_id])
+    if kind == "response":
+        answer = dict(ResponseKind.choices).get(detail, detail)
+        return f"Instruction answered: {answer}", reverse("instruction_detail", args=[case.pk, parent])
+    if kind == "review":
+        return f"Review: {why}", reverse("review_detail", args=[record_id])
+    if kind == "version":
+        return f"Report version {detail}: {why}", reverse("report_detail", args=[parent])
+    if kind == "plan":
+        return f"Improvement plan: {why}", reverse("plan_detail", args=[case.pk, record_id])
+    if kind == "action":
+        return f"Plan action {detail}: {why}", reverse("plan_action", args=[case.pk, record_id])
+    if kind == "value":
+        month = datetime.date.fromisoformat(str(detail)[:10])
+        return f"Indicator value for {month:%B %Y}: {reason or 'recorded'}", reverse(
+            "indicator_detail", args=[case.pk, parent]
+        )
+    return f"Deadline: {detail[:80]}: {why}", reverse("case_deadlines", args=[case.pk])
 
 
 def changes_since(case: Intervention, user: Any, since: datetime.datetime | None) -> SinceLastVisit:
-    """What other people changed on the case since `since`, newest first, from the history tables: a
-    query per table (each bounded), whatever the number of records."""
+    """What other people changed on the case since `since`, newest first, from the history tables: one
+    query (a UNION ALL of the tables, limited) and one for the names of who changed it, whatever the data."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast
+
     result = SinceLastVisit(since=since)
     if since is None:
         return result
-    found: list[Change] = []
-    total = 0
-    for model, to_case, reads in _history_sources(case):
+    parts = []
+    for kind, label, to_case, detail, parent in SOURCES:
+        model = apps.get_model(label)
         history = model.history.model.objects
-        live_ids = model.objects.filter(to_case).values("pk")
-        records = (
-            history.filter(history_date__gt=since, id__in=live_ids)
-            .exclude(history_user=user)
-            .select_related("history_user__person")
-            .order_by("-history_date")
+        parts.append(
+            history.filter(history_date__gt=since, id__in=model.objects.filter(**{to_case: case}).values("pk"))
+            .exclude(history_user_id=getattr(user, "pk", None))
+            .annotate(
+                kind=Value(kind, output_field=CharField()),
+                detail=Cast(detail, CharField()),
+                parent=Cast(parent, IntegerField()) if parent else Value(None, output_field=IntegerField()),
+            )
+            .values_list("kind", "id", "history_date", "history_user_id", "history_change_reason", "detail", "parent")
+            .order_by()
         )
-        rows = list(records[: SHOWN_CHANGES + 1])
-        total += len(rows)
-        for record in rows:
-            what, link = reads(record)
-            found.append(Change(what=what, who=_who(record), when=record.history_date, link=link))
-    found.sort(key=lambda change: change.when, reverse=True)
-    result.changes = found[:SHOWN_CHANGES]
-    result.more = max(0, total - SHOWN_CHANGES)
+    union = parts[0].union(*parts[1:], all=True).order_by("-history_date")
+    rows = list(union[: SHOWN_CHANGES + 1])
+    people = {
+        account.pk: account
+        for account in get_user_model()
+        .objects.filter(pk__in={row[3] for row in rows if row[3]})
+        .select_related("person")
+    }
+    for kind, record_id, when, user_id, reason, detail, parent in rows[:SHOWN_CHANGES]:
+        what, link = _read(case, kind, record_id, detail, parent, reason or "")
+        result.changes.append(Change(what=what[:200], who=_name(people.get(user_id)), when=when, link=link))
+    result.more = len(rows) > SHOWN_CHANGES
     return result
+
+
+def _name(account: Any) -> str:
+    if account is None:
+        return "The service"
+    person = getattr(account, "person", None)
+    return (person.name if person else "") or account.get_full_name() or account.username
 
 
 def record_visit(case: Intervention, user: Any) -> datetime.datetime | None:
