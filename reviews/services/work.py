@@ -366,11 +366,19 @@ def changes_since(case: Intervention, user: Any, since: datetime.datetime | None
             history.filter(history_date__gt=since, id__in=model.objects.filter(**{to_case: case}).values("pk"))
             .exclude(history_user_id=getattr(user, "pk", None))
             .annotate(
-                kind=Value(kind, output_field=CharField()),
-                detail=Cast(detail, CharField()),
-                parent=Cast(parent, IntegerField()) if parent else Value(None, output_field=IntegerField()),
+                change_kind=Value(kind, output_field=CharField()),
+                change_detail=Cast(detail, CharField()),
+                change_parent=Cast(parent, IntegerField()) if parent else Value(None, output_field=IntegerField()),
             )
-            .values_list("kind", "id", "history_date", "history_user_id", "history_change_reason", "detail", "parent")
+            .values_list(
+                "change_kind",
+                "id",
+                "history_date",
+                "history_user_id",
+                "history_change_reason",
+                "change_detail",
+                "change_parent",
+            )
             .order_by()
         )
     union = parts[0].union(*parts[1:], all=True).order_by("-history_date")
