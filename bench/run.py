@@ -235,6 +235,9 @@ def pages(s: Subjects) -> list[tuple[str, str, str, str]]:
         ("Instruction", "officer", "page", f"/interventions/{case}/instructions/{s.instruction.pk}/"),
         ("Progress form", "officer", "page", f"/interventions/{case}/progress/new/?priority={s.priority.pk}"),
         ("Indicator", "officer", "page", f"/interventions/{case}/indicators/{s.indicator.pk}/"),
+        # What waits for each person, and the header's count on every page (issue 15, item 10).
+        ("Your work", "officer", "page", "/your-work/"),
+        ("Your work (commissioner)", "commissioner", "page", "/your-work/"),
         ("Admin: instruments", "commissioner", "admin", "/admin/directions/instrument/"),
         ("Admin: instrument", "commissioner", "admin", f"/admin/directions/instrument/{s.instrument.pk}/change/"),
         ("Admin: instructions", "commissioner", "admin", "/admin/directions/instruction/"),

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from directions.enums import CouncilEmail, InstructionPriority, InstructionStatus, InstrumentStatus, Part, ResponseKind
@@ -24,6 +25,7 @@ from directions.models import (
     ReportingObligation,
     ServicePriority,
 )
+from intervention import notices
 from intervention.models import Appointment, Intervention, Person
 from intervention.permissions import Capability, has_capability
 from intervention.queue import enqueue_after_commit
@@ -223,7 +225,22 @@ def issue_instruction(
     )
     save_with_history(instruction, by=by, reason="Instruction issued")
     enqueue_after_commit("directions.email_council_about_instruction", instruction_id=instruction.pk)
+    # In the council's work list too; not emailed again: the instruction's own email has told them.
+    notices.tell(
+        notices.people_on(intervention, notices.COUNCIL),
+        about=instruction,
+        link=instruction_link(instruction),
+        what=f"New instruction to respond to: {instruction.reference} {' '.join(title.split())}",
+        by=by,
+        key=f"instruction-issued:{instruction.pk}",
+        email=False,
+        asks=True,
+    )
     return instruction
+
+
+def instruction_link(instruction: Instruction) -> str:
+    return reverse("instruction_detail", kwargs={"pk": instruction.intervention_id, "instruction_pk": instruction.pk})
 
 
 # Who may make each move: the council acknowledges and works on an instruction; only the
@@ -371,7 +388,27 @@ def respond_to_instruction(*, instruction: Instruction, kind: str, text: str, by
     if status is not None and instruction.status != status:
         instruction.status = status
         save_with_history(instruction, by=by, reason=f"{ResponseKind(kind).label}: {text.strip()[:200]}")
+    from_council = capability == Capability.LOG_PROGRESS
+    notices.tell(
+        notices.people_on(instruction.intervention, notices.OVERSEERS if from_council else notices.COUNCIL),
+        about=instruction,
+        link=instruction_link(instruction),
+        what=f"{RESPONSE_NOTICE[kind]}: {instruction.reference} {' '.join(instruction.title.split())}",
+        by=by,
+        key=f"instruction-response:{response.pk}",
+        asks=kind == ResponseKind.SUBMITTED,  # to accept or return: in their list while it waits
+    )
     return response
+
+
+# What each round tells the other side, in a notice's first words.
+RESPONSE_NOTICE: dict[str, str] = {
+    ResponseKind.ACKNOWLEDGED: "The council acknowledged an instruction",
+    ResponseKind.PROGRESS: "The council reported progress on an instruction",
+    ResponseKind.SUBMITTED: "Instruction submitted as complied, to accept or return",
+    ResponseKind.ACCEPTED: "Instruction accepted as complied",
+    ResponseKind.RETURNED: "Instruction returned: more is needed",
+}
 
 
 def rule_changes(obligation: ReportingObligation) -> list[str]:

@@ -24,6 +24,10 @@ app.conf.beat_schedule = {
         "task": "reviews.sweep_notifications",
         "schedule": crontab(minute="*/15"),
     },
+    "send again the hand-over notices a crash left unsent, every 15 minutes": {
+        "task": "intervention.sweep_notices",
+        "schedule": crontab(minute="*/15"),
+    },
     "record a worker heartbeat every minute": {
         "task": "intervention.record_heartbeat",
         "schedule": crontab(minute="*"),

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.timezone import now as timezone_now
 from simple_history.models import HistoricalRecords
 
 from intervention.enums import (
@@ -492,3 +493,59 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class Notice(models.Model):
+    """One person told that work has come their way (a plan to agree, a report to sign, an answer to an
+    instruction), written in the same transaction as the act that hands the work over
+    (intervention.notices.tell). Shown on their "Your work" page until they mark it read, and emailed
+    after commit: the row records the email's outcome (claimed, sent, attempts, last error) the way a
+    deadline reminder does, so the email is sent once whatever retries or restarts happen. Operational,
+    not a decision, so it keeps no history: the row is the record of who was told what and when."""
+
+    key = models.CharField(max_length=200, unique=True, help_text="The hand-over and the person: decided once.")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="notices")
+    intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="notices")
+    what = models.CharField(max_length=300, help_text="One line, in plain English: no case text but a title.")
+    link = models.CharField(max_length=500, help_text="The page of the thing, as a path on this service.")
+    asks = models.BooleanField(
+        "asks them to act",
+        default=False,
+        help_text="The notice asks for an act (agree, sign, respond) that their work list shows while it waits, "
+        "so the list counts the act, not the notice too. Otherwise it is for information, listed until read.",
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="notices_sent"
+    )
+    created_at = models.DateTimeField(default=timezone_now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email = models.EmailField(blank=True, help_text="Where the email goes: empty when it is not emailed.")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["person", "read_at"], name="notice_person_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.what} (to {self.person})"
+
+    def get_absolute_url(self) -> str:
+        return self.link
+
+
+class CaseVisit(models.Model):
+    """When a person last opened a case's page: the case page shows what others changed since.
+    Operational, so no history."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_visits")
+    intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="visits")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "intervention"], name="one_visit_per_person_case")]
+
+    def __str__(self) -> str:
+        return f"{self.user} saw case {self.intervention_id} at {self.seen_at:%Y-%m-%d %H:%M}"

@@ -177,6 +177,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "intervention.context_processors.service",
+                "reviews.context_processors.your_work",
             ],
         },
     },

@@ -4,7 +4,7 @@ import smtplib
 
 from celery import shared_task
 
-from intervention import lockout, services
+from intervention import lockout, notices, services
 
 
 @shared_task(name="intervention.record_heartbeat")
@@ -22,3 +22,25 @@ def record_heartbeat(*, name: str) -> None:
 def email_unlock_link(*, email: str) -> None:
     # In the worker, not the request: the page answers in the same time whether or not an email goes.
     lockout.email_unlock_link(email=email)
+
+
+@shared_task(
+    name="intervention.send_notice",
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def send_notice(*, notice_id: int) -> bool:
+    """Email one notice of a hand-over (intervention.notices): sent once, its outcome kept on the row."""
+    return notices.send_notice(notice_id=notice_id)
+
+
+@shared_task(name="intervention.sweep_notices")
+def sweep_notices() -> int:
+    """Send again what a crash left unsent."""
+    stalled = notices.requeue_stalled_notices()
+    for notice_id in stalled:
+        send_notice.delay(notice_id=notice_id)
+    return len(stalled)

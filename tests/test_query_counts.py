@@ -97,6 +97,8 @@ def pages(cast: Cast) -> dict[str, tuple[str, str]]:
         "priority": ("officer", f"/interventions/{case}/priorities/{cast.priority.pk}/"),
         "indicator": ("officer", f"/interventions/{case}/indicators/{cast.indicator.pk}/"),
         "plan": ("officer", f"/interventions/{case}/plan/"),
+        "your work": ("officer", "/your-work/"),
+        "your work, commissioner": ("commissioner", "/your-work/"),
         "admin instruments": ("commissioner", "/admin/directions/instrument/"),
         "admin instrument": ("commissioner", f"/admin/directions/instrument/{cast.instrument.pk}/change/"),
         "admin instructions": ("commissioner", "/admin/directions/instruction/"),

@@ -153,6 +153,19 @@ class AgreePlanForm(GovukForm):
         return [Field("fingerprint"), Field.checkbox("date_moves_need_agreement", small=True), Field.textarea("note")]
 
 
+class SendBackPlanForm(GovukForm):
+    submit_label = "Send the plan back"
+    reason = forms.CharField(
+        label="What should the council change?",
+        help_text="The council will see this with the plan",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what the council should change"},
+    )
+
+    def layout_fields(self) -> list:
+        return [Field.textarea("reason")]
+
+
 DECISIONS = [Choice("agree", "Agree the move"), Choice("refuse", "Refuse it", hint="The due date stays as it is")]
 
 

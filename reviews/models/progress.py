@@ -44,6 +44,11 @@ class ImprovementPlan(models.Model):
         default=False,
         help_text="When set, a moved due date takes effect only once the commissioner or adviser agrees it.",
     )
+    sent_back_reason = models.TextField(
+        "why it was sent back",
+        blank=True,
+        help_text="What the commissioner or adviser asked the council to change, when they last sent it back.",
+    )
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 

@@ -16,10 +16,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from directions.enums import Part
 from directions.models import Clause, ServicePriority
+from intervention import notices
 from intervention.models import Intervention
 from intervention.permissions import Capability, capabilities_on, has_capability
 from intervention.services import save_with_history
@@ -44,6 +46,7 @@ MOVE_REASON_REQUIRED = "Say why the due date is moving"
 MOVE_ALREADY_PENDING = "A move of this action's due date to {date} is already waiting for agreement"
 MOVE_NOT_PENDING = "This move has already been decided"
 REFUSAL_REASON_REQUIRED = "Say why the move is refused"
+SEND_BACK_REASON_REQUIRED = "Say what the council should change"
 ENTER_INDICATOR_NAME = "Enter the indicator's name"
 TOLERANCE_NEGATIVE = "The tolerance must be 0 or more"
 
@@ -259,7 +262,20 @@ def submit_plan(*, plan: ImprovementPlan, by: Any) -> ImprovementPlan:
     current.status = PlanStatus.SUBMITTED
     current.version += 1
     save_with_history(current, by=by, reason="Submitted for agreement")
+    notices.tell(
+        notices.people_on(current.intervention, notices.OVERSEERS),
+        about=current,
+        link=_plan_link(current),
+        what=f"Improvement plan to agree: {current.title}",
+        by=by,
+        key=f"plan-submitted:{current.pk}:{current.version}",
+        asks=True,
+    )
     return current
+
+
+def _plan_link(plan: ImprovementPlan) -> str:
+    return reverse("plan_detail", args=[plan.intervention_id, plan.pk])
 
 
 @transaction.atomic
@@ -298,7 +314,40 @@ def agree_plan(
         current.date_moves_need_agreement = date_moves_need_agreement
     current.version += 1
     save_with_history(current, by=by, reason=f"Version {agreement.number} agreed")
+    notices.tell(
+        notices.people_on(current.intervention, notices.COUNCIL),
+        about=current,
+        link=_plan_link(current),
+        what=f"Improvement plan agreed (version {agreement.number}): {current.title}",
+        by=by,
+        key=f"plan-agreed:{agreement.pk}",
+    )
     return agreement
+
+
+@transaction.atomic
+def send_back_plan(*, plan: ImprovementPlan, reason: str, by: Any) -> ImprovementPlan:
+    """The commissioner or adviser does not agree the plan as submitted: it goes back to the council to
+    change, with the reason kept whole on the plan and in its history."""
+    _deny_unless(by, plan.intervention, Capability.ISSUE_INSTRUCTIONS, MAY_NOT_AGREE)
+    current = ImprovementPlan.objects.select_for_update().get(pk=plan.pk)
+    if current.status != PlanStatus.SUBMITTED:
+        raise ValidationError(NOT_SUBMITTED)
+    if not reason.strip():
+        raise ValidationError({"reason": SEND_BACK_REASON_REQUIRED})
+    current.status = PlanStatus.DRAFT
+    current.sent_back_reason = reason.strip()
+    current.version += 1
+    save_with_history(current, by=by, reason="Sent back to the council")
+    notices.tell(
+        notices.people_on(current.intervention, notices.COUNCIL),
+        about=current,
+        link=_plan_link(current),
+        what=f"Improvement plan sent back to change: {current.title}",
+        by=by,
+        key=f"plan-sent-back:{current.pk}:{current.version}",
+    )
+    return current
 
 
 ACTION_FIELDS = {
@@ -397,6 +446,23 @@ def record_due_date_move(*, action: PlanAction, to_on: datetime.date, reason: st
         requested_by=by,
     )
     save_with_history(move, by=by, reason="Agreement asked for" if waits else "Due date moved")
+    overseeing = has_capability(by, plan.intervention, Capability.ISSUE_INSTRUCTIONS)
+    notices.tell(
+        notices.people_on(plan.intervention, notices.COUNCIL if overseeing else notices.OVERSEERS),
+        about=move,
+        intervention=plan.intervention,
+        link=reverse("move_decide", args=[plan.intervention_id, move.pk])
+        if waits
+        else reverse("plan_action", args=[plan.intervention_id, action.pk]),
+        what=(
+            f"Due date move to agree: action {action.label}, to {to_on:%-d %B %Y}"
+            if waits
+            else f"Due date moved: action {action.label}, to {to_on:%-d %B %Y}"
+        ),
+        by=by,
+        key=f"move:{move.pk}",
+        asks=waits,
+    )
     if not waits:
         if action.original_due_on is None:
             action.original_due_on = action.due_on
@@ -424,6 +490,16 @@ def decide_due_date_move(*, move: DueDateMove, agree: bool, by: Any, note: str =
         action.due_on = current.to_on
         action.version += 1
         save_with_history(action, by=by, reason=f"Due date move agreed: {current.reason}")
+    action = current.action
+    notices.tell(
+        notices.people_on(current.case, notices.COUNCIL),
+        about=current,
+        intervention=current.case,
+        link=reverse("plan_action", args=[current.case.pk, action.pk]),
+        what=f"Due date move {'agreed' if agree else 'refused'}: action {action.label}, to {current.to_on:%-d %B %Y}",
+        by=by,
+        key=f"move-decided:{current.pk}",
+    )
     return current
 
 

@@ -28,9 +28,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from directions.models import Instrument
+from intervention import notices
 from intervention.enums import Role
 from intervention.models import Intervention, LocalAuthority
 from intervention.permissions import Capability, capabilities_on, roles_on
@@ -577,6 +579,13 @@ def sign_off(*, version: ReportVersion, by: Any, declared: bool, deadline: Deadl
             report=report,
         )
     _enqueue(final)
+    notices.tell(
+        notices.people_in_role(report.intervention, Role.DFE_CASE_LEAD),
+        about=report,
+        what=f"Report signed off: {report.title}",
+        by=by,
+        key=f"report-signed-off:{final.pk}",
+    )
     return final
 
 
@@ -669,7 +678,27 @@ def _store(
     current.error = ""
     current.finished_at = timezone.now()
     save_with_history(current, by=None, reason="Generated")
+    if not current.is_final:
+        _tell_signatory(current)
     return VersionStatus.READY
+
+
+def _tell_signatory(version: ReportVersion) -> None:
+    """A draft version is ready: the person who signs the report off is asked to (none for a kind that is
+    not signed off in this service)."""
+    report = Report.objects.select_related("intervention__local_authority").get(pk=version.report_id)
+    role = report.signatory_role or signatory_role(report)
+    if not role:
+        return
+    notices.tell(
+        notices.people_in_role(report.intervention, role),
+        about=report,
+        link=reverse("report_sign_off", kwargs={"pk": report.pk, "number": version.number}),
+        what=f"Report to sign off (version {version.number}): {report.title}",
+        by=None,
+        key=f"report-ready:{version.pk}",
+        asks=True,
+    )
 
 
 def deadlines_a_report_may_meet(

@@ -1,7 +1,18 @@
 """The reviews app's pages, one module a part: deadlines, progress, planning, corrections, imports, reviewing,
-reports, search and the read-only API."""
+reports, search, the read-only API and each person's work."""
 
-from reviews.urls import api, corrections, deadlines, imports, planning, progress, reports, reviewing, search
+from reviews.urls import (
+    api,
+    corrections,
+    deadlines,
+    imports,
+    planning,
+    progress,
+    reports,
+    reviewing,
+    search,
+    work,
+)
 
 urlpatterns = [
     *deadlines.urlpatterns,
@@ -13,4 +24,5 @@ urlpatterns = [
     *reports.urlpatterns,
     *api.urlpatterns,
     *search.urlpatterns,
+    *work.urlpatterns,
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("interventions/<int:pk>/plans/<int:plan_pk>/rename/", views.plan_edit, name="plan_edit"),
     path("interventions/<int:pk>/plans/<int:plan_pk>/submit/", views.plan_submit, name="plan_submit"),
     path("interventions/<int:pk>/plans/<int:plan_pk>/agree/", views.plan_agree, name="plan_agree"),
+    path("interventions/<int:pk>/plans/<int:plan_pk>/send-back/", views.plan_send_back, name="plan_send_back"),
     path("interventions/<int:pk>/plans/<int:plan_pk>/objectives/new/", views.objective_new, name="objective_new"),
     path(
         "interventions/<int:pk>/plans/<int:plan_pk>/objectives/<int:objective_pk>/",

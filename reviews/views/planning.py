@@ -256,6 +256,31 @@ def plan_agree(request: HttpRequest, pk: int, plan_pk: int) -> HttpResponse:
     )
 
 
+@login_required
+def plan_send_back(request: HttpRequest, pk: int, plan_pk: int) -> HttpResponse:
+    """The commissioner or adviser does not agree the plan as submitted: back to the council, with why."""
+    case = get_case(request, pk)
+    plan = _plan(case, plan_pk)
+    _require(request, case, Capability.ISSUE_INSTRUCTIONS)
+    form = forms.SendBackPlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            planning.send_back_plan(plan=plan, reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Plan sent back. The council has been told what to change.")
+            return redirect("plan_detail", pk=case.pk, plan_pk=plan.pk)
+    return _form_page(
+        request,
+        case,
+        form,
+        f"Send the plan back: {plan.title}",
+        reverse("plan_agree", args=[case.pk, plan.pk]),
+        lede="The plan goes back to the council to change and submit again. Nothing is agreed.",
+    )
+
+
 # --- Objectives and actions ---------------------------------------------------------------------------
 
 

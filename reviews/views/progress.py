@@ -35,7 +35,7 @@ from reviews.models import (
     PlanObjective,
     ProgressUpdate,
 )
-from reviews.services import planning, progress
+from reviews.services import planning, progress, work
 from reviews.services.corrections import correct_evidence, may_correct
 from reviews.timeline import timeline
 from reviews.views.common import get_case
@@ -537,9 +537,12 @@ def case_overview(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("due_on")[:10]
     )
     context = case_record_context(request, case)
+    # Only a look at the page is a visit: anything else sent to it changes nothing.
+    last_visit = work.record_visit(case, request.user) if request.method == "GET" else None
     context.update(
         {
             "today": today,
+            "since_last_visit": work.changes_since(case, request.user, last_visit),
             "priorities": priorities,
             "open_instructions": instructions,
             "next_deadlines": deadlines.filter(effective_due_on__gte=today).order_by("effective_due_on")[:5],

@@ -33,6 +33,8 @@ DFE_OR_ADMIN = frozenset({"dfe_lead", "admin"})
 ADMIN_USERS = frozenset({"commissioner_a", "commissioner_b", "adviser_a", "dfe_lead", "admin"})
 # Who signs a progress report off: the case's commissioner (and nobody else, not even an administrator).
 PROGRESS_REPORT_SIGNERS = {"A": frozenset({"commissioner_a"}), "B": frozenset({"commissioner_b"})}
+# Whose the sweep's notice is on each case: the council officer told of the case's instruction.
+NOTICE_OWNERS = {"A": "officer_a", "B": "officer_b"}
 # Who reads a draft report to the Minister (docs/reports.md, "Who may read a report"): its author and its
 # signatory (the sweep's commissioner wrote it and signs it) and DfE; not the council, the adviser or
 # the board chair, though they see the case.
@@ -73,6 +75,8 @@ def may(role: str, right: str | None, case: str | None) -> bool:
         return has(role, case, LOG) or has(role, case, ISSUE)
     if right == "log_or_issue":  # indicators: set up by the council or the commissioner (issue 15)
         return has(role, case, LOG) or has(role, case, ISSUE)
+    if right == "notice_owner":  # a notice is read by the person told, and nobody else
+        return role == NOTICE_OWNERS[case]
     if right == "sign_progress":
         return role in PROGRESS_REPORT_SIGNERS[case]
     if right == "read_draft":

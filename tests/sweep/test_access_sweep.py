@@ -129,6 +129,7 @@ PAGES = [
     Page("plan_edit", {"pk": "case", "plan_pk": "plan"}, "log_progress", "log_progress"),
     Page("plan_submit", {"pk": "case", "plan_pk": "plan"}, "log_progress", "log_progress"),
     Page("plan_agree", {"pk": "case", "plan_pk": "submitted_plan"}, "issue_instructions", "issue_instructions"),
+    Page("plan_send_back", {"pk": "case", "plan_pk": "plan_to_send_back"}, "issue_instructions", "issue_instructions"),
     Page("objective_new", {"pk": "case", "plan_pk": "plan"}, "log_progress", "log_progress"),
     Page(
         "objective_edit",
@@ -189,6 +190,9 @@ PAGES = [
     Page("case_note_edit", {"pk": "case", "note_pk": "note"}, "dfe_staff", "dfe_staff"),
     Page("api_tokens", {}, "signed_in", "signed_in"),
     Page("api_token_revoke", {"pk": "api_token"}, "own_token", "own_token"),
+    Page("your_work", {}, "signed_in", None),
+    # A notice is its person's alone: the council officer told of the case's instruction.
+    Page("notice_read", {"pk": "notice"}, "notice_owner", "notice_owner", get_only_by_post=True),
 ]
 
 # The role whose form gives each page's POST payload: someone the page lets write on case A.
@@ -206,6 +210,8 @@ ENTITLED = {
     "plan_edit": "officer_a",
     "plan_submit": "officer_a",
     "plan_agree": "commissioner_a",
+    "plan_send_back": "commissioner_a",
+    "notice_read": "officer_a",
     "objective_new": "officer_a",
     "objective_edit": "officer_a",
     "action_new": "officer_a",
@@ -534,6 +540,8 @@ def _payload(sweep: Sweep, page: Page, world) -> dict:
     data = form_data(response.content.decode(errors="replace")) if response.status_code == 200 else {}
     if page.name in ("log_progress", "instruction_respond"):
         data.update(narrative=["Sweep narrative"], text=["Sweep text"], rag=["amber"])
+    if page.name == "plan_send_back":
+        data["reason"] = ["Sweep: add dates to the second objective"]
     if page.name == "case_deadlines_met":
         data["deadlines"] = [str(world.a["deadline"].pk)]  # the person ticks case A's deadline
     return data

@@ -34,6 +34,7 @@ from intervention.models import (
     ExtraBankHoliday,
     Inspection,
     Intervention,
+    Notice,
     Person,
 )
 from reviews import calendar
@@ -254,6 +255,10 @@ def _case(tag: str, dfe_code: str, *, by: Any, officer: Any, commissioner: Any) 
         instruction=r["instruction"], kind="acknowledged", text=f"Received {marker}", by=officer
     )
     r["instruction"].refresh_from_db()
+    # Issuing it told the council's officer (intervention.notices): a notice only they may mark read.
+    r["notice"] = Notice.objects.get(
+        person=officer.person, key__startswith=f"instruction-issued:{r['instruction'].pk}:"
+    )
     plan = ImprovementPlan.objects.create(intervention=intervention, title=f"Plan {marker}")
     r["plan"] = plan
     r["objective"] = PlanObjective.objects.create(plan=plan, label="1", title=f"Workforce {marker}")
@@ -268,6 +273,10 @@ def _case(tag: str, dfe_code: str, *, by: Any, officer: Any, commissioner: Any) 
     # A plan waiting for agreement, and a due-date move waiting for the commissioner (issue 15).
     r["submitted_plan"] = ImprovementPlan.objects.create(
         intervention=intervention, title=f"Submitted plan {marker}", status="submitted"
+    )
+    # A second plan waiting for agreement, for the page that sends one back (the first is agreed by then).
+    r["plan_to_send_back"] = ImprovementPlan.objects.create(
+        intervention=intervention, title=f"Plan to send back {marker}", status="submitted"
     )
     submitted_objective = PlanObjective.objects.create(plan=r["submitted_plan"], label="1", title=f"Voice {marker}")
     PlanAction.objects.create(

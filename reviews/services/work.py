@@ -1,0 +1,417 @@
+"""What is waiting for each person ("Your work"), and what changed on a case since they last opened it.
+
+The work comes from the person's access (intervention.permissions.access_for): the roles they hold on each
+case today, and, for council staff, their council's cases. Each kind of work is one query, whatever the
+number of cases or records; the header's count (`work_count`) is one query of counts.
+
+- plans to agree, due-date moves to decide, instructions to accept or return: the commissioner and the
+  advisers (ISSUE_INSTRUCTIONS) of the case;
+- instructions to respond to: the council (its staff, and council roles appointed to the case);
+- reports to sign off: the person appointed in the report's signatory role, once its latest version is ready;
+- deadlines they deliver, overdue or due in the next 30 days: the people holding the deadline's delivering role;
+- notices not yet read (intervention.notices).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+from directions.enums import Deliverer, InstructionStatus
+from directions.models import Instruction
+from intervention.enums import COUNCIL_ROLES, DFE_ROLES, OVERSEEING_ROLES, Role
+from intervention.models import CaseVisit, Intervention, Notice, Person
+from intervention.permissions import Access, access_for
+from reviews.enums import MoveStatus, PlanStatus
+from reviews.models import Deadline, DueDateMove, ImprovementPlan, Report, ReportVersion, VersionStatus
+
+DEADLINE_WINDOW = datetime.timedelta(days=30)
+RESPOND_STATUSES = (InstructionStatus.ISSUED, InstructionStatus.ACKNOWLEDGED, InstructionStatus.IN_PROGRESS)
+
+# The role that delivers a deadline, by the roles a person holds (reviews.services.deadlines.DELIVERER_ROLES
+# read the other way).
+DELIVERERS_BY_ROLE: dict[str, str] = {
+    **dict.fromkeys(COUNCIL_ROLES, Deliverer.COUNCIL),
+    Role.COMMISSIONER: Deliverer.COMMISSIONER,
+    Role.IMPROVEMENT_ADVISER: Deliverer.ADVISER,
+    Role.INTERVENTION_ADVISER: Deliverer.ADVISER,
+    Role.IMPROVEMENT_BOARD_CHAIR: Deliverer.BOARD_CHAIR,
+    **dict.fromkeys(DFE_ROLES, Deliverer.DFE),
+}
+
+
+class SubqueryCount(Subquery):
+    """COUNT(*) of a queryset, as a column of another query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
+    output_field = IntegerField()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The cases on which a person does each kind of work, as filters on a case id."""
+
+    person_id: int | None
+    overseen: tuple[int, ...]  # cases where they agree, accept and return (commissioner, adviser)
+    council: Q  # cases where they respond for the council, as a filter on an Intervention
+    roles: dict[int, frozenset[str]]  # roles by case, for signatories and deadlines
+    local_authority_id: int | None
+
+    @property
+    def empty(self) -> bool:
+        return self.person_id is None and not self.roles
+
+
+def scope_for(user: Any) -> Scope:
+    access: Access = access_for(user)
+    roles = {pk: frozenset(r) for pk, r in access.roles.items()}
+    council_cases = sorted(pk for pk, r in roles.items() if r & COUNCIL_ROLES)
+    council = Q(pk__in=council_cases)
+    if access.local_authority_id is not None:
+        council |= Q(local_authority_id=access.local_authority_id)
+    elif not council_cases:
+        council = Q(pk__in=[])
+    return Scope(
+        person_id=access.person_id,
+        overseen=tuple(sorted(pk for pk, r in roles.items() if r & OVERSEEING_ROLES)),
+        council=council,
+        roles=roles,
+        local_authority_id=access.local_authority_id,
+    )
+
+
+def _open_cases(condition: Q) -> QuerySet[Intervention]:
+    return Intervention.objects.filter(condition, closed_on__isnull=True)
+
+
+def plans_to_agree(scope: Scope) -> QuerySet[ImprovementPlan]:
+    submitted_at = ImprovementPlan.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_date")
+    return (
+        ImprovementPlan.objects.filter(
+            status=PlanStatus.SUBMITTED, intervention__in=_open_cases(Q(pk__in=scope.overseen))
+        )
+        .annotate(since=Subquery(submitted_at.values("history_date")[:1]))
+        .order_by("since", "pk")
+    )
+
+
+def moves_to_decide(scope: Scope) -> QuerySet[DueDateMove]:
+    return DueDateMove.objects.filter(
+        status=MoveStatus.PENDING,
+        action__objective__plan__intervention__in=_open_cases(Q(pk__in=scope.overseen)),
+    ).order_by("requested_at", "pk")
+
+
+def instructions_to_answer(scope: Scope) -> QuerySet[Instruction]:
+    """Submitted as complied: for the commissioner or adviser to accept or return."""
+    return Instruction.objects.filter(
+        status=InstructionStatus.SUBMITTED, intervention__in=_open_cases(Q(pk__in=scope.overseen))
+    ).order_by("due_on", "pk")
+
+
+def instructions_to_respond_to(scope: Scope) -> QuerySet[Instruction]:
+    return Instruction.objects.filter(
+        status__in=RESPOND_STATUSES, intervention__in=_open_cases(scope.council)
+    ).order_by("due_on", "pk")
+
+
+def reports_to_sign(scope: Scope) -> QuerySet[Report]:
+    signatory = Q(pk__in=[])
+    for case_id, roles in sorted(scope.roles.items()):
+        signatory |= Q(intervention_id=case_id, signatory_role__in=sorted(roles))
+    latest = ReportVersion.objects.filter(report=OuterRef("pk")).order_by("-number")
+    return (
+        Report.objects.filter(signatory, intervention__closed_on__isnull=True)
+        .exclude(versions__is_final=True)
+        .annotate(
+            latest_status=Subquery(latest.values("status")[:1]),
+            latest_number=Subquery(latest.values("number")[:1]),
+            since=Subquery(latest.values("finished_at")[:1]),
+        )
+        .filter(latest_status=VersionStatus.READY)
+        .order_by("since", "pk")
+    )
+
+
+def deadlines_to_deliver(scope: Scope, *, today: datetime.date | None = None) -> QuerySet[Deadline]:
+    """Open deadlines the person's roles deliver, overdue or due within 30 days, soonest (most overdue) first."""
+    today = today or timezone.localdate()
+    delivers = Q(pk__in=[])
+    for case_id, roles in sorted(scope.roles.items()):
+        deliverers = sorted({DELIVERERS_BY_ROLE[role] for role in roles if role in DELIVERERS_BY_ROLE})
+        delivers |= Q(intervention_id=case_id, deliverer__in=deliverers)
+    if scope.local_authority_id is not None:
+        delivers |= Q(intervention__local_authority_id=scope.local_authority_id, deliverer=Deliverer.COUNCIL)
+    return (
+        Deadline.objects.open()
+        .with_due_on()
+        .filter(delivers, intervention__closed_on__isnull=True, effective_due_on__lte=today + DEADLINE_WINDOW)
+        .order_by("effective_due_on", "pk")
+    )
+
+
+def unread_notices(scope: Scope) -> QuerySet[Notice]:
+    """Notices for information not yet read (a notice asking for an act is answered by the act, which the
+    other lists show while it waits)."""
+    return Notice.objects.filter(person_id=scope.person_id or -1, read_at__isnull=True, asks=False).order_by(
+        "created_at", "pk"
+    )
+
+
+def work_count(user: Any) -> int:
+    """How many things wait for the person: one query (after the access the page has already worked out)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    scope = scope_for(user)
+    if scope.empty:
+        return 0
+    parts = {
+        "plans": plans_to_agree(scope),
+        "moves": moves_to_decide(scope),
+        "answer": instructions_to_answer(scope),
+        "respond": instructions_to_respond_to(scope),
+        "reports": reports_to_sign(scope),
+        "deadlines": deadlines_to_deliver(scope),
+        "notices": unread_notices(scope),
+    }
+    counts = (
+        Person.objects.filter(pk=scope.person_id or -1)
+        .annotate(**{f"count_{name}": SubqueryCount(qs.order_by().values("pk")) for name, qs in parts.items()})
+        .values(*(f"count_{name}" for name in parts))
+        .first()
+    )
+    return sum(value or 0 for value in counts.values()) if counts else 0  # an empty scope counts as NULL
+
+
+@dataclass
+class Item:
+    case: Intervention
+    what: str
+    link: str
+    when: str  # in words: "submitted 3 March 2026", "due 1 April 2026 (overdue)"
+    overdue: bool = False
+    notice: Notice | None = None
+
+
+@dataclass
+class Group:
+    key: str
+    heading: str
+    items: list[Item] = field(default_factory=list)
+
+
+def _on(moment: datetime.datetime | datetime.date | None) -> str:
+    if moment is None:
+        return ""
+    if isinstance(moment, datetime.datetime):
+        moment = timezone.localtime(moment).date()
+    return f"{moment:%-d %B %Y}"
+
+
+def work_for(user: Any, *, today: datetime.date | None = None) -> list[Group]:
+    """Everything waiting for the person, in groups, oldest first within each. A query a group."""
+    today = today or timezone.localdate()
+    scope = scope_for(user)
+    groups = [
+        Group("notices", "Notices"),
+        Group("plans", "Improvement plans to agree"),
+        Group("moves", "Due-date moves to agree or refuse"),
+        Group("answer", "Instructions to accept or return"),
+        Group("respond", "Instructions to respond to"),
+        Group("reports", "Reports to sign off"),
+        Group("deadlines", "Deadlines you deliver: overdue or due in the next 30 days"),
+    ]
+    if scope.empty:
+        return groups
+    by_key = {group.key: group for group in groups}
+    for notice in unread_notices(scope).select_related("intervention__local_authority"):
+        by_key["notices"].items.append(
+            Item(notice.intervention, notice.what, notice.link, f"sent {_on(notice.created_at)}", notice=notice)
+        )
+    for plan in plans_to_agree(scope).select_related("intervention__local_authority"):
+        link = reverse("plan_agree", args=[plan.intervention_id, plan.pk])
+        by_key["plans"].items.append(
+            Item(plan.intervention, plan.title, link, f"submitted {_on(getattr(plan, 'since', None))}")
+        )
+    for move in moves_to_decide(scope).select_related(
+        "action__objective__plan__intervention__local_authority", "requested_by"
+    ):
+        case = move.action.objective.plan.intervention
+        what = f"Action {move.action.label}: {move.from_on:%-d %B %Y} to {move.to_on:%-d %B %Y}"
+        link = reverse("move_decide", args=[case.pk, move.pk])
+        by_key["moves"].items.append(Item(case, what, link, f"asked {_on(move.requested_at)}"))
+    for key, instructions in (
+        ("answer", instructions_to_answer(scope)),
+        ("respond", instructions_to_respond_to(scope)),
+    ):
+        for instruction in instructions.select_related("intervention__local_authority"):
+            link = reverse("instruction_detail", args=[instruction.intervention_id, instruction.pk])
+            overdue = instruction.due_on < today
+            when = f"due {_on(instruction.due_on)}" + (" (overdue)" if overdue else "")
+            what = f"{instruction.reference}: {instruction.title}"
+            by_key[key].items.append(Item(instruction.intervention, what, link, when, overdue=overdue))
+    for report in reports_to_sign(scope).select_related("intervention__local_authority"):
+        number = getattr(report, "latest_number", 0)
+        link = reverse("report_sign_off", kwargs={"pk": report.pk, "number": number})
+        what = f"{report.title} (version {number})"
+        by_key["reports"].items.append(
+            Item(report.intervention, what, link, f"ready {_on(getattr(report, 'since', None))}")
+        )
+    for deadline in deadlines_to_deliver(scope, today=today).select_related("intervention__local_authority"):
+        assert deadline.intervention is not None  # filtered on the case
+        overdue = deadline.due_on < today
+        when = f"due {_on(deadline.due_on)}" + (" (overdue)" if overdue else "")
+        by_key["deadlines"].items.append(
+            Item(deadline.intervention, deadline.what, deadline.get_absolute_url(), when, overdue=overdue)
+        )
+    return groups
+
+
+# --- What changed since the person's last visit ------------------------------------------------------
+
+
+@dataclass
+class Change:
+    what: str
+    who: str
+    when: datetime.datetime
+    link: str
+
+
+@dataclass
+class SinceLastVisit:
+    since: datetime.datetime | None  # None: the person's first visit
+    changes: list[Change] = field(default_factory=list)
+    more: bool = False  # changes beyond those listed
+
+
+SHOWN_CHANGES = 20
+
+
+# Each history table read for "what changed": the kind, how its rows reach the case, and the column that
+# names the record (`detail`) and its parent record (`parent`), read in one query as a UNION ALL.
+SOURCES: tuple[tuple[str, str, str, str, str | None], ...] = (
+    # (kind, app.Model, filter to the case, detail field, parent field)
+    ("update", "reviews.ProgressUpdate", "service_priority__instrument__intervention", "rag", None),
+    ("instruction", "directions.Instruction", "intervention", "number", None),
+    ("response", "directions.InstructionResponse", "instruction__intervention", "kind", "instruction_id"),
+    ("review", "reviews.Review", "intervention", "status", None),
+    ("version", "reviews.ReportVersion", "report__intervention", "number", "report_id"),
+    ("plan", "reviews.ImprovementPlan", "intervention", "title", None),
+    ("action", "reviews.PlanAction", "objective__plan__intervention", "label", None),
+    (
+        "value",
+        "reviews.Measurement",
+        "indicator__service_priority__instrument__intervention",
+        "period_end",
+        "indicator_id",
+    ),
+    ("deadline", "reviews.Deadline", "intervention", "what", None),
+)
+
+
+def _read(
+    case: Intervention, kind: str, record_id: int, detail: str, parent: int | None, reason: str
+) -> tuple[str, str]:
+    """What the change says, and where it is."""
+    from directions.enums import ResponseKind
+    from reviews.enums import Rag
+
+    why = reason or "changed"
+    if kind == "update":
+        label = dict(Rag.choices).get(detail, detail)
+        return f"Progress update ({label}): {reason or 'recorded'}", reverse("update_detail", args=[case.pk, record_id])
+    if kind == "instruction":
+        return f"Instruction {detail}: {why}", reverse("instruction_detail", args=[case.pk, record_id])
+    if kind == "response":
+        answer = dict(ResponseKind.choices).get(detail, detail)
+        return f"Instruction answered: {answer}", reverse("instruction_detail", args=[case.pk, parent])
+    if kind == "review":
+        return f"Review: {why}", reverse("review_detail", args=[record_id])
+    if kind == "version":
+        return f"Report version {detail}: {why}", reverse("report_detail", args=[parent])
+    if kind == "plan":
+        return f"Improvement plan: {why}", reverse("plan_detail", args=[case.pk, record_id])
+    if kind == "action":
+        return f"Plan action {detail}: {why}", reverse("plan_action", args=[case.pk, record_id])
+    if kind == "value":
+        month = datetime.date.fromisoformat(str(detail)[:10])
+        return f"Indicator value for {month:%B %Y}: {reason or 'recorded'}", reverse(
+            "indicator_detail", args=[case.pk, parent]
+        )
+    return f"Deadline: {detail[:80]}: {why}", reverse("case_deadlines", args=[case.pk])
+
+
+def changes_since(case: Intervention, user: Any, since: datetime.datetime | None) -> SinceLastVisit:
+    """What other people changed on the case since `since`, newest first, from the history tables: one
+    query (a UNION ALL of the tables, limited) and one for the names of who changed it, whatever the data."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.db.models import CharField, Value
+    from django.db.models.functions import Cast
+
+    result = SinceLastVisit(since=since)
+    if since is None:
+        return result
+    parts = []
+    for kind, label, to_case, detail, parent in SOURCES:
+        model = apps.get_model(label)
+        history = model.history.model.objects
+        parts.append(
+            history.filter(history_date__gt=since, id__in=model.objects.filter(**{to_case: case}).values("pk"))
+            .exclude(history_user_id=getattr(user, "pk", None))
+            .annotate(
+                change_kind=Value(kind, output_field=CharField()),
+                change_detail=Cast(detail, CharField()),
+                change_parent=Cast(parent, IntegerField()) if parent else Value(None, output_field=IntegerField()),
+            )
+            .values_list(
+                "change_kind",
+                "id",
+                "history_date",
+                "history_user_id",
+                "history_change_reason",
+                "change_detail",
+                "change_parent",
+            )
+            .order_by()
+        )
+    union = parts[0].union(*parts[1:], all=True).order_by("-history_date")
+    rows = list(union[: SHOWN_CHANGES + 1])
+    people = {
+        account.pk: account
+        for account in get_user_model()
+        .objects.filter(pk__in={row[3] for row in rows if row[3]})
+        .select_related("person")
+    }
+    for kind, record_id, when, user_id, reason, detail, parent in rows[:SHOWN_CHANGES]:
+        what, link = _read(case, kind, record_id, detail, parent, reason or "")
+        result.changes.append(Change(what=what[:200], who=_name(people.get(user_id)), when=when, link=link))
+    result.more = len(rows) > SHOWN_CHANGES
+    return result
+
+
+def _name(account: Any) -> str:
+    if account is None:
+        return "The service"
+    person = getattr(account, "person", None)
+    return (person.name if person else "") or account.get_full_name() or account.username
+
+
+def record_visit(case: Intervention, user: Any) -> datetime.datetime | None:
+    """Note that the person opened the case now; returns when they last did (None: never). One query to
+    read, one to write."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    now = timezone.now()
+    visit = CaseVisit.objects.filter(user=user, intervention=case).only("seen_at").first()
+    if visit is None:
+        CaseVisit.objects.get_or_create(user=user, intervention=case, defaults={"seen_at": now})
+        return None
+    CaseVisit.objects.filter(pk=visit.pk).update(seen_at=now)  # no history: a visit is operational
+    return visit.seen_at
