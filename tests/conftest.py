@@ -68,3 +68,36 @@ def dora():
 @pytest.fixture
 def administrator():
     return _member("admin@casework.example", "Ada Admin", Organisation.OTHER, is_staff=True, is_superuser=True)
+
+
+# A test that cannot run because the machine lacks a system part (Chromium, say) skips with a reason
+# "<part> not found …; install it with: <command>". `make test` ends with one line per such part, so a
+# run that skipped them never reads as "every test ran".
+MISSING_PART_HINT = "; install it with: "
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    missing: dict[str, list[pytest.TestReport]] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        if MISSING_PART_HINT in reason:
+            missing.setdefault(reason, []).append(report)
+    lines = []
+    for reason, reports in missing.items():
+        kind = "browser test" if all("browser" in report.keywords for report in reports) else "test"
+        kind += "" if len(reports) == 1 else "s"
+        part, install = reason.split(MISSING_PART_HINT, 1)
+        lines.append(f"{len(reports)} {kind} skipped: {part}; install it with: {install}")
+    config.stash[_MISSING_PARTS] = lines
+
+
+_MISSING_PARTS = pytest.StashKey[list[str]]()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """After pytest's own totals, so the run's last line is the one a newcomer must act on."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    for line in config.stash.get(_MISSING_PARTS, []):
+        if reporter is not None:
+            reporter.write_line(line, yellow=True, bold=True)
