@@ -82,8 +82,9 @@ NOTIFY_WITHIN_DAYS = env_int("NOTIFY_WITHIN_DAYS", 7)
 # DfE's shared mailbox: told of a reminder nobody could be sent when a case has no DfE case lead, and
 # of an authority's Ofsted deadlines that belong to no case (reviews.services.deadlines.flag_people).
 DFE_MAILBOX = env("DFE_MAILBOX", "")
-# The address emails link to.
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address emails and calendar events link to. `make run` sets it from PORT; a deployment must set
+# it (intervention.checks: `check --deploy` fails without it), or links would point at 127.0.0.1.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000" if DEBUG or TESTING else "").rstrip("/")
 
 INSTALLED_APPS = [
     "intervention.apps.CaseworkAdminConfig",  # django.contrib.admin, entered by access, not is_staff
@@ -298,8 +299,47 @@ WHITENOISE_ROOT = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk
 # In development and tests, serve straight from the source folders without collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+# Uploaded evidence and generated reports (intervention.files): in S3-compatible object storage when
+# OBJECT_STORAGE_BUCKET is set (AWS S3, or any store speaking its API: MinIO, Ceph, an Azure gateway), so
+# any number of web and worker processes on any number of machines share them; otherwise in folders
+# under MEDIA_ROOT, outside the web root. Either way they have no public address: the permission-checked
+# downloads stream them through the app (docs/operations.md says why not signed URLs).
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+OBJECT_STORAGE_BUCKET = env("OBJECT_STORAGE_BUCKET")
+
+
+def private_files(folder: str, bucket: str = OBJECT_STORAGE_BUCKET) -> dict[str, Any]:
+    """A STORAGES entry for one kind of private file, kept under its own folder (or key prefix)."""
+    if not bucket:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": MEDIA_ROOT / folder, "base_url": None},
+        }
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "location": folder,
+            # Empty for AWS itself; the store's address otherwise (https://minio.internal:9000).
+            "endpoint_url": env("OBJECT_STORAGE_ENDPOINT_URL") or None,
+            "region_name": env("OBJECT_STORAGE_REGION") or None,
+            # Empty to use the machine's role (an instance profile, a pod's service account).
+            "access_key": env("OBJECT_STORAGE_ACCESS_KEY_ID") or None,
+            "secret_key": env("OBJECT_STORAGE_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,  # were a URL ever asked for, it would be a signed, short-lived one
+            "querystring_expire": 60,
+            # Some on-premise stores answer only path-style addresses (https://host/bucket/key).
+            "addressing_style": env("OBJECT_STORAGE_ADDRESSING_STYLE") or None,
+        },
+    }
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "evidence": private_files("evidence"),
+    "reports": private_files("reports"),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -308,8 +348,6 @@ STORAGES = {
         )
     },
 }
-# Uploaded evidence is kept outside the web root and served only through permission-checked views.
-MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
 # A spreadsheet of indicator values or plan actions to import (reviews.services.imports).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 5) * 1024 * 1024
