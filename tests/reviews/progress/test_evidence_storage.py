@@ -5,7 +5,6 @@ import datetime
 
 import boto3
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reviews.services import progress
