@@ -236,7 +236,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not (DEBUG or TESTING))
 # Health checks come over plain HTTP from inside the deployment.
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^health/live/$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not (DEBUG or TESTING))
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not (DEBUG or TESTING))
@@ -399,6 +399,17 @@ CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
+# Two queues: "celery" for the small tasks (emails, the nightly sweep, heartbeats) and "reports" for
+# WeasyPrint, so reports can run on workers of their own with a memory cap of their own
+# (docs/operations.md). A worker started without -Q consumes both, as `make run` and the tests do.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = {"celery": {}, "reports": {}}
+CELERY_TASK_ROUTES = {"reviews.generate_report_version": {"queue": "reports"}}
+# Every worker also consumes a queue of its own (<hostname>.dq), so that its health check
+# (`manage.py healthcheck worker`) can hand it a heartbeat task and see it done: work done, not a ping.
+CELERY_WORKER_DIRECT = True
+# Beat sends a heartbeat task every minute; /health/ answers 503 once the last one done is older than this.
+HEALTH_HEARTBEAT_MAX_AGE_SECONDS = env_int("HEALTH_HEARTBEAT_MAX_AGE_SECONDS", 300)
 
 LOGGING: dict[str, Any] = {
     "version": 1,
