@@ -97,7 +97,6 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
-    "govuk_frontend_django",
     "crispy_forms",
     "crispy_forms_gds",
     "intervention",
