@@ -16,6 +16,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from intervention import observability
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -97,6 +99,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_structlog",
     "crispy_forms",
     "crispy_forms_gds",
     "intervention",
@@ -114,6 +117,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Binds request_id and user_id to every log line of the request and the tasks it enqueues; then the case's id.
+    "django_structlog.middlewares.RequestMiddleware",
+    "intervention.middleware.CaseLogContextMiddleware",
     # After authentication, so it knows who is signed in; WhiteNoise has already answered for static files.
     "intervention.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -410,14 +416,21 @@ CELERY_WORKER_DIRECT = True
 # Beat sends a heartbeat task every minute; /health/ answers 503 once the last one done is older than this.
 HEALTH_HEARTBEAT_MAX_AGE_SECONDS = env_int("HEALTH_HEARTBEAT_MAX_AGE_SECONDS", 300)
 
-LOGGING: dict[str, Any] = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# Structured logs (intervention.observability): JSON a line in production (LOG_FORMAT=json), readable
+# lines in development and tests, each with request_id, user_id and case_id, carried into Celery tasks.
+LOG_FORMAT = env("LOG_FORMAT", "plain" if DEBUG or TESTING else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
+LOGGING = observability.logging_config(level=env("LOG_LEVEL", "INFO"), json=LOG_FORMAT == "json")
+observability.configure_structlog()
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# A proxy's X-Request-ID (when BEHIND_TLS_PROXY) ties the proxy's log line to ours.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env_bool("BEHIND_TLS_PROXY", False)
+
+# Errors to Sentry (or a Sentry-compatible service) when SENTRY_DSN is set, with personal data scrubbed.
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN and not TESTING:
+    observability.init_sentry(dsn=SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", "production"))
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -436,5 +449,3 @@ REPORT_SOFT_TIME_LIMIT_SECONDS = env_int("REPORT_SOFT_TIME_LIMIT_SECONDS", 60)
 REPORT_TIME_LIMIT_SECONDS = env_int("REPORT_TIME_LIMIT_SECONDS", 90)
 REPORT_WORKER_MEMORY_LIMIT_MB = env_int("REPORT_WORKER_MEMORY_LIMIT_MB", 2048)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD_KB", 1_000_000)
-# WeasyPrint narrates every rendering step at INFO: only its warnings (a refused fetch) belong in the log.
-LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}

@@ -61,6 +61,6 @@ def test_a_workers_health_check_passes_only_when_that_worker_does_a_task():
         call_command("healthcheck", "worker", hostname=hostname, timeout=20)
     assert WorkerHeartbeat.objects.filter(name=f"worker {hostname}").exists()
     # Another worker's check is not answered by this one.
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20, hostname="other@here"):
-        with pytest.raises(CommandError):
-            call_command("healthcheck", "worker", hostname="frozen@here", timeout=2)
+    other = start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20, hostname="other@here")
+    with other, pytest.raises(CommandError):
+        call_command("healthcheck", "worker", hostname="frozen@here", timeout=2)
