@@ -9,7 +9,7 @@ DEV_ENV := DEBUG=1
 # `PORT=8080 make run` serves on another port; the links in emails and calendar events follow it.
 PORT ?= 8000
 
-.PHONY: run setup test lint format check-deploy bench clean
+.PHONY: run setup test lint format check-deploy bench restore-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ check-deploy: install
 ## bench: national-scale figures against the budgets, on PostgreSQL (DATABASE_URL: a database of its own)
 bench: install $(NODE_INSTALLED)
 	$(BIN)/python bench/run.py
+
+## restore-check: back up a database and its files as docs/operations.md says, restore them, and check the copy (PostgreSQL)
+restore-check: install
+	PYTHON=$(BIN)/python tools/restore-check.sh
 
 clean:
 	rm -rf $(VENV) node_modules var
