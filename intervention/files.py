@@ -31,7 +31,7 @@ class NamedStorage(LazyObject):
         self._wrapped = storages[self.alias]
 
     def reset(self) -> None:
-        self._wrapped = empty
+        self._wrapped = empty  # type: ignore[assignment]  # LazyObject's marker for "not looked up yet"
 
 
 def named_storage(alias: str) -> Storage:

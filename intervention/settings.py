@@ -408,7 +408,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 # WeasyPrint, so reports can run on workers of their own with a memory cap of their own
 # (docs/operations.md). A worker started without -Q consumes both, as `make run` and the tests do.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_QUEUES = {"celery": {}, "reports": {}}
+CELERY_TASK_QUEUES: dict[str, dict[str, str]] = {"celery": {}, "reports": {}}
 CELERY_TASK_ROUTES = {"reviews.generate_report_version": {"queue": "reports"}}
 # Every worker also consumes a queue of its own (<hostname>.dq), so that its health check
 # (`manage.py healthcheck worker`) can hand it a heartbeat task and see it done: work done, not a ping.

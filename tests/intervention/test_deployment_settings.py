@@ -20,7 +20,7 @@ READERS = {"env", "env_bool", "env_int", "env_list"}
 def variables_the_settings_read() -> set[str]:
     """Every name passed to env(), env_bool(), env_int(), env_list() or os.environ.get() in the settings."""
     tree = ast.parse((ROOT / "intervention" / "settings.py").read_text())
-    names = set()
+    names: set[str] = set()
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or not node.args or not isinstance(node.args[0], ast.Constant):
             continue
@@ -28,7 +28,7 @@ def variables_the_settings_read() -> set[str]:
         is_reader = isinstance(function, ast.Name) and function.id in READERS
         is_environ = ast.unparse(function) in {"os.environ.get", "os.getenv"}
         if is_reader or is_environ:
-            names.add(node.args[0].value)
+            names.add(str(node.args[0].value))
     return names
 
 
