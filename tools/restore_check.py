@@ -28,6 +28,7 @@ django.setup()
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from directions.models import ServicePriority  # noqa: E402
 from intervention.models import Intervention, Person  # noqa: E402
 from reviews.models import EvidenceFile  # noqa: E402
 from reviews.services import progress  # noqa: E402
@@ -48,15 +49,24 @@ def fingerprint() -> dict[str, object]:
 
 
 def seed(path: Path) -> None:
-    officer = Person.objects.filter(organisation="council", user__isnull=False).select_related("user").first()
-    case = Intervention.objects.filter(local_authority=officer.local_authority).first() if officer else None
-    if officer is None or case is None:
+    priority = ServicePriority.objects.select_related("instrument__intervention").first()
+    case = priority.instrument.intervention if priority else None
+    officer = (
+        Person.objects.filter(organisation="council", user__isnull=False, local_authority_id=case.local_authority_id)
+        .select_related("user")
+        .first()
+        if case
+        else None
+    )
+    if officer is None or case is None or priority is None:
         sys.exit("No council officer with a case: run `manage.py setup_demo` on the source first.")
     progress.log_progress(
         intervention=case,
         by=officer.user,
         narrative="Restore check: evidence kept with the case.",
         rag="amber",
+        rag_change_reason="Restore check",
+        service_priority=priority,
         period_start=datetime.date(2025, 4, 1),
         period_end=datetime.date(2025, 6, 30),
         evidence=[SimpleUploadedFile("restore-check.pdf", EVIDENCE)],
