@@ -109,7 +109,7 @@ class CaseLogContextMiddleware:
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> None:
-        if request.path.startswith("/interventions/"):
+        if request.path.startswith(reverse("intervention_list")):
             case_id = kwargs.get("case_pk", kwargs.get("pk"))
             if case_id is not None:
                 bind_case_to_logs(case_id)
