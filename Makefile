@@ -6,8 +6,10 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 DEV_ENV := DEBUG=1
+# `PORT=8080 make run` serves on another port; the links in emails and calendar events follow it.
+PORT ?= 8000
 
-.PHONY: run setup test lint format check-deploy bench clean lock
+.PHONY: run setup test lint format check-deploy bench restore-check clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +35,8 @@ setup: install
 
 ## run: set up, then start the web server, a Celery worker and Celery beat (Ctrl-C stops all three)
 run: setup
-	@echo "Starting the web server on http://127.0.0.1:8000, a Celery worker and Celery beat. Ctrl-C stops them."
-	$(DEV_ENV) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev
+	@echo "Starting the web server on http://127.0.0.1:$(PORT), a Celery worker and Celery beat. Ctrl-C stops them."
+	$(DEV_ENV) SITE_URL=http://127.0.0.1:$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile.dev --port $(PORT)
 
 ## test: the whole suite (SQLite and the filesystem broker, or PostgreSQL and Redis with DATABASE_URL and REDIS_URL)
 test: install
@@ -63,11 +65,16 @@ format: install
 check-deploy: install
 	DEBUG=0 SECRET_KEY="$$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	ALLOWED_HOSTS=casework.example SERVICE_CONTACT_EMAIL=casework-support@casework.example \
+	SITE_URL=https://casework.example \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ## bench: national-scale figures against the budgets, on PostgreSQL (DATABASE_URL: a database of its own)
 bench: install $(NODE_INSTALLED)
 	$(BIN)/python bench/run.py
+
+## restore-check: back up a database and its files as docs/operations.md says, restore them, and check the copy (PostgreSQL)
+restore-check: install
+	PYTHON=$(BIN)/python tools/restore-check.sh
 
 clean:
 	rm -rf $(VENV) node_modules var

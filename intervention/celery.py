@@ -7,13 +7,28 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import worker_init
+from celery.signals import setup_logging, worker_init
+from django_structlog.celery.steps import DjangoStructLogInitStep
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intervention.settings")
 
 app = Celery("intervention")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Each task's log lines carry the request_id, user_id and case_id of the request that enqueued it.
+app.steps["worker"].add(DjangoStructLogInitStep)
+
+
+@setup_logging.connect
+def use_djangos_logging(**kwargs: object) -> None:
+    """The worker and beat log as the web does (JSON lines in production), not in Celery's own format:
+    a receiver of this signal stops Celery configuring logging itself."""
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+
 
 app.conf.beat_schedule = {
     "materialise deadlines from the rules every night": {

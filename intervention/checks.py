@@ -13,7 +13,19 @@ NO_CONTACT = Warning(
     id="intervention.W001",
 )
 
+NO_SITE_URL = Warning(
+    "SITE_URL is not an https:// address",
+    hint="Emails and calendar events link to the service at SITE_URL: set it to the address people use, "
+    "such as https://casework.example.gov.uk.",
+    id="intervention.W002",
+)
+
 
 @register(Tags.security, deploy=True)
 def contact_address_is_set(app_configs: Any, **kwargs: Any) -> list[Warning]:
     return [] if settings.SERVICE_CONTACT_EMAIL else [NO_CONTACT]
+
+
+@register(Tags.security, deploy=True)
+def site_address_is_set(app_configs: Any, **kwargs: Any) -> list[Warning]:
+    return [] if settings.SITE_URL.startswith("https://") else [NO_SITE_URL]

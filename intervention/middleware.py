@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
+import structlog
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -91,3 +93,27 @@ class NoStoreForSignedInMiddleware:
         if request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class CaseLogContextMiddleware:
+    """On a case's pages (/interventions/<id>/…), every log line of the request, and of the tasks it
+    enqueues, carries the case's id (intervention.observability). Pages reached by a report's,
+    review's or file's own id bind it where they look the case up (bind_case_to_logs)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        if request.path.startswith(reverse("intervention_list")):
+            case_id = kwargs.get("case_pk", kwargs.get("pk"))
+            if case_id is not None:
+                bind_case_to_logs(case_id)
+
+
+def bind_case_to_logs(case_id: int) -> None:
+    structlog.contextvars.bind_contextvars(case_id=case_id)

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from intervention.enums import Role
@@ -355,3 +357,44 @@ def api_token_user(secret: str) -> tuple[Any, ApiToken] | None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # no history: a note of use, not a decision
         token.last_used_at = now
     return token.user, token
+
+
+BEAT_HEARTBEAT = "beat"
+
+
+def worker_heartbeat_name(hostname: str) -> str:
+    """The heartbeat a worker's own health check asks it to record (`manage.py healthcheck worker`)."""
+    return f"worker {hostname}"[: WorkerHeartbeat._meta.get_field("name").max_length or 50]
+
+
+@dataclass(frozen=True)
+class ServiceHealth:
+    database_ok: bool
+    beat_at: datetime.datetime | None
+    max_age: datetime.timedelta
+
+    @property
+    def beat_ok(self) -> bool:
+        return self.beat_at is not None and timezone.now() - self.beat_at <= self.max_age
+
+    @property
+    def ok(self) -> bool:
+        return self.database_ok and self.beat_ok
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "status": "ok" if self.ok else "unavailable",
+            "database": "ok" if self.database_ok else "unavailable",
+            "beat": "ok" if self.beat_ok else ("stale" if self.beat_at else "never seen"),
+            "worker_heartbeat": self.beat_at.isoformat() if self.beat_at else None,
+        }
+
+
+def service_health() -> ServiceHealth:
+    """Whether the database answers and when a worker last consumed beat's heartbeat task."""
+    max_age = datetime.timedelta(seconds=settings.HEALTH_HEARTBEAT_MAX_AGE_SECONDS)
+    try:
+        heartbeat = WorkerHeartbeat.objects.filter(name=BEAT_HEARTBEAT).first()
+    except DatabaseError:
+        return ServiceHealth(database_ok=False, beat_at=None, max_age=max_age)
+    return ServiceHealth(database_ok=True, beat_at=heartbeat.beat_at if heartbeat else None, max_age=max_age)

@@ -18,6 +18,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from intervention import observability
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -116,8 +118,9 @@ NOTIFY_WITHIN_DAYS = env_int("NOTIFY_WITHIN_DAYS", 7)
 # DfE's shared mailbox: told of a reminder nobody could be sent when a case has no DfE case lead, and
 # of an authority's Ofsted deadlines that belong to no case (reviews.services.deadlines.flag_people).
 DFE_MAILBOX = env("DFE_MAILBOX", "")
-# The address emails link to.
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address emails and calendar events link to. `make run` sets it from PORT; a deployment must set
+# it (intervention.checks: `check --deploy` fails without it), or links would point at 127.0.0.1.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000" if DEBUG or TESTING else "").rstrip("/")
 
 INSTALLED_APPS = [
     "intervention.apps.CaseworkAdminConfig",  # django.contrib.admin, entered by access, not is_staff
@@ -130,7 +133,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
-    "govuk_frontend_django",
+    "django_structlog",
     "crispy_forms",
     "crispy_forms_gds",
     "django_filters",
@@ -151,6 +154,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Binds request_id and user_id to every log line of the request and the tasks it enqueues; then the case's id.
+    "django_structlog.middlewares.RequestMiddleware",
+    "intervention.middleware.CaseLogContextMiddleware",
     # After authentication, so it knows who is signed in; WhiteNoise has already answered for static files.
     "intervention.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -284,7 +290,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not (DEBUG or TESTING))
 # Health checks come over plain HTTP from inside the deployment.
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^health/live/$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not (DEBUG or TESTING))
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not (DEBUG or TESTING))
@@ -347,8 +353,47 @@ WHITENOISE_ROOT = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk
 # In development and tests, serve straight from the source folders without collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+# Uploaded evidence and generated reports (intervention.files): in S3-compatible object storage when
+# OBJECT_STORAGE_BUCKET is set (AWS S3, or any store speaking its API: MinIO, Ceph, an Azure gateway), so
+# any number of web and worker processes on any number of machines share them; otherwise in folders
+# under MEDIA_ROOT, outside the web root. Either way they have no public address: the permission-checked
+# downloads stream them through the app (docs/operations.md says why not signed URLs).
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+OBJECT_STORAGE_BUCKET = env("OBJECT_STORAGE_BUCKET")
+
+
+def private_files(folder: str, bucket: str = OBJECT_STORAGE_BUCKET) -> dict[str, Any]:
+    """A STORAGES entry for one kind of private file, kept under its own folder (or key prefix)."""
+    if not bucket:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": MEDIA_ROOT / folder, "base_url": None},
+        }
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "location": folder,
+            # Empty for AWS itself; the store's address otherwise (https://minio.internal:9000).
+            "endpoint_url": env("OBJECT_STORAGE_ENDPOINT_URL") or None,
+            "region_name": env("OBJECT_STORAGE_REGION") or None,
+            # Empty to use the machine's role (an instance profile, a pod's service account).
+            "access_key": env("OBJECT_STORAGE_ACCESS_KEY_ID") or None,
+            "secret_key": env("OBJECT_STORAGE_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,  # were a URL ever asked for, it would be a signed, short-lived one
+            "querystring_expire": 60,
+            # Some on-premise stores answer only path-style addresses (https://host/bucket/key).
+            "addressing_style": env("OBJECT_STORAGE_ADDRESSING_STYLE") or None,
+        },
+    }
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "evidence": private_files("evidence"),
+    "reports": private_files("reports"),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -357,8 +402,6 @@ STORAGES = {
         )
     },
 }
-# Uploaded evidence is kept outside the web root and served only through permission-checked views.
-MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 20) * 1024 * 1024
 # A spreadsheet of indicator values or plan actions to import (reviews.services.imports).
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 5) * 1024 * 1024
@@ -410,15 +453,33 @@ CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
+# Two queues: "celery" for the small tasks (emails, the nightly sweep, heartbeats) and "reports" for
+# WeasyPrint, so reports can run on workers of their own with a memory cap of their own
+# (docs/operations.md). A worker started without -Q consumes both, as `make run` and the tests do.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES: dict[str, dict[str, str]] = {"celery": {}, "reports": {}}
+CELERY_TASK_ROUTES = {"reviews.generate_report_version": {"queue": "reports"}}
+# Every worker also consumes a queue of its own (<hostname>.dq), so that its health check
+# (`manage.py healthcheck worker`) can hand it a heartbeat task and see it done: work done, not a ping.
+CELERY_WORKER_DIRECT = True
+# Beat sends a heartbeat task every minute; /health/ answers 503 once the last one done is older than this.
+HEALTH_HEARTBEAT_MAX_AGE_SECONDS = env_int("HEALTH_HEARTBEAT_MAX_AGE_SECONDS", 300)
 
-LOGGING: dict[str, Any] = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# Structured logs (intervention.observability): JSON a line in production (LOG_FORMAT=json), readable
+# lines in development and tests, each with request_id, user_id and case_id, carried into Celery tasks.
+LOG_FORMAT = env("LOG_FORMAT", "plain" if DEBUG or TESTING else "json")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
+LOGGING = observability.logging_config(level=env("LOG_LEVEL", "INFO"), json=LOG_FORMAT == "json")
+observability.configure_structlog()
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# A proxy's X-Request-ID (when BEHIND_TLS_PROXY) ties the proxy's log line to ours.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env_bool("BEHIND_TLS_PROXY", False)
+
+# Errors to Sentry (or a Sentry-compatible service) when SENTRY_DSN is set, with personal data scrubbed.
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN and not TESTING:
+    observability.init_sentry(dsn=SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", "production"))
 
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -437,10 +498,6 @@ REPORT_SOFT_TIME_LIMIT_SECONDS = env_int("REPORT_SOFT_TIME_LIMIT_SECONDS", 60)
 REPORT_TIME_LIMIT_SECONDS = env_int("REPORT_TIME_LIMIT_SECONDS", 90)
 REPORT_WORKER_MEMORY_LIMIT_MB = env_int("REPORT_WORKER_MEMORY_LIMIT_MB", 2048)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD_KB", 1_000_000)
-# WeasyPrint narrates every rendering step at INFO: only its warnings (a refused fetch) belong in the log.
-LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
-
-
 # The read-only API (issue 16, intervention/api.py, reviews/views/api.py): bearer tokens only (no
 # session, so no cross-site requests), reading only, JSON only, cursor pages, the dashboard's filters.
 REST_FRAMEWORK = {

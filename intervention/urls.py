@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("directions.urls")),
     path("", include("reviews.urls")),
     path("health/", views.health, name="health"),
+    path("health/live/", views.liveness, name="liveness"),
     path("help/", service_pages.help_page, name="help"),
     path("accessibility/", service_pages.accessibility, name="accessibility"),
     path("privacy/", service_pages.privacy, name="privacy"),

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from intervention import services
 from intervention.forms import CaseNoteForm
-from intervention.models import Appointment, CaseNote, Intervention, WorkerHeartbeat
+from intervention.models import Appointment, CaseNote, Intervention
 from intervention.permissions import access_for, capabilities_on, reads_case_notes, writes_case_notes
 
 INTERVENTIONS_PER_PAGE = 50
@@ -65,22 +64,18 @@ def case_record_context(request: HttpRequest, intervention: Intervention) -> dic
 
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    """For load balancers and docker compose: is the database reachable, and when did beat last
-    wake the worker? Reveals no case data."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        database_ok = True
-    except Exception:  # noqa: BLE001 - any failure means the database is unavailable
-        database_ok = False
-    heartbeat = WorkerHeartbeat.objects.filter(name="beat").first() if database_ok else None
-    return JsonResponse(
-        {
-            "database": "ok" if database_ok else "unavailable",
-            "worker_heartbeat": heartbeat.beat_at if heartbeat else None,
-        },
-        status=200 if database_ok else 503,
-    )
+    """Readiness of the whole service, for the load balancer and monitoring: 503 unless the database
+    answers and a worker consumed beat's heartbeat task within HEALTH_HEARTBEAT_MAX_AGE (beat sends one
+    a minute, so a stale one means beat or every worker stopped). Reveals no case data."""
+    report = services.service_health()
+    return JsonResponse(report.as_json(), status=200 if report.ok else 503)
+
+
+@require_GET
+def liveness(request: HttpRequest) -> HttpResponse:
+    """Is this web process answering? No database, no broker: a container orchestrator restarts the
+    process when this fails, and restarting a web process cannot mend a database or a worker."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 # --- DfE's restricted case notes (issue 16) ---------------------------------------------------------

@@ -45,6 +45,7 @@ def production_values() -> dict[str, object]:
             os.environ.pop(name, None)
         os.environ["SECRET_KEY"] = "a-production-shaped-key-for-tests-" + "x" * 40
         os.environ["ALLOWED_HOSTS"] = "testserver"
+        os.environ["SITE_URL"] = "https://testserver"
         values = runpy.run_path(str(SETTINGS_FILE))
     finally:
         os.environ.clear()

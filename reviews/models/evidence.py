@@ -5,15 +5,15 @@ A replaced file is a new version; the old one stays."""
 from __future__ import annotations
 
 import uuid
-from functools import cache
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from directions.models import InstructionResponse
+from intervention.files import named_storage
 from intervention.models import Intervention
 from intervention.permissions import Capability
 from intervention.validators import sensible_date
@@ -22,10 +22,10 @@ from reviews.models.corrections import Correctable
 from reviews.models.progress import ProgressUpdate
 
 
-@cache
-def evidence_storage() -> FileSystemStorage:
-    # No base_url: these files have no public address.
-    return FileSystemStorage(location=settings.MEDIA_ROOT / "evidence", base_url=None)
+def evidence_storage() -> Storage:
+    """STORAGES["evidence"]: object storage or disk (intervention.files). No public address either way:
+    files are served only through the permission-checked download."""
+    return named_storage("evidence")
 
 
 def evidence_path(instance: EvidenceFile, filename: str) -> str:

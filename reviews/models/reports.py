@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from directions.models import Instrument
 from intervention.enums import Role
+from intervention.files import named_storage
 from intervention.models import Intervention, LocalAuthority
 from intervention.permissions import Capability
 from intervention.validators import sensible_date
@@ -98,10 +98,10 @@ class VersionStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-@cache
-def report_storage() -> FileSystemStorage:
-    # No base_url: reports have no public address and are served only through a permission check.
-    return FileSystemStorage(location=settings.MEDIA_ROOT / "reports", base_url=None)
+def report_storage() -> Storage:
+    """STORAGES["reports"]: object storage or disk (intervention.files). Reports have no public address
+    and are served only through a permission check."""
+    return named_storage("reports")
 
 
 def report_path(instance: ReportVersion, filename: str) -> str:

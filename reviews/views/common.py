@@ -9,12 +9,16 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from intervention.middleware import bind_case_to_logs
 from intervention.models import Intervention
 
 
 def get_case(request: HttpRequest, pk: int) -> Intervention:
-    """The case, if the person may see it; otherwise a 404 worded as for a case that does not exist."""
-    return get_object_or_404(Intervention.objects.visible_to(request.user).select_related("local_authority"), pk=pk)
+    """The case, if the person may see it; otherwise a 404 worded as for a case that does not exist.
+    Its id goes on the request's log lines (and its tasks')."""
+    case = get_object_or_404(Intervention.objects.visible_to(request.user).select_related("local_authority"), pk=pk)
+    bind_case_to_logs(case.pk)
+    return case
 
 
 def error_text(error: ValidationError) -> str:

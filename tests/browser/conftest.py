@@ -43,6 +43,8 @@ from typing import TYPE_CHECKING
 import pytest
 from django.db import connections
 
+from tests.conftest import MISSING_PART_HINT
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Page, Request, Response
 
@@ -72,7 +74,8 @@ class Chromium:
 def chromium() -> Iterator[Chromium]:
     """The session's one Chromium. Use it through `browser` or `page`, which let Playwright's loop run."""
     if not os.access(CHROMIUM, os.X_OK):  # missing, or there but not a program that can run
-        message = f"Chromium is not installed: apt-get install chromium (looked for {CHROMIUM})"
+        # Worded for tests/conftest.py's closing line, which counts the tests skipped for a missing part.
+        message = f"Chromium not found at {CHROMIUM}{MISSING_PART_HINT}sudo apt-get install chromium"
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"{message}. REQUIRE_BROWSER=1 makes the browser tests mandatory.", pytrace=False)
         pytest.skip(message)

@@ -48,3 +48,19 @@ def test_beat_wakes_the_heartbeat_every_minute():
     entry = app.conf.beat_schedule["record a worker heartbeat every minute"]
     assert entry["task"] == record_heartbeat.name
     assert app.conf.timezone == "UTC"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_workers_health_check_passes_only_when_that_worker_does_a_task():
+    from django.core.management import CommandError, call_command
+
+    hostname = "health-check@casework-test"
+    with pytest.raises(CommandError, match="did not do a heartbeat task"):
+        call_command("healthcheck", "worker", hostname=hostname, timeout=1)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20, hostname=hostname):
+        call_command("healthcheck", "worker", hostname=hostname, timeout=20)
+    assert WorkerHeartbeat.objects.filter(name=f"worker {hostname}").exists()
+    # Another worker's check is not answered by this one.
+    other = start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20, hostname="other@here")
+    with other, pytest.raises(CommandError):
+        call_command("healthcheck", "worker", hostname="frozen@here", timeout=2)

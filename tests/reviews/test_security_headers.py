@@ -87,7 +87,7 @@ def test_a_case_page_under_production_settings(client, alice, hereford_case, pro
     assert policy(response) == SITE_POLICY
 
 
-def test_a_report_download_under_production_settings(client, charlie, dora, hereford_case):
+def test_a_report_download_under_production_settings(file_storage, client, charlie, dora, hereford_case):
     direction_with_priorities(hereford_case)
     review = held_review(hereford_case, by=charlie)
     report = reports.create_report(intervention=hereford_case, kind="progress", review=review, by=dora)
@@ -103,7 +103,7 @@ def test_a_report_download_under_production_settings(client, charlie, dora, here
 
 
 def test_an_evidence_download_keeps_its_own_stricter_policy_under_production_settings(
-    client, alice, update, production
+    file_storage, client, alice, update, production
 ):
     evidence = update.evidence.get()
     client.force_login(alice)

@@ -47,6 +47,7 @@ PUBLIC = {
     "sign-in/unlock/<str:token>/": "the unlock link itself: the signed, single-use token is the key "
     "(tests/intervention/test_unlock.py tries wrong, expired and used ones)",
     "health/": "the load balancer's probe: reports the database and the worker's heartbeat, no case data",
+    "health/live/": "the web process's liveness probe: answers 'ok' and reads nothing",
     "calendar/<str:token>.ics": "calendar programs cannot sign in: the secret, rotatable token is the key "
     "(swept below with the right token, a wrong one and another person's)",
     "help/": "help and contact: a person who cannot sign in must still find help",

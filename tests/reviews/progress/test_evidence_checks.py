@@ -283,7 +283,7 @@ def test_a_long_name_is_shortened_keeping_the_extension():
 
 
 @pytest.mark.django_db
-def test_a_pdf_uploaded_as_exe_is_kept_and_downloaded_as_pdf(client, alice, hereford_case, priority):
+def test_a_pdf_uploaded_as_exe_is_kept_and_downloaded_as_pdf(file_storage, client, alice, hereford_case, priority):
     update = progress.log_progress(
         intervention=hereford_case,
         by=alice,

@@ -196,7 +196,7 @@ def test_the_council_submits_and_the_commissioner_accepts_through_the_pages(
     )
 
 
-def test_evidence_downloads_only_for_those_who_may_see_it(client, alice, bob, dora, update):
+def test_evidence_downloads_only_for_those_who_may_see_it(file_storage, client, alice, bob, dora, update):
     evidence = update.evidence.get()
     client.force_login(alice)
     response = client.get(f"/evidence/{evidence.pk}/")

@@ -63,7 +63,9 @@ def body_text(report) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", renderer_for("cabinet").render_body(report)))
 
 
-def test_the_uploaded_published_report_is_appendix_1_with_its_bookmark_and_live_links(alice, hereford_case, review):
+def test_the_uploaded_published_report_is_appendix_1_with_its_bookmark_and_live_links(
+    file_storage, alice, hereford_case, review
+):
     report = cabinet(
         hereford_case,
         review,

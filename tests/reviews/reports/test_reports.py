@@ -58,7 +58,9 @@ def test_generating_a_report_keeps_the_pdf_with_its_hash_and_who_asked(dora, pro
     assert version.filename == "2023-10-31 Herefordshire progress report to the Minister v1 draft.pdf"
 
 
-def test_regenerating_makes_a_new_version_and_the_old_one_stays_downloadable(client, dora, progress_report):
+def test_regenerating_makes_a_new_version_and_the_old_one_stays_downloadable(
+    file_storage, client, dora, progress_report
+):
     first = generated(progress_report, by=dora)
     second = generated(progress_report, by=dora)
     client.force_login(dora)
@@ -286,7 +288,9 @@ def test_posting_to_another_councils_report_is_not_found(client, bob, dora, prog
     assert progress_report.versions.count() == 1
 
 
-def test_a_council_officer_downloads_their_own_councils_report(client, alice, dora, hereford_case, review):
+def test_a_council_officer_downloads_their_own_councils_report(
+    file_storage, client, alice, dora, hereford_case, review
+):
     cabinet_report = reports.create_report(intervention=hereford_case, kind="cabinet", review=review, by=alice)
     reports.update_cabinet_paper(
         report=cabinet_report,
