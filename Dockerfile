@@ -20,8 +20,8 @@ RUN apt-get update \
     && useradd --system --create-home --uid 10001 --user-group casework
 WORKDIR /app
 COPY requirements.lock ./
-# With hashes in the lock, pip checks every download against them.
-RUN pip install -r requirements.lock
+# Runtime pins only, each with its hashes: pip refuses any file that does not match (make lock).
+RUN pip install --require-hashes --no-deps -r requirements.lock
 COPY --from=assets /build/node_modules/govuk-frontend /app/node_modules/govuk-frontend
 COPY . .
 RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput --verbosity 0 \
