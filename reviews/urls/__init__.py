@@ -1,7 +1,7 @@
 """The reviews app's pages, one module a part: deadlines, progress, planning, corrections, imports, reviewing,
 reports."""
 
-from reviews.urls import corrections, deadlines, imports, planning, progress, reports, reviewing
+from reviews.urls import corrections, dashboard, deadlines, exports, imports, planning, progress, reports, reviewing
 
 urlpatterns = [
     *deadlines.urlpatterns,
@@ -11,4 +11,6 @@ urlpatterns = [
     *imports.urlpatterns,
     *reviewing.urlpatterns,
     *reports.urlpatterns,
+    *dashboard.urlpatterns,
+    *exports.urlpatterns,
 ]

@@ -1,0 +1,207 @@
+"""Tables to take away (issue 16, item 6): the dashboard as filtered, a case's deadlines, its
+instructions with their rounds, its indicators with their values, and the national deadlines list,
+each as CSV or XLSX.
+
+- A text cell that a spreadsheet would read as a formula (it begins with =, +, -, @, a tab or a carriage
+  return) is neutralised: in CSV it gets a leading apostrophe, which spreadsheets show as text; in XLSX
+  it is stored as text with Excel's "quote prefix" set, so it shows exactly as written and never runs.
+- Dates are dates in XLSX (a date cell, shown as 31 Jan 2024), and ISO dates (2024-01-31) in CSV.
+- Each table is built by a function here from querysets the caller has already scoped through
+  intervention.permissions: the views pass `visible_to(user)` querysets, never a bare `objects.all()`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+Cell = str | int | float | Decimal | datetime.date | None
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMAT = "d mmm yyyy"
+
+
+def is_dangerous(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(DANGEROUS_STARTS)
+
+
+def neutralise(value: Cell) -> Cell:
+    """The CSV form of a cell: text a spreadsheet would run as a formula gets a leading apostrophe."""
+    return f"'{value}" if is_dangerous(value) else value
+
+
+@dataclass
+class Table:
+    """A sheet: a title (the XLSX sheet's name), headings and rows of cells."""
+
+    title: str
+    headings: Sequence[str]
+    rows: Iterable[Sequence[Cell]] = field(default_factory=list)
+
+
+def _csv_text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(neutralise(value))
+
+
+def as_csv(table: Table) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel opens names with accents as written."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_csv_text(heading) for heading in table.headings])
+    for row in table.rows:
+        writer.writerow([_csv_text(value) for value in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def as_xlsx(table: Table) -> bytes:
+    """A workbook of one sheet, written as it goes (openpyxl's write-only mode), so a long table does
+    not sit in memory twice."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=table.title[:31])
+    bold = Font(bold=True)
+    heading_cells = []
+    for heading in table.headings:
+        cell = WriteOnlyCell(sheet, value=str(heading))
+        cell.font = bold
+        heading_cells.append(cell)
+    sheet.append(heading_cells)
+    for row in table.rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _xlsx_cell(sheet: Any, value: Cell) -> Any:
+    if isinstance(value, datetime.datetime):
+        value = value.replace(tzinfo=None)
+    if isinstance(value, Decimal):
+        value = float(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, datetime.date):
+        cell.number_format = DATE_FORMAT if not isinstance(value, datetime.datetime) else DATE_FORMAT + " hh:mm"
+    elif is_dangerous(value):
+        cell.data_type = "s"  # text, not a formula
+        cell.quotePrefix = True  # and Excel shows it as typed
+    return cell
+
+
+def render(table: Table, fmt: str) -> bytes:
+    return as_xlsx(table) if fmt == "xlsx" else as_csv(table)
+
+
+def filename(stem: str, fmt: str, *, today: datetime.date) -> str:
+    return f"{stem}-{today.isoformat()}.{fmt}"
+
+
+# --- The tables ----------------------------------------------------------------------------------
+
+
+def _deadline_row(deadline: Any, today: datetime.date) -> list[Cell]:
+    authority = (
+        deadline.intervention.local_authority if deadline.intervention_id else deadline.inspection.local_authority
+    )
+    return [
+        authority.name,
+        deadline.what,
+        deadline.delivered_by or deadline.get_deliverer_display(),
+        deadline.recipient,
+        deadline.due_on,
+        deadline.computed_on,
+        "Overdue" if deadline.is_overdue_on(today) else deadline.get_status_display(),
+        deadline.met_on,
+    ]
+
+
+DEADLINE_HEADINGS = ("Local authority", "What", "Delivered by", "To", "Due", "Date the rule gives", "Status", "Met on")
+
+
+def deadlines_table(deadlines: Iterable[Any], *, today: datetime.date, title: str = "Deadlines") -> Table:
+    """Deadlines, one a row: pass a `visible_to(user)` queryset with its cases' authorities selected."""
+    return Table(title=title, headings=DEADLINE_HEADINGS, rows=(_deadline_row(d, today) for d in deadlines))
+
+
+INSTRUCTION_HEADINGS = (
+    "Instruction",
+    "Title",
+    "Issued on",
+    "Due on",
+    "Priority",
+    "Status",
+    "Round",
+    "Response",
+    "Response text",
+    "Responded at",
+)
+
+
+def instructions_table(instructions: Iterable[Any]) -> Table:
+    """Instructions with their rounds (the council's and the commissioner's responses), one row a
+    round; an instruction with no response yet has one row with the round left blank. Pass
+    instructions with `responses` prefetched, oldest first."""
+
+    def rows() -> Iterable[list[Cell]]:
+        for instruction in instructions:
+            head: list[Cell] = [
+                instruction.reference,
+                instruction.title,
+                instruction.issued_on,
+                instruction.due_on,
+                instruction.get_priority_display(),
+                instruction.get_status_display(),
+            ]
+            responses = list(instruction.responses.all())
+            if not responses:
+                yield [*head, None, "", "", None]
+            for number, response in enumerate(responses, start=1):
+                yield [*head, number, response.get_kind_display(), response.text, timezone_naive(response.created_at)]
+
+    return Table(title="Instructions", headings=INSTRUCTION_HEADINGS, rows=rows())
+
+
+INDICATOR_HEADINGS = ("Local authority", "Service priority", "Indicator", "Unit", "Target", "Period ending", "Value")
+
+
+def indicator_values_table(measurements: Iterable[Any]) -> Table:
+    """Indicator values, one a row: pass measurements with indicator, priority and authority selected."""
+
+    def rows() -> Iterable[list[Cell]]:
+        for measurement in measurements:
+            indicator = measurement.indicator
+            priority = indicator.service_priority
+            yield [
+                priority.instrument.intervention.local_authority.name,
+                f"{priority.label}. {priority.short_name}",
+                indicator.name,
+                indicator.get_unit_display(),
+                indicator.target,
+                measurement.period_end,
+                measurement.value,
+            ]
+
+    return Table(title="Indicator values", headings=INDICATOR_HEADINGS, rows=rows())
+
+
+def timezone_naive(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """A moment as London's wall clock, for a spreadsheet (which has no time zones)."""
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None

@@ -1,0 +1,77 @@
+"""Downloads of a case's and the nation's tables as CSV or XLSX (issue 16, item 6). Thin: the
+querysets are scoped through intervention.permissions (`visible_to(user)`, `get_case`), and
+reviews.services.exports builds the tables."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+
+from directions.models import Instruction, InstructionResponse
+from reviews.models import Deadline, Measurement
+from reviews.services import exports
+from reviews.views.common import get_case
+
+
+def download(table: exports.Table, fmt: str, *, stem: str) -> HttpResponse:
+    if fmt not in exports.FORMATS:
+        raise Http404
+    response = HttpResponse(exports.render(table, fmt), content_type=exports.FORMATS[fmt])
+    name = exports.filename(stem, fmt, today=timezone.localdate())
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _stem(case, what: str) -> str:
+    return f"{case.local_authority.dfe_code}-{what}"
+
+
+@login_required
+def case_deadlines_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    case = get_case(request, pk)
+    deadlines = Deadline.objects.filter(intervention=case).for_list()
+    table = exports.deadlines_table(deadlines, today=timezone.localdate())
+    return download(table, fmt, stem=_stem(case, "deadlines"))
+
+
+@login_required
+def case_instructions_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    case = get_case(request, pk)
+    responses = InstructionResponse.objects.order_by("created_at", "pk")
+    instructions = (
+        Instruction.objects.filter(intervention=case)
+        .prefetch_related(Prefetch("responses", queryset=responses))
+        .order_by("number")
+    )
+    return download(exports.instructions_table(instructions), fmt, stem=_stem(case, "instructions"))
+
+
+@login_required
+def case_indicators_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    case = get_case(request, pk)
+    measurements = (
+        Measurement.objects.filter(indicator__service_priority__instrument__intervention=case)
+        .select_related("indicator__service_priority__instrument__intervention__local_authority")
+        .order_by("indicator__service_priority__position", "indicator__position", "indicator__pk", "period_end")
+    )
+    return download(exports.indicator_values_table(measurements), fmt, stem=_stem(case, "indicator-values"))
+
+
+@login_required
+def deadlines_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The national deadlines list: every open deadline of the cases and authorities the person sees
+    (overdue and coming up), by due date; the page's authority filter applies."""
+    visible = Deadline.objects.visible_to(request.user).open()
+    authority = request.GET.get("authority", "")
+    if authority.isdigit():
+        from django.db.models import Q
+
+        visible = visible.filter(
+            Q(intervention__local_authority_id=authority)
+            | Q(intervention__isnull=True, inspection__local_authority=authority)
+        )
+    table = exports.deadlines_table(visible.for_list(), today=timezone.localdate(), title="Open deadlines")
+    return download(table, fmt, stem="deadlines")
