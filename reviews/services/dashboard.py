@@ -35,6 +35,7 @@ from directions.enums import InstructionStatus, InstrumentKind, InstrumentStatus
 from directions.models import Instruction, Instrument, ServicePriority
 from intervention.enums import OVERSEEING_ROLES
 from intervention.models import Appointment, Intervention
+from reviews.charts import Event, case_timeline
 from reviews.enums import DeadlineStatus, Rag
 from reviews.models import Deadline, ProgressUpdate, Report, ReportKind, ReportVersion, Review
 from reviews.models.reviewing import Recommendation, ReviewStatus
@@ -312,3 +313,44 @@ DASHBOARD_HEADINGS = (
     "Latest report to the Minister",
     "Signed off on",
 )
+
+
+# --- A case's timeline (issue 16, item 3) ----------------------------------------------------------
+
+
+def case_events(user: Any, case: Intervention) -> list[Event]:
+    """What happened to the case, oldest first: instruments issued and revoked, reviews held, reports
+    signed off. Reviews and reports come through their `visible_to(user)`, so a draft report to the
+    Minister is not on the timeline of someone who may not read it. Three queries."""
+    events: list[Event] = []
+    for instrument in Instrument.objects.filter(intervention=case, status=InstrumentStatus.ISSUED).order_by(
+        "issued_on"
+    ):
+        if instrument.issued_on:
+            events.append(Event(instrument.issued_on, "instrument", f"{instrument.get_kind_display()} issued"))
+        if instrument.revoked_on:
+            events.append(Event(instrument.revoked_on, "instrument", f"{instrument.get_kind_display()} revoked"))
+    for review in Review.objects.visible_to(user).filter(intervention=case, status=ReviewStatus.HELD):
+        events.append(Event(review.held_on, "review", f"{review.get_kind_display()} held"))
+    signed = ReportVersion.objects.filter(report=OuterRef("pk"), is_final=True).order_by("-signed_off_on")
+    reports = (
+        Report.objects.visible_to(user)
+        .filter(intervention=case)
+        .annotate(signed_off_on=Subquery(signed.values("signed_off_on")[:1]))
+        .filter(signed_off_on__isnull=False)
+    )
+    for report in reports:
+        events.append(Event(report.signed_off_on, "report", f"{report.title} signed off"))  # type: ignore[attr-defined]
+    return sorted(events, key=lambda event: (event.day, event.kind))
+
+
+def case_timeline_chart(case: Intervention, events: list[Event], *, today: datetime.date) -> str:
+    end = case.closed_on or today
+    start = min([case.opened_on, *(event.day for event in events)])
+    return case_timeline(
+        title=f"{case.local_authority.name}: instruments, reviews and reports since {case.opened_on:%B %Y}",
+        events=events,
+        start=start,
+        end=max(end, *(event.day for event in events)) if events else end,
+        chart_id=f"case-{case.pk}-timeline",
+    )

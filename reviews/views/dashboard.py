@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from reviews import charts
 from reviews.forms.dashboard import SORTS, DashboardFilter
@@ -55,6 +56,7 @@ def _sort_headers(request: HttpRequest, current: str) -> dict[str, dict[str, str
     return headers
 
 
+@require_GET
 @login_required
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     filtered = _filtered(request)
@@ -121,6 +123,7 @@ def _selected_filters(request: HttpRequest, filtered: DashboardFilter) -> list[d
     return selected
 
 
+@require_GET
 @login_required
 def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The dashboard's rows as filtered and sorted, every page of them."""

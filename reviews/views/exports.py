@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from directions.models import Instruction, InstructionResponse
 from reviews.models import Deadline, Measurement
@@ -29,6 +30,7 @@ def _stem(case, what: str) -> str:
     return f"{case.local_authority.dfe_code}-{what}"
 
 
+@require_GET
 @login_required
 def case_deadlines_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     case = get_case(request, pk)
@@ -37,6 +39,7 @@ def case_deadlines_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespon
     return download(table, fmt, stem=_stem(case, "deadlines"))
 
 
+@require_GET
 @login_required
 def case_instructions_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     case = get_case(request, pk)
@@ -49,6 +52,7 @@ def case_instructions_export(request: HttpRequest, pk: int, fmt: str) -> HttpRes
     return download(exports.instructions_table(instructions), fmt, stem=_stem(case, "instructions"))
 
 
+@require_GET
 @login_required
 def case_indicators_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     case = get_case(request, pk)
@@ -60,6 +64,7 @@ def case_indicators_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespo
     return download(exports.indicator_values_table(measurements), fmt, stem=_stem(case, "indicator-values"))
 
 
+@require_GET
 @login_required
 def deadlines_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The national deadlines list: every open deadline of the cases and authorities the person sees

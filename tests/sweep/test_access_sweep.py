@@ -176,6 +176,15 @@ PAGES = [
         get_only_by_post=True,
     ),
     Page("report_sign_off", {"pk": "report", "number": "=1"}, "sign_progress", "sign_progress"),
+    # DfE's dashboard and the exports (issue 16): every row through the permission module.
+    Page("dashboard", {}, "signed_in", None),
+    Page("dashboard_export", {"fmt": "=csv"}, "signed_in", None),
+    Page("dashboard_export", {"fmt": "=xlsx"}, "signed_in", None, label="xlsx"),
+    Page("deadlines_export", {"fmt": "=csv"}, "signed_in", None),
+    Page("case_deadlines_export", {"pk": "case", "fmt": "=csv"}, "view", None),
+    Page("case_deadlines_export", {"pk": "case", "fmt": "=xlsx"}, "view", None, label="xlsx"),
+    Page("case_instructions_export", {"pk": "case", "fmt": "=csv"}, "view", None),
+    Page("case_indicators_export", {"pk": "case", "fmt": "=csv"}, "view", None),
 ]
 
 # The role whose form gives each page's POST payload: someone the page lets write on case A.

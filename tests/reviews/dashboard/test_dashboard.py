@@ -19,6 +19,7 @@ from tests.factories import AppointmentFactory, issued_direction
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
+JANUARY_2024 = D(2024, 1, 31)
 
 
 def overdue_deadline(case, *, days: int, what: str = "Evidence of progress") -> Deadline:
@@ -30,7 +31,7 @@ def overdue_deadline(case, *, days: int, what: str = "Evidence of progress") -> 
     )
 
 
-def rate(priority, rag: str, *, period_end=D(2024, 1, 31), by) -> ProgressUpdate:
+def rate(priority, rag: str, *, period_end=JANUARY_2024, by) -> ProgressUpdate:
     return ProgressUpdate.objects.create(
         intervention=priority.instrument.intervention,
         service_priority=priority,
@@ -119,8 +120,8 @@ def test_the_picture_counts_stages_and_ratings_now_and_a_year_ago(client, dora, 
 
 
 def test_the_export_has_the_rows_of_the_page_with_dates_as_dates(client, dora, both_cases):
-    hereford, worcester = both_cases
-    overdue_deadline(hereford, days=5, what="=HYPERLINK(\"http://evil.example\")")
+    hereford, _ = both_cases
+    overdue_deadline(hereford, days=5, what='=HYPERLINK("http://evil.example")')
     client.force_login(dora)
     response = client.get(reverse("dashboard_export", args=["xlsx"]), {"overdue": "yes"})
     assert response["Content-Disposition"].startswith('attachment; filename="dashboard-')
