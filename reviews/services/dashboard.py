@@ -14,7 +14,7 @@ import enum
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import (
     Case,
@@ -152,7 +152,7 @@ def dashboard_cases(user: Any, *, today: datetime.date) -> QuerySet[Intervention
         .order_by("issued_on", "pk")
         .prefetch_related(Prefetch("service_priorities", queryset=priorities))
     )
-    return (
+    cases = (
         Intervention.objects.visible_to(user)
         .select_related("local_authority")
         .annotate(
@@ -177,6 +177,7 @@ def dashboard_cases(user: Any, *, today: datetime.date) -> QuerySet[Intervention
             Prefetch("appointments", queryset=overseers, to_attr="overseers"),
         )
     )
+    return cast("QuerySet[Intervention]", cases)
 
 
 def row_stage(intervention: Intervention) -> DashboardStage:
@@ -235,7 +236,7 @@ def counts_on(user: Any, day: datetime.date, *, today: datetime.date) -> Counts:
         )
         as_at = [update for update, _ in _as_at(updates, day, service_priority__in=priorities.values("pk"))]
         for update in sorted(as_at, key=lambda u: (u.period_end, u.created_at, u.pk)):
-            if update.period_end > day:
+            if update.period_end > day or update.service_priority_id is None:
                 continue
             latest[update.service_priority_id] = update.rag
     rags: Counter[str] = Counter(latest.get(pk, "") for pk in priority_ids)
@@ -340,7 +341,7 @@ def case_events(user: Any, case: Intervention) -> list[Event]:
         .filter(signed_off_on__isnull=False)
     )
     for report in reports:
-        events.append(Event(report.signed_off_on, "report", f"{report.title} signed off"))  # type: ignore[attr-defined]
+        events.append(Event(report.signed_off_on, "report", f"{report.title} signed off"))
     return sorted(events, key=lambda event: (event.day, event.kind))
 
 

@@ -15,7 +15,6 @@ from playwright.sync_api import Page, expect
 
 from directions.models import ServicePriority
 from intervention.enums import Organisation, Role
-from intervention.models import LocalAuthority
 from reviews.enums import DeadlineStatus
 from reviews.models import Deadline, ProgressUpdate
 from tests.browser.support import BROWSER_TEST, assert_accessible, sign_in
@@ -25,7 +24,7 @@ pytestmark = BROWSER_TEST
 DORA = "dora@education.example"
 
 
-def red_case(local_authority: LocalAuthority, *, lead, overdue_days: int, red: bool = True):
+def red_case(local_authority, *, lead, overdue_days, red=True):
     """A case under a direction with one service priority, rated red (or green), and an overdue deadline."""
     case = InterventionFactory(local_authority=local_authority, opened_on=datetime.date(2021, 5, 18))
     direction = issued_direction(case, datetime.date(2023, 3, 1))

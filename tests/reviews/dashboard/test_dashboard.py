@@ -121,7 +121,8 @@ def test_the_picture_counts_stages_and_ratings_now_and_a_year_ago(client, dora, 
 
 def test_the_export_has_the_rows_of_the_page_with_dates_as_dates(client, dora, both_cases):
     hereford, _ = both_cases
-    overdue_deadline(hereford, days=5, what='=HYPERLINK("http://evil.example")')
+    overdue_deadline(hereford, days=5)
+    overdue_deadline(hereford, days=-10, what='=HYPERLINK("http://evil.example")')  # the next one due
     client.force_login(dora)
     response = client.get(reverse("dashboard_export", args=["xlsx"]), {"overdue": "yes"})
     assert response["Content-Disposition"].startswith('attachment; filename="dashboard-')
