@@ -20,10 +20,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+
+from intervention.models import PreparedDownload
+from intervention.queue import enqueue_after_commit
 
 Cell = str | int | float | Decimal | datetime.date | None
 
@@ -205,3 +209,72 @@ def indicator_values_table(measurements: Iterable[Any]) -> Table:
 def timezone_naive(moment: datetime.datetime | None) -> datetime.datetime | None:
     """A moment as London's wall clock, for a spreadsheet (which has no time zones)."""
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+# --- Big tables, built by the worker ---------------------------------------------------------------
+
+PROGRESS_EVERY = 500  # rows between progress updates: a write per 500 rows, not per row
+
+
+def national_measurements(user: Any) -> Any:
+    """Every indicator value of every case the user may see (through intervention.permissions)."""
+    from intervention.models import Intervention
+    from reviews.models import Measurement
+
+    return (
+        Measurement.objects.filter(
+            indicator__service_priority__instrument__intervention__in=Intervention.objects.visible_to(user).values("pk")
+        )
+        .select_related("indicator__service_priority__instrument__intervention__local_authority")
+        .order_by(
+            "indicator__service_priority__instrument__intervention__local_authority__name",
+            "indicator__service_priority__position",
+            "indicator__position",
+            "indicator__pk",
+            "period_end",
+            "pk",
+        )
+    )
+
+
+def request_download(*, kind: str, file_format: str, by: Any) -> PreparedDownload:
+    """Record the request and hand the building to the worker, after commit."""
+    download = PreparedDownload.objects.create(kind=kind, file_format=file_format, requested_by=by)
+    enqueue_after_commit("reviews.prepare_download", download_id=download.pk)
+    return download
+
+
+def prepare_download(*, download_id: int) -> str:
+    """Build a requested download with the asker's access as it is now, counting rows as it goes so
+    the page can say how far it has got. A failure is kept with its reason; the page offers asking again."""
+    download = PreparedDownload.objects.select_related("requested_by").get(pk=download_id)
+    if download.status not in (PreparedDownload.Status.WAITING, PreparedDownload.Status.BUILDING):
+        return str(download.status)
+    queryset = national_measurements(download.requested_by)
+    total = queryset.count()
+    PreparedDownload.objects.filter(pk=download.pk).update(status=PreparedDownload.Status.BUILDING, rows_total=total)
+
+    def counted(rows: Iterable[Any]) -> Iterable[Any]:
+        done = 0
+        for done, row in enumerate(rows, start=1):
+            if done % PROGRESS_EVERY == 0:
+                PreparedDownload.objects.filter(pk=download.pk).update(rows_done=done)
+            yield row
+        PreparedDownload.objects.filter(pk=download.pk).update(rows_done=done)
+
+    try:
+        table = indicator_values_table(counted(queryset.iterator(chunk_size=2000)))
+        content = render(table, download.file_format)
+        name = filename("indicator-values", download.file_format, today=timezone.localdate())
+        download.refresh_from_db()
+        download.file.save(name, ContentFile(content), save=False)
+        download.filename = name
+        download.status = PreparedDownload.Status.READY
+        download.finished_at = timezone.now()
+        download.save(update_fields=["file", "filename", "status", "finished_at"])
+    except Exception as error:  # noqa: BLE001 - any failure is kept on the row for the person and the admin
+        PreparedDownload.objects.filter(pk=download.pk).update(
+            status=PreparedDownload.Status.FAILED, error=f"{type(error).__name__}: {error}", finished_at=timezone.now()
+        )
+        return str(PreparedDownload.Status.FAILED)
+    return str(PreparedDownload.Status.READY)

@@ -20,4 +20,7 @@ urlpatterns = [
         name="case_indicators_export",
     ),
     path("deadlines/export.<str:fmt>", views.deadlines_export, name="deadlines_export"),
+    # Tables too big to build while a person waits: asked for here, built by the worker.
+    path("downloads/", views.downloads, name="downloads"),
+    path("downloads/<int:pk>/file/", views.download_file, name="download_file"),
 ]

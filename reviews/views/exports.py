@@ -4,13 +4,18 @@ reviews.services.exports builds the tables."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from directions.models import Instruction, InstructionResponse
+from intervention.models import PreparedDownload
+from reviews.forms.exports import DownloadRequestForm
 from reviews.models import Deadline, Measurement
 from reviews.services import exports
 from reviews.views.common import get_case
@@ -80,3 +85,34 @@ def deadlines_export(request: HttpRequest, fmt: str) -> HttpResponse:
         )
     table = exports.deadlines_table(visible.for_list(), today=timezone.localdate(), title="Open deadlines")
     return download(table, fmt, stem="deadlines")
+
+
+@login_required
+def downloads(request: HttpRequest) -> HttpResponse:
+    """The person's own prepared downloads with how far each has got, and the form asking for one.
+    Only the tables too big to build while a person waits are prepared here (every indicator value)."""
+    form = DownloadRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        exports.request_download(
+            kind=PreparedDownload.Kind.INDICATOR_VALUES, file_format=form.cleaned_data["file_format"], by=request.user
+        )
+        messages.success(request, "Your download is being prepared. This page shows when it is ready.")
+        return redirect("downloads")
+    mine = PreparedDownload.objects.filter(requested_by_id=request.user.pk)[:20]
+    return render(request, "reviews/exports/downloads.html", {"form": form, "downloads": mine})
+
+
+@never_cache
+@require_GET
+@login_required
+def download_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A prepared download, to the person who asked for it only: anyone else gets the 404 a missing one gets."""
+    download = get_object_or_404(PreparedDownload, pk=pk, requested_by_id=request.user.pk)
+    if download.status != PreparedDownload.Status.READY or not download.file:
+        raise Http404
+    return FileResponse(
+        download.file.open("rb"),
+        as_attachment=True,
+        filename=download.filename,
+        content_type=exports.FORMATS[download.file_format],
+    )
