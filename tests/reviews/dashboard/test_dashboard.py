@@ -160,3 +160,25 @@ def test_long_lists_elide_their_page_links(client, dora, hereford_case):
     assert "govuk-pagination__item--ellipses" in page
     assert 'aria-label="Page 3"' not in page  # left out: first, …, 4 5 [6] 7 8, …, last
     assert 'aria-label="Page 4"' in page
+
+
+def test_nonsense_in_the_address_is_ignored_never_a_server_error(client, dora, both_cases):
+    client.force_login(dora)
+    for query in (
+        {"commissioner": "99999999999999999999"},
+        {"commissioner": "abc"},
+        {"sort": "nonsense"},
+        {"stage": "xyz", "overdue": "maybe", "region": "Atlantis"},
+        {"page": "abc"},
+    ):
+        response = client.get(reverse("dashboard"), query)
+        assert response.status_code == 200, query
+        assert sorted(rows_of(response)) == ["Herefordshire", "Worcestershire"], query
+
+
+def test_the_case_page_draws_the_cases_timeline_with_its_table(client, dora, hereford_case):
+    issued_direction(hereford_case, D(2023, 3, 1))
+    client.force_login(dora)
+    page = client.get(reverse("intervention_detail", args=[hereford_case.pk])).content.decode()
+    assert f'id="case-{hereford_case.pk}-timeline-title"' in page
+    assert "Statutory direction issued" in page  # in the table beside the picture
