@@ -39,7 +39,7 @@ from reviews.charts import Event, case_timeline
 from reviews.enums import DeadlineStatus, Rag
 from reviews.models import Deadline, ProgressUpdate, Report, ReportKind, ReportVersion, Review
 from reviews.models.reviewing import Recommendation, ReviewStatus
-from reviews.reports.as_at import _as_at
+from reviews.reports.as_at import histories, overlay
 from reviews.services.exports import Cell, Table
 
 MINISTERIAL_KINDS = (ReportKind.PROGRESS, ReportKind.MINISTERIAL_UPDATE)
@@ -234,7 +234,11 @@ def counts_on(user: Any, day: datetime.date, *, today: datetime.date) -> Counts:
                 "pk", "service_priority_id", "rag", "period_end", "created_at"
             )
         )
-        as_at = [update for update, _ in _as_at(updates, day, service_priority__in=priorities.values("pk"))]
+        # One history query whether or not there are updates, so the page's queries do not depend on the data.
+        versions = histories(
+            ProgressUpdate, [update.pk for update in updates], day, service_priority__in=priorities.values("pk")
+        )
+        as_at = [overlay(update, versions[update.pk].at) if update.pk in versions else update for update in updates]
         for update in sorted(as_at, key=lambda u: (u.period_end, u.created_at, u.pk)):
             if update.period_end > day or update.service_priority_id is None:
                 continue
