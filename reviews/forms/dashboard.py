@@ -106,7 +106,8 @@ class DashboardFilter(django_filters.FilterSet):
 
     @property
     def current_sort(self) -> str:
-        return (self.form.cleaned_data.get("sort") if self.form.is_valid() else None) or DEFAULT_SORT
+        self.form.is_valid()  # a filter with nonsense in it is left out; the sort still applies
+        return getattr(self.form, "cleaned_data", {}).get("sort") or DEFAULT_SORT
 
     def filter_status(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         if value == "closed":

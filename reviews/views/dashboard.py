@@ -102,10 +102,9 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
 
 def _selected_filters(request: HttpRequest, filtered: DashboardFilter) -> list[dict[str, str]]:
     """The MOJ filter pattern's "Selected filters": each applied filter, with a link that removes it."""
-    if not filtered.form.is_valid():
-        return []
+    filtered.form.is_valid()  # a filter with nonsense in it is left out; the others still apply
     selected = []
-    for name, value in filtered.form.cleaned_data.items():
+    for name, value in getattr(filtered.form, "cleaned_data", {}).items():
         if name in ("sort", "status") or value in (None, "", False):
             continue
         field = filtered.form.fields[name]
