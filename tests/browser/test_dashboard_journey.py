@@ -13,12 +13,13 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from directions.models import ServicePriority
+from directions import services as directions_services
+from directions.models import Clause, Instrument, ServicePriority
 from intervention.enums import Organisation, Role
 from reviews.enums import DeadlineStatus
 from reviews.models import Deadline, ProgressUpdate
 from tests.browser.support import BROWSER_TEST, assert_accessible, sign_in
-from tests.factories import AppointmentFactory, InterventionFactory, PersonFactory, authority, issued_direction
+from tests.factories import AppointmentFactory, InterventionFactory, PersonFactory, UserFactory, authority
 
 pytestmark = BROWSER_TEST
 DORA = "dora@education.example"
@@ -27,10 +28,21 @@ DORA = "dora@education.example"
 def red_case(local_authority, *, lead, overdue_days, red=True):
     """A case under a direction with one service priority, rated red (or green), and an overdue deadline."""
     case = InterventionFactory(local_authority=local_authority, opened_on=datetime.date(2021, 5, 18))
-    direction = issued_direction(case, datetime.date(2023, 3, 1))
-    priority = ServicePriority.objects.create(
-        instrument=direction, label="i", position=1, title="Permanent social workers", short_name="Workforce"
+    draft = Instrument.objects.create(
+        intervention=case,
+        kind="statutory_direction",
+        legal_basis="497A(4B)",
+        title="Direction",
+        addressed_to=local_authority.council_name,
+        issued_on=datetime.date(2023, 3, 1),
+        signed_by_name="Dawn Dandy",
     )
+    Clause.objects.create(instrument=draft, label="7", text="To comply")
+    priority = ServicePriority.objects.create(
+        instrument=draft, label="i", position=1, title="Permanent social workers", short_name="Workforce"
+    )
+    issuer = UserFactory(is_superuser=True, username=f"issuer{case.pk}@casework.example")
+    directions_services.issue_instrument(instrument=draft, by=issuer)
     ProgressUpdate.objects.create(
         intervention=case,
         service_priority=priority,
