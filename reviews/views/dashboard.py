@@ -56,8 +56,8 @@ def _sort_headers(request: HttpRequest, current: str) -> dict[str, dict[str, str
     return headers
 
 
-@require_GET
 @login_required
+@require_GET
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     filtered = _filtered(request)
     page = Paginator(filtered.qs, PER_PAGE).get_page(request.GET.get("page"))
@@ -122,8 +122,8 @@ def _selected_filters(request: HttpRequest, filtered: DashboardFilter) -> list[d
     return selected
 
 
-@require_GET
 @login_required
+@require_GET
 def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The dashboard's rows as filtered and sorted, every page of them."""
     if fmt not in exports.FORMATS:

@@ -35,8 +35,8 @@ def _stem(case, what: str) -> str:
     return f"{case.local_authority.dfe_code}-{what}"
 
 
-@require_GET
 @login_required
+@require_GET
 def case_deadlines_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     case = get_case(request, pk)
     deadlines = Deadline.objects.filter(intervention=case).for_list()
@@ -44,8 +44,8 @@ def case_deadlines_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespon
     return download(table, fmt, stem=_stem(case, "deadlines"))
 
 
-@require_GET
 @login_required
+@require_GET
 def case_instructions_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     case = get_case(request, pk)
     responses = InstructionResponse.objects.order_by("created_at", "pk")
@@ -57,8 +57,8 @@ def case_instructions_export(request: HttpRequest, pk: int, fmt: str) -> HttpRes
     return download(exports.instructions_table(instructions), fmt, stem=_stem(case, "instructions"))
 
 
-@require_GET
 @login_required
+@require_GET
 def case_indicators_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     case = get_case(request, pk)
     measurements = (
@@ -69,8 +69,8 @@ def case_indicators_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespo
     return download(exports.indicator_values_table(measurements), fmt, stem=_stem(case, "indicator-values"))
 
 
-@require_GET
 @login_required
+@require_GET
 def deadlines_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The national deadlines list: every open deadline of the cases and authorities the person sees
     (overdue and coming up), by due date; the page's authority filter applies."""
@@ -103,8 +103,8 @@ def downloads(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
 @login_required
+@require_GET
 def download_file(request: HttpRequest, pk: int) -> FileResponse:
     """A prepared download, to the person who asked for it only: anyone else gets the 404 a missing one gets."""
     download = get_object_or_404(PreparedDownload, pk=pk, requested_by_id=request.user.pk)
