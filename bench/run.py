@@ -223,6 +223,9 @@ def choose_subjects() -> Subjects:
     )
 
 
+DASHBOARD_FILTERS = "red=true&overdue=yes&stage=direction&sort=oldest_overdue"
+
+
 def pages(s: Subjects) -> list[tuple[str, str, str, str]]:
     """(name, role, kind, url) of each main page."""
     case = s.case.pk
@@ -230,6 +233,10 @@ def pages(s: Subjects) -> list[tuple[str, str, str, str]]:
         ("Interventions list", "dfe", "page", "/interventions/"),
         ("Deadlines", "dfe", "page", "/deadlines/"),
         ("Reports", "dfe", "page", "/reports/"),
+        # DfE's dashboard (issue 16): all filters off, three on, and its CSV export.
+        ("Dashboard", "dfe", "page", "/dashboard/"),
+        ("Dashboard, three filters", "dfe", "page", f"/dashboard/?{DASHBOARD_FILTERS}"),
+        ("Dashboard CSV", "dfe", "page", "/dashboard/export.csv"),
         ("Case overview", "officer", "page", f"/interventions/{case}/"),
         ("Instructions list", "officer", "page", f"/interventions/{case}/instructions/"),
         ("Instruction", "officer", "page", f"/interventions/{case}/instructions/{s.instruction.pk}/"),

@@ -11,6 +11,7 @@ NAV_SECTIONS = (
     (reverse_lazy("deadlines_overview"), "deadlines"),
     (reverse_lazy("report_list"), "reports"),
     (reverse_lazy("your_work"), "work"),
+    (reverse_lazy("dashboard"), "dashboard"),
 )
 
 

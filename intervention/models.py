@@ -9,9 +9,12 @@ an appointment ended.
 from __future__ import annotations
 
 import datetime
+import uuid
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -549,3 +552,55 @@ class CaseVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} saw case {self.intervention_id} at {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+@cache
+def download_storage() -> FileSystemStorage:
+    # No base_url: a prepared download has no public address; only the person who asked may fetch it.
+    return FileSystemStorage(location=settings.MEDIA_ROOT / "downloads", base_url=None)
+
+
+def download_path(instance: PreparedDownload, filename: str) -> str:
+    """Never a name anyone typed: the person's id and a random one."""
+    return f"user-{instance.requested_by_id}/{uuid.uuid4().hex}.{instance.file_format}"
+
+
+class PreparedDownload(models.Model):
+    """A table too big to build while a person waits (every indicator value nationally, issue 16):
+    asked for on a page, built by the worker with the asker's own access, and downloaded by the person
+    who asked and nobody else. Not a decision, so no history: a copy of records that keep their own."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting to start"
+        BUILDING = "building", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    class Kind(models.TextChoices):
+        INDICATOR_VALUES = "indicator_values", "Every indicator value"
+
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    file_format = models.CharField(max_length=4, choices=[("csv", "CSV"), ("xlsx", "Excel (XLSX)")])
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="prepared_downloads"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(upload_to=download_path, storage=download_storage, max_length=200, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True, help_text="What went wrong, for the administrator.")
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.file_format}) for {self.requested_by}"
+
+    @property
+    def percent_done(self) -> int:
+        if not self.rows_total:
+            return 100 if self.status == self.Status.READY else 0
+        return min(100, round(100 * self.rows_done / self.rows_total))

@@ -278,3 +278,132 @@ def _place_labels(
         chosen = next((c for c in candidates if free(text_box(c[0], c[1], text, c[2], font))), candidates[0])
         placed.append(Label("app-chart__target", text, chosen[0], chosen[1], chosen[2], TARGET_COLOUR))
     return placed
+
+
+# --- The dashboard's pictures (issue 16, item 3) -------------------------------------------------
+
+NOW_COLOUR = "#1d70b8"  # GOV.UK blue
+THEN_COLOUR = "#b1b4b6"  # GOV.UK mid grey, with a dark outline so it meets 3:1 against white
+THEN_OUTLINE = "#505a5f"
+
+
+def paired_bar_chart(
+    *, title: str, rows: Sequence[tuple[str, int, int]], chart_id: str, then_label: str = "A year ago"
+) -> str:
+    """Horizontal bars, two a row: now (blue) and a year ago (grey), each labelled with its number.
+    The page puts the same numbers in a table beside it."""
+    label_w, bar_h, gap, row_gap, top = 230, 14, 2, 14, 28
+    width = 560
+    plot_w = width - label_w - 40
+    biggest = max([max(now, then) for _, now, then in rows] + [1])
+    height = top + len(rows) * (2 * bar_h + gap + row_gap)
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    description = "; ".join(f"{label}: {now} now, {then} a year ago" for label, now, then in rows) + "."
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" aria-labelledby="{title_id} {desc_id}" class="app-chart">',
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(description)}</desc>',
+        f'<rect x="{label_w}" y="4" width="12" height="12" fill="{NOW_COLOUR}"/>',
+        f'<text x="{label_w + 16}" y="14" font-size="12" fill="{AXIS_COLOUR}">Now</text>',
+        f'<rect x="{label_w + 60}" y="4" width="12" height="12" fill="{THEN_COLOUR}" stroke="{THEN_OUTLINE}"/>',
+        f'<text x="{label_w + 76}" y="14" font-size="12" fill="{AXIS_COLOUR}">{escape(then_label)}</text>',
+    ]
+    y = top
+    for label, now, then in rows:
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + bar_h + 4}" text-anchor="end" font-size="12" fill="#0b0c0c">'
+            f"{escape(label)}</text>"
+        )
+        for offset, value, fill, stroke in (
+            (0, now, NOW_COLOUR, NOW_COLOUR),
+            (bar_h + gap, then, THEN_COLOUR, THEN_OUTLINE),
+        ):
+            w = plot_w * value / biggest
+            parts.append(
+                f'<rect x="{label_w}" y="{y + offset}" width="{w:.1f}" height="{bar_h}" '
+                f'fill="{fill}" stroke="{stroke}"/>'
+            )
+            parts.append(
+                f'<text x="{label_w + w + 4:.1f}" y="{y + offset + bar_h - 3}" font-size="11" '
+                f'fill="#0b0c0c">{value}</text>'
+            )
+        y += 2 * bar_h + gap + row_gap
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing on a case's timeline: an instrument issued (or revoked), a review held, a report signed off."""
+
+    day: datetime.date
+    kind: str  # "instrument", "review", "report"
+    text: str
+
+
+TIMELINE_MARKS = {
+    "instrument": ("#d4351c", "Instruments"),  # GOV.UK red
+    "review": ("#1d70b8", "Reviews"),  # GOV.UK blue
+    "report": ("#00703c", "Reports"),  # GOV.UK green
+}
+
+
+def case_timeline(
+    *, title: str, events: Sequence[Event], start: datetime.date, end: datetime.date, chart_id: str
+) -> str:
+    """A case's life on one axis, a lane a kind: instruments (red), reviews (blue), reports (green),
+    from the case's opening to today (or its closing); years marked along the bottom."""
+    width, left, right, lane_h, top = 640, 100, 16, 28, 8
+    lanes = list(TIMELINE_MARKS)
+    height = top + lane_h * len(lanes) + 28
+    span = max((end - start).days, 1)
+    plot_w = width - left - right
+
+    def x(day: datetime.date) -> float:
+        return left + plot_w * min(max((day - start).days, 0), span) / span
+
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    counts = {kind: sum(1 for e in events if e.kind == kind) for kind in lanes}
+    description = (
+        f"From {start:%-d %B %Y} to {end:%-d %B %Y}: "
+        + ", ".join(f"{counts[kind]} {TIMELINE_MARKS[kind][1].lower()}" for kind in lanes)
+        + ". Every event is in the table."
+    )
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" aria-labelledby="{title_id} {desc_id}" class="app-chart">',
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(description)}</desc>',
+    ]
+    axis_y = top + lane_h * len(lanes)
+    for index, kind in enumerate(lanes):
+        colour, label = TIMELINE_MARKS[kind]
+        mid = top + lane_h * index + lane_h / 2
+        parts.append(
+            f'<text x="{left - 8}" y="{mid + 4:.1f}" text-anchor="end" font-size="12" fill="#0b0c0c">{label}</text>'
+        )
+        parts.append(
+            f'<line x1="{left}" y1="{mid:.1f}" x2="{width - right}" y2="{mid:.1f}" stroke="#b1b4b6" stroke-width="1"/>'
+        )
+        for event in events:
+            if event.kind == kind:
+                parts.append(
+                    f'<circle cx="{x(event.day):.1f}" cy="{mid:.1f}" r="5" fill="{colour}" '
+                    'stroke="#ffffff" stroke-width="1">'
+                    f"<title>{escape(f'{event.day:%-d %B %Y}: {event.text}')}</title></circle>"
+                )
+    parts.append(
+        f'<line x1="{left}" y1="{axis_y}" x2="{width - right}" y2="{axis_y}" stroke="{AXIS_COLOUR}" stroke-width="1"/>'
+    )
+    years = list(range(start.year + 1, end.year + 1))
+    step = max(1, len(years) // 6 + (1 if len(years) % 6 else 0)) if len(years) > 6 else 1
+    for year in years[::step]:
+        tick = x(datetime.date(year, 1, 1))
+        parts.append(f'<line x1="{tick:.1f}" y1="{axis_y}" x2="{tick:.1f}" y2="{axis_y + 5}" stroke="{AXIS_COLOUR}"/>')
+        parts.append(
+            f'<text x="{tick:.1f}" y="{axis_y + 18}" text-anchor="middle" font-size="12" '
+            f'fill="{AXIS_COLOUR}">{year}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

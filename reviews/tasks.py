@@ -72,3 +72,12 @@ def cap_child_memory(**kwargs) -> None:
     if limit_mb > 0:
         limit = limit_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
+@shared_task(name="reviews.prepare_download")
+def prepare_download(*, download_id: int) -> str:
+    """Build a download too big to build while a person waits (issue 16). Not retried automatically:
+    a failure is kept with its reason, and the downloads page lets the person ask again."""
+    from reviews.services import exports
+
+    return exports.prepare_download(download_id=download_id)

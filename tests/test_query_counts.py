@@ -109,6 +109,15 @@ def pages(cast: Cast) -> dict[str, tuple[str, str]]:
         "admin obligations, DfE": ("dfe", "/admin/directions/reportingobligation/"),
         "admin obligation, DfE": ("dfe", f"/admin/directions/reportingobligation/{cast.obligation.pk}/change/"),
         "admin priority, DfE": ("dfe", f"/admin/directions/servicepriority/{cast.priority.pk}/change/"),
+        "dashboard": ("dfe", "/dashboard/"),
+        "dashboard, three filters": ("dfe", "/dashboard/?red=true&overdue=yes&stage=direction&sort=oldest_overdue"),
+        "dashboard, commissioner": ("commissioner", "/dashboard/"),
+        "dashboard CSV": ("dfe", "/dashboard/export.csv"),
+        "dashboard XLSX": ("dfe", "/dashboard/export.xlsx?overdue=yes"),
+        "national deadlines CSV": ("dfe", "/deadlines/export.csv"),
+        "case deadlines XLSX": ("officer", f"/interventions/{case}/deadlines/export.xlsx"),
+        "instructions CSV": ("officer", f"/interventions/{case}/instructions/export.csv"),
+        "indicator values XLSX": ("officer", f"/interventions/{case}/indicators/export.xlsx"),
     }
 
 

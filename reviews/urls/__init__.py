@@ -4,7 +4,9 @@ reports, search, the read-only API and each person's work."""
 from reviews.urls import (
     api,
     corrections,
+    dashboard,
     deadlines,
+    exports,
     imports,
     planning,
     progress,
@@ -25,4 +27,6 @@ urlpatterns = [
     *api.urlpatterns,
     *search.urlpatterns,
     *work.urlpatterns,
+    *dashboard.urlpatterns,
+    *exports.urlpatterns,
 ]

@@ -35,7 +35,7 @@ from reviews.models import (
     PlanObjective,
     ProgressUpdate,
 )
-from reviews.services import planning, progress, work
+from reviews.services import dashboard, planning, progress, work
 from reviews.services.corrections import correct_evidence, may_correct
 from reviews.timeline import timeline
 from reviews.views.common import get_case
@@ -550,4 +550,6 @@ def case_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "off_track_actions": off_track,
         }
     )
+    events = dashboard.case_events(request.user, case)
+    context.update(events=events, timeline_chart=dashboard.case_timeline_chart(case, events, today=today))
     return render(request, "reviews/case_overview.html", context)

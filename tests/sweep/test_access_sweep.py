@@ -194,7 +194,22 @@ PAGES = [
     Page("your_work", {}, "signed_in", None),
     # A notice is its person's alone: the council officer told of the case's instruction.
     Page("notice_read", {"pk": "notice"}, "notice_owner", "notice_owner", get_only_by_post=True),
+    # DfE's dashboard and the exports (issue 16): every row through the permission module.
+    Page("dashboard", {}, "signed_in", None),
+    Page("dashboard_export", {"fmt": "=csv"}, "signed_in", None),
+    Page("dashboard_export", {"fmt": "=xlsx"}, "signed_in", None, label="xlsx"),
+    Page("deadlines_export", {"fmt": "=csv"}, "signed_in", None),
+    Page("case_deadlines_export", {"pk": "case", "fmt": "=csv"}, "view", None),
+    Page("case_deadlines_export", {"pk": "case", "fmt": "=xlsx"}, "view", None, label="xlsx"),
+    Page("case_instructions_export", {"pk": "case", "fmt": "=csv"}, "view", None),
+    Page("case_indicators_export", {"pk": "case", "fmt": "=csv"}, "view", None),
+    Page("downloads", {}, "signed_in", "signed_in"),  # one's own downloads, and asking for one
 ]
+
+# URL patterns of records that belong to one person, not to a case: swept by their own check below.
+SWEPT_BELOW = {
+    "download_file": "a prepared download, for the person who asked for it only (_check_prepared_downloads)",
+}
 
 # The role whose form gives each page's POST payload: someone the page lets write on case A.
 ENTITLED = {
@@ -452,7 +467,7 @@ def test_every_url_pattern_is_swept_or_public():
     admin_prefixes = {f"admin/{m._meta.app_label}/{m._meta.model_name}/" for m in ADMIN}
     unknown = []
     for route, pattern in _patterns():
-        if route in PUBLIC or pattern.name in swept_names:
+        if route in PUBLIC or pattern.name in swept_names or pattern.name in SWEPT_BELOW:
             continue
         if route.startswith("admin/") and pattern.name in ADMIN_SITE_SWEPT:
             continue
@@ -506,6 +521,7 @@ def test_pages_answer_each_role_as_the_capability_table_says(world):
     _check_calendar_feed(sweep, world)
     _check_report_lists(sweep, world)
     _check_search(sweep, world)
+    _check_prepared_downloads(sweep, world)
     elapsed = time.perf_counter() - started
     print(f"pages: {sweep.requests} requests in {elapsed:.1f} s")
     failures = sweep.report()
@@ -716,6 +732,35 @@ def _check_calendar_feed(sweep: Sweep, world) -> None:
     response = sweep.request("anonymous", "GET", reverse("calendar_feed", kwargs={"token": "not-a-token"}))
     if response is not None and response.status_code != 404:
         sweep.fail(f"GET a feed with a wrong token: {response.status_code}, expected 404")
+
+
+def _check_prepared_downloads(sweep: Sweep, world) -> None:
+    """A prepared download (issue 16) is fetched by the person who asked for it and by nobody else, not
+    even an administrator; signed out, one is sent to sign in."""
+    from django.core.files.base import ContentFile
+
+    from intervention.models import PreparedDownload
+
+    download = PreparedDownload(
+        kind=PreparedDownload.Kind.INDICATOR_VALUES,
+        file_format="csv",
+        requested_by=world.users["officer_a"],
+        status=PreparedDownload.Status.READY,
+        filename="indicator-values.csv",
+    )
+    download.file.save("indicator-values.csv", ContentFile(b"Local authority\r\nHerefordshire\r\n"), save=False)
+    download.save()
+    url = reverse("download_file", kwargs={"pk": download.pk})
+    for role in ROLES:
+        response = sweep.request(role, "GET", url)
+        if response is None:
+            continue
+        if role in rights.SIGNED_OUT:
+            ok = _is_sign_in_redirect(response)
+        else:
+            ok = response.status_code == (200 if role == "officer_a" else 404)
+        if not ok:
+            sweep.fail(f"GET {url} (officer_a's download) as {role}: {response.status_code}")
 
 
 # --- The admin -------------------------------------------------------------------------------------

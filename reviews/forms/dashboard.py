@@ -1,0 +1,151 @@
+"""The dashboard's filters and sort (issue 16, item 2), with django-filter. The state lives in the
+query string, so a filtered, sorted view is a link people can share; the export links carry it too."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, QuerySet
+
+from directions.enums import InstrumentKind, LegalBasis
+from directions.models import Instrument
+from intervention.enums import OVERSEEING_ROLES
+from intervention.models import Appointment, LocalAuthority, Person
+from intervention.permissions import access_for
+from reviews.services.dashboard import STAGE_CHOICES, DashboardStage, in_force_q
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+STATUS_CHOICES = [("open", "Open"), ("closed", "Closed"), ("all", "Open and closed")]
+INSTRUMENT_CHOICES = [
+    (InstrumentKind.IMPROVEMENT_NOTICE.value, "Improvement notice"),
+    (InstrumentKind.STATUTORY_DIRECTION.value, "Statutory direction (any)"),
+    ("497A(4A)", "Direction moving services out of the council's control (497A(4A))"),
+]
+
+# The sortable columns: the query string's name for each, and what it sorts by. Cases with nothing
+# to sort by (no overdue deadline, no review yet) go last in either direction.
+SORTS: dict[str, tuple[str, ...]] = {
+    "authority": ("local_authority__name",),
+    "region": ("local_authority__region_name", "local_authority__name"),
+    "stage": ("stage_rank", "local_authority__name"),
+    "overdue": ("overdue_count", "local_authority__name"),
+    "oldest_overdue": ("oldest_overdue", "local_authority__name"),
+    "next_due": ("next_due_on", "local_authority__name"),
+    "awaiting": ("awaiting_commissioner", "local_authority__name"),
+    "review": ("review_held_on", "local_authority__name"),
+    "report": ("report_signed_off_on", "local_authority__name"),
+}
+DEFAULT_SORT = "authority"
+SORT_CHOICES = [(name, name) for name in SORTS] + [(f"-{name}", f"-{name}") for name in SORTS]
+
+
+def order_by(queryset: QuerySet[Any], sort: str) -> QuerySet[Any]:
+    descending = sort.startswith("-")
+    fields = SORTS.get(sort.lstrip("-"), SORTS[DEFAULT_SORT])
+    first, *rest = fields
+    key = F(first).desc(nulls_last=True) if descending else F(first).asc(nulls_last=True)
+    return queryset.order_by(key, *rest, "pk")
+
+
+class DashboardFilter(django_filters.FilterSet):
+    """Filters on `reviews.services.dashboard.dashboard_cases` (its annotations)."""
+
+    status = django_filters.ChoiceFilter(
+        label="Open or closed", choices=STATUS_CHOICES, method="filter_status", empty_label=None
+    )
+    region = django_filters.ChoiceFilter(label="Region", field_name="local_authority__region_name", empty_label="Any")
+    stage = django_filters.ChoiceFilter(label="Stage", choices=STAGE_CHOICES, method="filter_stage", empty_label="Any")
+    instrument = django_filters.ChoiceFilter(
+        label="Instrument in force", choices=INSTRUMENT_CHOICES, method="filter_instrument", empty_label="Any"
+    )
+    mine = django_filters.BooleanFilter(
+        label="My cases (cases I am appointed to)", method="filter_mine", widget=forms.CheckboxInput
+    )
+    red = django_filters.BooleanFilter(
+        label="Any service priority rated red", method="filter_red", widget=forms.CheckboxInput
+    )
+    overdue = django_filters.ChoiceFilter(
+        label="Overdue deadlines", choices=YES_NO, method="filter_overdue", empty_label="Any"
+    )
+    commissioner = django_filters.ModelChoiceFilter(
+        label="Commissioner or adviser",
+        queryset=Person.objects.none(),
+        method="filter_commissioner",
+        empty_label="Any",
+    )
+    sort = django_filters.ChoiceFilter(label="Sort by", choices=SORT_CHOICES, method="filter_sort")
+
+    def __init__(self, *args: Any, user: Any, today: datetime.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.today = today
+        regions = LocalAuthority.objects.order_by("region_name").values_list("region_name", flat=True).distinct()
+        self.filters["region"].extra["choices"] = [(name, name) for name in regions]
+        self.filters["commissioner"].queryset = Person.objects.filter(
+            Exists(
+                Appointment.objects.active_on(today)
+                .visible_to(user)
+                .filter(person=OuterRef("pk"), role__in=OVERSEEING_ROLES)
+            )
+        ).order_by("name")
+
+    @property
+    def qs(self) -> QuerySet[Any]:
+        if hasattr(self, "_sorted"):
+            return self._sorted
+        queryset = super().qs
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(closed_on__isnull=True)  # open cases unless asked otherwise
+        if not self.form.cleaned_data.get("sort"):
+            queryset = order_by(queryset, DEFAULT_SORT)
+        self._sorted: QuerySet[Any] = queryset
+        return queryset
+
+    @property
+    def current_sort(self) -> str:
+        self.form.is_valid()  # a filter with nonsense in it is left out; the sort still applies
+        return getattr(self.form, "cleaned_data", {}).get("sort") or DEFAULT_SORT
+
+    def filter_status(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        if value == "closed":
+            return queryset.filter(closed_on__isnull=False)
+        if value == "all":
+            return queryset
+        return queryset.filter(closed_on__isnull=True)
+
+    def filter_stage(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        stage = next(stage for stage in DashboardStage if stage.code == value)
+        return queryset.filter(stage_rank=stage.rank)
+
+    def filter_instrument(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        in_force = Instrument.objects.filter(in_force_q(self.today), intervention=OuterRef("pk"))
+        if value == LegalBasis.SECTION_497A_4A:
+            in_force = in_force.filter(legal_basis=LegalBasis.SECTION_497A_4A)
+        else:
+            in_force = in_force.filter(kind=value)
+        return queryset.filter(Exists(in_force))
+
+    def filter_mine(self, queryset: QuerySet[Any], name: str, value: bool) -> QuerySet[Any]:
+        if not value:
+            return queryset
+        person_id = access_for(self.user).person_id
+        mine = Appointment.objects.active_on(self.today).filter(intervention=OuterRef("pk"), person_id=person_id)
+        return queryset.filter(Exists(mine))
+
+    def filter_red(self, queryset: QuerySet[Any], name: str, value: bool) -> QuerySet[Any]:
+        return queryset.filter(any_red=True) if value else queryset
+
+    def filter_overdue(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return queryset.filter(overdue_count__gt=0) if value == "yes" else queryset.filter(overdue_count=0)
+
+    def filter_commissioner(self, queryset: QuerySet[Any], name: str, value: Person) -> QuerySet[Any]:
+        appointed = Appointment.objects.active_on(self.today).filter(
+            intervention=OuterRef("pk"), person=value, role__in=OVERSEEING_ROLES
+        )
+        return queryset.filter(Exists(appointed))
+
+    def filter_sort(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return order_by(queryset, value)

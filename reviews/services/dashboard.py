@@ -1,0 +1,361 @@
+"""DfE's dashboard (issue 16, items 1-3): one row per intervention, with what DfE asks of a case every
+week, worked out in the database so the page costs the same few queries however many cases there are.
+
+Visibility comes from intervention.permissions (`Intervention.objects.visible_to(user)`, and the
+reports' own `visible_to`, so a draft or sensitive report's date reaches no one who may not read it).
+The stage is worked out here in SQL, from the same rule as `Intervention.stage` (closed, else the
+strongest instrument in force), so the dashboard can filter and sort by it; a direction made under
+section 497A(4A) (services moved out of the council's control) is told apart from one under 4B."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from directions.enums import InstructionStatus, InstrumentKind, InstrumentStatus, LegalBasis
+from directions.models import Instruction, Instrument, ServicePriority
+from intervention.enums import OVERSEEING_ROLES
+from intervention.models import Appointment, Intervention
+from reviews.charts import Event, case_timeline
+from reviews.enums import DeadlineStatus, Rag
+from reviews.models import Deadline, ProgressUpdate, Report, ReportKind, ReportVersion, Review
+from reviews.models.reviewing import Recommendation, ReviewStatus
+from reviews.reports.as_at import histories, overlay
+from reviews.services.exports import Cell, Table
+
+MINISTERIAL_KINDS = (ReportKind.PROGRESS, ReportKind.MINISTERIAL_UPDATE)
+
+
+class DashboardStage(enum.Enum):
+    """The stage as the dashboard shows it: Intervention.stage, with 497A(4A) told apart."""
+
+    NO_INSTRUMENT = ("none", 0, "No instrument in force", "govuk-tag--grey")
+    IMPROVEMENT_NOTICE = ("notice", 1, "Improvement notice", "govuk-tag--yellow")
+    STATUTORY_DIRECTION = ("direction", 2, "Statutory direction", "govuk-tag--red")
+    SERVICES_MOVED = ("direction_4a", 3, "Direction, services moved (497A(4A))", "govuk-tag--purple")
+    CLOSED = ("closed", 4, "Closed", "govuk-tag--green")
+
+    def __init__(self, code: str, rank: int, label: str, tag_class: str) -> None:
+        self.code = code
+        self.rank = rank
+        self.label = label
+        self.tag_class = tag_class
+
+    @classmethod
+    def from_rank(cls, rank: int) -> DashboardStage:
+        return next(stage for stage in cls if stage.rank == rank)
+
+
+STAGE_CHOICES = [(stage.code, stage.label) for stage in DashboardStage]
+
+
+def in_force_q(day: datetime.date, prefix: str = "") -> Q:
+    """Instruments in force on the day (Instrument.in_force_on, as a filter)."""
+    return Q(**{f"{prefix}status": InstrumentStatus.ISSUED, f"{prefix}issued_on__lte": day}) & (
+        Q(**{f"{prefix}revoked_on__isnull": True}) | Q(**{f"{prefix}revoked_on__gt": day})
+    )
+
+
+def open_on_q(day: datetime.date) -> Q:
+    """Cases open on the day: opened by then and not closed by then."""
+    return Q(opened_on__lte=day) & (Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+
+
+def stage_rank(day: datetime.date, *, closed: bool = True) -> Case:
+    """The case's stage on the day as a number (DashboardStage.rank), in SQL."""
+    in_force = Instrument.objects.filter(in_force_q(day), intervention=OuterRef("pk"))
+    direction = in_force.filter(kind=InstrumentKind.STATUTORY_DIRECTION)
+    whens = (
+        [When(closed_on__isnull=False, closed_on__lte=day, then=Value(DashboardStage.CLOSED.rank))] if closed else []
+    )
+    return Case(
+        *whens,
+        When(
+            Exists(direction.filter(legal_basis=LegalBasis.SECTION_497A_4A)),
+            then=Value(DashboardStage.SERVICES_MOVED.rank),
+        ),
+        When(Exists(direction), then=Value(DashboardStage.STATUTORY_DIRECTION.rank)),
+        When(
+            Exists(in_force.filter(kind=InstrumentKind.IMPROVEMENT_NOTICE)),
+            then=Value(DashboardStage.IMPROVEMENT_NOTICE.rank),
+        ),
+        default=Value(DashboardStage.NO_INSTRUMENT.rank),
+        output_field=IntegerField(),
+    )
+
+
+def latest_update() -> QuerySet[ProgressUpdate]:
+    """A priority's latest progress update (withdrawn ones are not in force): its latest rating."""
+    return ProgressUpdate.objects.filter(service_priority=OuterRef("pk")).order_by("-period_end", "-created_at", "-pk")
+
+
+def _count(queryset: QuerySet[Any]) -> Coalesce:
+    """A subquery counting the rows of a correlated queryset (0 when there are none)."""
+    counted = queryset.order_by().values("intervention").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def dashboard_cases(user: Any, *, today: datetime.date) -> QuerySet[Intervention]:
+    """Every case the user may see, with the dashboard's columns annotated and prefetched: a fixed
+    number of queries for any number of cases. Filtering and sorting are the caller's (the filter set)."""
+    case = OuterRef("pk")
+    open_deadlines = Deadline.objects.filter(intervention=case, status=DeadlineStatus.OPEN).with_due_on()
+    overdue = open_deadlines.filter(effective_due_on__lt=today)
+    coming = open_deadlines.filter(effective_due_on__gte=today).order_by("effective_due_on", "pk")
+    held = Review.objects.filter(intervention=case, status=ReviewStatus.HELD).order_by("-held_on", "-pk")
+    signed_off_on = ReportVersion.objects.filter(report=OuterRef("pk"), is_final=True).order_by("-signed_off_on")
+    ministerial = (
+        Report.objects.visible_to(user)
+        .filter(intervention=case, kind__in=MINISTERIAL_KINDS)
+        .annotate(signed_off_on=Subquery(signed_off_on.values("signed_off_on")[:1]))
+        .filter(signed_off_on__isnull=False)
+        .order_by("-signed_off_on", "-pk")
+    )
+    red_priorities = (
+        ServicePriority.objects.filter(in_force_q(today, "instrument__"), instrument__intervention=case)
+        .annotate(latest_rag=Subquery(latest_update().values("rag")[:1]))
+        .filter(latest_rag=Rag.RED)
+    )
+    overseers = (
+        Appointment.objects.active_on(today)
+        .filter(role__in=OVERSEEING_ROLES)
+        .select_related("person")
+        .order_by("role", "starts_on", "pk")
+    )
+    priorities = (
+        ServicePriority.objects.annotate(latest_rag=Subquery(latest_update().values("rag")[:1]))
+        .only("pk", "instrument_id", "label", "short_name", "position")
+        .order_by("position", "pk")
+    )
+    in_force = (
+        Instrument.objects.filter(in_force_q(today))
+        .only("pk", "intervention_id", "kind", "legal_basis", "issued_on", "title")
+        .order_by("issued_on", "pk")
+        .prefetch_related(Prefetch("service_priorities", queryset=priorities))
+    )
+    cases = (
+        Intervention.objects.visible_to(user)
+        .select_related("local_authority")
+        .annotate(
+            stage_rank=stage_rank(today),
+            overdue_count=_count(overdue),
+            oldest_overdue=Subquery(overdue.order_by("effective_due_on", "pk").values("effective_due_on")[:1]),
+            next_due_on=Subquery(coming.values("effective_due_on")[:1]),
+            next_due_what=Subquery(coming.values("what")[:1]),
+            awaiting_commissioner=_count(
+                Instruction.objects.filter(intervention=case, status=InstructionStatus.SUBMITTED)
+            ),
+            review_held_on=Subquery(held.values("held_on")[:1]),
+            review_recommendation=Subquery(held.values("recommendation")[:1]),
+            review_id=Subquery(held.values("pk")[:1]),
+            report_signed_off_on=Subquery(ministerial.values("signed_off_on")[:1]),
+            report_title=Subquery(ministerial.values("title")[:1]),
+            report_id=Subquery(ministerial.values("pk")[:1]),
+            any_red=Exists(red_priorities),
+        )
+        .prefetch_related(
+            Prefetch("instruments", queryset=in_force, to_attr="instruments_in_force"),
+            Prefetch("appointments", queryset=overseers, to_attr="overseers"),
+        )
+    )
+    return cast("QuerySet[Intervention]", cases)
+
+
+def row_stage(intervention: Intervention) -> DashboardStage:
+    return DashboardStage.from_rank(intervention.stage_rank)  # type: ignore[attr-defined]
+
+
+def row_priorities(intervention: Intervention) -> list[ServicePriority]:
+    """The service priorities of the instruments in force, each with `latest_rag` (None: not rated)."""
+    instruments = intervention.instruments_in_force  # type: ignore[attr-defined]
+    return [priority for instrument in instruments for priority in instrument.service_priorities.all()]
+
+
+# --- The picture: stage and RAG counts, now and a year ago -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many cases stood at each stage, and how many in-force priorities had each latest rating, on a day."""
+
+    day: datetime.date
+    stages: dict[DashboardStage, int]
+    rags: dict[str, int]  # "red", "amber", "green", "" (not rated)
+
+    @property
+    def cases(self) -> int:
+        return sum(self.stages.values())
+
+
+def counts_on(user: Any, day: datetime.date, *, today: datetime.date) -> Counts:
+    """The open cases the user may see as they stood at the end of the day: each case's stage from the
+    instruments in force that day (their issue and revocation dates), each in-force priority's latest
+    rating from the progress updates for periods ending by then, as recorded by then (the history,
+    as the reports rebuild it: reviews.reports.as_at). A fixed number of queries."""
+    cases = (
+        Intervention.objects.visible_to(user)
+        .filter(open_on_q(day))
+        .annotate(rank=stage_rank(day, closed=False))
+        .values_list("pk", "rank")
+    )
+    stages: Counter[DashboardStage] = Counter(DashboardStage.from_rank(rank) for _pk, rank in cases)
+    priorities = ServicePriority.objects.filter(
+        in_force_q(day, "instrument__"), instrument__intervention__in=cases.values("pk")
+    )
+    priority_ids = list(priorities.values_list("pk", flat=True))
+    latest: dict[int, str] = {}
+    if day >= today:
+        for pk, rag in priorities.annotate(latest_rag=Subquery(latest_update().values("rag")[:1])).values_list(
+            "pk", "latest_rag"
+        ):
+            latest[pk] = rag or ""
+    else:
+        updates = list(
+            ProgressUpdate.objects.filter(service_priority__in=priorities.values("pk"), period_end__lte=day).only(
+                "pk", "service_priority_id", "rag", "period_end", "created_at"
+            )
+        )
+        # One history query whether or not there are updates, so the page's queries do not depend on the data.
+        versions = histories(
+            ProgressUpdate, [update.pk for update in updates], day, service_priority__in=priorities.values("pk")
+        )
+        as_at = [overlay(update, versions[update.pk].at) if update.pk in versions else update for update in updates]
+        for update in sorted(as_at, key=lambda u: (u.period_end, u.created_at, u.pk)):
+            if update.period_end > day or update.service_priority_id is None:
+                continue
+            latest[update.service_priority_id] = update.rag
+    rags: Counter[str] = Counter(latest.get(pk, "") for pk in priority_ids)
+    return Counts(
+        day=day,
+        stages={stage: stages.get(stage, 0) for stage in DashboardStage if stage is not DashboardStage.CLOSED},
+        rags={rag: rags.get(rag, 0) for rag in (Rag.RED, Rag.AMBER, Rag.GREEN, "")},
+    )
+
+
+def a_year_before(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+RAG_LABELS = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green", "": "Not rated"}
+
+
+def overseer_names(intervention: Intervention) -> str:
+    return "; ".join(
+        f"{appointment.person.name} ({appointment.get_role_display()})"
+        for appointment in intervention.overseers  # type: ignore[attr-defined]
+    )
+
+
+def dashboard_table(cases: QuerySet[Intervention]) -> Table:
+    """The dashboard's rows as a table to take away: every filtered row, not one page."""
+    recommendations = dict(Recommendation.choices)
+
+    def rows() -> Iterator[list[Cell]]:
+        for case in cases:
+            yield [
+                case.local_authority.name,
+                case.local_authority.region_name,
+                row_stage(case).label,
+                "; ".join(
+                    f"{instrument.get_kind_display()} since {instrument.issued_on:%-d %B %Y}"
+                    for instrument in case.instruments_in_force  # type: ignore[attr-defined]
+                ),
+                overseer_names(case),
+                "; ".join(
+                    f"{priority.label}. {priority.short_name}: {RAG_LABELS[priority.latest_rag or '']}"  # type: ignore[attr-defined]
+                    for priority in row_priorities(case)
+                ),
+                case.overdue_count,  # type: ignore[attr-defined]
+                case.oldest_overdue,  # type: ignore[attr-defined]
+                case.next_due_on,  # type: ignore[attr-defined]
+                case.next_due_what or "",  # type: ignore[attr-defined]
+                case.awaiting_commissioner,  # type: ignore[attr-defined]
+                case.review_held_on,  # type: ignore[attr-defined]
+                recommendations.get(case.review_recommendation or "", ""),  # type: ignore[attr-defined]
+                case.report_title or "",  # type: ignore[attr-defined]
+                case.report_signed_off_on,  # type: ignore[attr-defined]
+            ]
+
+    return Table(title="Dashboard", headings=DASHBOARD_HEADINGS, rows=rows())
+
+
+DASHBOARD_HEADINGS = (
+    "Local authority",
+    "Region",
+    "Stage",
+    "Instruments in force",
+    "Commissioner or adviser",
+    "Service priorities (latest rating)",
+    "Overdue deadlines",
+    "Oldest overdue",
+    "Next deadline",
+    "Next deadline: what",
+    "Instructions awaiting the commissioner",
+    "Latest review held on",
+    "Latest review's recommendation",
+    "Latest report to the Minister",
+    "Signed off on",
+)
+
+
+# --- A case's timeline (issue 16, item 3) ----------------------------------------------------------
+
+
+def case_events(user: Any, case: Intervention) -> list[Event]:
+    """What happened to the case, oldest first: instruments issued and revoked, reviews held, reports
+    signed off. Reviews and reports come through their `visible_to(user)`, so a draft report to the
+    Minister is not on the timeline of someone who may not read it. Three queries."""
+    events: list[Event] = []
+    for instrument in Instrument.objects.filter(intervention=case, status=InstrumentStatus.ISSUED).order_by(
+        "issued_on"
+    ):
+        if instrument.issued_on:
+            events.append(Event(instrument.issued_on, "instrument", f"{instrument.get_kind_display()} issued"))
+        if instrument.revoked_on:
+            events.append(Event(instrument.revoked_on, "instrument", f"{instrument.get_kind_display()} revoked"))
+    for review in Review.objects.visible_to(user).filter(intervention=case, status=ReviewStatus.HELD):
+        events.append(Event(review.held_on, "review", f"{review.get_kind_display()} held"))
+    signed = ReportVersion.objects.filter(report=OuterRef("pk"), is_final=True).order_by("-signed_off_on")
+    reports = (
+        Report.objects.visible_to(user)
+        .filter(intervention=case)
+        .annotate(signed_off_on=Subquery(signed.values("signed_off_on")[:1]))
+        .filter(signed_off_on__isnull=False)
+    )
+    for report in reports:
+        events.append(Event(report.signed_off_on, "report", f"{report.title} signed off"))
+    return sorted(events, key=lambda event: (event.day, event.kind))
+
+
+def case_timeline_chart(case: Intervention, events: list[Event], *, today: datetime.date) -> str:
+    end = case.closed_on or today
+    start = min([case.opened_on, *(event.day for event in events)])
+    return case_timeline(
+        title=f"{case.local_authority.name}: instruments, reviews and reports since {case.opened_on:%B %Y}",
+        events=events,
+        start=start,
+        end=max(end, *(event.day for event in events)) if events else end,
+        chart_id=f"case-{case.pk}-timeline",
+    )

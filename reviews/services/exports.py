@@ -1,0 +1,280 @@
+"""Tables to take away (issue 16, item 6): the dashboard as filtered, a case's deadlines, its
+instructions with their rounds, its indicators with their values, and the national deadlines list,
+each as CSV or XLSX.
+
+- A text cell that a spreadsheet would read as a formula (it begins with =, +, -, @, a tab or a carriage
+  return) is neutralised: in CSV it gets a leading apostrophe, which spreadsheets show as text; in XLSX
+  it is stored as text with Excel's "quote prefix" set, so it shows exactly as written and never runs.
+- Dates are dates in XLSX (a date cell, shown as 31 Jan 2024), and ISO dates (2024-01-31) in CSV.
+- Each table is built by a function here from querysets the caller has already scoped through
+  intervention.permissions: the views pass `visible_to(user)` querysets, never a bare `objects.all()`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from intervention.models import PreparedDownload
+from intervention.queue import enqueue_after_commit
+
+Cell = str | int | float | Decimal | datetime.date | None
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMAT = "d mmm yyyy"
+
+
+def is_dangerous(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(DANGEROUS_STARTS)
+
+
+def neutralise(value: Cell) -> Cell:
+    """The CSV form of a cell: text a spreadsheet would run as a formula gets a leading apostrophe."""
+    return f"'{value}" if is_dangerous(value) else value
+
+
+@dataclass
+class Table:
+    """A sheet: a title (the XLSX sheet's name), headings and rows of cells."""
+
+    title: str
+    headings: Sequence[str]
+    rows: Iterable[Sequence[Cell]] = field(default_factory=list)
+
+
+def _csv_text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(neutralise(value))
+
+
+def as_csv(table: Table) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel opens names with accents as written."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_csv_text(heading) for heading in table.headings])
+    for row in table.rows:
+        writer.writerow([_csv_text(value) for value in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def as_xlsx(table: Table) -> bytes:
+    """A workbook of one sheet, written as it goes (openpyxl's write-only mode), so a long table does
+    not sit in memory twice."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=table.title[:31])
+    bold = Font(bold=True)
+    heading_cells = []
+    for heading in table.headings:
+        cell = WriteOnlyCell(sheet, value=str(heading))
+        cell.font = bold
+        heading_cells.append(cell)
+    sheet.append(heading_cells)
+    for row in table.rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _xlsx_cell(sheet: Any, value: Cell) -> Any:
+    if isinstance(value, datetime.datetime):
+        value = value.replace(tzinfo=None)
+    if isinstance(value, Decimal):
+        value = float(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, datetime.date):
+        cell.number_format = DATE_FORMAT if not isinstance(value, datetime.datetime) else DATE_FORMAT + " hh:mm"
+    elif is_dangerous(value):
+        cell.data_type = "s"  # text, not a formula
+        cell.quotePrefix = True  # and Excel shows it as typed
+    return cell
+
+
+def render(table: Table, fmt: str) -> bytes:
+    return as_xlsx(table) if fmt == "xlsx" else as_csv(table)
+
+
+def filename(stem: str, fmt: str, *, today: datetime.date) -> str:
+    return f"{stem}-{today.isoformat()}.{fmt}"
+
+
+# --- The tables ----------------------------------------------------------------------------------
+
+
+def _deadline_row(deadline: Any, today: datetime.date) -> list[Cell]:
+    authority = (
+        deadline.intervention.local_authority if deadline.intervention_id else deadline.inspection.local_authority
+    )
+    return [
+        authority.name,
+        deadline.what,
+        deadline.delivered_by or deadline.get_deliverer_display(),
+        deadline.recipient,
+        deadline.due_on,
+        deadline.computed_on,
+        "Overdue" if deadline.is_overdue_on(today) else deadline.get_status_display(),
+        deadline.met_on,
+    ]
+
+
+DEADLINE_HEADINGS = ("Local authority", "What", "Delivered by", "To", "Due", "Date the rule gives", "Status", "Met on")
+
+
+def deadlines_table(deadlines: Iterable[Any], *, today: datetime.date, title: str = "Deadlines") -> Table:
+    """Deadlines, one a row: pass a `visible_to(user)` queryset with its cases' authorities selected."""
+    return Table(title=title, headings=DEADLINE_HEADINGS, rows=(_deadline_row(d, today) for d in deadlines))
+
+
+INSTRUCTION_HEADINGS = (
+    "Instruction",
+    "Title",
+    "Issued on",
+    "Due on",
+    "Priority",
+    "Status",
+    "Round",
+    "Response",
+    "Response text",
+    "Responded at",
+)
+
+
+def instructions_table(instructions: Iterable[Any]) -> Table:
+    """Instructions with their rounds (the council's and the commissioner's responses), one row a
+    round; an instruction with no response yet has one row with the round left blank. Pass
+    instructions with `responses` prefetched, oldest first."""
+
+    def rows() -> Iterable[list[Cell]]:
+        for instruction in instructions:
+            head: list[Cell] = [
+                instruction.reference,
+                instruction.title,
+                instruction.issued_on,
+                instruction.due_on,
+                instruction.get_priority_display(),
+                instruction.get_status_display(),
+            ]
+            responses = list(instruction.responses.all())
+            if not responses:
+                yield [*head, None, "", "", None]
+            for number, response in enumerate(responses, start=1):
+                yield [*head, number, response.get_kind_display(), response.text, timezone_naive(response.created_at)]
+
+    return Table(title="Instructions", headings=INSTRUCTION_HEADINGS, rows=rows())
+
+
+INDICATOR_HEADINGS = ("Local authority", "Service priority", "Indicator", "Unit", "Target", "Period ending", "Value")
+
+
+def indicator_values_table(measurements: Iterable[Any]) -> Table:
+    """Indicator values, one a row: pass measurements with indicator, priority and authority selected."""
+
+    def rows() -> Iterable[list[Cell]]:
+        for measurement in measurements:
+            indicator = measurement.indicator
+            priority = indicator.service_priority
+            yield [
+                priority.instrument.intervention.local_authority.name,
+                f"{priority.label}. {priority.short_name}",
+                indicator.name,
+                indicator.get_unit_display(),
+                indicator.target,
+                measurement.period_end,
+                measurement.value,
+            ]
+
+    return Table(title="Indicator values", headings=INDICATOR_HEADINGS, rows=rows())
+
+
+def timezone_naive(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """A moment as London's wall clock, for a spreadsheet (which has no time zones)."""
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+# --- Big tables, built by the worker ---------------------------------------------------------------
+
+PROGRESS_EVERY = 500  # rows between progress updates: a write per 500 rows, not per row
+
+
+def national_measurements(user: Any) -> Any:
+    """Every indicator value of every case the user may see (through intervention.permissions)."""
+    from intervention.models import Intervention
+    from reviews.models import Measurement
+
+    return (
+        Measurement.objects.filter(
+            indicator__service_priority__instrument__intervention__in=Intervention.objects.visible_to(user).values("pk")
+        )
+        .select_related("indicator__service_priority__instrument__intervention__local_authority")
+        .order_by(
+            "indicator__service_priority__instrument__intervention__local_authority__name",
+            "indicator__service_priority__position",
+            "indicator__position",
+            "indicator__pk",
+            "period_end",
+            "pk",
+        )
+    )
+
+
+def request_download(*, kind: str, file_format: str, by: Any) -> PreparedDownload:
+    """Record the request and hand the building to the worker, after commit."""
+    download = PreparedDownload.objects.create(kind=kind, file_format=file_format, requested_by=by)
+    enqueue_after_commit("reviews.prepare_download", download_id=download.pk)
+    return download
+
+
+def prepare_download(*, download_id: int) -> str:
+    """Build a requested download with the asker's access as it is now, counting rows as it goes so
+    the page can say how far it has got. A failure is kept with its reason; the page offers asking again."""
+    download = PreparedDownload.objects.select_related("requested_by").get(pk=download_id)
+    if download.status not in (PreparedDownload.Status.WAITING, PreparedDownload.Status.BUILDING):
+        return str(download.status)
+    queryset = national_measurements(download.requested_by)
+    total = queryset.count()
+    PreparedDownload.objects.filter(pk=download.pk).update(status=PreparedDownload.Status.BUILDING, rows_total=total)
+
+    def counted(rows: Iterable[Any]) -> Iterable[Any]:
+        done = 0
+        for done, row in enumerate(rows, start=1):
+            if done % PROGRESS_EVERY == 0:
+                PreparedDownload.objects.filter(pk=download.pk).update(rows_done=done)
+            yield row
+        PreparedDownload.objects.filter(pk=download.pk).update(rows_done=done)
+
+    try:
+        table = indicator_values_table(counted(queryset.iterator(chunk_size=2000)))
+        content = render(table, download.file_format)
+        name = filename("indicator-values", download.file_format, today=timezone.localdate())
+        download.refresh_from_db()
+        download.file.save(name, ContentFile(content), save=False)
+        download.filename = name
+        download.status = PreparedDownload.Status.READY
+        download.finished_at = timezone.now()
+        download.save(update_fields=["file", "filename", "status", "finished_at"])
+    except Exception as error:  # noqa: BLE001 - any failure is kept on the row for the person and the admin
+        PreparedDownload.objects.filter(pk=download.pk).update(
+            status=PreparedDownload.Status.FAILED, error=f"{type(error).__name__}: {error}", finished_at=timezone.now()
+        )
+        return str(PreparedDownload.Status.FAILED)
+    return str(PreparedDownload.Status.READY)

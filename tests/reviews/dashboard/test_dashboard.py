@@ -1,0 +1,184 @@
+"""DfE's dashboard (issue 16): one row per case a person may see, filters kept in the address,
+sortable columns, the picture now and a year ago, and the rows to take away."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from intervention.enums import Role
+from reviews.enums import DeadlineStatus
+from reviews.models import Deadline, ProgressUpdate
+from tests.factories import AppointmentFactory, issued_direction
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+JANUARY_2024 = D(2024, 1, 31)
+
+
+def overdue_deadline(case, *, days: int, what: str = "Evidence of progress") -> Deadline:
+    return Deadline.objects.create(
+        intervention=case,
+        what=what,
+        computed_on=timezone.localdate() - datetime.timedelta(days=days),
+        status=DeadlineStatus.OPEN,
+    )
+
+
+def rate(priority, rag: str, *, period_end=JANUARY_2024, by) -> ProgressUpdate:
+    return ProgressUpdate.objects.create(
+        intervention=priority.instrument.intervention,
+        service_priority=priority,
+        narrative="How it went",
+        rag=rag,
+        period_start=period_end.replace(day=1),
+        period_end=period_end,
+        author=by,
+    )
+
+
+def rows_of(response) -> list[str]:
+    """The authorities in the table, in the order shown."""
+    return [row["case"].local_authority.name for row in response.context["rows"]]
+
+
+@pytest.fixture
+def both_cases(hereford_case, worcester_case):
+    issued_direction(hereford_case, D(2023, 3, 1))
+    issued_direction(worcester_case, D(2017, 3, 8))
+    return hereford_case, worcester_case
+
+
+def test_dfe_sees_every_open_case_and_a_commissioner_only_theirs(client, dora, charlie, both_cases):
+    client.force_login(dora)
+    assert sorted(rows_of(client.get(reverse("dashboard")))) == ["Herefordshire", "Worcestershire"]
+    client.force_login(charlie)
+    assert rows_of(client.get(reverse("dashboard"))) == ["Herefordshire"]
+
+
+def test_the_red_and_overdue_filters_narrow_the_rows_and_stay_in_the_address(client, dora, priority, worcester_case):
+    issued_direction(worcester_case, D(2017, 3, 8))
+    rate(priority, "red", by=dora)
+    overdue_deadline(priority.instrument.intervention, days=10)
+    overdue_deadline(worcester_case, days=3)
+    client.force_login(dora)
+    response = client.get(reverse("dashboard"), {"red": "true", "overdue": "yes"})
+    assert rows_of(response) == ["Herefordshire"]
+    page = response.content.decode()
+    assert "Any service priority rated red" in page  # shown under "Selected filters"
+    # The export links carry the filters, so the download is what the page shows.
+    assert "export.xlsx?red=true&amp;overdue=yes" in page
+    assert rows_of(client.get(reverse("dashboard"), {"overdue": "no"})) == []
+
+
+def test_my_cases_are_the_cases_i_am_appointed_to(client, dora, both_cases):
+    hereford, _ = both_cases
+    AppointmentFactory(person=dora.person, intervention=hereford, role=Role.DFE_CASE_LEAD)
+    client.force_login(dora)
+    assert rows_of(client.get(reverse("dashboard"), {"mine": "true"})) == ["Herefordshire"]
+
+
+def test_sorting_by_oldest_overdue_puts_the_oldest_first_and_says_so(client, dora, both_cases):
+    hereford, worcester = both_cases
+    overdue_deadline(hereford, days=5)
+    overdue_deadline(worcester, days=40)
+    client.force_login(dora)
+    response = client.get(reverse("dashboard"), {"sort": "oldest_overdue"})
+    assert rows_of(response) == ["Worcestershire", "Herefordshire"]
+    assert response.context["headers"]["oldest_overdue"]["aria_sort"] == "ascending"
+    assert 'aria-sort="ascending"' in response.content.decode()
+    # The heading's link now sorts the other way.
+    assert "sort=-oldest_overdue" in response.context["headers"]["oldest_overdue"]["url"]
+    assert rows_of(client.get(reverse("dashboard"), {"sort": "-oldest_overdue"})) == ["Herefordshire", "Worcestershire"]
+
+
+def test_the_stage_tells_a_497a_4a_direction_apart(client, dora, hereford_case):
+    direction = issued_direction(hereford_case, D(2023, 3, 1))
+    type(direction).objects.filter(pk=direction.pk).update(legal_basis="497A(4A)")
+    client.force_login(dora)
+    response = client.get(reverse("dashboard"), {"stage": "direction_4a"})
+    assert rows_of(response) == ["Herefordshire"]
+    assert "Direction, services moved (497A(4A))" in response.content.decode()
+
+
+def test_the_picture_counts_stages_and_ratings_now_and_a_year_ago(client, dora, priority):
+    rate(priority, "green", period_end=D(2023, 4, 30), by=dora)
+    rate(priority, "red", period_end=timezone.localdate().replace(day=1), by=dora)
+    client.force_login(dora)
+    response = client.get(reverse("dashboard"))
+    now, then = response.context["now"], response.context["then"]
+    assert now.rags["red"] == 1 and then.rags["green"] == 1
+    assert sum(now.stages.values()) == 1
+    page = response.content.decode()
+    assert "Open cases by stage" in page and "<svg" in page
+
+
+def test_the_export_has_the_rows_of_the_page_with_dates_as_dates(client, dora, both_cases):
+    hereford, _ = both_cases
+    overdue_deadline(hereford, days=5)
+    overdue_deadline(hereford, days=-10, what='=HYPERLINK("http://evil.example")')  # the next one due
+    client.force_login(dora)
+    response = client.get(reverse("dashboard_export", args=["xlsx"]), {"overdue": "yes"})
+    assert response["Content-Disposition"].startswith('attachment; filename="dashboard-')
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Local authority"
+    assert [row[0] for row in rows[1:]] == ["Herefordshire"]
+    oldest = rows[1][7]
+    assert isinstance(oldest, datetime.datetime)
+    assert oldest.date() == timezone.localdate() - datetime.timedelta(days=5)
+    # A formula typed into a record is text in the spreadsheet, never a formula.
+    formula = sheet.cell(row=2, column=10)
+    assert formula.value == '=HYPERLINK("http://evil.example")'
+    assert formula.data_type != "f"
+
+
+def test_csv_neutralises_formulas(client, dora, hereford_case):
+    overdue_deadline(hereford_case, days=5, what="=1+2")
+    client.force_login(dora)
+    response = client.get(reverse("case_deadlines_export", args=[hereford_case.pk, "csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[1][1] == "'=1+2"
+
+
+def test_an_unknown_format_is_not_found(client, dora):
+    client.force_login(dora)
+    assert client.get(reverse("dashboard_export", args=["pdf"])).status_code == 404
+
+
+def test_long_lists_elide_their_page_links(client, dora, hereford_case):
+    for days in range(1, 60 * 12):
+        overdue_deadline(hereford_case, days=days)
+    client.force_login(dora)
+    page = client.get(reverse("case_deadlines", args=[hereford_case.pk]), {"overdue_page": "6"}).content.decode()
+    assert "govuk-pagination__item--ellipses" in page
+    assert 'aria-label="Page 3"' not in page  # left out: first, …, 4 5 [6] 7 8, …, last
+    assert 'aria-label="Page 4"' in page
+
+
+def test_nonsense_in_the_address_is_ignored_never_a_server_error(client, dora, both_cases):
+    client.force_login(dora)
+    for query in (
+        {"commissioner": "99999999999999999999"},
+        {"commissioner": "abc"},
+        {"sort": "nonsense"},
+        {"stage": "xyz", "overdue": "maybe", "region": "Atlantis"},
+        {"page": "abc"},
+    ):
+        response = client.get(reverse("dashboard"), query)
+        assert response.status_code == 200, query
+        assert sorted(rows_of(response)) == ["Herefordshire", "Worcestershire"], query
+
+
+def test_the_case_page_draws_the_cases_timeline_with_its_table(client, dora, hereford_case):
+    issued_direction(hereford_case, D(2023, 3, 1))
+    client.force_login(dora)
+    page = client.get(reverse("intervention_detail", args=[hereford_case.pk])).content.decode()
+    assert f'id="case-{hereford_case.pk}-timeline-title"' in page
+    assert "Statutory direction issued" in page  # in the table beside the picture

@@ -1,0 +1,92 @@
+"""Tables to take away (issue 16, item 6): formula neutralising, dates as dates, each export scoped
+to what the person may see, and the national indicator values prepared by the worker for the asker only."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from intervention.models import PreparedDownload
+from reviews.models import Measurement
+from reviews.services import exports
+from tests.factories import issued_direction
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def read_xlsx(content: bytes) -> list[tuple]:
+    return list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+
+
+def test_text_a_spreadsheet_would_run_is_neutralised_in_csv():
+    table = exports.Table(title="t", headings=["A"], rows=[["=SUM(A1)"], ["+1"], ["-2"], ["@x"], ["\tx"], ["plain"]])
+    rows = list(csv.reader(io.StringIO(exports.as_csv(table).decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == ["'=SUM(A1)", "'+1", "'-2", "'@x", "'\tx", "plain"]
+
+
+def test_in_xlsx_it_is_text_not_a_formula_and_dates_are_dates():
+    table = exports.Table(title="t", headings=["A", "B", "C"], rows=[["=SUM(A1)", D(2024, 1, 31), -3]])
+    sheet = load_workbook(io.BytesIO(exports.as_xlsx(table))).active
+    assert sheet["A2"].value == "=SUM(A1)" and sheet["A2"].data_type != "f"
+    assert sheet["B2"].is_date and sheet["B2"].value.date() == D(2024, 1, 31)
+    assert sheet["C2"].value == -3  # a negative number stays a number
+
+
+def test_instructions_come_with_their_rounds(client, charlie, hereford_case, instruction):
+    instruction.responses.create(kind="acknowledged", text="Received", by=charlie)
+    client.force_login(charlie)
+    response = client.get(reverse("case_instructions_export", args=[hereford_case.pk, "xlsx"]))
+    rows = read_xlsx(response.content)
+    assert rows[1][:2] == ("Instruction 1", "Recruitment plan")
+    assert rows[1][6:8] == (1, "Acknowledged")
+
+
+def test_a_case_export_is_a_404_to_someone_who_cannot_see_the_case(client, bob, hereford_case):
+    client.force_login(bob)
+    assert client.get(reverse("case_deadlines_export", args=[hereford_case.pk, "csv"])).status_code == 404
+
+
+def test_the_national_indicator_values_are_prepared_by_the_worker_for_the_asker_only(
+    client, dora, charlie, indicator, worcester_case
+):
+    Measurement.objects.create(indicator=indicator, period_end=D(2024, 1, 31), value=Decimal("41.5"), recorded_by=dora)
+    Measurement.objects.create(indicator=indicator, period_end=D(2024, 2, 29), value=Decimal("39"), recorded_by=dora)
+    client.force_login(dora)
+    response = client.post(reverse("downloads"), {"file_format": "xlsx"})
+    assert response.status_code == 302
+    download = PreparedDownload.objects.get(requested_by=dora)
+    assert download.status == PreparedDownload.Status.WAITING
+    assert "Waiting to start" in client.get(reverse("downloads")).content.decode()
+
+    assert exports.prepare_download(download_id=download.pk) == "ready"
+    download.refresh_from_db()
+    assert (download.rows_done, download.rows_total, download.percent_done) == (2, 2, 100)
+    page = client.get(reverse("downloads")).content.decode()
+    assert "Ready" in page and reverse("download_file", args=[download.pk]) in page
+
+    response = client.get(reverse("download_file", args=[download.pk]))
+    rows = read_xlsx(b"".join(response.streaming_content))
+    assert [row[6] for row in rows[1:]] == [41.5, 39]
+    assert rows[1][0] == "Herefordshire"
+
+    client.force_login(charlie)  # someone else, who sees the case: still not theirs
+    assert client.get(reverse("download_file", args=[download.pk])).status_code == 404
+
+
+def test_the_prepared_values_are_only_the_askers_cases(dora, bob, indicator, worcester_case):
+    issued_direction(worcester_case, D(2017, 3, 8))
+    Measurement.objects.create(indicator=indicator, period_end=D(2024, 1, 31), value=Decimal("41.5"), recorded_by=dora)
+    download = PreparedDownload.objects.create(kind="indicator_values", file_format="csv", requested_by=bob)
+    exports.prepare_download(download_id=download.pk)
+    download.refresh_from_db()
+    assert download.status == PreparedDownload.Status.READY
+    assert download.rows_total == 0  # Herefordshire's values are not Worcestershire's officer's
+    with download.file.open("rb") as prepared:
+        assert b"Herefordshire" not in prepared.read()
