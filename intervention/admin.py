@@ -128,3 +128,5 @@ class ExtraBankHolidayAdmin(ScopedAdmin):
 
 # Axes's sign-in records, for superusers only, with unlock actions.
 from intervention import admin_lockout  # noqa: E402, F401
+# Accounts: no password typed for anyone else, deactivation, second-factor resets.
+from intervention import admin_accounts  # noqa: E402, F401

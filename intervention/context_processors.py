@@ -10,6 +10,8 @@ NAV_SECTIONS = (
     (reverse_lazy("intervention_list"), "interventions"),
     (reverse_lazy("deadlines_overview"), "deadlines"),
     (reverse_lazy("report_list"), "reports"),
+    (reverse_lazy("invitation_list"), "invitations"),
+    (reverse_lazy("account"), "account"),
 )
 
 
