@@ -130,7 +130,11 @@ def second_factor(request: HttpRequest) -> HttpResponse:
 def set_up_second_factor(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: a QR code and the secret as text, then a code from the app. Reached
     at sign-in (when it is required and not set up yet) or from the account page."""
-    if two_factor.has_authenticator(request.user) and not two_factor.is_pending(request):
+    if two_factor.has_authenticator(request.user):
+        # Replacing an app takes an administrator's reset: a password alone must never be enough to
+        # set up a new one in place of the person's own.
+        if two_factor.is_pending(request):
+            return redirect("second_factor")
         messages.info(request, "You have already set up an authenticator app.")
         return redirect("account")
     device = two_factor.start_set_up(request.user)
@@ -153,6 +157,8 @@ def set_up_second_factor(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """New recovery codes, shown once. A POST makes a new set (the old ones stop working)."""
+    if not two_factor.has_authenticator(request.user):
+        return redirect("set_up_second_factor")
     if request.method == "POST":
         request.session[two_factor.SESSION_NEW_RECOVERY_CODES] = two_factor.make_recovery_codes(request.user)
         return redirect("recovery_codes")

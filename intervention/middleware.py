@@ -99,7 +99,6 @@ SECOND_STEP_PAGES = frozenset(
     {
         "second_factor",
         "set_up_second_factor",
-        "recovery_codes",
         "logout",
         "stay_signed_in",
         "help",

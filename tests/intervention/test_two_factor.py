@@ -127,3 +127,13 @@ def test_an_administrator_resets_a_second_factor_recorded_with_who_did_it(client
     assert latest.history_user == administrator
     # Charlie's session ended: he signs in again, and sets up a new app.
     assert charlies_session.get(reverse("account"))["Location"].startswith("/sign-in/")
+
+
+def test_a_password_alone_cannot_replace_the_app_or_make_recovery_codes(client, charlie):
+    device = authenticator_for(charlie)
+    password_step(client, charlie)
+    assert client.get(reverse("set_up_second_factor"))["Location"] == reverse("second_factor")
+    assert client.post(reverse("set_up_second_factor"), {"code": "123456"})["Location"] == reverse("second_factor")
+    assert client.post(reverse("recovery_codes"))["Location"].startswith("/sign-in/code/")
+    assert two_factor.recovery_codes_left(charlie) == 0
+    assert list(TOTPDevice.objects.filter(user=charlie)) == [device]
