@@ -104,7 +104,9 @@ def stay_signed_in(request: HttpRequest) -> HttpResponse:
 
 def _next_page(request: HttpRequest) -> str:
     page = request.POST.get("next") or request.GET.get("next") or ""
-    if page and url_has_allowed_host_and_scheme(page, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if page and url_has_allowed_host_and_scheme(
+        page, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return page
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
@@ -180,9 +182,9 @@ def account(request: HttpRequest) -> HttpResponse:
 
     person = Person.objects.filter(user=request.user).select_related("local_authority").first()
     appointments = (
-        Appointment.objects.filter(person=person).active_on(timezone.localdate()).select_related(
-            "intervention__local_authority"
-        )
+        Appointment.objects.filter(person=person)
+        .active_on(timezone.localdate())
+        .select_related("intervention__local_authority")
         if person
         else []
     )
@@ -266,7 +268,9 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
 
     if not accounts.may_invite(request.user):
         raise PermissionDenied
-    invitations = Invitation.objects.select_related("invited_by__person", "local_authority", "intervention__local_authority")
+    invitations = Invitation.objects.select_related(
+        "invited_by__person", "local_authority", "intervention__local_authority"
+    )
     return render(request, "registration/invitation_list.html", {"invitations": invitations[:200]})
 
 
@@ -311,4 +315,6 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Your account is ready.")
         return redirect("home")
-    return render(request, "registration/accept_invitation.html", {"valid": True, "form": form, "invitation": invitation})
+    return render(
+        request, "registration/accept_invitation.html", {"valid": True, "form": form, "invitation": invitation}
+    )

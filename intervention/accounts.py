@@ -246,7 +246,10 @@ def email_password_reset(*, email: str) -> bool:
         return False
     path = reverse(
         "password_reset_confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     context = {
         "link": settings.SITE_URL + path,
@@ -260,4 +263,3 @@ def email_password_reset(*, email: str) -> bool:
         [user.email or user.get_username()],
     )
     return True
-

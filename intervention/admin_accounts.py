@@ -61,7 +61,10 @@ class AccountAdmin(UserAdmin):
         if obj is None:
             return fieldsets
         # The password is never shown or set here, not even as its hash's summary and a link to replace it.
-        return [(name, {**options, "fields": [f for f in options["fields"] if f != "password"]}) for name, options in fieldsets]
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         if str(request.user.pk) != str(id):

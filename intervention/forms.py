@@ -85,9 +85,9 @@ class GovukSetPasswordForm(SetPasswordForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = "New password"
-        self.fields["new_password1"].help_text = (
-            "At least 12 characters. A few words you will remember make a good password."
-        )
+        self.fields[
+            "new_password1"
+        ].help_text = "At least 12 characters. A few words you will remember make a good password."
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].label = "Confirm new password"
         self.fields["new_password2"].help_text = ""

@@ -26,7 +26,10 @@ NEW_PASSWORD = "correct horse battery staple"
 
 @pytest.fixture
 def worker_runs_tasks_at_once(monkeypatch):
-    monkeypatch.setattr(app, "send_task", lambda name, kwargs=None, **options: app.tasks[name].apply(kwargs=kwargs or {}))
+    def send_task(name, kwargs=None, **options):
+        return app.tasks[name].apply(kwargs=kwargs or {})
+
+    monkeypatch.setattr(app, "send_task", send_task)
     mail.outbox = []
 
 

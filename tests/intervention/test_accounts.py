@@ -176,9 +176,7 @@ def test_only_dfe_staff_invite(client, alice, charlie):
 
 def test_nobody_is_invited_twice(client, dora, alice):
     client.force_login(dora)
-    response = client.post(
-        reverse("invite"), {"name": "A", "email": alice.username, "organisation": "independent"}
-    )
+    response = client.post(reverse("invite"), {"name": "A", "email": alice.username, "organisation": "independent"})
     assert accounts.ALREADY_HAS_AN_ACCOUNT in response.text
 
 
