@@ -180,6 +180,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 def account(request: HttpRequest) -> HttpResponse:
     from intervention.models import Appointment, Person
 
+    assert request.user.is_authenticated  # login_required
     person = Person.objects.filter(user=request.user).select_related("local_authority").first()
     appointments = (
         Appointment.objects.filter(person=person)

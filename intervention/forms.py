@@ -123,10 +123,10 @@ class AcceptInvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.invitation = invitation
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         from django.contrib.auth import get_user_model, password_validation
 
-        data = super().clean()
+        data = super().clean() or {}
         first, second = data.get("new_password1"), data.get("new_password2")
         if first and second and first != second:
             self.add_error("new_password2", "The passwords do not match")
@@ -155,14 +155,14 @@ class InvitationForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select who they work for"},
     )
-    local_authority = forms.ModelChoiceField(
+    local_authority: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Council",
         queryset=None,
         required=False,
         help_text="For council staff: the council they work for.",
         empty_label="Select a council",
     )
-    intervention = forms.ModelChoiceField(
+    intervention: forms.ModelChoiceField = forms.ModelChoiceField(
         label="Intervention they are appointed to",
         queryset=None,
         required=False,

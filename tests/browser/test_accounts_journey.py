@@ -40,8 +40,9 @@ def code_from_secret(secret: str, step_offset: int = 0) -> str:
 
 
 def emailed_path(pattern: str) -> str:
-    body = mail.outbox[-1].body
-    return re.search(pattern, body).group(0).split("127.0.0.1:8000", 1)[1]
+    found = re.search(pattern, str(mail.outbox[-1].body))
+    assert found, mail.outbox[-1].body
+    return found.group(0).split("127.0.0.1:8000", 1)[1]
 
 
 def set_up_the_app(page) -> list[str]:
