@@ -72,7 +72,11 @@ def test_a_change_in_the_admin_records_the_signed_in_user(client, dora, hereford
 
 
 def test_every_model_that_records_a_decision_keeps_history():
-    untracked = {"WorkerHeartbeat", "Notification", "AccountSession"}  # operational, not decisions: see their docstrings
+    untracked = {
+        "WorkerHeartbeat",
+        "Notification",
+        "AccountSession",
+    }  # operational, not decisions: see their docstrings
     for app_label in APPS:
         for model in apps.get_app_config(app_label).get_models():
             if model.__name__.startswith("Historical") or model.__name__ in untracked:
