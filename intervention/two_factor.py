@@ -132,8 +132,9 @@ def make_recovery_codes(user: Any) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
     codes = [StaticToken.random_token() for _ in range(settings.RECOVERY_CODE_COUNT)]
-    # no history: django-otp's recovery codes, not a decision (a reset is recorded on the person)
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    StaticToken.objects.bulk_create(  # no history: django-otp's codes, not a decision (resets go on the person)
+        StaticToken(device=device, token=code) for code in codes
+    )
     return codes
 
 
