@@ -1,6 +1,8 @@
-"""Unlocking an account by email, for a person locked out after too many wrong passwords (both pages
-are public: the person cannot sign in, and neither says whether an account exists: intervention.lockout),
-and the admin's sign-in page."""
+"""Accounts' pages: unlocking an account by email, for a person locked out after too many wrong
+passwords (both pages are public: the person cannot sign in, and neither says whether an account
+exists: intervention.lockout); the admin's sign-in page; the second step of signing in and setting it
+up (intervention.two_factor); the account page; changing and resetting a password; invitations
+(intervention.accounts)."""
 
 from __future__ import annotations
 
@@ -12,24 +14,43 @@ from urllib.parse import urlencode
 import requests
 from django.conf import settings
 from django.contrib import auth, messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView, redirect_to_login
-from django.core.exceptions import ValidationError
+from django.contrib.auth.views import LoginView, PasswordChangeView, PasswordResetConfirmView, redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.template.defaultfilters import pluralize
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from mozilla_django_oidc.utils import add_state_and_verifier_and_nonce_to_session, generate_code_challenge
 from mozilla_django_oidc.views import get_next_url
 
-from intervention import lockout, services, sso
-from intervention.forms import ApiTokenForm, SignInForm, UnlockRequestForm
+from intervention import accounts, lockout, services, sso, two_factor
+from intervention.forms import (
+    WRONG_CODE,
+    WRONG_SET_UP_CODE,
+    AcceptInvitationForm,
+    ApiTokenForm,
+    GovukPasswordChangeForm,
+    GovukSetPasswordForm,
+    InvitationForm,
+    PasswordResetRequestForm,
+    SecondFactorForm,
+    SetUpSecondFactorForm,
+    SignInForm,
+    UnlockRequestForm,
+)
 from intervention.middleware import SESSION_SEEN_AT
 from intervention.models import ApiToken
 from intervention.permissions import access_for
+from intervention.queue import enqueue_after_commit
 from intervention.tasks import email_unlock_link
 
 logger = logging.getLogger(__name__)
@@ -228,6 +249,18 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The second step at sign-in, and setting it up (intervention.two_factor) ------------------------------
+
+
+def _next_page(request: HttpRequest) -> str:
+    page = request.POST.get("next") or request.GET.get("next") or ""
+    if page and url_has_allowed_host_and_scheme(
+        page, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return page
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
@@ -239,3 +272,211 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Token '{token.name}' revoked. It no longer works.")
         return redirect("api_tokens")
     return render(request, "intervention/api_token_revoke.html", {"token": token})
+
+
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in: a code from the authenticator app, or a recovery code."""
+    if not two_factor.is_pending(request):
+        return redirect(_next_page(request))
+    if not two_factor.has_authenticator(request.user):
+        return redirect(f"{reverse('set_up_second_factor')}?{urlencode({'next': request.GET.get('next', '')})}")
+    form = SecondFactorForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        if two_factor.verify(request, form.cleaned_data["code"]):
+            return redirect(_next_page(request))
+        form.add_error("code", WRONG_CODE)
+    return render(request, "registration/second_factor.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def set_up_second_factor(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app: a QR code and the secret as text, then a code from the app. Reached
+    at sign-in (when it is required and not set up yet) or from the account page."""
+    if two_factor.has_authenticator(request.user):
+        # Replacing an app takes an administrator's reset: a password alone must never be enough to
+        # set up a new one in place of the person's own.
+        if two_factor.is_pending(request):
+            return redirect("second_factor")
+        messages.info(request, "You have already set up an authenticator app.")
+        return redirect("account")
+    device = two_factor.start_set_up(request.user)
+    form = SetUpSecondFactorForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        if two_factor.finish_set_up(request, device, form.cleaned_data["code"]):
+            return redirect(f"{reverse('recovery_codes')}?{urlencode({'next': _next_page(request)})}")
+        form.add_error("code", WRONG_SET_UP_CODE)
+    context = {
+        "form": form,
+        "qr_code": mark_safe(two_factor.qr_code_svg(device)),  # noqa: S308 - segno's SVG of our own address
+        "secret": two_factor.secret_for_people(device),
+        "next": request.GET.get("next", ""),
+        "required": two_factor.is_required_for(request.user),
+    }
+    return render(request, "registration/set_up_second_factor.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """New recovery codes, shown once. A POST makes a new set (the old ones stop working)."""
+    if not two_factor.has_authenticator(request.user):
+        return redirect("set_up_second_factor")
+    if request.method == "POST":
+        request.session[two_factor.SESSION_NEW_RECOVERY_CODES] = two_factor.make_recovery_codes(request.user)
+        return redirect("recovery_codes")
+    codes = request.session.pop(two_factor.SESSION_NEW_RECOVERY_CODES, None)
+    context = {
+        "codes": codes,
+        "left": two_factor.recovery_codes_left(request.user),
+        "next": _next_page(request) if request.GET.get("next") else reverse("account"),
+    }
+    return render(request, "registration/recovery_codes.html", context)
+
+
+# The account page ------------------------------------------------------------------------------------
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    from intervention.models import Appointment, Person
+
+    assert request.user.is_authenticated  # login_required
+    person = Person.objects.filter(user=request.user).select_related("local_authority").first()
+    appointments = (
+        Appointment.objects.filter(person=person)
+        .active_on(timezone.localdate())
+        .select_related("intervention__local_authority")
+        if person
+        else []
+    )
+    context = {
+        "person": person,
+        "appointments": appointments,
+        "has_authenticator": two_factor.has_authenticator(request.user),
+        "two_factor_required": two_factor.is_required_for(request.user),
+        "recovery_codes_left": two_factor.recovery_codes_left(request.user),
+        "sessions": accounts.sessions_of(request.user),
+        "this_session": request.session.session_key,
+        "has_password": request.user.has_usable_password(),
+    }
+    return render(request, "registration/account.html", context)
+
+
+@login_required
+@require_POST
+def sign_out_everywhere_else(request: HttpRequest) -> HttpResponse:
+    ended = accounts.end_sessions(request.user, keep=request.session.session_key)
+    messages.success(request, f"You have been signed out everywhere else ({ended} other session{pluralize(ended)}).")
+    return redirect("account")
+
+
+class ChangePasswordView(PasswordChangeView):
+    """Change one's own password: other sessions end (Django's session hash), this one stays."""
+
+    form_class = GovukPasswordChangeForm
+    template_name = "registration/change_password.html"
+    success_url = reverse_lazy("account")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        accounts.end_sessions(self.request.user, keep=self.request.session.session_key)
+        messages.success(self.request, "Your password has been changed. You have been signed out everywhere else.")
+        return response
+
+
+# Password reset by email (public: the person cannot sign in) -----------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a link to choose a new password. The answer is the same whether or not the account
+    exists, and takes the same time: the worker looks the address up and decides whether to send."""
+    form = PasswordResetRequestForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        email = form.cleaned_data["email"]
+        enqueue_after_commit("intervention.email_password_reset", email=email)
+        context = {"email": email, "link_minutes": settings.PASSWORD_RESET_TIMEOUT // 60}
+        return render(request, "registration/password_reset_sent.html", context)
+    return render(request, "registration/password_reset.html", {"form": form})
+
+
+class ResetPasswordView(PasswordResetConfirmView):
+    """The emailed link: Django's checks (signed over the password hash, so single use; expiring after
+    PASSWORD_RESET_TIMEOUT). The person signs in afterwards, second step included."""
+
+    form_class = GovukSetPasswordForm
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+    post_reset_login = False
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        accounts.end_sessions(form.user)
+        return response
+
+
+def password_reset_complete(request: HttpRequest) -> HttpResponse:
+    messages.success(request, "Your password has been changed. Sign in with your new password.")
+    return redirect("login")
+
+
+# Invitations -----------------------------------------------------------------------------------------
+
+
+@login_required
+def invitation_list(request: HttpRequest) -> HttpResponse:
+    from intervention.models import Invitation
+
+    if not accounts.may_invite(request.user):
+        raise PermissionDenied
+    invitations = Invitation.objects.select_related(
+        "invited_by__person", "local_authority", "intervention__local_authority"
+    )
+    return render(request, "registration/invitation_list.html", {"invitations": invitations[:200]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest) -> HttpResponse:
+    if not accounts.may_invite(request.user):
+        raise PermissionDenied
+    form = InvitationForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        data = form.cleaned_data
+        details = accounts.NewInvitation(
+            email=data["email"],
+            name=data["name"],
+            organisation=data["organisation"],
+            local_authority=data["local_authority"],
+            intervention=data["intervention"],
+            role=data["role"],
+        )
+        try:
+            accounts.invite(details=details, by=request.user)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                for message in errors:
+                    form.add_error(field, message)
+        else:
+            messages.success(request, f"Invitation sent to {details.email}")
+            return redirect("invitation_list")
+    return render(request, "registration/invite.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed invitation: the invited person chooses a password and is signed in (then sets up
+    their authenticator app, if they must). Works once, until it expires."""
+    invitation = accounts.read_invitation(token)
+    if invitation is None:
+        return render(request, "registration/accept_invitation.html", {"valid": False})
+    form = AcceptInvitationForm(request.POST if request.method == "POST" else None, invitation=invitation)
+    if form.is_valid():
+        user = accounts.accept_invitation(invitation=invitation, password=form.cleaned_data["new_password1"])
+        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Your account is ready.")
+        return redirect("home")
+    return render(
+        request, "registration/accept_invitation.html", {"valid": True, "form": form, "invitation": invitation}
+    )

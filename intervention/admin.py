@@ -126,5 +126,6 @@ class ExtraBankHolidayAdmin(ScopedAdmin):
         record_extra_bank_holiday(holiday=obj, by=request.user)
 
 
-# Axes's sign-in records, for superusers only, with unlock actions.
-from intervention import admin_lockout  # noqa: E402, F401
+# Axes's sign-in records, for superusers only, with unlock actions; accounts: no password typed for
+# anyone else, deactivation, second-factor resets.
+from intervention import admin_accounts, admin_lockout  # noqa: E402, F401

@@ -12,6 +12,8 @@ NAV_SECTIONS = (
     (reverse_lazy("report_list"), "reports"),
     (reverse_lazy("your_work"), "work"),
     (reverse_lazy("dashboard"), "dashboard"),
+    (reverse_lazy("invitation_list"), "invitations"),
+    (reverse_lazy("account"), "account"),
 )
 
 

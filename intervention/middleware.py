@@ -100,6 +100,29 @@ class CaseLogContextMiddleware:
     enqueues, carries the case's id (intervention.observability). Pages reached by a report's,
     review's or file's own id bind it where they look the case up (bind_case_to_logs)."""
 
+
+# What a session waiting for its second step may reach: the step itself, signing out, and the pages
+# anyone may read (intervention.two_factor).
+SECOND_STEP_PAGES = frozenset(
+    {
+        "second_factor",
+        "set_up_second_factor",
+        "logout",
+        "stay_signed_in",
+        "help",
+        "accessibility",
+        "privacy",
+        "cookies",
+        "health",
+    }
+)
+
+
+class SecondFactorMiddleware:
+    """A session whose password was accepted but whose second step is pending reaches only
+    SECOND_STEP_PAGES; anything else, the admin included, sends it to the code page (or, with no
+    authenticator yet, the set-up page), and back to where it was going afterwards."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -117,3 +140,17 @@ class CaseLogContextMiddleware:
 
 def bind_case_to_logs(case_id: int) -> None:
     structlog.contextvars.bind_contextvars(case_id=case_id)
+
+    def process_view(self, request: HttpRequest, view_func: Callable, args: tuple, kwargs: dict) -> HttpResponse | None:
+        from intervention import two_factor
+
+        if not request.user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if match is not None and match.url_name in SECOND_STEP_PAGES:
+            return None
+        if not two_factor.is_pending(request):
+            return None
+        page = request.get_full_path() if request.method == "GET" else ""
+        target = reverse("second_factor")
+        return redirect(f"{target}?{urlencode({'next': page})}" if page else target)

@@ -604,3 +604,57 @@ class PreparedDownload(models.Model):
         if not self.rows_total:
             return 100 if self.status == self.Status.READY else 0
         return min(100, round(100 * self.rows_done / self.rows_total))
+
+
+class Invitation(models.Model):
+    """DfE inviting someone to the service by email: who they are, where they work and, for a
+    commissioner or adviser, the appointment. The emailed link works once, until `expires_at`; only a
+    hash of its secret is kept, so the table cannot be read for live links."""
+
+    email = models.EmailField()
+    name = models.CharField(max_length=200)
+    organisation = models.CharField(max_length=20, choices=Organisation.choices)
+    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, null=True, blank=True)
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations"
+    )
+    role = models.CharField(max_length=30, choices=Role.choices, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations_sent")
+    invited_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-invited_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    @property
+    def status(self) -> str:
+        from django.utils import timezone
+
+        if self.accepted_at:
+            return "Accepted"
+        if self.expires_at <= timezone.now():
+            return "Expired"
+        return "Sent"
+
+
+class AccountSession(models.Model):
+    """A signed-in session of an account, so that the account page can list them and "sign out
+    everywhere else" and deactivation can end them in the session store. Operational: no history."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField(auto_now_add=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-signed_in_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} since {self.signed_in_at:%Y-%m-%d %H:%M}"

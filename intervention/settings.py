@@ -132,6 +132,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "django_structlog",
     "crispy_forms",
@@ -161,6 +164,8 @@ MIDDLEWARE = [
     "intervention.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "intervention.middleware.SessionTimeoutMiddleware",
+    # After the timeouts: a half-finished sign-in (password given, code not yet) reaches only the second step.
+    "intervention.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes goes last so that it sees the outcome of every sign-in attempt.
@@ -269,6 +274,19 @@ AXES_ENABLE_ADMIN = False
 # A locked account can be unlocked by a link emailed to it, which works once, for this long.
 UNLOCK_LINK_MINUTES = env_int("UNLOCK_LINK_MINUTES", 60)
 UNLOCK_EMAIL_INTERVAL_MINUTES = 5
+
+# The second factor (intervention.two_factor): who must use an authenticator app at sign-in. Kinds of
+# person: "administrator", "dfe", "commissioner", "adviser", "council". Anyone may set one up; once set
+# up, it is asked for at every sign-in.
+TWO_FACTOR_REQUIRED_FOR = frozenset(env_list("TWO_FACTOR_REQUIRED_FOR", "administrator,dfe,commissioner,adviser"))
+TWO_FACTOR_KINDS = frozenset({"administrator", "dfe", "commissioner", "adviser", "council"})
+if not TWO_FACTOR_REQUIRED_FOR <= TWO_FACTOR_KINDS:
+    raise ImproperlyConfigured(f"TWO_FACTOR_REQUIRED_FOR may name only {', '.join(sorted(TWO_FACTOR_KINDS))}")
+OTP_TOTP_ISSUER = "Intervention casework"
+RECOVERY_CODE_COUNT = 10
+# Password reset and invitation links: single use, and expiring after this long.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60) * 60
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", 30))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=min(env_int("SESSION_ABSOLUTE_HOURS", 12), 12))

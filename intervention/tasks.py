@@ -4,7 +4,7 @@ import smtplib
 
 from celery import shared_task
 
-from intervention import lockout, notices, services
+from intervention import accounts, lockout, notices, services
 
 
 @shared_task(name="intervention.record_heartbeat")
@@ -44,3 +44,26 @@ def sweep_notices() -> int:
     for notice_id in stalled:
         send_notice.delay(notice_id=notice_id)
     return len(stalled)
+
+
+@shared_task(
+    name="intervention.email_invitation",
+    autoretry_for=(smtplib.SMTPException, ConnectionError),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def email_invitation(*, invitation_id: int, link: str) -> None:
+    accounts.email_invitation(invitation_id=invitation_id, link=link)
+
+
+@shared_task(
+    name="intervention.email_password_reset",
+    autoretry_for=(smtplib.SMTPException, ConnectionError),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def email_password_reset(*, email: str) -> None:
+    # In the worker, not the request: the page answers in the same time whether or not the account exists.
+    accounts.email_password_reset(email=email)

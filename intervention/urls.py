@@ -18,6 +18,25 @@ urlpatterns = [
     path("sign-in/unlock/<str:token>/", account_views.unlock_account, name="unlock_account"),
     path("account/api-tokens/", account_views.api_tokens, name="api_tokens"),
     path("account/api-tokens/<int:pk>/revoke/", account_views.api_token_revoke, name="api_token_revoke"),
+    # The second step of signing in (intervention.two_factor), and setting it up.
+    path("sign-in/code/", account_views.second_factor, name="second_factor"),
+    path("account/two-factor/set-up/", account_views.set_up_second_factor, name="set_up_second_factor"),
+    path("account/two-factor/recovery-codes/", account_views.recovery_codes, name="recovery_codes"),
+    path("account/", account_views.account, name="account"),
+    path("account/sign-out-everywhere-else/", account_views.sign_out_everywhere_else, name="sign_out_everywhere_else"),
+    path("account/password/", account_views.ChangePasswordView.as_view(), name="change_password"),
+    # Public: resetting a forgotten password by email (the same answer whether or not the account exists).
+    path("sign-in/forgotten-password/", account_views.password_reset, name="password_reset"),
+    path(
+        "sign-in/reset/<uidb64>/<token>/",
+        account_views.ResetPasswordView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("sign-in/reset/done/", account_views.password_reset_complete, name="password_reset_complete"),
+    # DfE invites people; the invitation's link is public (its single-use, expiring token is the key).
+    path("invitations/", account_views.invitation_list, name="invitation_list"),
+    path("invitations/new/", account_views.invite, name="invite"),
+    path("invitation/<str:token>/", account_views.accept_invitation, name="accept_invitation"),
     path("interventions/", views.intervention_list, name="intervention_list"),
     # The case page shows the case record and the work of the case, so the reviews app draws it.
     path("interventions/<int:pk>/", progress_views.case_overview, name="intervention_detail"),

@@ -169,3 +169,30 @@ def file_storage(request, settings) -> str:
 def _object_storage_everywhere(request) -> None:
     if os.environ.get("TEST_OBJECT_STORAGE") == "s3":
         use_object_storage(request.getfixturevalue("settings"), request.getfixturevalue("s3_server"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def force_login_means_signed_in_fully():
+    """Tests sign people in with `client.force_login(user)` to test what comes after signing in: that
+    means the whole of signing in, second step included, as django-otp's `login(request, device)`
+    would mark it (with the person's authenticator, set up for them if they had none). The second
+    step itself is tested by signing in through the two steps (tests/intervention/test_two_factor.py)."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from intervention.two_factor import SESSION_PENDING
+    from tests.factories import authenticator_for
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        if session.get(SESSION_PENDING):
+            session[DEVICE_ID_SESSION_KEY] = authenticator_for(user).persistent_id
+            session[SESSION_PENDING] = False
+            session.save()
+
+    Client.force_login = force_login
+    yield
+    Client.force_login = original

@@ -55,20 +55,53 @@ def _describe(violation: dict) -> str:
 
 
 def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
-    """Fill in and send the sign-in form, as a person would, checking the page on the way."""
+    """Fill in and send the sign-in form, as a person would, checking the page on the way; then, for
+    whoever must use an authenticator app (DfE staff, commissioners, advisers, administrators), the
+    second step, with the code their app shows (the app set up for them if they had none)."""
+    prepare_second_step(email)
     page.goto("/sign-in/")
     assert_accessible(page)
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    second_step(page, email)
+
+
+def prepare_second_step(email: str) -> None:
+    from django.contrib.auth import get_user_model
+
+    from intervention import two_factor
+    from tests.factories import authenticator_for
+
+    user = get_user_model().objects.filter(username=email.strip().lower()).first()
+    if user is not None and two_factor.is_required_for(user):
+        authenticator_for(user)
+
+
+def second_step(page: Page, email: str) -> None:
+    """If the sign-in asks for a code, enter the one the person's authenticator app shows now."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import totp_code
+
+    page.wait_for_load_state()
+    if "/sign-in/code/" not in page.url:
+        return
+    assert_accessible(page)
+    device = TOTPDevice.objects.get(user__username=email.strip().lower(), confirmed=True)
+    page.get_by_label("Code", exact=True).fill(totp_code(device))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_load_state()
 
 
 def sign_in_to(page: Page, path: str, email: str, password: str = PASSWORD) -> None:
     """Open a page while signed out (a link from an email, say): sign in where it sends you, and land on it."""
+    prepare_second_step(email)
     page.goto(path)
     assert_accessible(page)
     assert "/sign-in/?next=" in page.url, f"{path} did not ask for signing in: {page.url}"
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    second_step(page, email)
     page.wait_for_url(f"**{path}")

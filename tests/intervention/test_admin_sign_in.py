@@ -3,6 +3,8 @@ them to sign in again and again."""
 
 import pytest
 
+from tests.factories import authenticator_for, totp_code
+
 pytestmark = pytest.mark.django_db
 
 
@@ -22,11 +24,18 @@ def test_a_visitor_still_gets_the_sign_in_form(client):
     assert 'name="password"' in response.text
 
 
-def test_dfe_staff_sign_in_to_the_admin(client, dora):
+def test_dfe_staff_sign_in_to_the_admin_with_the_second_factor_too(client, dora):
+    device = authenticator_for(dora)
     response = client.post(
         "/admin/login/?next=/admin/",
         {"username": dora.username, "password": "a long enough password", "next": "/admin/"},
     )
     assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    # The password alone does not open the admin: the code page does, and comes back to it.
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/sign-in/code/?next=%2Fadmin%2F"
+    response = client.post(response["Location"], {"code": totp_code(device), "next": "/admin/"})
     assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200

@@ -3,11 +3,14 @@
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from intervention.forms import WRONG_EMAIL_OR_PASSWORD
+from intervention.two_factor import SESSION_PENDING
+from tests.factories import authenticator_for, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +23,15 @@ ADDRESS_LIMIT = 20
 
 
 def sign_in(client, username, password=PASSWORD, address="127.0.0.1"):
-    return client.post("/sign-in/", {"username": username, "password": password}, REMOTE_ADDR=address)
+    """Both steps of signing in: the password, then (for whoever needs one) the authenticator's code.
+    Returns the password step's response."""
+    response = client.post("/sign-in/", {"username": username, "password": password}, REMOTE_ADDR=address)
+    if client.session.get(SESSION_PENDING):
+        user = get_user_model().objects.get(username=username.strip().lower())
+        code = totp_code(authenticator_for(user))
+        second = client.post(reverse("second_factor"), {"code": code}, REMOTE_ADDR=address)
+        assert second.status_code == 302, second.text
+    return response
 
 
 def main_content(response):

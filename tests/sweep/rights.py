@@ -56,6 +56,8 @@ def may(role: str, right: str | None, case: str | None) -> bool:
         return False
     if right == "signed_in":
         return True
+    if right == "invite":  # inviting people to the service: DfE staff and administrators
+        return role in DFE_OR_ADMIN
     if case is None:
         raise ValueError(f"{right} needs a case")
     if right == "dfe_staff":  # records of no case (an authority's Ofsted deadline): DfE and administrators

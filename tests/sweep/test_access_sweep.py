@@ -46,6 +46,13 @@ PUBLIC = {
     "sign-in/unlock/": "a locked-out person asks for an unlock link: the same answer whether or not the account exists",
     "sign-in/unlock/<str:token>/": "the unlock link itself: the signed, single-use token is the key "
     "(tests/intervention/test_unlock.py tries wrong, expired and used ones)",
+    "sign-in/forgotten-password/": "a person who cannot sign in asks for a reset link: the same answer whether or not "
+    "the account exists (tests/intervention/test_accounts.py)",
+    "sign-in/reset/<uidb64>/<token>/": "the emailed reset link: Django's single-use, expiring token is the key "
+    "(tests/intervention/test_accounts.py tries used and expired ones)",
+    "sign-in/reset/done/": "says the password changed and sends to sign in; no data",
+    "invitation/<str:token>/": "the emailed invitation: the single-use, expiring token (kept only as a hash) is the "
+    "key (tests/intervention/test_accounts.py tries used and expired ones)",
     "health/": "the load balancer's probe: reports the database and the worker's heartbeat, no case data",
     "health/live/": "the web process's liveness probe: answers 'ok' and reads nothing",
     "calendar/<str:token>.ics": "calendar programs cannot sign in: the secret, rotatable token is the key "
@@ -94,6 +101,16 @@ PAGES = [
     Page("deadline_met", {"pk": "authority_deadline"}, "dfe_staff", "dfe_staff", label="authority"),
     Page("authority_detail", {"dfe_code": "authority"}, "view", None),
     Page("calendar_settings", {}, "signed_in", "signed_in"),
+    # One's own account (intervention.accounts, intervention.two_factor): each person reaches only their own.
+    Page("account", {}, "signed_in", None),
+    Page("second_factor", {}, "signed_in", "signed_in"),
+    Page("set_up_second_factor", {}, "signed_in", "signed_in"),
+    Page("recovery_codes", {}, "signed_in", "signed_in"),
+    Page("sign_out_everywhere_else", {}, "signed_in", "signed_in", get_only_by_post=True),
+    Page("change_password", {}, "signed_in", "signed_in"),
+    # Inviting people: DfE staff and administrators.
+    Page("invitation_list", {}, "invite", None),
+    Page("invite", {}, "invite", "invite"),
     Page("rotate_calendar", {}, "signed_in", "signed_in", get_only_by_post=True),
     Page("priority_detail", {"pk": "case", "priority_pk": "priority"}, "view", None),
     Page("log_progress", {"pk": "case"}, "log_progress", "log_progress", query=("priority", "priority")),

@@ -1,0 +1,104 @@
+"""Accounts in the admin (administrators only, as Django's model permissions decide): no administrator
+ever types or sets someone else's password, deactivating an account ends its sessions at once, and an
+administrator can reset a person's second factor. The second-factor devices themselves are not listed
+(django-otp registers admins that would show the secrets): resetting is the one thing to do with them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from intervention import accounts, two_factor
+
+User = get_user_model()
+
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
+
+
+class AccountCreationForm(forms.ModelForm):
+    """An account with no password: its owner chooses one (people normally join by invitation)."""
+
+    class Meta:
+        model = User
+        fields = ["username", "email"]
+
+    def save(self, commit: bool = True) -> Any:
+        user = super().save(commit=False)
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+
+class AccountAdmin(UserAdmin):
+    add_form = AccountCreationForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "fields": ("username", "email"),
+                "description": "People normally join by invitation (the Invitations page). An account added "
+                "here has no password: its owner sets one with \u201cI have forgotten my password\u201d.",
+            },
+        ),
+    )
+    actions = ["deactivate_accounts", "reset_second_factors"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        # The password is never shown or set here, not even as its hash's summary and a link to replace it.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+            for name, options in fieldsets
+        ]
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        if str(request.user.pk) != str(id):
+            raise PermissionDenied
+        return redirect("change_password")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        deactivating = change and "is_active" in form.changed_data and not obj.is_active
+        super().save_model(request, obj, form, change)
+        if deactivating:
+            accounts.end_sessions(obj)
+            accounts.record_on_person(obj, by=request.user, reason=accounts.DEACTIVATED)
+
+    @admin.action(description="Deactivate the selected accounts (their sessions end at once)")
+    def deactivate_accounts(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = 0
+        for user in queryset.filter(is_active=True).exclude(pk=request.user.pk):
+            accounts.deactivate(user=user, by=request.user)
+            count += 1
+        self.message_user(request, f"{count} account(s) deactivated.", messages.SUCCESS)
+
+    @admin.action(description="Reset the second factor of the selected accounts")
+    def reset_second_factors(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = 0
+        for user in queryset:
+            two_factor.reset_second_factor(user=user, by=request.user)
+            count += 1
+        self.message_user(
+            request,
+            f"Second factor reset for {count} account(s): they set up an authenticator app at their next sign-in.",
+            messages.SUCCESS,
+        )
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, AccountAdmin)
