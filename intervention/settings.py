@@ -15,6 +15,7 @@ from typing import Any
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -331,6 +332,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds any one step of talking to the mail server may take: a server that accepts and never
+# answers frees the worker after this, and the send is tried again later (intervention.queue).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "intervention-casework@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -361,6 +365,14 @@ CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
+# Emails and reports have queues (and, in production, workers) of their own, so a hanging mail
+# server never holds up a report nor a long report an email. A worker started without -Q takes all
+# three. Which task goes where: intervention.queue.QUEUES.
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in ("celery", "emails", "reports")]
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+# A promised side effect (intervention.queue) is tried this many times, with growing waits (about
+# 40 minutes in all), then marked failed and shown to DfE on the deadlines page.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 
 LOGGING: dict[str, Any] = {
     "version": 1,

@@ -1,10 +1,8 @@
 """Celery tasks: thin wrappers that take primitive arguments and call a service."""
 
-import smtplib
-
 from celery import shared_task
 
-from intervention import lockout, services
+from intervention import lockout, queue, services
 
 
 @shared_task(name="intervention.record_heartbeat")
@@ -12,13 +10,20 @@ def record_heartbeat(*, name: str) -> None:
     services.record_heartbeat(name=name)
 
 
-@shared_task(
-    name="intervention.email_unlock_link",
-    autoretry_for=(smtplib.SMTPException, ConnectionError),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-)
+@shared_task(name="intervention.email_unlock_link")
 def email_unlock_link(*, email: str) -> None:
+    # Promised through the outbox (intervention.queue), which retries a failed send with back-off.
     # In the worker, not the request: the page answers in the same time whether or not an email goes.
     lockout.email_unlock_link(email=email)
+
+
+@shared_task(name="intervention.run_outbox_item", acks_late=True)
+def run_outbox_item(*, item_id: int) -> str:
+    """Run one promised side effect (intervention.queue): claimed, run, its outcome recorded."""
+    return queue.run(item_id)
+
+
+@shared_task(name="intervention.sweep_outbox")
+def sweep_outbox() -> dict[str, int]:
+    """Hand the worker every promise it should have and may not."""
+    return queue.sweep()
