@@ -99,8 +99,8 @@ def time_limits_for(queue: str) -> dict[str, Any]:
 
 
 def backoff(attempts: int) -> datetime.timedelta:
-    """Growing waits with jitter: about 10 s, 20 s, 40 s … up to 10 minutes."""
-    ceiling = min(600, 10 * 2 ** max(attempts - 1, 0))
+    """Growing waits with jitter: up to 30 s, 1, 2, 4, 8 minutes, then 10 (about 40 minutes for 8 tries)."""
+    ceiling = min(600, 30 * 2 ** max(attempts - 1, 0))
     return datetime.timedelta(seconds=random.uniform(ceiling / 2, ceiling))  # noqa: S311 (jitter, not a secret)
 
 
@@ -139,7 +139,7 @@ def enqueue_after_commit(task_name: str, **kwargs: Any) -> OutboxItem:
     return promise(task_name, **kwargs)
 
 
-def dispatch(item: OutboxItem, *, countdown: float | None = None) -> bool:
+def dispatch(item: OutboxItem) -> bool:
     """Hand the row to the broker. A broker error is logged and the row left for the sweep: the
     person's action is saved either way, and must not be reported as lost."""
     from intervention.celery import app
@@ -149,7 +149,6 @@ def dispatch(item: OutboxItem, *, countdown: float | None = None) -> bool:
             "intervention.run_outbox_item",
             kwargs={"item_id": item.pk},
             queue=item.queue,
-            countdown=countdown,
             **time_limits_for(item.queue),
             retry=True,
             retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5},
@@ -158,7 +157,7 @@ def dispatch(item: OutboxItem, *, countdown: float | None = None) -> bool:
         logger.warning("Outbox item %s (%s) not handed to the worker: %s", item.pk, item.task_name, error)
         item.dispatched = False  # type: ignore[attr-defined]
         return False
-    handed_at = timezone.now() + datetime.timedelta(seconds=countdown or 0)
+    handed_at = timezone.now()
     OutboxItem.objects.filter(pk=item.pk).update(dispatched_at=handed_at)
     item.dispatched_at = handed_at
     item.dispatched = True  # type: ignore[attr-defined]
@@ -187,6 +186,8 @@ def run(item_id: int) -> str:
     item = _claim(item_id)
     if item is None:
         return OutboxItem.objects.filter(pk=item_id).values_list("state", flat=True).first() or "gone"
+    if item.task_name not in app.tasks:
+        app.loader.import_default_modules()  # each app's tasks.py, as a worker imports them as it starts
     try:
         app.tasks[item.task_name].run(**item.kwargs)
     except Exception as error:  # noqa: BLE001 (any failure is recorded, and tried again unless permanent)
@@ -214,6 +215,10 @@ def _failed_attempt(item: OutboxItem, error: Exception) -> str:
         item.save(update_fields=["state", "last_error", "finished_at", "lease_until"])
         tries = "1 try" if item.attempts == 1 else f"{item.attempts} tries"
         logger.error("Outbox item %s (%s) failed after %s: %s", item.pk, item.task_name, tries, described)
+        if item.task_name not in _gave_up:
+            from intervention.celery import app
+
+            app.loader.import_default_modules()  # the tasks' modules register their hooks
         hook = _gave_up.get(item.task_name)
         if hook is not None:
             hook(item)
@@ -232,7 +237,10 @@ def _failed_attempt(item: OutboxItem, error: Exception) -> str:
         wait.total_seconds(),
         described,
     )
-    dispatch(item, countdown=wait.total_seconds())
+    # No message with a countdown: the sweep hands it over once the wait is up (a minute's grain),
+    # so a waiting retry lives in the database, not in a broker that may lose it.
+    item.dispatched_at = None
+    OutboxItem.objects.filter(pk=item.pk).update(dispatched_at=None)
     return OutboxState.PENDING
 
 

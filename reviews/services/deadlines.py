@@ -951,7 +951,7 @@ def _flag_if_unaddressed(notification: Notification | None, today: datetime.date
     return [flag] if recipients else []
 
 
-def send_notification(*, notification_id: int) -> bool:
+def send_notification(*, notification_id: int, today: datetime.date | None = None) -> bool:
     """Send one notification if nobody has. Claims it first, under a lease sized to the mail server's
     timeout, so two workers given the same id send it once, and one that died mid-send leaves it to be
     sent again when the lease runs out (at least once: docs/architecture.md, "Side effects"). A failure
@@ -975,7 +975,7 @@ def send_notification(*, notification_id: int) -> bool:
     ).get(pk=notification_id)
     subject, body = notification.subject, notification.body
     if notification.kind == NotificationKind.REMINDER:
-        subject, body = _message(notification.deadline, notification.kind, None, timezone.localdate())
+        subject, body = _message(notification.deadline, notification.kind, None, today or timezone.localdate())
     try:
         EmailMessage(
             subject,
