@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 from directions.enums import EVENT_CADENCES, InstrumentStatus
 from directions.models import ReportingObligation
 from intervention.models import Inspection, Intervention, LocalAuthority
-from intervention.queue import failed_items
 from intervention.permissions import Capability, capabilities_on, sees_authority
+from intervention.queue import failed_items
 from reviews import calendar, services
 from reviews.enums import DeadlineStatus
 from reviews.forms.deadlines import AuthorityFilterForm, BulkMetForm, MarkMetForm, OverrideForm
