@@ -10,6 +10,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -70,13 +71,13 @@ class OwnRedis:
 
 
 def _use_broker(url: str, options: dict) -> None:
-    app.conf.broker_url = url
-    app.conf.broker_transport_options = options
+    app.conf.update(broker_url=url, broker_transport_options=options)
     # Forget connections to the broker used before, so the next send and the next worker use this one.
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
+    celery: Any = app
+    if celery._pool is not None:
+        celery._pool.force_close_all()
+    celery._pool = None
+    celery.amqp._producer_pool = None
 
 
 @pytest.fixture
