@@ -312,9 +312,7 @@ def remove_orphan_evidence_files(*, older_than: datetime.timedelta = datetime.ti
 
     from django.utils import timezone
 
-    from reviews.models.evidence import evidence_storage
-
-    storage = evidence_storage()
+    storage = EvidenceFile._meta.get_field("file").storage
     if not storage.exists(""):
         return 0
     owned = set(EvidenceFile.objects.values_list("file", flat=True))
