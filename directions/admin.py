@@ -27,6 +27,7 @@ from directions.schedule import Preview, Rule, RuleError, preview, window
 from intervention.admin_scoping import ScopedAdmin, ScopedInline
 from intervention.models import ExtraBankHoliday, Intervention, Person
 from intervention.permissions import Capability, access_for, has_capability, intervention_filter
+from intervention.queue import tell_if_waiting
 from intervention.validators import sensible_date
 
 CHECK_THE_DATES = "Check the dates this gives, then save again: {dates}"
@@ -838,6 +839,11 @@ class InstructionAdmin(ScopedAdmin[Instruction]):
         )
         obj.pk = created.pk
         obj.number = created.number
+        tell_if_waiting(
+            request,
+            created.email_promise,  # type: ignore[attr-defined]
+            f"Instruction {created.number} issued. The email to the council will be sent when the mail queue is back.",
+        )
 
     @admin.display(description="Authority", ordering="intervention__local_authority__name")
     def authority(self, obj: Instruction) -> str:
@@ -865,19 +871,9 @@ class InstructionAdmin(ScopedAdmin[Instruction]):
 
     @admin.display(description="Email to the council")
     def council_email_outcome(self, obj: Instruction) -> str:
-        from django.utils.formats import date_format
-
         if obj.pk is None:
             return "Sent to the council's officers on the case when the instruction is saved"
-        if obj.council_email == CouncilEmail.FAILED:
-            return (
-                f"Failed: {obj.email_failed_reason}. The council has not been told of this instruction by email: "
-                "check that its officers on the case have email addresses, and tell them another way."
-            )
-        if obj.council_email == CouncilEmail.SENT and obj.emailed_at:
-            sent = timezone.localtime(obj.emailed_at)
-            return f"Sent on {date_format(sent, 'j F Y')} at {sent:%H:%M}"
-        return obj.get_council_email_display()
+        return services.council_email_words(obj)
 
     @admin.display(description="Overdue", boolean=True)
     def overdue(self, obj: Instruction) -> bool:

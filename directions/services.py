@@ -28,7 +28,7 @@ from directions.models import (
 from intervention import notices
 from intervention.models import Appointment, Intervention, Person
 from intervention.permissions import Capability, has_capability
-from intervention.queue import enqueue_after_commit
+from intervention.queue import promise
 from intervention.services import note_for_history, save_with_history
 
 NOT_A_DRAFT = "This instrument has already been issued"
@@ -224,7 +224,7 @@ def issue_instruction(
         terms_item=terms_item,
     )
     save_with_history(instruction, by=by, reason="Instruction issued")
-    enqueue_after_commit("directions.email_council_about_instruction", instruction_id=instruction.pk)
+    _promise_email(instruction, round=0)
     # In the council's work list too; not emailed again: the instruction's own email has told them.
     notices.tell(
         notices.people_on(intervention, notices.COUNCIL),
@@ -241,6 +241,86 @@ def issue_instruction(
 
 def instruction_link(instruction: Instruction) -> str:
     return reverse("instruction_detail", kwargs={"pk": instruction.intervention_id, "instruction_pk": instruction.pk})
+
+
+def _promise_email(instruction: Instruction, *, round: int) -> None:
+    """Promise the council's email in this transaction (intervention.queue). After commit,
+    `instruction.email_promise.dispatched` says whether the mail queue took it, for the page to say."""
+    instruction.email_promise = promise(  # type: ignore[attr-defined]
+        "directions.email_council_about_instruction",
+        key=f"instruction-email:{instruction.pk}:{round}",
+        intervention=instruction.intervention,
+        about=f"Email to the council about instruction {instruction.number}",
+        instruction_id=instruction.pk,
+        round=round,
+    )
+
+
+MAY_NOT_SEND_AGAIN = "Only DfE or the case's commissioner can send the council's email again"
+ALREADY_WAITING = "The email to the council is already waiting to be sent"
+
+
+@transaction.atomic
+def send_instruction_email_again(*, instruction: Instruction, by: Any) -> Instruction:
+    """Email the council about the instruction again (after a failure, or an address added since).
+    DfE (who manage the case) and whoever may issue instructions on it may; refused while an email
+    is still waiting to go. Its history says who asked."""
+    if not may_send_email_again(by, instruction):
+        raise PermissionDenied(MAY_NOT_SEND_AGAIN)
+    instruction = Instruction.objects.select_for_update().select_related("intervention").get(pk=instruction.pk)
+    if instruction.council_email == CouncilEmail.WAITING and instruction_email_outbox(instruction).filter(
+        state__in=["pending", "running"]
+    ):
+        raise ValidationError(ALREADY_WAITING)
+    round = instruction_email_outbox(instruction).count()
+    instruction.council_email = CouncilEmail.WAITING
+    instruction.email_failed_reason = ""
+    note_for_history(instruction, by=by, reason="Council's email sent again")
+    instruction.save(update_fields=["council_email", "email_failed_reason"])
+    _promise_email(instruction, round=round)
+    return instruction
+
+
+def may_send_email_again(user: Any, instruction: Instruction) -> bool:
+    case = instruction.intervention
+    return has_capability(user, case, Capability.MANAGE_CASE) or has_capability(
+        user, case, Capability.ISSUE_INSTRUCTIONS
+    )
+
+
+def council_email_words(instruction: Instruction) -> str:
+    """Whether and when the council was emailed about the instruction, or that it failed, in words
+    for the instruction's pages (GOV.UK and admin)."""
+    from django.utils.formats import date_format
+
+    def at(moment: datetime.datetime) -> str:
+        local = timezone.localtime(moment)
+        return f"{date_format(local, 'j F Y')} at {local:%H:%M}"
+
+    if instruction.council_email == CouncilEmail.SENT and instruction.emailed_at:
+        return f"Sent on {at(instruction.emailed_at)}"
+    if instruction.council_email == CouncilEmail.FAILED:
+        return (
+            f"Failed: {instruction.email_failed_reason}. The council has not been told of this instruction by "
+            "email: check that its officers on the case have email addresses, then send it again or tell "
+            "them another way."
+        )
+    if instruction.council_email == CouncilEmail.WAITING:
+        latest = instruction_email_outbox(instruction).first()
+        if latest is not None and latest.attempts and latest.state == "pending":
+            tries = "once" if latest.attempts == 1 else f"{latest.attempts} times"
+            return f"Not sent yet: tried {tries}, trying again after {at(latest.next_attempt_at)}"
+        if latest is not None and latest.dispatched_at is None:
+            return "Not sent yet: it will be sent when the mail queue is back"
+        return "Not sent yet: waiting to be sent"
+    return instruction.get_council_email_display()
+
+
+def instruction_email_outbox(instruction: Instruction) -> Any:
+    """The promises to email the council about this instruction, latest first."""
+    from intervention.models import OutboxItem
+
+    return OutboxItem.objects.filter(key__startswith=f"instruction-email:{instruction.pk}:").order_by("-created_at")
 
 
 # Who may make each move: the council acknowledges and works on an instruction; only the
@@ -306,11 +386,15 @@ def council_recipients(intervention: Intervention) -> list[str]:
     return sorted(addresses)
 
 
-def email_council_about_instruction(*, instruction: Instruction) -> int:
-    """Tell the council's officers that an instruction was issued. Returns how many were emailed."""
+def email_council_about_instruction(*, instruction: Instruction, round: int = 0) -> int:
+    """Tell the council's officers that an instruction was issued. Returns how many were emailed.
+    The Message-ID is the same for every attempt of one round, so a mail client folds the duplicate
+    that at-least-once delivery can send (docs/architecture.md, "Side effects")."""
     from django.conf import settings
-    from django.core.mail import send_mail
+    from django.core.mail import EmailMessage
     from django.template.loader import render_to_string
+
+    from intervention.queue import stable_message_id
 
     recipients = council_recipients(instruction.intervention)
     if not recipients:
@@ -320,7 +404,8 @@ def email_council_about_instruction(*, instruction: Instruction) -> int:
     title = " ".join(instruction.title.split())
     subject = f"New instruction for {instruction.intervention.local_authority.council_name}: {title}"
     body = render_to_string("directions/email/instruction_issued.txt", context)
-    send_mail(subject, body, None, recipients)
+    message_id = stable_message_id(f"instruction-{instruction.pk}" + (f"-again-{round}" if round else ""))
+    EmailMessage(subject, body, None, recipients, headers={"Message-ID": message_id}).send()
     return len(recipients)
 
 

@@ -43,6 +43,14 @@ app.conf.beat_schedule = {
         "task": "intervention.sweep_notices",
         "schedule": crontab(minute="*/15"),
     },
+    "hand the worker every promise it should have every minute": {
+        "task": "intervention.sweep_outbox",
+        "schedule": crontab(minute="*"),
+    },
+    "remove evidence files no record owns every hour": {
+        "task": "reviews.remove_orphan_evidence_files",
+        "schedule": crontab(minute=45),
+    },
     "record a worker heartbeat every minute": {
         "task": "intervention.record_heartbeat",
         "schedule": crontab(minute="*"),

@@ -658,3 +658,53 @@ class AccountSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} since {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
+class OutboxState(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent to the worker"
+    RUNNING = "running", "Being worked on"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class OutboxItem(models.Model):
+    """A side effect a person's action promised (an email, a report to generate), written in the same
+    transaction as the action, so the promise is kept exactly when the action is. It is handed to the
+    worker after commit and, whatever happened then (the broker down, a worker killed), by the sweep
+    every minute (`intervention.queue`). Operational, not a decision, so it keeps no history: the row
+    itself records what was promised, each attempt's outcome, and when it finished."""
+
+    task_name = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict, blank=True)
+    key = models.CharField(
+        "idempotency key", max_length=200, unique=True, help_text="The same promise made twice is kept once."
+    )
+    queue = models.CharField(max_length=50, default="celery")
+    intervention = models.ForeignKey(
+        Intervention, null=True, blank=True, on_delete=models.PROTECT, related_name="outbox_items"
+    )
+    about = models.CharField(max_length=300, blank=True, help_text="What it is, in words, for the people shown it.")
+    state = models.CharField(max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    max_attempts = models.PositiveSmallIntegerField(default=8)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} ({self.key}): {self.state}"
+
+    @property
+    def is_failed(self) -> bool:
+        return self.state == OutboxState.FAILED
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (OutboxState.DONE, OutboxState.FAILED)

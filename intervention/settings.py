@@ -17,6 +17,7 @@ from typing import Any
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from intervention import observability
 
@@ -441,6 +442,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds any one step of talking to the mail server may take: a server that accepts and never
+# answers frees the worker after this, and the send is tried again later (intervention.queue).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "intervention-casework@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -471,11 +475,15 @@ CELERY_TIMEZONE = "UTC"
 CELERY_ENABLE_UTC = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
-# Two queues: "celery" for the small tasks (emails, the nightly sweep, heartbeats) and "reports" for
-# WeasyPrint, so reports can run on workers of their own with a memory cap of their own
-# (docs/operations.md). A worker started without -Q consumes both, as `make run` and the tests do.
+# Emails and reports have queues (and, in production, workers) of their own, so a hanging mail
+# server never holds up a report nor a long report an email. A worker started without -Q takes all
+# three. Which task goes where: intervention.queue.QUEUES.
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in ("celery", "emails", "reports")]
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_QUEUES: dict[str, dict[str, str]] = {"celery": {}, "reports": {}}
+# A promised side effect (intervention.queue) is tried this many times, with growing waits (about
+# 40 minutes in all), then marked failed and shown to DfE on the deadlines page.
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+# Reports go to the "reports" queue (docs/operations.md), whichever way they are sent.
 CELERY_TASK_ROUTES = {"reviews.generate_report_version": {"queue": "reports"}}
 # Every worker also consumes a queue of its own (<hostname>.dq), so that its health check
 # (`manage.py healthcheck worker`) can hand it a heartbeat task and see it done: work done, not a ping.

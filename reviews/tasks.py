@@ -2,16 +2,15 @@
 sweeps, which derive everything from the database, so a missed or doubled run is harmless."""
 
 import logging
-import smtplib
 
 from celery import shared_task
 from django.utils import timezone
 
+from intervention.models import OutboxItem
+from intervention.queue import on_give_up
 from reviews import services
 
 logger = logging.getLogger(__name__)
-
-TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
 
 
 @shared_task(name="reviews.materialise_deadlines")
@@ -24,22 +23,16 @@ def materialise_deadlines(*, intervention_id: int | None = None) -> dict[str, in
 
 @shared_task(name="reviews.sweep_notifications")
 def sweep_notifications() -> int:
-    """Decide what is due now (reminders, overdue notices) and re-send what a crash left unsent."""
+    """Decide what is due now (reminders, overdue notices), promising each to the outbox, which
+    sends them (intervention.queue); promise any unsent one that never was."""
     decided = services.plan_notifications(today=timezone.localdate())
-    for notification_id in services.requeue_stalled_notifications():
-        send_notification.delay(notification_id=notification_id)
+    services.requeue_stalled_notifications()
     return len(decided)
 
 
-@shared_task(
-    name="reviews.send_notification",
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(name="reviews.send_notification")
 def send_notification(*, notification_id: int) -> bool:
+    """Promised through the outbox, which retries any failure with back-off, a bounded number of times."""
     return services.send_notification(notification_id=notification_id)
 
 
@@ -62,6 +55,13 @@ def generate_report_version(*, version_id: int) -> str:
     return reports.generate_version(version_id=version_id)
 
 
+@on_give_up("reviews.generate_report_version")
+def record_report_given_up(item: OutboxItem) -> None:
+    from reviews.services import reports
+
+    reports.record_generation_given_up(version_id=item.kwargs["version_id"], reason=item.last_error)
+
+
 @worker_process_init.connect
 def cap_child_memory(**kwargs) -> None:
     """Each prefork child's data segment is capped, so a document that makes WeasyPrint balloon
@@ -81,3 +81,10 @@ def prepare_download(*, download_id: int) -> str:
     from reviews.services import exports
 
     return exports.prepare_download(download_id=download_id)
+
+
+@shared_task(name="reviews.remove_orphan_evidence_files")
+def remove_orphan_evidence_files() -> int:
+    from reviews.services import progress
+
+    return progress.remove_orphan_evidence_files()

@@ -337,13 +337,13 @@ class ReportVersion(models.Model):
 
     @property
     def is_stalled(self) -> bool:
-        """Generating for far longer than the worker's time limit allows: the worker died with it."""
-        if self.status != VersionStatus.GENERATING:
+        """Judged from its own run, never from how long it has waited: a worker started it and has run
+        far past the time limit that kills it (the worker died with it). A version still waiting in the
+        queue, behind other work or a queue that is down, is generating: the outbox will run it."""
+        if self.status != VersionStatus.GENERATING or self.started_at is None:
             return False
         limit = datetime.timedelta(seconds=settings.REPORT_TIME_LIMIT_SECONDS * 2 + 60)
-        return self.requested_at < timezone.now() - limit and (
-            self.started_at is None or self.started_at < timezone.now() - limit
-        )
+        return self.started_at < timezone.now() - limit
 
     @property
     def shown_status(self) -> str:

@@ -20,9 +20,17 @@ from directions.models import Clause, Instrument, ReportingObligation
 from directions.schedule import Rule, RuleError, due_dates
 from intervention.dates import add_months, add_working_days, latest_notice_for_clear_days
 from intervention.enums import COUNCIL_ROLES, DFE_ROLES, Organisation, Role
-from intervention.models import Appointment, ExtraBankHoliday, Inspection, Intervention, LocalAuthority, Person
+from intervention.models import (
+    Appointment,
+    ExtraBankHoliday,
+    Inspection,
+    Intervention,
+    LocalAuthority,
+    OutboxItem,
+    Person,
+)
 from intervention.permissions import Capability, can_change, has_capability
-from intervention.queue import enqueue_after_commit
+from intervention.queue import lease_for, promise, stable_message_id
 from intervention.services import save_with_history
 from reviews.enums import (
     OFSTED_WORKING_DAYS,
@@ -890,8 +898,19 @@ def plan_notifications(*, today: datetime.date | None = None) -> list[Notificati
                 to_send.append(decided)
             to_send += _flag_if_unaddressed(decided, today)
     for notification in to_send:
-        enqueue_after_commit("reviews.send_notification", notification_id=notification.pk)
+        promise_notification(notification)
     return to_send
+
+
+def promise_notification(notification: Notification) -> None:
+    """Promise its sending in this transaction (intervention.queue); once per notification."""
+    promise(
+        "reviews.send_notification",
+        key=f"notification:{notification.pk}",
+        intervention=notification.deadline.intervention,
+        about=f"{notification.get_kind_display()}: {notification.subject}"[:300],
+        notification_id=notification.pk,
+    )
 
 
 def _flag_if_unaddressed(notification: Notification | None, today: datetime.date) -> list[Notification]:
@@ -932,23 +951,39 @@ def _flag_if_unaddressed(notification: Notification | None, today: datetime.date
     return [flag] if recipients else []
 
 
-def send_notification(*, notification_id: int) -> bool:
-    """Send one notification if nobody has. Claims it first ("a sort of optimistic lock"), so two
-    workers given the same id send it once; a failure releases the claim for the retry."""
+def send_notification(*, notification_id: int, today: datetime.date | None = None) -> bool:
+    """Send one notification if nobody has. Claims it first, under a lease sized to the mail server's
+    timeout, so two workers given the same id send it once, and one that died mid-send leaves it to be
+    sent again when the lease runs out (at least once: docs/architecture.md, "Side effects"). A failure
+    releases the claim and is raised, for the outbox to try again with back-off. A reminder's words are
+    worked out now, from the real gap to the due date, not when it was planned."""
     from django.core.mail import EmailMessage
 
     now = timezone.now()
+    lease = lease_for("emails")
     # Nobody to send to (no recipient, no one copied): recorded and flagged, never "sent".
-    unclaimed = Notification.objects.filter(
-        pk=notification_id, sent_at__isnull=True, claimed_at__isnull=True, skipped=False
-    ).exclude(recipients="", copied="")
+    unclaimed = (
+        Notification.objects.filter(pk=notification_id, sent_at__isnull=True, skipped=False)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease))
+        .exclude(recipients="", copied="")
+    )
     claimed = unclaimed.update(claimed_at=now)  # no history: Notification is operational and keeps none
     if not claimed:
         return False
-    notification = Notification.objects.get(pk=notification_id)
+    notification = Notification.objects.select_related(
+        "deadline__intervention__local_authority", "deadline__inspection__local_authority"
+    ).get(pk=notification_id)
+    subject, body = notification.subject, notification.body
+    if notification.kind == NotificationKind.REMINDER:
+        subject, body = _message(notification.deadline, notification.kind, None, today or timezone.localdate())
     try:
         EmailMessage(
-            notification.subject, notification.body, None, notification.recipient_list, cc=notification.copied_list
+            subject,
+            body,
+            None,
+            notification.recipient_list,
+            cc=notification.copied_list,
+            headers={"Message-ID": stable_message_id(f"notification-{notification.pk}")},
         ).send()
     except Exception as error:
         Notification.objects.filter(pk=notification_id).update(  # no history: operational
@@ -956,20 +991,25 @@ def send_notification(*, notification_id: int) -> bool:
         )
         raise
     Notification.objects.filter(pk=notification_id).update(
-        sent_at=timezone.now(), attempts=notification.attempts + 1
+        sent_at=timezone.now(), attempts=notification.attempts + 1, subject=subject[:300], body=body
     )  # no history: operational
     return True
 
 
 def requeue_stalled_notifications(*, older_than: datetime.timedelta = datetime.timedelta(minutes=10)) -> list[int]:
-    """Notifications decided but not sent: the process died between commit and enqueue, or while
-    sending. Releases stale claims and returns the ids to enqueue again."""
+    """Notifications decided but never promised to the outbox (decided before it existed, or by
+    code that forgot): promised now, once each. Everything promised is the outbox's to send."""
     cutoff = timezone.now() - older_than
-    Notification.objects.filter(sent_at__isnull=True, claimed_at__lt=cutoff).update(
-        claimed_at=None
-    )  # no history: operational
-    return list(
-        Notification.objects.filter(sent_at__isnull=True, claimed_at__isnull=True, skipped=False, created_at__lt=cutoff)
+    unsent = list(
+        Notification.objects.filter(sent_at__isnull=True, skipped=False, created_at__lt=cutoff)
         .exclude(recipients="", copied="")
-        .values_list("pk", flat=True)
+        .select_related("deadline__intervention")
     )
+    promised = set(
+        OutboxItem.objects.filter(key__in=[f"notification:{n.pk}" for n in unsent]).values_list("key", flat=True)
+    )
+    missing = [n for n in unsent if f"notification:{n.pk}" not in promised]
+    with transaction.atomic():
+        for notification in missing:
+            promise_notification(notification)
+    return [n.pk for n in missing]

@@ -133,7 +133,16 @@ def log_progress(
     for subject in (service_priority, plan_action, instruction):
         if subject is not None and _case_id(subject) != intervention.pk:
             raise ValidationError(SUBJECT_OF_ANOTHER_CASE)
-    previous = previous_rag(service_priority=service_priority, plan_action=plan_action, instruction=instruction)
+    # Lock the subject before reading its rating, so two updates at once are taken one after the
+    # other: the second compares with the first's rating, and the action ends with the latest one.
+    locked_action: PlanAction | None = None
+    if plan_action is not None:
+        locked_action = PlanAction.objects.select_for_update().get(pk=plan_action.pk)
+    elif service_priority is not None:
+        type(service_priority).objects.select_for_update().filter(pk=service_priority.pk).first()
+    elif instruction is not None:
+        type(instruction).objects.select_for_update().filter(pk=instruction.pk).first()
+    previous = previous_rag(service_priority=service_priority, plan_action=locked_action, instruction=instruction)
     errors: dict[str, Any] = {}
     detected: list[DetectedFile] = []
     try:
@@ -186,8 +195,8 @@ def log_progress(
             progress_update=update,
             detected=checked,
         )
-    if plan_action is not None and plan_action.rag != rag:
-        action = PlanAction.objects.select_for_update().get(pk=plan_action.pk)
+    if locked_action is not None and locked_action.rag != rag:
+        action = locked_action
         action.rag = rag
         action.rag_change_reason = update.rag_change_reason
         action.version += 1
@@ -283,3 +292,42 @@ def update_plan_action(
     current.version += 1
     save_with_history(current, by=by, reason=reason.strip() or "Action updated")
     return current
+
+
+def _stored_names(storage: Any, folder: str = "") -> list[str]:
+    folders, files = storage.listdir(folder)
+    names = [f"{folder}/{name}" if folder else name for name in files]
+    for sub in folders:
+        names += _stored_names(storage, f"{folder}/{sub}" if folder else sub)
+    return names
+
+
+def remove_orphan_evidence_files(*, older_than: datetime.timedelta = datetime.timedelta(hours=1)) -> int:
+    """Delete evidence files that no record (nor any version in a record's history) owns: written for
+    an upload whose transaction then rolled back (a killed connection, a failed commit), where the
+    request could not tidy up. Files about children must not outlive their record. Only files older
+    than `older_than` are touched, so an upload still being saved is left alone. Returns the count,
+    which is logged."""
+    import logging
+
+    from django.utils import timezone
+
+    storage = EvidenceFile._meta.get_field("file").storage
+    if not storage.exists(""):
+        return 0
+    owned = set(EvidenceFile.objects.values_list("file", flat=True))
+    owned |= set(EvidenceFile.history.values_list("file", flat=True))
+    cutoff = timezone.now() - older_than
+    removed = 0
+    for name in _stored_names(storage):
+        if name in owned or storage.get_modified_time(name) > cutoff:
+            continue
+        storage.delete(name)
+        removed += 1
+    logging.getLogger(__name__).log(
+        logging.WARNING if removed else logging.INFO,
+        "Removed %d evidence file%s that no record owns",
+        removed,
+        "" if removed == 1 else "s",
+    )
+    return removed

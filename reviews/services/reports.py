@@ -36,7 +36,7 @@ from intervention import notices
 from intervention.enums import Role
 from intervention.models import Intervention, LocalAuthority
 from intervention.permissions import Capability, capabilities_on, roles_on
-from intervention.queue import enqueue_after_commit
+from intervention.queue import promise
 from intervention.services import save_with_history
 from intervention.stale import refuse_stale
 from reviews.models import (
@@ -472,7 +472,16 @@ def missing_for(report: Report) -> list[str]:
 
 
 def _enqueue(version: ReportVersion) -> None:
-    enqueue_after_commit("reviews.generate_report_version", version_id=version.pk)
+    """Promise the generation in this transaction (intervention.queue): one per request or retry.
+    After commit, `version.promise.dispatched` says whether the queue took it, for the page to say."""
+    report = version.report
+    version.promise = promise(  # type: ignore[attr-defined]
+        "reviews.generate_report_version",
+        key=f"report-version:{version.pk}:{version.requested_at.isoformat()}",
+        intervention=report.intervention,
+        about=f"Version {version.number} of the {report.get_kind_display().lower()}",
+        version_id=version.pk,
+    )
 
 
 def _next_number(report: Report) -> int:
@@ -617,6 +626,19 @@ def _fail(version: ReportVersion, attempt: int, reason: str) -> None:
         current.error = FAILED_BECAUSE.format(reason=reason)[:2000]
         current.finished_at = timezone.now()
         save_with_history(current, by=None, reason="Failed")
+
+
+def record_generation_given_up(*, version_id: int, reason: str) -> None:
+    """The outbox gave up running the generation (intervention.queue): the version is failed, with
+    the reason, and its page offers the retry."""
+    with transaction.atomic():
+        version = ReportVersion.objects.select_for_update().filter(pk=version_id).first()
+        if version is None or version.status != VersionStatus.GENERATING:
+            return
+        version.status = VersionStatus.FAILED
+        version.error = FAILED_BECAUSE.format(reason=reason)[:2000]
+        version.finished_at = timezone.now()
+        save_with_history(version, by=None, reason="Failed")
 
 
 def generate_version(*, version_id: int) -> str:

@@ -15,6 +15,11 @@ urlpatterns = [
         name="instruction_detail",
     ),
     path(
+        "interventions/<int:pk>/instructions/<int:instruction_pk>/email-again/",
+        views.send_email_again,
+        name="instruction_email_again",
+    ),
+    path(
         "interventions/<int:pk>/instructions/<int:instruction_pk>/<str:kind>/",
         views.respond,
         name="instruction_respond",

@@ -21,6 +21,7 @@ from directions.enums import EVENT_CADENCES, InstrumentStatus
 from directions.models import ReportingObligation
 from intervention.models import Inspection, Intervention, LocalAuthority
 from intervention.permissions import Capability, capabilities_on, sees_authority
+from intervention.queue import failed_items
 from reviews import calendar, services
 from reviews.enums import DeadlineStatus
 from reviews.forms.deadlines import AuthorityFilterForm, BulkMetForm, MarkMetForm, OverrideForm
@@ -85,6 +86,12 @@ def _case_deadlines_page(
             "may_update_authority_deadlines": any(may_update_deadline(request.user, d) for d in authority_deadlines),
             "unaddressed": (
                 [(n, unaddressed_reason(n)) for n in unaddressed_reminders(intervention)]
+                if Capability.MANAGE_CASE in capabilities_on(request.user, intervention)
+                else []
+            ),
+            # Promised emails and reports the worker gave up on (intervention.queue), with the last error.
+            "failed_promises": (
+                list(failed_items(intervention=intervention)[:20])
                 if Capability.MANAGE_CASE in capabilities_on(request.user, intervention)
                 else []
             ),

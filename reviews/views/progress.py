@@ -19,7 +19,12 @@ from django.views.decorators.cache import never_cache
 
 from directions.enums import OPEN_INSTRUCTION_STATUSES, ResponseKind
 from directions.models import Instruction, ServicePriority
-from directions.services import RESPONSES
+from directions.services import (
+    RESPONSES,
+    council_email_words,
+    may_send_email_again,
+    send_instruction_email_again,
+)
 from intervention.models import Intervention
 from intervention.permissions import Capability, can_view, capabilities_on
 from intervention.shortcuts import get_by_id_or_404
@@ -209,8 +214,46 @@ def instruction_detail(request: HttpRequest, pk: int, instruction_pk: int) -> Ht
             "responses": responses,
             "allowed": allowed,
             "may_log": Capability.LOG_PROGRESS in capabilities,
+            "council_email": council_email_words(instruction),
+            "may_send_again": may_send_email_again(request.user, instruction),
             "history": timeline(instruction),
             "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def send_email_again(request: HttpRequest, pk: int, instruction_pk: int) -> HttpResponse:
+    """Email the council about the instruction again: DfE and the commissioner (or an adviser who
+    may issue instructions), from the instruction's page or its admin page. Asks first."""
+    case = get_case(request, pk)
+    instruction = get_object_or_404(Instruction.objects.filter(intervention=case), pk=instruction_pk)
+    if not may_send_email_again(request.user, instruction):
+        raise PermissionDenied
+    error = ""
+    if request.method == "POST":
+        try:
+            instruction = send_instruction_email_again(instruction=instruction, by=request.user)
+        except ValidationError as refused:
+            error = refused.messages[0]
+        else:
+            item = instruction.email_promise  # type: ignore[attr-defined]
+            if item.dispatched is False:
+                messages.warning(
+                    request,
+                    f"{instruction.reference}: the email to the council will be sent when the mail queue is back.",
+                )
+            else:
+                messages.success(request, f"{instruction.reference}: the email to the council is being sent again.")
+            return redirect("instruction_detail", pk=case.pk, instruction_pk=instruction.pk)
+    return render(
+        request,
+        "reviews/progress/instruction_email_again.html",
+        {
+            "intervention": case,
+            "instruction": instruction,
+            "council_email": council_email_words(instruction),
+            "error": error,
         },
     )
 

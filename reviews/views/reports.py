@@ -143,7 +143,18 @@ def _generate(request: HttpRequest, report: Report) -> None:
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, f"Version {version.number} is being generated.")
+        _say_generating(request, version, f"Version {version.number} is being generated.")
+
+
+def _say_generating(request: HttpRequest, version: ReportVersion, words: str) -> None:
+    """The truth: being generated, or (the queue was down) saved and waiting for it."""
+    if getattr(getattr(version, "promise", None), "dispatched", None) is False:
+        messages.warning(
+            request,
+            f"Version {version.number} is requested. It will be generated when the report queue is back.",
+        )
+    else:
+        messages.success(request, words)
 
 
 @login_required
@@ -353,11 +364,11 @@ def report_version_status(request: HttpRequest, pk: int, number: int) -> JsonRes
 def report_version_retry(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     version = _version(request, pk, number)
     try:
-        report_services.retry_version(version=version, by=request.user)
+        version = report_services.retry_version(version=version, by=request.user)
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
-        messages.success(request, f"Version {version.number} is being generated again.")
+        _say_generating(request, version, f"Version {version.number} is being generated again.")
     return redirect("report_detail", pk=version.report_id)
 
 

@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from directions import services
 from directions.enums import CouncilEmail
 from directions.models import Instruction
-from directions.tasks import email_council_about_instruction
+from directions.tasks import EMAIL_TASK
+from intervention.models import OutboxState
 from tests.directions.test_admin import instruction_form
+from tests.outbox import run_promises
 
 pytestmark = pytest.mark.django_db
 FAILING_BACKEND = "tests.reviews.failing_backend.FailingBackend"
@@ -28,8 +30,9 @@ def issue(user, case, **fields):
 
 
 def send(instruction):
-    """Run the task as the worker would, retries included (eagerly: no waits)."""
-    return email_council_about_instruction.apply(kwargs={"instruction_id": instruction.pk})
+    """Run the promised email as the worker would, retries included (without the waits): its promise."""
+    run_promises(task_name=EMAIL_TASK)
+    return services.instruction_email_outbox(instruction).first()
 
 
 @pytest.mark.parametrize("title", ["Reduce agency use\nand report monthly", "Reduce agency use\r", "A\u2028B"])
@@ -53,9 +56,9 @@ def test_a_title_with_a_line_break_is_a_form_error_in_the_admin(client, charlie,
 def test_a_sent_email_is_recorded_on_the_instruction_with_its_history(charlie, alice, hereford_case):
     instruction = issue(charlie, hereford_case)
     assert instruction.council_email == CouncilEmail.WAITING
-    result = send(instruction)
-    assert result.successful()
+    assert send(instruction).state == OutboxState.DONE
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].extra_headers["Message-ID"] == f"<instruction-{instruction.pk}@localhost>"
     instruction.refresh_from_db()
     assert (instruction.council_email, instruction.email_failed_reason) == (CouncilEmail.SENT, "")
     assert instruction.emailed_at is not None
@@ -67,28 +70,30 @@ def test_a_sent_email_is_recorded_on_the_instruction_with_its_history(charlie, a
     )
 
 
-def test_a_send_that_fails_after_its_retries_is_recorded_for_dfe(charlie, alice, hereford_case, settings):
+def test_a_send_that_fails_after_its_retries_is_recorded_for_dfe(charlie, alice, dora, hereford_case, settings):
     instruction = issue(charlie, hereford_case)
     settings.EMAIL_BACKEND = FAILING_BACKEND
-    result = send(instruction)
-    assert result.failed() and isinstance(result.result, ConnectionError)
+    promised = send(instruction)
+    assert (promised.state, promised.attempts) == (OutboxState.FAILED, 8)
+    assert promised.last_error == "the mail server went away"
     instruction.refresh_from_db()
     assert instruction.council_email == CouncilEmail.FAILED
-    assert instruction.email_failed_reason == "the mail server went away (after 6 tries)"
+    assert instruction.email_failed_reason == "the mail server went away (after 8 tries)"
     assert instruction.emailed_at is None
     assert instruction.history.first().history_change_reason.startswith("Email to the council failed")
-    # Sent again later (by hand, or a retry that got through): the failure is cleared.
+    # DfE sends it again once the mail server is back: the failure is cleared.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    send(instruction)
+    services.send_instruction_email_again(instruction=instruction, by=dora)
+    assert send(instruction).state == OutboxState.DONE
     instruction.refresh_from_db()
     assert (instruction.council_email, instruction.email_failed_reason) == (CouncilEmail.SENT, "")
+    assert mail.outbox[0].extra_headers["Message-ID"] == f"<instruction-{instruction.pk}-again-1@localhost>"
 
 
 def test_an_email_django_refuses_to_build_fails_at_once_and_is_recorded(charlie, alice, hereford_case, settings):
     instruction = issue(charlie, hereford_case)
     settings.DEFAULT_FROM_EMAIL = "casework@example\nBcc: someone@example"  # a header Django will not write
-    result = send(instruction)
-    assert result.failed()
+    assert send(instruction).state == OutboxState.FAILED
     instruction.refresh_from_db()
     assert instruction.council_email == CouncilEmail.FAILED
     assert instruction.email_failed_reason.endswith("(after 1 try)")
@@ -97,7 +102,7 @@ def test_an_email_django_refuses_to_build_fails_at_once_and_is_recorded(charlie,
 
 def test_a_council_with_no_email_address_on_the_case_is_a_failure(charlie, hereford_case):
     instruction = issue(charlie, hereford_case)  # no council officer (alice) on this case
-    assert send(instruction).successful()
+    assert send(instruction).state == OutboxState.DONE
     instruction.refresh_from_db()
     assert instruction.council_email == CouncilEmail.FAILED
     assert instruction.email_failed_reason == "No one at the council on this case has an email address"
@@ -106,7 +111,7 @@ def test_a_council_with_no_email_address_on_the_case_is_a_failure(charlie, heref
 def test_a_title_saved_before_the_rule_still_makes_a_one_line_subject(charlie, alice, hereford_case):
     instruction = issue(charlie, hereford_case)
     Instruction.objects.filter(pk=instruction.pk).update(title="Reduce agency use\nand report monthly")
-    assert send(instruction).successful()
+    assert send(instruction).state == OutboxState.DONE
     assert mail.outbox[0].subject == "New instruction for Herefordshire Council: Reduce agency use and report monthly"
 
 
@@ -123,6 +128,6 @@ def test_dfe_sees_failed_emails_in_the_admin_list_and_page(client, charlie, alic
     assert "Reduce reliance on agency social workers" in only_failed
     assert "Hold conferences face to face" not in only_failed
     page = client.get(f"/admin/directions/instruction/{failed.pk}/change/").text
-    assert "Failed: the mail server went away (after 6 tries)" in page
+    assert "Failed: the mail server went away (after 8 tries)" in page
     page = client.get(f"/admin/directions/instruction/{sent.pk}/change/").text
     assert "Sent on " in page

@@ -70,6 +70,8 @@ def may(role: str, right: str | None, case: str | None) -> bool:
         return role == f"officer_{case.lower()}"
     if right == "manage_or_hold":
         return has(role, case, MANAGE) or has(role, case, HOLD)
+    if right == "manage_or_issue":  # sending the council's email about an instruction again: DfE, the commissioner
+        return has(role, case, MANAGE) or has(role, case, ISSUE)
     if right == "draft_cabinet":
         return has(role, case, MANAGE) or has(role, case, HOLD) or has(role, case, LOG)
     if right == "correct":

@@ -127,6 +127,9 @@ PAGES = [
     Page("instruction_list", {"pk": "case"}, "view", None),
     Page("instruction_detail", {"pk": "case", "instruction_pk": "instruction"}, "view", None),
     Page(
+        "instruction_email_again", {"pk": "case", "instruction_pk": "instruction"}, "manage_or_issue", "manage_or_issue"
+    ),
+    Page(
         "instruction_respond",
         {"pk": "case", "instruction_pk": "instruction", "kind": "=progress"},
         "log_progress",
@@ -348,6 +351,7 @@ SAVES_NOTHING_FROM_THE_SWEEP = {
     "review_hold": "holding a review needs every priority assessed; the sweep's review is part-way through",
     "report_new": "choosing the kind of report only leads to the details page; nothing is saved until then",
     "report_version_retry": "only a version that failed is tried again; the sweep's version is ready",
+    "instruction_email_again": "refused while the email is still waiting to be sent, as the sweep's instruction's is",
 }
 
 

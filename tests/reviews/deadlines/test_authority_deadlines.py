@@ -25,7 +25,7 @@ def at(time_machine, day: D) -> None:
 
 def sweep(today: D) -> None:
     for notification in services.plan_notifications(today=today):
-        services.send_notification(notification_id=notification.pk)
+        services.send_notification(notification_id=notification.pk, today=today)
 
 
 def test_a_council_with_no_case_is_reminded_of_its_ofsted_deadline_and_dfe_marks_it_met_on_its_page(

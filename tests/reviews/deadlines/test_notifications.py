@@ -8,9 +8,12 @@ import time
 import pytest
 from django.core import mail
 from django.db import OperationalError, connection
+from django.utils import timezone
 
 from directions.models import ReportingObligation
+from intervention import queue
 from intervention.enums import Role
+from intervention.models import OutboxItem
 from reviews import services
 from reviews.models import Deadline, Notification
 from tests.factories import AppointmentFactory
@@ -46,7 +49,7 @@ def sweep(today):
     """One run of the sweeper, sending what it decided (as the worker would, after commit)."""
     decided = services.plan_notifications(today=today)
     for notification in decided:
-        services.send_notification(notification_id=notification.pk)
+        services.send_notification(notification_id=notification.pk, today=today)
     return decided
 
 
@@ -129,28 +132,58 @@ def test_a_crash_between_deciding_and_sending_sends_once_on_recovery(report_due,
     time_machine.move_to(datetime.datetime(2026, 6, 16, 9, 0, tzinfo=UTC), tick=False)
     decided = services.plan_notifications(today=D(2026, 6, 16))  # committed, then the process died
     assert len(decided) == 1 and mail.outbox == []
-    assert services.requeue_stalled_notifications() == []  # too recent to call stalled
+    [promised] = queue.due_items()  # promised in the same transaction, never handed to the worker
+    assert promised.key == f"notification:{decided[0].pk}"
     time_machine.move_to(datetime.datetime(2026, 6, 16, 9, 15, tzinfo=UTC), tick=False)
     assert services.plan_notifications(today=D(2026, 6, 16)) == []  # not decided twice
-    stalled = services.requeue_stalled_notifications()
-    assert stalled == [decided[0].pk]
-    for notification_id in stalled:
-        services.send_notification(notification_id=notification_id)
-        services.send_notification(notification_id=notification_id)  # a duplicate delivery of the task
+    assert services.requeue_stalled_notifications() == []  # promised already: the outbox sends it
+    services.send_notification(notification_id=decided[0].pk, today=D(2026, 6, 16))
+    services.send_notification(notification_id=decided[0].pk, today=D(2026, 6, 16))  # a duplicate delivery
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].extra_headers["Message-ID"] == f"<notification-{decided[0].pk}@localhost>"
+
+
+def test_a_notification_decided_before_the_outbox_is_promised_once(report_due, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 6, 16, 9, 0, tzinfo=UTC), tick=False)
+    [decided] = services.plan_notifications(today=D(2026, 6, 16))
+    OutboxItem.objects.all().delete()  # as a row written before there was an outbox
+    time_machine.move_to(datetime.datetime(2026, 6, 16, 9, 15, tzinfo=UTC), tick=False)
+    assert services.requeue_stalled_notifications() == [decided.pk]
     assert services.requeue_stalled_notifications() == []
+    assert OutboxItem.objects.get().key == f"notification:{decided.pk}"
+
+
+def test_a_worker_killed_mid_send_leaves_it_to_be_sent_again_after_the_lease(report_due, time_machine, settings):
+    """At least once: the claim outlives a dead worker only by the lease, sized to the send timeout."""
+    time_machine.move_to(datetime.datetime(2026, 6, 16, 9, 0, tzinfo=UTC), tick=False)
+    [decided] = services.plan_notifications(today=D(2026, 6, 16))
+    Notification.objects.filter(pk=decided.pk).update(claimed_at=timezone.now())  # claimed, then killed
+    assert services.send_notification(notification_id=decided.pk) is False  # still its lease
+    lease = datetime.timedelta(seconds=4 * settings.EMAIL_TIMEOUT + 30)
+    time_machine.move_to(datetime.datetime(2026, 6, 16, 9, 0, tzinfo=UTC) + lease + datetime.timedelta(seconds=1))
+    assert services.send_notification(notification_id=decided.pk, today=D(2026, 6, 16)) is True
+    assert len(mail.outbox) == 1
+
+
+def test_the_words_of_a_late_reminder_come_from_the_day_it_is_sent(report_due):
+    [decided] = services.plan_notifications(today=D(2026, 6, 16))  # planned 14 days before
+    assert decided.subject.startswith("Due in 14 days")
+    services.send_notification(notification_id=decided.pk, today=D(2026, 6, 30))  # sent on the day itself
+    assert mail.outbox[0].subject.startswith("Due today")
+    decided.refresh_from_db()
+    assert decided.subject.startswith("Due today")  # the row says what was sent
 
 
 def test_a_failed_send_is_released_for_the_retry(report_due, settings):
     settings.EMAIL_BACKEND = "tests.reviews.failing_backend.FailingBackend"
     (notification,) = services.plan_notifications(today=D(2026, 6, 16))
     with pytest.raises(ConnectionError):
-        services.send_notification(notification_id=notification.pk)
+        services.send_notification(notification_id=notification.pk, today=D(2026, 6, 16))
     notification.refresh_from_db()
     assert (notification.claimed_at, notification.sent_at, notification.attempts) == (None, None, 1)
     assert notification.last_error == "the mail server went away"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert services.send_notification(notification_id=notification.pk) is True
+    assert services.send_notification(notification_id=notification.pk, today=D(2026, 6, 16)) is True
     assert len(mail.outbox) == 1
 
 

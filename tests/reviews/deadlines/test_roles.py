@@ -56,7 +56,7 @@ def add_obligation(client, direction, deliverer, recipient, what):
 
 def sweep(today):
     for notification in services.plan_notifications(today=today):
-        services.send_notification(notification_id=notification.pk)
+        services.send_notification(notification_id=notification.pk, today=today)
 
 
 def test_the_obligation_form_offers_the_case_roles_as_deliverer_and_recipient(client, dora, hereford_case):

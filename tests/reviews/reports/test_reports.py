@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from intervention.enums import Role
 from reviews.models import Deadline, Report, ReportVersion
@@ -153,6 +154,11 @@ def test_a_version_a_dead_worker_left_behind_shows_as_failed(dora, progress_repo
     version = reports.request_version(report=progress_report, by=dora)
     assert (version.shown_status, version.is_generating) == ("generating", True)
     time_machine.move_to(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(hours=1))
+    # Waiting in the queue (behind other work, or a queue that was down) is not failing.
+    assert (version.shown_status, version.is_generating) == ("generating", True)
+    ReportVersion.objects.filter(pk=version.pk).update(started_at=timezone.now(), attempts=1)  # a worker took it
+    time_machine.move_to(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(hours=1))  # and died
+    version.refresh_from_db()
     assert (version.shown_status, version.is_failed) == ("failed", True)
     reports.retry_version(version=version, by=dora)
     version.refresh_from_db()
