@@ -202,6 +202,9 @@ def sso_callback(request: HttpRequest, provider: str) -> HttpResponse:
     if user is None or outcome is None or outcome.user is None:
         return _refused(request, chosen, outcome.result if outcome else "failed")
     auth.login(request, user)
+    # The provider's own multi-factor sign-in stands for our second step (issue 17): DfE Sign-in and
+    # Entra ID require it, and local codes are for local accounts.
+    request.session[two_factor.SESSION_PENDING] = False
     request.session[SSO_PROVIDER] = chosen.name
     return redirect(next_url or settings.LOGIN_REDIRECT_URL)
 
@@ -391,7 +394,10 @@ class ChangePasswordView(PasswordChangeView):
 @require_http_methods(["GET", "POST"])
 def password_reset(request: HttpRequest) -> HttpResponse:
     """Ask for a link to choose a new password. The answer is the same whether or not the account
-    exists, and takes the same time: the worker looks the address up and decides whether to send."""
+    exists, and takes the same time: the worker looks the address up and decides whether to send.
+    With local passwords switched off (single sign-on only) there are no passwords to reset."""
+    if not settings.LOCAL_PASSWORDS:
+        raise Http404
     form = PasswordResetRequestForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         email = form.cleaned_data["email"]
@@ -409,6 +415,11 @@ class ResetPasswordView(PasswordResetConfirmView):
     template_name = "registration/password_reset_confirm.html"
     success_url = reverse_lazy("password_reset_complete")
     post_reset_login = False
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.LOCAL_PASSWORDS:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
