@@ -416,7 +416,7 @@ class ResetPasswordView(PasswordResetConfirmView):
     success_url = reverse_lazy("password_reset_complete")
     post_reset_login = False
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not settings.LOCAL_PASSWORDS:
             raise Http404
         return super().dispatch(request, *args, **kwargs)
