@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from intervention.enums import Role
 from reviews.models import Deadline, Report, ReportVersion
@@ -180,6 +181,24 @@ def test_signing_off_makes_a_final_pdf_without_draft_and_freezes_the_report(char
     assert "DRAFT" in pdf_text(draft)
     with pytest.raises(ValidationError, match=r"This report was signed off on .* by Charlie Brazil"):
         reports.request_version(report=progress_report, by=dora)
+
+
+def test_the_signed_version_prints_the_declaration_its_signer_confirmed_in_the_pdf_and_on_the_web(
+    client, charlie, dora, progress_report
+):
+    ready_to_sign(progress_report, by=dora)
+    draft = generated(progress_report, by=dora)
+    final = reports.sign_off(version=draft, by=charlie, declared=True)
+    reports.generate_version(version_id=final.pk)
+    final.refresh_from_db()
+    words = f"I have read version {draft.number} and it is accurate as at"
+    assert final.declaration.startswith(words)
+    declared = f"Charlie Brazil declared: “{final.declaration}”"
+    assert declared in " ".join(pdf_text(final).split())
+    assert words not in pdf_text(draft)
+    client.force_login(dora)
+    page = client.get(reverse("report_version_html", kwargs={"pk": progress_report.pk, "number": final.number}))
+    assert declared in " ".join(page.text.split())
 
 
 def test_the_signed_off_date_signer_and_hash_are_shown_on_the_reports_pages(client, charlie, dora, progress_report):
