@@ -340,7 +340,8 @@ def review_meeting_sentence(review: Review, appendix: Appendix | None) -> str:
     submitted a progress report to the Minister of State (Appendix 1)." only when there is an Appendix 1."""
     held = f"A meeting to review progress was held on {review.held_on:%-d %B %Y}"
     if appendix is not None:
-        return f"{held}, following which the Commissioner submitted a progress report to the Minister of State (Appendix 1)."
+        submitted = "following which the Commissioner submitted a progress report to the Minister of State"
+        return f"{held}, {submitted} (Appendix 1)."
     return f"{held}. {NO_PROGRESS_REPORT}"
 
 
