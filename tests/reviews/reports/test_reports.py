@@ -88,6 +88,23 @@ def test_generating_the_same_version_twice_does_nothing_the_second_time(dora, pr
     assert (version.sha256, version.attempts) == (sha, 1)
 
 
+def test_asking_twice_while_a_version_is_being_generated_makes_one_version_and_one_file(client, dora, progress_report):
+    client.force_login(dora)
+    url = reverse("report_generate", kwargs={"pk": progress_report.pk})
+    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 302  # the second click, before the worker has run
+    assert [version.number for version in progress_report.versions.all()] == [1]
+    version = progress_report.versions.get()
+    assert reports.request_version(report=progress_report, by=dora) == version
+    assert reports.generate_version(version_id=version.pk) == "ready"
+    assert reports.generate_version(version_id=version.pk) == "ready"  # the task delivered twice
+    version.refresh_from_db()
+    assert (version.status, version.attempts) == ("ready", 1)
+    assert [v.file.name for v in progress_report.versions.exclude(file="")] == [version.file.name]
+    # Once it is ready, asking again is a new version.
+    assert reports.request_version(report=progress_report, by=dora).number == 2
+
+
 def test_a_progress_report_without_a_held_review_says_what_is_missing(dora, hereford_case, direction):
     report = reports.create_report(intervention=hereford_case, kind="progress", by=dora)
     with pytest.raises(ValidationError) as refused:
