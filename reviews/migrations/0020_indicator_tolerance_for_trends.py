@@ -4,20 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0019_standing_text_review_meeting'),
+        ("reviews", "0019_standing_text_review_meeting"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalindicator',
-            name='tolerance',
-            field=models.DecimalField(blank=True, decimal_places=2, help_text='How far from the target a value may be and still count as close to it, and how far a value may move and still count as no real change.', max_digits=12, null=True),
+            model_name="historicalindicator",
+            name="tolerance",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                help_text="How far from the target a value may be and still count as close to it, and how far a value may move and still count as no real change.",
+                max_digits=12,
+                null=True,
+            ),
         ),
         migrations.AlterField(
-            model_name='indicator',
-            name='tolerance',
-            field=models.DecimalField(blank=True, decimal_places=2, help_text='How far from the target a value may be and still count as close to it, and how far a value may move and still count as no real change.', max_digits=12, null=True),
+            model_name="indicator",
+            name="tolerance",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                help_text="How far from the target a value may be and still count as close to it, and how far a value may move and still count as no real change.",
+                max_digits=12,
+                null=True,
+            ),
         ),
     ]
