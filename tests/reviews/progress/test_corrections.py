@@ -88,7 +88,9 @@ def test_the_clash_message_links_to_the_correction_page(client, alice, hereford_
     assert reverse("measurement_correct", args=[hereford_case.pk, value.pk]) in page
 
 
-def test_a_month_recorded_twice_is_in_the_error_summary_and_by_the_field(client, alice, hereford_case, indicator, value):
+def test_a_month_recorded_twice_is_in_the_error_summary_and_by_the_field(
+    client, alice, hereford_case, indicator, value
+):
     client.force_login(alice)
     response = client.post(
         reverse("indicator_detail", args=[hereford_case.pk, indicator.pk]),
