@@ -256,6 +256,7 @@ COMPLETED: dict[str, Any] = {
     "evidence_replace": lambda: {"file": _pdf(), "reason": "Corrected by the sweep"},
     "plan_new": lambda: {"title": "Plan written by the sweep"},
     "objective_new": lambda: {"label": "9", "title": "Objective written by the sweep"},
+    "action_description": lambda: {"description": "The sweep's new description"},
     "action_new": lambda: {
         "label": "9",
         "description": "The sweep's action",
