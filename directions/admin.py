@@ -153,6 +153,7 @@ class ReportingObligationInline(ScopedInline):
         "what",
         "deliverer",
         "recipient",
+        "report_kind",
         "cadence",
         "due_on",
         "anchor_on",
@@ -555,8 +556,8 @@ class ReportingObligationAdmin(InstrumentRowAdmin):
     form = ObligationForm
     fields = ["instrument", *ReportingObligationInline.fields, "change_reason", "dates_checked", "deadline_dates"]
     readonly_fields = ["deadline_dates"]
-    list_display = ["what", "authority", "recipient", "when"]
-    list_filter = ["cadence", "recipient", *InstrumentRowAdmin.list_filter]
+    list_display = ["what", "authority", "recipient", "report_kind", "when"]
+    list_filter = ["cadence", "recipient", "report_kind", *InstrumentRowAdmin.list_filter]
     search_fields = ["what", "instrument__intervention__local_authority__name"]
 
     @admin.display(description="When")

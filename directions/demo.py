@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 
 from directions import services
-from directions.enums import Cadence, Deliverer, InstrumentKind, LegalBasis, Part, Recipient
+from directions.enums import Cadence, Deliverer, InstrumentKind, LegalBasis, Part, Recipient, ReportKind
 from directions.models import Clause, Instrument, ReportingObligation, ServicePriority, TermsOfReference
 from intervention.enums import Role
 from intervention.models import Appointment, Intervention
@@ -46,6 +46,7 @@ class Obligation:
     first_after: int | None = None
     event: str = ""
     event_on: datetime.date | None = None
+    report_kind: str = ""  # the kind of report this service writes for it (directions.enums.ReportKind)
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,7 @@ HEREFORDSHIRE_DIRECTION_2022 = DemoInstrument(
         Obligation(
             "ToR 5", "Commissioner's report to the Minister of State for Children and Families",
             Deliverer.COMMISSIONER, Recipient.MINISTER, Cadence.FIXED_DATE,
-            due_on=datetime.date(2022, 12, 12),
+            due_on=datetime.date(2022, 12, 12), report_kind=ReportKind.PROGRESS,
         ),
     ),
 )
@@ -319,7 +320,7 @@ HEREFORDSHIRE_DIRECTION_2023 = DemoInstrument(
         Obligation(
             "ToR 5", "Further review of progress after six months",
             Deliverer.COMMISSIONER, Recipient.MINISTER, Cadence.FIXED_DATE,
-            due_on=datetime.date(2023, 9, 1),
+            due_on=datetime.date(2023, 9, 1), report_kind=ReportKind.PROGRESS,
         ),
         # Not in the direction: the cabinet report of 21 December 2023 (paragraphs 8 and 12) says the
         # progress report was published on 13 December 2023 and progress will be reviewed six months later.
@@ -327,7 +328,7 @@ HEREFORDSHIRE_DIRECTION_2023 = DemoInstrument(
             "ToR 5", "Next review of progress",
             Deliverer.COMMISSIONER, Recipient.MINISTER, Cadence.MONTHS_AFTER_EVENT,
             interval=6, event="publication of the commissioner's progress report",
-            event_on=datetime.date(2023, 12, 13),
+            event_on=datetime.date(2023, 12, 13), report_kind=ReportKind.PROGRESS,
         ),
     ),
 )
@@ -457,12 +458,12 @@ WORCESTERSHIRE_DIRECTION = DemoInstrument(
         Obligation(
             "ToR 10", "Evidence based highlight report",
             Deliverer.COMMISSIONER, Recipient.DFE_CONTRACT_MANAGER, Cadence.EVERY_N_WEEKS,
-            anchor_on=datetime.date(2017, 9, 19), interval=6,
+            anchor_on=datetime.date(2017, 9, 19), interval=6, report_kind=ReportKind.HIGHLIGHT,
         ),
         Obligation(
             "ToR 11", "Written update on the Council's progress",
             Deliverer.COMMISSIONER, Recipient.MINISTER, Cadence.EVERY_N_MONTHS,
-            anchor_on=datetime.date(2017, 9, 19), interval=3,
+            anchor_on=datetime.date(2017, 9, 19), interval=3, report_kind=ReportKind.MINISTERIAL_UPDATE,
         ),
     ),
 )
@@ -553,6 +554,7 @@ def _build(demo: DemoInstrument, *, by: Any) -> Instrument | None:
             first_after=obligation.first_after,
             event=obligation.event,
             event_on=obligation.event_on,
+            report_kind=obligation.report_kind,
         )
         save_with_history(saved, by=by, reason=REASON)
         if source.due_on and obligation.cadence == Cadence.FIXED_DATE and obligation.due_on == source.due_on:

@@ -148,3 +148,18 @@ class InstructionPriority(models.TextChoices):
     HIGH = "high", "High"
     MEDIUM = "medium", "Medium"
     LOW = "low", "Low"
+
+
+class ReportKind(models.TextChoices):
+    """The kinds of report the service writes (reviews.reports has a renderer for each). Here, a leaf,
+    so that a reporting obligation can say which kind it requires; reviews.models re-exports it."""
+
+    CABINET = "cabinet", "Cabinet report"
+    PROGRESS = "progress", "Commissioner's progress report to the Minister"
+    HIGHLIGHT = "highlight", "Six-weekly highlight report"
+    MINISTERIAL_UPDATE = "ministerial_update", "Quarterly written update to the Minister"
+    INSTRUMENT = "instrument", "Notice or direction"
+
+
+# What an obligation may require: every kind but an instrument's own copy, which no obligation asks for.
+OBLIGATION_REPORT_KINDS = [(value, label) for value, label in ReportKind.choices if value != ReportKind.INSTRUMENT]

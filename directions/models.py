@@ -22,6 +22,7 @@ from simple_history.models import HistoricalRecords
 from directions.cadence import describe_cadence, validate_cadence
 from directions.enums import (
     INSTRUCTION_TRANSITIONS,
+    OBLIGATION_REPORT_KINDS,
     OVERDUE_INSTRUCTION_STATUSES,
     Cadence,
     Compliance,
@@ -466,6 +467,13 @@ class ReportingObligation(models.Model):
     what = models.CharField(max_length=300, help_text="What is due, e.g. 'Six-weekly highlight report'.")
     deliverer = models.CharField("delivered by", max_length=20, choices=Deliverer.choices)
     recipient = models.CharField("to", max_length=30, choices=Recipient.choices)
+    report_kind = models.CharField(
+        "report it requires",
+        max_length=30,
+        choices=OBLIGATION_REPORT_KINDS,
+        blank=True,
+        help_text="The kind of report this service writes for it, if any: its deliverer signs that report off.",
+    )
     cadence = models.CharField(max_length=30, choices=Cadence.choices)
     due_on = models.DateField(null=True, blank=True, help_text="For a fixed date.", validators=[sensible_date])
     anchor_on = models.DateField(

@@ -281,3 +281,48 @@ class CaseAdmin(InterventionAdmin):
 
 admin.site.unregister(Intervention)
 admin.site.register(Intervention, CaseAdmin)
+
+
+# --- Setting up a case's work: read-only here. A plan is agreed and a due date moved on the service's
+# pages (reviews.services.planning), which check who may and keep the reasons; the admin shows the agreed
+# versions and every move, with their history, scoped to the cases a person may see.
+
+from reviews.models import DueDateMove, PlanAgreement  # noqa: E402
+
+
+@admin.register(PlanAgreement)
+class PlanAgreementAdmin(ReadOnlyScopedAdmin):
+    intervention_path = "plan__intervention__"
+    list_display = ["__str__", "authority", "number", "agreed_by", "agreed_at"]
+    list_filter = ["plan__intervention__local_authority"]
+    search_fields = ["plan__intervention__local_authority__name", "note"]
+    date_hierarchy = "agreed_at"
+    readonly_fields = [field.name for field in PlanAgreement._meta.fields]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("plan__intervention__local_authority", "agreed_by")
+
+    @admin.display(description="Authority", ordering="plan__intervention__local_authority__name")
+    def authority(self, obj: PlanAgreement) -> str:
+        return obj.plan.intervention.local_authority.name
+
+
+@admin.register(DueDateMove)
+class DueDateMoveAdmin(ReadOnlyScopedAdmin):
+    intervention_path = "action__objective__plan__intervention__"
+    list_display = ["__str__", "authority", "status", "requested_by", "requested_at", "decided_by"]
+    list_filter = ["status", "action__objective__plan__intervention__local_authority"]
+    search_fields = ["action__objective__plan__intervention__local_authority__name", "reason", "action__label"]
+    date_hierarchy = "requested_at"
+    readonly_fields = [field.name for field in DueDateMove._meta.fields]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("action__objective__plan__intervention__local_authority", "requested_by", "decided_by")
+        )
+
+    @admin.display(description="Authority", ordering="action__objective__plan__intervention__local_authority__name")
+    def authority(self, obj: DueDateMove) -> str:
+        return obj.action.objective.plan.intervention.local_authority.name

@@ -141,8 +141,10 @@ CABINET_WORDS_DECEMBER_2023: dict[str, Any] = {
         "and that if the level and trajectory of progress that is required is not achieved within that timescale, "
         "consideration should be given to whether an alternative delivery model is required.\n\n"
         "The Minister accepted the recommendations and a revised Statutory Direction was issued.\n\n"
-        "A meeting to review progress was held on 6 November 2023, following which the Commissioner submitted a "
-        "progress report to the Minister of State (Appendix 1).\n\n"
+        # Paragraph 25 of the paper ("A meeting to review progress was held on 6 November 2023, following which
+        # the Commissioner submitted a progress report to the Minister of State (Appendix 1).") is written for
+        # each paper from its review and appendix: these words are kept for every paper.
+        "[review meeting]\n\n"
         "Progress and improvement is observed and reported in a number of areas of performance and service "
         "delivery. Progress has been made against each of the recommendations for practice improvement made in "
         "the original report, published in March this year.\n\n"

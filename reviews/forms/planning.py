@@ -41,6 +41,16 @@ class PlanForm(GovukForm):
         return [Field("version"), Field.text("title", label_size=Size.MEDIUM)]
 
 
+class ActionDescriptionForm(GovukForm):
+    submit_label = "Save the description"
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    description = forms.CharField(
+        label="What will be done?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": ENTER_DESCRIPTION},
+    )
+
+
 class ObjectiveForm(GovukForm):
     submit_label = "Save objective"
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

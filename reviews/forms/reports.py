@@ -21,7 +21,7 @@ from reviews.models import (
     Review,
 )
 from reviews.models.reports import FINDING_THEMES
-from reviews.reports.cabinet import REVIEWER_AREAS
+from reviews.reports.cabinet import REVIEW_MEETING, REVIEWER_AREAS
 from reviews.services.reports import council_sections
 
 CHOOSE_REPORT_KIND = "Choose what kind of report to prepare"
@@ -35,6 +35,11 @@ DECLARE = "Confirm that you have read version {number} and it is accurate"
 PUBLISHED_REPORT_NOT_PDF = "The published report must be a PDF"
 ENTER_CLASSIFICATION_REASON = "Say why the classification is changing"
 COUNCIL_SECTION_HINT = "The council's own words, kept for the council: every one of its cabinet reports prints them"
+REVIEW_MEETING_HINT = (
+    f". Write {REVIEW_MEETING} as a paragraph of its own where each paper should say when its review meeting "
+    "was held and whether the Commissioner's progress report is attached as Appendix 1: the service writes "
+    "that sentence for each paper"
+)
 
 
 KIND_HINTS: dict[str, str] = {
@@ -192,7 +197,7 @@ class CabinetPaperForm(VersionedForm):
     )
     legal_implications = forms.CharField(
         label="Legal implications",
-        help_text=COUNCIL_SECTION_HINT,
+        help_text=COUNCIL_SECTION_HINT + REVIEW_MEETING_HINT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 10}),
     )

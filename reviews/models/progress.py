@@ -205,6 +205,11 @@ class ProgressUpdate(Correctable):
             raise ValidationError(errors)
 
 
+TREND_BETTER, TREND_WORSE, TREND_SAME, TREND_UNCHANGED = "better", "worse", "same", "unchanged"
+# A move no bigger than this is "no real change" when the indicator sets no tolerance of its own.
+DEFAULT_TREND_THRESHOLD: dict[str, Decimal] = {Unit.PERCENT: Decimal("0.5")}
+
+
 class Indicator(models.Model):
     """A measure that evidences a service priority, e.g. the percentage of agency social workers."""
 
@@ -220,7 +225,10 @@ class Indicator(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="How far from the target a value may be and still count as close to it.",
+        help_text=(
+            "How far from the target a value may be and still count as close to it, and how far a value may "
+            "move and still count as no real change."
+        ),
     )
     source = models.CharField(max_length=300, blank=True, help_text="Where the figures come from.")
     frequency = models.CharField(max_length=20, choices=Frequency.choices, default=Frequency.MONTHLY)
@@ -249,6 +257,23 @@ class Indicator(models.Model):
         if self.maximum is not None and value > self.maximum:
             return ABOVE_MAXIMUM.format(maximum=f"{self.maximum.normalize():f}")
         return None
+
+    def trend_threshold(self) -> Decimal:
+        """How far a value must move to count as a change: the indicator's tolerance when it has one,
+        else half a percentage point for a percentage (24.5% to 24.4% is no real change), else any change."""
+        if self.tolerance is not None:
+            return abs(self.tolerance)
+        return DEFAULT_TREND_THRESHOLD.get(self.unit, Decimal(0))
+
+    def trend(self, before: Decimal | None, after: Decimal | None) -> str:
+        """The one rule for whether a figure got better or worse, used on every page and in every report:
+        TREND_BETTER, TREND_WORSE, TREND_SAME (a move within the threshold) or TREND_UNCHANGED."""
+        if before is None or after is None or before == after:
+            return TREND_UNCHANGED
+        if abs(after - before) <= self.trend_threshold():
+            return TREND_SAME
+        better = (after > before) == (self.direction == Direction.HIGHER_IS_BETTER)
+        return TREND_BETTER if better else TREND_WORSE
 
     def is_good(self, value: Decimal) -> bool | None:
         if self.target is None:

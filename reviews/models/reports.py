@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from directions.enums import ReportKind
 from directions.models import Instrument
 from intervention.enums import Role
 from intervention.files import named_storage
@@ -34,14 +35,6 @@ VERSION_IS_IMMUTABLE = "Version {number} of this report is ready and cannot be c
 VERSION_FAILED = (
     "Version {number} could not be generated. Try again, or contact the service administrator if it fails again."
 )
-
-
-class ReportKind(models.TextChoices):
-    CABINET = "cabinet", "Cabinet report"
-    PROGRESS = "progress", "Commissioner's progress report to the Minister"
-    HIGHLIGHT = "highlight", "Six-weekly highlight report"
-    MINISTERIAL_UPDATE = "ministerial_update", "Quarterly written update to the Minister"
-    INSTRUMENT = "instrument", "Notice or direction"
 
 
 # Who signs each kind off when no reporting obligation of the case says who delivers it (the signatory

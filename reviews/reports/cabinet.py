@@ -46,6 +46,10 @@ NO_PROGRESS_REPORT = (
     "none has been signed off in this service, and no published copy has been uploaded."
 )
 TO_BE_COMPLETED = "To be completed."
+# A paragraph of a council's standing section that the service writes for each paper: the sentence about
+# the paper's review meeting and its Appendix 1 (`review_meeting_sentence`). Words kept for every paper
+# cannot truly say "(Appendix 1)" or give a meeting's date.
+REVIEW_MEETING = "[review meeting]"
 GAP_SECTION = "Write the council's {section}: it is printed in each of the council's cabinet reports"
 GAP_APPENDIX = (
     "Attach the published progress report as Appendix 1, or have the commissioner sign off the progress "
@@ -256,12 +260,7 @@ def key_considerations(
                 )
                 if earlier.recommendation_detail.strip():
                     paragraphs.append((earlier.recommendation_detail.strip(), []))
-    held = f"A meeting to review progress was held on {review.held_on:%-d %B %Y}"
-    if appendix is not None:
-        meeting = f"{held}, following which the Commissioner submitted a progress report to the Minister of State"
-        meeting += " (Appendix 1)."
-    else:
-        meeting = f"{held}. {NO_PROGRESS_REPORT}"
+    meeting = review_meeting_sentence(review, appendix)
     published: str
     if review.report_published_on:
         title = appendix.title if appendix is not None else ""
@@ -334,6 +333,31 @@ class Appendix:
 def _read(file: Any) -> bytes:
     with file.open("rb") as handle:
         return bytes(handle.read())
+
+
+def review_meeting_sentence(review: Review, appendix: Appendix | None) -> str:
+    """What the paper's review meeting led to, from the data: "… following which the Commissioner
+    submitted a progress report to the Minister of State (Appendix 1)." only when there is an Appendix 1."""
+    held = f"A meeting to review progress was held on {review.held_on:%-d %B %Y}"
+    if appendix is not None:
+        submitted = "following which the Commissioner submitted a progress report to the Minister of State"
+        return f"{held}, {submitted} (Appendix 1)."
+    return f"{held}. {NO_PROGRESS_REPORT}"
+
+
+def standing_paragraphs(
+    text: str, first_number: int, review: Review, appendix: Appendix | None
+) -> tuple[list[Paragraph], int]:
+    """A council's standing section, numbered on: a paragraph that is just REVIEW_MEETING is the
+    sentence about this paper's review meeting and its Appendix 1, written from the data, so words
+    kept for every paper never speak of an appendix a paper does not have."""
+    paragraphs, number = council_paragraphs(text, first_number)
+    return [
+        Paragraph(paragraph.number, review_meeting_sentence(review, appendix), [])
+        if paragraph.text == REVIEW_MEETING and not paragraph.items
+        else paragraph
+        for paragraph in paragraphs
+    ], number
 
 
 def appendix_for(report: Report) -> Appendix | None:
@@ -426,9 +450,10 @@ class CabinetReport(Renderer):
         assert review is not None  # missing() refuses a report without its review
         background = case_background(report, review)
         standing = council_sections_of(report)
+        appendix = appendix_for(report)
         alternative, number = council_paragraphs(paper.alternative_options, 1)
         considerations = []
-        for text, items in key_considerations(report, review, background, appendix_for(report)):
+        for text, items in key_considerations(report, review, background, appendix):
             considerations.append(Paragraph(number, text, [(f"{lettered(i)}.", item) for i, item in enumerate(items)]))
             number += 1
         further, number = council_paragraphs(paper.further_considerations, number)
@@ -438,7 +463,10 @@ class CabinetReport(Renderer):
             if name in COUNCIL_SECTIONS and not words.strip():
                 sections.append((heading, [Paragraph(None, TO_BE_COMPLETED, [])]))
                 continue
-            paragraphs, number = council_paragraphs(words, number)
+            if name in COUNCIL_SECTIONS:
+                paragraphs, number = standing_paragraphs(words, number, review, appendix)
+            else:
+                paragraphs, number = council_paragraphs(words, number)
             sections.append((heading, paragraphs))
         reviewers = paper.reviewers or {}
         return {

@@ -21,6 +21,7 @@ from intervention.models import Appointment, Intervention, Person
 from reviews.charts import SMALL, line_chart
 from reviews.enums import DeadlineStatus, Direction, Rag, Unit
 from reviews.models import Deadline, Indicator, Measurement, PlanAction, Review, ReviewStatus
+from reviews.models.progress import TREND_BETTER, TREND_SAME, TREND_UNCHANGED, TREND_WORSE
 from reviews.reports.as_at import (
     deadlines_as_at,
     indicators_as_at,
@@ -118,6 +119,15 @@ def latest_ratings(priorities: list[ServicePriority], on: datetime.date) -> dict
 # --- Indicators ----------------------------------------------------------------------------------
 
 
+# The indicator's one trend rule (Indicator.trend), in a report's words.
+REPORT_TREND_WORDS = {
+    TREND_BETTER: "Improving",
+    TREND_WORSE: "Worsening",
+    TREND_SAME: "No real change",
+    TREND_UNCHANGED: "No change",
+}
+
+
 @dataclass
 class Figure:
     period_end: datetime.date
@@ -159,11 +169,7 @@ class IndicatorEvidence:
         end = self.figures[-1]
         if start is end:
             return "One value in the period"
-        before, after = start.raw, end.raw
-        if before == after:
-            return "No change"
-        better = (after > before) == (self.indicator.direction == Direction.HIGHER_IS_BETTER)
-        return "Improving" if better else "Worsening"
+        return REPORT_TREND_WORDS[self.indicator.trend(start.raw, end.raw)]
 
 
 def _figure(indicator: Indicator, measurement: Measurement) -> Figure:

@@ -20,6 +20,7 @@ import mimetypes
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pydyf  # type: ignore[import-untyped]
@@ -244,26 +245,193 @@ def _untagged_to_artifacts(pdf: pydyf.PDF) -> None:
 
 def append_appendices(content: bytes, appendices: list[tuple[str, bytes]]) -> bytes:
     """The report's PDF with each appendix's pages after its own, each under a top-level bookmark
-    ("Appendix 1 - …"). The report's catalogue (structure tree, language, XMP metadata) is kept as
-    WeasyPrint wrote it; the appended pages keep their own content but not their structure: their
-    references into their own document's structure tree would point into ours, so they are dropped."""
+    ("Appendix 1 - …") and a /Part element of the report's structure tree, so the whole file stays a
+    tagged PDF (docs/reports.md, "Appendices in a tagged PDF"). The report's catalogue (language, XMP
+    metadata, viewer preferences) is kept as WeasyPrint wrote it.
+
+    - A tagged appendix (our own signed-off progress report) has its structure tree grafted in: its
+      top-level elements go under the Part, its parent tree entries join ours under new keys (its
+      pages', annotations' and form XObjects' StructParents renumbered to match), its role and class
+      maps join ours, and its element IDs (and the table header references to them) are prefixed so
+      they cannot clash with ours. MCIDs are numbered per page, so they stay as they are.
+    - An untagged appendix (an uploaded PDF) cannot be read element by element: its pages' content is
+      marked as one Figure whose /Alt says what it is, "Appendix 1: <title>, an attached document
+      without tags", which is true, and is what a screen reader announces.
+    """
     if not appendices:
         return content
-    import pypdf
-    from pypdf.generic import NameObject
+    import contextlib
 
-    writer = pypdf.PdfWriter(clone_from=io.BytesIO(content))
-    for title, appendix in appendices:
-        first = len(writer.pages)
-        writer.append(pypdf.PdfReader(io.BytesIO(appendix)), import_outline=False)
-        for page in writer.pages[first:]:
-            if NameObject("/StructParents") in page:
-                del page[NameObject("/StructParents")]
-            for annotation in page.get("/Annots", []) or []:
-                annotation = annotation.get_object()
-                if NameObject("/StructParent") in annotation:
-                    del annotation[NameObject("/StructParent")]
-        writer.add_outline_item(title=title, page_number=first)
-    buffer = io.BytesIO()
-    writer.write(buffer)
+    import pikepdf  # at run time only for appendices: see pyproject.toml
+
+    with contextlib.ExitStack() as stack:
+        pdf = stack.enter_context(pikepdf.open(io.BytesIO(content)))
+        tree = pdf.Root.StructTreeRoot
+        kids = tree.K if isinstance(tree.K, pikepdf.Array) else pikepdf.Array([tree.K])
+        document = kids[0] if len(kids) == 1 and kids[0].get("/S") == "/Document" else tree
+        nums = _flat_parent_tree(pdf, tree)
+        keys = [int(nums[index]) for index in range(0, len(nums), 2)]
+        next_key = max([*keys, int(tree.get("/ParentTreeNextKey", 0)) - 1]) + 1
+        outline_items = []
+        for number, (title, appendix) in enumerate(appendices, start=1):
+            # The source stays open until the merged file is written: pikepdf copies its streams lazily.
+            source = stack.enter_context(pikepdf.open(io.BytesIO(appendix)))
+            first = len(pdf.pages)
+            pdf.pages.extend(source.pages)
+            pages = [pdf.pages[index] for index in range(first, len(pdf.pages))]
+            part = pdf.make_indirect(
+                pikepdf.Dictionary(
+                    Type=pikepdf.Name.StructElem, S=pikepdf.Name.Part, P=document, Pg=pages[0].obj, K=pikepdf.Array()
+                )
+            )
+            part.T = pikepdf.String(title)
+            if not isinstance(document.get("/K"), pikepdf.Array):
+                document.K = pikepdf.Array([document.K]) if "/K" in document else pikepdf.Array()
+            document.K.append(part)
+            if "/StructTreeRoot" in source.Root and source.Root.StructTreeRoot.is_indirect:
+                next_key = _graft(pdf, source, pages, part, nums, next_key, prefix=f"appendix{number}-")
+            else:
+                alt = title.replace(" - ", ": ", 1) + ", an attached document without tags"
+                next_key = _as_one_figure(pdf, pages, part, nums, next_key, alt=alt)
+            for page in pages:
+                if "/Annots" in page.obj:
+                    page.obj.Tabs = pikepdf.Name.S  # PDF/UA 7.18.3: annotations in structure order
+            outline_items.append(pikepdf.OutlineItem(title, first))
+        tree.ParentTreeNextKey = next_key
+        with pdf.open_outline() as outline:
+            outline.root.extend(outline_items)
+        buffer = io.BytesIO()
+        pdf.save(buffer)
     return buffer.getvalue()
+
+
+def _flat_parent_tree(pdf, tree) -> Any:
+    """Our parent tree as one flat /Nums array (WeasyPrint writes it flat; a tree with /Kids is
+    flattened), so that appended entries can go at its end in key order."""
+    import pikepdf
+
+    if "/ParentTree" not in tree:
+        tree.ParentTree = pdf.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array()))
+    found = _parent_entries(tree.ParentTree)
+    nums = pikepdf.Array()
+    for key in sorted(found):
+        nums.append(key)
+        nums.append(found[key])
+    tree.ParentTree = pdf.make_indirect(pikepdf.Dictionary(Nums=nums))
+    return tree.ParentTree.Nums
+
+
+def _parent_entries(node) -> dict[int, object]:
+    found: dict[int, object] = {}
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        entries = current.get("/Nums")
+        if entries is not None:
+            for index in range(0, len(entries) - 1, 2):
+                found[int(entries[index])] = entries[index + 1]
+        stack.extend(current.get("/Kids", []))
+    return found
+
+
+def _graft(pdf, source, pages, part, nums, next_key: int, *, prefix: str) -> int:
+    import pikepdf
+
+    source_tree = source.Root.StructTreeRoot
+    # Copied whole, so that the elements' /Pg point at the pages already copied (pikepdf keeps one
+    # copy per foreign object); the copied root itself is left unreferenced and is not written.
+    copied = pdf.copy_foreign(source_tree)
+    tree = pdf.Root.StructTreeRoot
+    for name in ("/RoleMap", "/ClassMap"):
+        if name in copied:
+            if name not in tree:
+                tree[name] = pikepdf.Dictionary()
+            for key, value in copied[name].items():
+                if key not in tree[name]:
+                    tree[name][key] = value
+    top = copied.get("/K")
+    top_level = list(top) if isinstance(top, pikepdf.Array) else ([top] if top is not None else [])
+    for element in top_level:
+        if isinstance(element, pikepdf.Dictionary):
+            element.P = part
+            if element.get("/S") == "/Document":
+                element.S = pikepdf.Name.Div  # a document within ours is a division of it
+            part.K.append(element)
+    _prefix_ids(top_level, prefix)
+    entries = _parent_entries(copied.ParentTree) if "/ParentTree" in copied else {}
+    renumbered = {old: next_key + index for index, old in enumerate(sorted(entries))}
+    for old in sorted(entries):
+        nums.append(renumbered[old])
+        nums.append(entries[old])
+    seen: set[tuple[int, int]] = set()
+    for page in pages:
+        _renumber(page.obj, renumbered, seen)
+        for annotation in page.obj.get("/Annots", []):
+            _renumber(annotation, renumbered, seen)
+        _renumber_xobjects(page.obj.get("/Resources"), renumbered, seen)
+    return next_key + len(renumbered)
+
+
+def _renumber(obj, renumbered: dict[int, int], seen: set) -> None:
+    if obj.is_indirect:
+        if obj.objgen in seen:
+            return
+        seen.add(obj.objgen)
+    for name in ("/StructParents", "/StructParent"):
+        if name in obj and int(obj[name]) in renumbered:
+            obj[name] = renumbered[int(obj[name])]
+
+
+def _renumber_xobjects(resources, renumbered: dict[int, int], seen: set, depth: int = 0) -> None:
+    if resources is None or depth > 8:
+        return
+    for xobject in resources.get("/XObject", {}).values():
+        if xobject.is_indirect and xobject.objgen in seen:
+            continue
+        _renumber(xobject, renumbered, seen)
+        if xobject.get("/Subtype") == "/Form":
+            _renumber_xobjects(xobject.get("/Resources"), renumbered, seen, depth + 1)
+
+
+def _prefix_ids(elements: list, prefix: str) -> None:
+    import pikepdf
+
+    stack = [element for element in elements if isinstance(element, pikepdf.Dictionary)]
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        element = stack.pop()
+        if element.is_indirect:
+            if element.objgen in seen:
+                continue
+            seen.add(element.objgen)
+        if "/ID" in element:
+            element.ID = pikepdf.String(prefix + str(element.ID))
+        attributes = element.get("/A")
+        for attribute in list(attributes) if isinstance(attributes, pikepdf.Array) else [attributes]:
+            if isinstance(attribute, pikepdf.Dictionary) and "/Headers" in attribute:
+                attribute.Headers = pikepdf.Array(pikepdf.String(prefix + str(header)) for header in attribute.Headers)
+        kids = element.get("/K")
+        for kid in list(kids) if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                stack.append(kid)
+
+
+def _as_one_figure(pdf, pages, part, nums, next_key: int, *, alt: str) -> int:
+    import pikepdf
+
+    figure = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.StructElem, S=pikepdf.Name.Figure, P=part, Pg=pages[0].obj, K=pikepdf.Array()
+        )
+    )
+    figure.Alt = pikepdf.String(alt)
+    part.K.append(figure)
+    for page in pages:
+        page.contents_add(pdf.make_stream(b"/Figure <</MCID 0>> BDC\n"), prepend=True)
+        page.contents_add(pdf.make_stream(b"\nEMC\n"), prepend=False)
+        figure.K.append(pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=page.obj, MCID=0))
+        page.obj.StructParents = next_key
+        nums.append(next_key)
+        nums.append(pikepdf.Array([figure]))
+        next_key += 1
+    return next_key

@@ -201,6 +201,23 @@ def add_action(
     return action
 
 
+@transaction.atomic
+def update_action_description(*, action: PlanAction, version: int, description: str, by: Any) -> PlanAction:
+    """Change what a plan action says it will do. Refused if someone else changed the action since the
+    page was opened (its version moved on); a plan agreed before shows the change as made since."""
+    _deny_unless(by, action.case, Capability.LOG_PROGRESS, MAY_NOT_PLAN)
+    current = PlanAction.objects.select_for_update().select_related("objective__plan__intervention").get(pk=action.pk)
+    _check_version(current, version)
+    if not description.strip():
+        raise ValidationError({"description": ENTER_DESCRIPTION})
+    if current.description == description.strip():
+        return current
+    current.description = description.strip()
+    current.version += 1
+    save_with_history(current, by=by, reason="Description changed")
+    return current
+
+
 # --- Agreement ----------------------------------------------------------------------------------------
 
 

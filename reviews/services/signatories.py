@@ -1,10 +1,11 @@
 """Who signs a report off: the role that delivers it under the reporting obligation that requires it.
 
 The terms of reference say who delivers each report ("the commissioner will deliver six-weekly
-highlight reports to the DfE Contract Manager"): that person signs it. An obligation is the instrument's
-words, not a report kind, so the kind is recognised from what is due and to whom (OBLIGATION_FOR_KIND),
-among the obligations of the case's instruments in force at the end of the report's period; a deadline
-the report was recorded as meeting says it outright. With no such obligation, the kind's default
+highlight reports to the DfE Contract Manager"): that person signs it. The obligation that requires a
+report is the one whose `report_kind` is the report's kind, among the obligations of the case's
+instruments in force at the end of the report's period; a deadline the report was recorded as meeting
+says it outright. The instrument's wording is never read for it (directions migration 0010 filled the
+field once, from the wording match used before). With no such obligation, the kind's default
 (reviews.models.reports.SIGN_OFF_ROLES) signs it.
 
 A leaf of the report services: it reads models only, so the renderers and pages can ask it too."""
@@ -12,15 +13,14 @@ A leaf of the report services: it reads models only, so the renderers and pages 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 
 from django.utils import timezone
 
-from directions.enums import Deliverer, Recipient
+from directions.enums import Deliverer
 from directions.models import Instrument, ReportingObligation
 from intervention.enums import Role
 from intervention.models import Appointment
-from reviews.models import Deadline, Report, ReportKind
+from reviews.models import Deadline, Report
 from reviews.models.reports import SIGN_OFF_ROLE_WORDS, SIGN_OFF_ROLES
 
 # The role that signs what each deliverer delivers. The council's reports are signed by its director;
@@ -32,25 +32,6 @@ SIGNATORY_OF_DELIVERER: dict[str, tuple[str, ...]] = {
     Deliverer.ADVISER: (Role.IMPROVEMENT_ADVISER, Role.INTERVENTION_ADVISER),
     Deliverer.BOARD_CHAIR: (Role.IMPROVEMENT_BOARD_CHAIR,),
     Deliverer.DFE: (Role.DFE_CASE_LEAD,),
-}
-
-
-def _words(obligation: ReportingObligation) -> str:
-    return obligation.what.lower()
-
-
-# How an obligation that requires each kind reads. The instruments word them in many ways ("Evidence
-# based highlight report", "Written update on the Council's progress", "Further review of progress
-# after six months" to the Minister), so the test is on the words that stay.
-OBLIGATION_FOR_KIND: dict[str, Callable[[ReportingObligation], bool]] = {
-    ReportKind.HIGHLIGHT: lambda o: "highlight" in _words(o),
-    ReportKind.MINISTERIAL_UPDATE: lambda o: "update" in _words(o) and o.recipient == Recipient.MINISTER,
-    ReportKind.PROGRESS: lambda o: (
-        o.recipient == Recipient.MINISTER
-        and "update" not in _words(o)
-        and ("report" in _words(o) or "review" in _words(o))
-    ),
-    ReportKind.CABINET: lambda o: o.recipient == Recipient.COUNCIL_CABINET,
 }
 
 
@@ -71,14 +52,12 @@ def requiring_obligation(report: Report) -> ReportingObligation | None:
     )
     if met is not None and met.obligation is not None:
         return met.obligation
-    matches = OBLIGATION_FOR_KIND.get(report.kind)
-    if matches is None:
-        return None
     instruments = Instrument.objects.filter(intervention=report.intervention_id).in_force_on(_as_at(report))
-    obligations = ReportingObligation.objects.filter(instrument__in=instruments).order_by(
-        "-instrument__issued_on", "-instrument_id", "pk"
+    return (
+        ReportingObligation.objects.filter(instrument__in=instruments, report_kind=report.kind)
+        .order_by("-instrument__issued_on", "-instrument_id", "pk")
+        .first()
     )
-    return next((obligation for obligation in obligations if matches(obligation)), None)
 
 
 def signatory_role(report: Report) -> str | None:

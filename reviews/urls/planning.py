@@ -23,6 +23,11 @@ urlpatterns = [
         views.action_new,
         name="action_new",
     ),
+    path(
+        "interventions/<int:pk>/plan/actions/<int:action_pk>/description/",
+        views.action_description,
+        name="action_description",
+    ),
     path("interventions/<int:pk>/due-date-moves/<int:move_pk>/", views.move_decide, name="move_decide"),
     path("interventions/<int:pk>/indicators/new/", views.indicator_new, name="indicator_new"),
     path("interventions/<int:pk>/indicators/<int:indicator_pk>/change/", views.indicator_edit, name="indicator_edit"),

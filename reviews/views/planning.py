@@ -379,6 +379,36 @@ def action_new(request: HttpRequest, pk: int, plan_pk: int, objective_pk: int) -
 
 
 @login_required
+def action_description(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    """Change a plan action's description, refusing a save over someone else's change."""
+    case = get_case(request, pk)
+    action = get_object_or_404(
+        PlanAction.objects.filter(objective__plan__intervention=case).select_related("objective__plan"), pk=action_pk
+    )
+    _require(request, case, Capability.LOG_PROGRESS)
+    form = forms.ActionDescriptionForm(
+        request.POST or None, initial={"version": action.version, "description": action.description}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            planning.update_action_description(
+                action=action, version=data["version"] or 0, description=data["description"], by=request.user
+            )
+        except ValidationError as error:
+            if getattr(error, "code", None) == "stale":
+                action.refresh_from_db()
+                form = _rebase(forms.ActionDescriptionForm, request, action.version)
+            else:
+                _show_errors(form, error)
+        else:
+            messages.success(request, f"Action {action.reference}'s description saved")
+            return redirect("plan_action", pk=case.pk, action_pk=action.pk)
+    back = reverse("plan_action", args=[case.pk, action.pk])
+    return _form_page(request, case, form, f"Change the description of action {action.reference}", back)
+
+
+@login_required
 def move_decide(request: HttpRequest, pk: int, move_pk: int) -> HttpResponse:
     case = get_case(request, pk)
     move = get_object_or_404(

@@ -1,6 +1,8 @@
 // Asks the server whether a report version has finished generating, less and less often (2 s, then
 // half as long again each time, up to 30 s between asks), and stops after 15 minutes. When it has
-// finished, says so in the page's live region and links to it. No inline script: a strict CSP holds.
+// finished, says so in the page's live region and links to it, and puts the version's row of the
+// Versions table right (its status tag and its links), so nothing on the page still says "Generating".
+// No inline script: a strict CSP holds.
 // Without JavaScript the page offers a "Refresh this page" link instead.
 
 const FIRST_WAIT_MS = 2000;
@@ -15,6 +17,40 @@ function link(href, text) {
   return anchor;
 }
 
+function tag(colour, text) {
+  const strong = document.createElement("strong");
+  strong.className = `govuk-tag govuk-tag--${colour}`;
+  strong.textContent = text;
+  return strong;
+}
+
+function hidden(text) {
+  const span = document.createElement("span");
+  span.className = "govuk-visually-hidden";
+  span.textContent = text;
+  return span;
+}
+
+function updateRow(answer) {
+  const status = document.querySelector(`[data-version-status="${answer.number}"]`);
+  const links = document.querySelector(`[data-version-links="${answer.number}"]`);
+  if (status && answer.status === "ready") {
+    status.replaceChildren(tag("green", "Ready"));
+  } else if (status) {
+    const reason = document.createElement("span");
+    reason.className = "govuk-body-s";
+    reason.textContent = answer.message;
+    status.replaceChildren(tag("red", "Failed"), document.createElement("br"), reason);
+  }
+  if (links && answer.status === "ready") {
+    const pdf = link(answer.download_url, "PDF");
+    pdf.append(hidden(` of version ${answer.number}`));
+    const web = link(answer.html_url, "Web page");
+    web.append(hidden(` of version ${answer.number}`));
+    links.replaceChildren(pdf, " · ", web);
+  }
+}
+
 function finished(element, answer) {
   const message = element.querySelector("[data-report-status-message]");
   const fallback = element.querySelector("[data-report-status-fallback]");
@@ -23,6 +59,7 @@ function finished(element, answer) {
     message.append(link(answer.download_url, `Download version ${answer.number} (PDF)`), " or ");
     message.append(link(answer.html_url, "read it as a web page"), ".");
   }
+  updateRow(answer);
   if (fallback) {
     fallback.replaceChildren(link(answer.page_url, "Refresh this page"), " to see every version and what you can do next.");
   }

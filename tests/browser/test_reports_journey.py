@@ -92,8 +92,10 @@ def test_a_case_lead_generates_a_highlight_report_and_downloads_it_when_the_page
     assert page.evaluate("() => window.notReloaded") is True
     assert page.url == report_url
     expect(status).to_contain_text("Version 1 is ready.")
-    # The table is as the page was first drawn: the script changed only the status box.
-    expect(versions).to_contain_text("Generating")
+    # The script put the version's row right too: nothing on the page still says "Generating".
+    expect(versions).to_contain_text("Ready")
+    expect(versions).not_to_contain_text("Generating")
+    expect(versions.get_by_role("link", name="PDF of version 1")).to_have_attribute("href", version.download_url)
     version.refresh_from_db()
     assert version.status == "ready"
     assert_accessible(page)

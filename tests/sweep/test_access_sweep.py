@@ -159,6 +159,7 @@ PAGES = [
         "log_progress",
     ),
     Page("action_new", {"pk": "case", "plan_pk": "plan", "objective_pk": "objective"}, "log_progress", "log_progress"),
+    Page("action_description", {"pk": "case", "action_pk": "action"}, "log_progress", "log_progress"),
     Page("move_decide", {"pk": "case", "move_pk": "move"}, "issue_instructions", "issue_instructions"),
     Page("indicator_new", {"pk": "case"}, "log_or_issue", "log_or_issue", query=("priority", "priority")),
     Page("indicator_edit", {"pk": "case", "indicator_pk": "indicator"}, "log_or_issue", "log_or_issue"),
@@ -251,6 +252,7 @@ ENTITLED = {
     "objective_new": "officer_a",
     "objective_edit": "officer_a",
     "action_new": "officer_a",
+    "action_description": "officer_a",
     "move_decide": "commissioner_a",
     "indicator_new": "officer_a",
     "indicator_edit": "officer_a",
@@ -310,6 +312,7 @@ COMPLETED: dict[str, Any] = {
     "evidence_replace": lambda: {"file": _pdf(), "reason": "Corrected by the sweep"},
     "plan_new": lambda: {"title": "Plan written by the sweep"},
     "objective_new": lambda: {"label": "9", "title": "Objective written by the sweep"},
+    "action_description": lambda: {"description": "The sweep's new description"},
     "action_new": lambda: {
         "label": "9",
         "description": "The sweep's action",
@@ -886,6 +889,8 @@ ADMIN: dict[Any, AdminRow] = {
     "reviews.Deadline": AdminRow("deadline", "view", None, None),
     "reviews.Review": AdminRow("review", "view", None, None),
     "reviews.Report": AdminRow("report", "read_draft", None, None),
+    "reviews.PlanAgreement": AdminRow("agreement", "view", None, None),
+    "reviews.DueDateMove": AdminRow("move", "view", None, None),
 }
 ADMIN_LABELS = set(ADMIN)
 ADMIN = {model: ADMIN[model._meta.label] for model in admin.site._registry if model._meta.label in ADMIN}

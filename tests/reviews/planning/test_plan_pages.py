@@ -305,3 +305,40 @@ def test_another_councils_officer_gets_404(client, bob, alice, hereford_case, wo
         assert client.get(url).status_code == 404, url
         assert client.post(url, {"title": "Mine now", "label": "9"}).status_code == 404, url
     assert ImprovementPlan.objects.count() == 1
+
+
+def test_the_council_changes_an_actions_description_and_a_stale_save_is_refused(
+    client, alice, hereford_case, workforce, terms_item
+):
+    client.force_login(alice)
+    write_plan(client, hereford_case, workforce, terms_item)
+    action = PlanAction.objects.get(objective__plan__intervention=hereford_case)
+    url = reverse("action_description", args=[hereford_case.pk, action.pk])
+    assert url in client.get(reverse("plan_action", args=[hereford_case.pk, action.pk])).text
+    page = client.get(url).text
+    assert "Launch the recruitment campaign" in page
+    opened = action.version
+    response = client.post(url, {"version": opened, "description": "Launch the national recruitment campaign"})
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.description == "Launch the national recruitment campaign"
+    assert action.history.first().history_change_reason == "Description changed"
+    # A second tab opened before that save: refused, with what they typed kept and the current version.
+    stale = client.post(url, {"version": opened, "description": "Something else"})
+    assert stale.status_code == 200
+    assert planning.STALE in stale.text and "Something else" in stale.text
+    action.refresh_from_db()
+    assert action.description == "Launch the national recruitment campaign"
+    empty = client.post(url, {"version": action.version, "description": " "})
+    assert "There is a problem" in empty.text and "Describe the action" in empty.text
+
+
+def test_only_those_who_log_progress_change_a_description(client, alice, charlie, hereford_case, workforce, terms_item):
+    client.force_login(alice)
+    write_plan(client, hereford_case, workforce, terms_item)
+    action = PlanAction.objects.get(objective__plan__intervention=hereford_case)
+    client.force_login(charlie)
+    url = reverse("action_description", args=[hereford_case.pk, action.pk])
+    assert client.post(url, {"version": action.version, "description": "Not mine to write"}).status_code == 403
+    action.refresh_from_db()
+    assert action.description == "Launch the recruitment campaign"

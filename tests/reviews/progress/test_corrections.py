@@ -88,6 +88,25 @@ def test_the_clash_message_links_to_the_correction_page(client, alice, hereford_
     assert reverse("measurement_correct", args=[hereford_case.pk, value.pk]) in page
 
 
+def test_a_month_recorded_twice_is_in_the_error_summary_and_by_the_field(
+    client, alice, hereford_case, indicator, value
+):
+    client.force_login(alice)
+    response = client.post(
+        reverse("indicator_detail", args=[hereford_case.pk, indicator.pk]),
+        {"period_end_0": "3", "period_end_1": "2023", "value": "50"},
+    )
+    page = response.content.decode()
+    message = "A value for March 2023 is already recorded. Change that one instead"
+    summary = page[page.index('class="govuk-error-summary"') :]
+    summary = summary[: summary.index("</div>\n</div>")]
+    assert f'<a href="#id_period_end_0">{message}</a>' in summary
+    by_field = page[page.index("</h1>") :]
+    by_field = by_field[by_field.index('class="govuk-error-message"') :][:400]
+    assert message in by_field
+    assert page.count(message) == 2, page  # once in the summary, once by the field
+
+
 def test_a_stale_correction_is_refused(alice, charlie, value):
     corrections.correct_measurement(
         measurement=value, revision=1, value=Decimal("50"), source_note="", reason="Typo", by=charlie

@@ -175,3 +175,50 @@ def test_the_published_report_must_be_a_pdf(client, alice, hereford_case, review
     assert "must be a PDF" in response.content.decode()
     report.cabinet_paper.refresh_from_db()
     assert not report.cabinet_paper.published_report
+
+
+STANDING = "The Council was issued with a direction.\n\n[review meeting]\n\nProgress will be reviewed again."
+
+
+def legal_section(report) -> str:
+    text = body_text(report)
+    return text[text.index("Legal implications") : text.index("Risk management")]
+
+
+def test_the_standing_legal_text_speaks_of_appendix_1_only_in_a_paper_that_has_one(alice, hereford_case, review):
+    """Herefordshire's standing words (seed paragraph 25) are kept once for every paper, so the sentence
+    about the review meeting and Appendix 1 is written for each paper from its own data."""
+    without = cabinet(hereford_case, review, alice, legal_implications=STANDING, resource_implications="None")
+    legal = legal_section(without)
+    assert "(Appendix 1)" not in legal and "[review meeting]" not in legal
+    assert "A meeting to review progress was held on 6 November 2023. No progress report" in legal
+    with_one = cabinet(hereford_case, review, alice, published_report=published_pdf(pages=1))
+    legal = legal_section(with_one)
+    assert SUBMITTED in legal
+    assert re.search(r"\d+\. The Council was issued with a direction\. \d+\. A meeting", legal)  # numbered in turn
+
+
+def test_the_demo_keeps_herefordshires_standing_words_without_one_papers_appendix(alice, hereford_case, review):
+    from reviews.demo.reviews import CABINET_WORDS_DECEMBER_2023
+
+    words = CABINET_WORDS_DECEMBER_2023["legal_implications"]
+    assert "Appendix 1" not in words and "\n\n[review meeting]\n\n" in words
+
+
+def test_the_migration_takes_one_papers_meeting_sentence_out_of_the_standing_words(hereford_case):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("reviews.migrations.0021_standing_text_review_meeting")
+    sections = CouncilSections.objects.create(
+        local_authority=hereford_case.local_authority,
+        legal_implications=(
+            "The Council was issued with a direction.\n\nA meeting to review progress was held on 6 November 2023, "
+            "following which the Commissioner submitted a progress report to the Minister of State (Appendix 1).\n\n"
+            "Progress will be reviewed again."
+        ),
+    )
+    migration.to_placeholder(apps, None)
+    sections.refresh_from_db()
+    assert sections.legal_implications == STANDING

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pikepdf
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from weasyprint import HTML
 
 from directions.models import ReportingObligation
@@ -125,6 +126,74 @@ def test_the_cabinet_report_passes_the_pdf_ua_check(alice, hereford_case, review
         legal_implications="The Council was issued with a non-statutory improvement notice.",
     )
     assert_pdf_ua(report, generated(report, by=alice))
+
+
+def cabinet_paper(report, *, by, **words) -> None:
+    reports.update_cabinet_paper(
+        report=report,
+        by=by,
+        meeting_date=D(2023, 12, 21),
+        report_by="Cabinet member children and young people",
+        report_author="Corporate Director children and young people",
+        community_impact="The Ofsted inspection judgement of 'Inadequate' has a direct and indirect effect.",
+        legal_implications="The Council was issued with a non-statutory improvement notice.",
+        **words,
+    )
+
+
+def untagged_upload() -> SimpleUploadedFile:
+    """A published report as councils upload them: text on its pages, no structure tree."""
+    html = "<html><body><h1>Progress report</h1><p>The council has made progress.</p></body></html>"
+    content = HTML(string=html).write_pdf()
+    assert pdfua.check(content) != []  # not a tagged PDF on its own
+    return SimpleUploadedFile("published.pdf", content, content_type="application/pdf")
+
+
+def test_a_cabinet_report_with_the_signed_progress_report_as_appendix_1_passes_the_pdf_ua_check(
+    alice, charlie, dora, hereford_case, direction, review
+):
+    """The appendix's own structure tree is grafted under ours: its tables are still one Table each,
+    its headers keep their scopes, and its text is tagged, not loose."""
+    progress = reports.create_report(intervention=hereford_case, kind="progress", review=review, by=dora)
+    write_ministerial_words(progress, by=dora)
+    final = reports.sign_off(version=generated(progress, by=dora), by=charlie, declared=True)
+    reports.generate_version(version_id=final.pk)
+    final.refresh_from_db()
+    appendix = pdf_of(final)
+    report = reports.create_report(intervention=hereford_case, kind="cabinet", review=review, by=alice)
+    cabinet_paper(report, by=alice)
+    version = generated(report, by=alice)
+    content = pdf_of(version)
+    with pikepdf.open(io.BytesIO(appendix)) as document:
+        appendix_pages = len(document.pages)
+    with pikepdf.open(io.BytesIO(content)) as document:
+        own_pages = len(document.pages) - appendix_pages
+        assert own_pages >= 1
+    tables = tables_in(report, version) + tables_in(progress, final)
+    assert pdfua.check(content, tables=tables) == []
+    order = pdfua.reading_order(content)
+    part = next(index for index, (tag, depth, _page) in enumerate(order) if tag == "/Part")
+    assert order[part][1] == 1  # a part of our document, beside its sections
+    appendix_page_numbers = set(range(own_pages + 1, own_pages + appendix_pages + 1))
+    assert {page for _tag, _depth, page in order[part + 1 :] if page} == appendix_page_numbers
+    assert any(tag == "/Table" for tag, _depth, _page in order[part + 1 :])
+
+
+def test_a_cabinet_report_with_an_untagged_upload_as_appendix_1_passes_and_says_what_it_is(
+    alice, hereford_case, review
+):
+    report = reports.create_report(intervention=hereford_case, kind="cabinet", review=review, by=alice)
+    cabinet_paper(report, by=alice, published_report=untagged_upload(), appendices="Appendix 1 - Published report")
+    version = generated(report, by=alice)
+    content = pdf_of(version)
+    assert pdfua.check(content, tables=tables_in(report, version)) == []
+    with pikepdf.open(io.BytesIO(content)) as document:
+        figures = [
+            str(element.Alt)
+            for element in pdfua._elements(document.Root.StructTreeRoot)
+            if element.S == "/Figure" and "/Alt" in element
+        ]
+    assert "Appendix 1: Published report, an attached document without tags" in figures
 
 
 def test_the_highlight_report_passes_the_pdf_ua_check(alice, dora, hereford_case, direction, review):

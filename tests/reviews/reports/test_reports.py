@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from intervention.enums import Role
@@ -88,6 +89,23 @@ def test_generating_the_same_version_twice_does_nothing_the_second_time(dora, pr
     assert reports.generate_version(version_id=version.pk) == "ready"
     version.refresh_from_db()
     assert (version.sha256, version.attempts) == (sha, 1)
+
+
+def test_asking_twice_while_a_version_is_being_generated_makes_one_version_and_one_file(client, dora, progress_report):
+    client.force_login(dora)
+    url = reverse("report_generate", kwargs={"pk": progress_report.pk})
+    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 302  # the second click, before the worker has run
+    assert [version.number for version in progress_report.versions.all()] == [1]
+    version = progress_report.versions.get()
+    assert reports.request_version(report=progress_report, by=dora) == version
+    assert reports.generate_version(version_id=version.pk) == "ready"
+    assert reports.generate_version(version_id=version.pk) == "ready"  # the task delivered twice
+    version.refresh_from_db()
+    assert (version.status, version.attempts) == ("ready", 1)
+    assert [v.file.name for v in progress_report.versions.exclude(file="")] == [version.file.name]
+    # Once it is ready, asking again is a new version.
+    assert reports.request_version(report=progress_report, by=dora).number == 2
 
 
 def test_a_progress_report_without_a_held_review_says_what_is_missing(dora, hereford_case, direction):
@@ -188,6 +206,24 @@ def test_signing_off_makes_a_final_pdf_without_draft_and_freezes_the_report(char
     assert "DRAFT" in pdf_text(draft)
     with pytest.raises(ValidationError, match=r"This report was signed off on .* by Charlie Brazil"):
         reports.request_version(report=progress_report, by=dora)
+
+
+def test_the_signed_version_prints_the_declaration_its_signer_confirmed_in_the_pdf_and_on_the_web(
+    client, charlie, dora, progress_report
+):
+    ready_to_sign(progress_report, by=dora)
+    draft = generated(progress_report, by=dora)
+    final = reports.sign_off(version=draft, by=charlie, declared=True)
+    reports.generate_version(version_id=final.pk)
+    final.refresh_from_db()
+    words = f"I have read version {draft.number} and it is accurate as at"
+    assert final.declaration.startswith(words)
+    declared = f"Charlie Brazil declared: “{final.declaration}”"
+    assert declared in " ".join(pdf_text(final).split())
+    assert words not in pdf_text(draft)
+    client.force_login(dora)
+    page = client.get(reverse("report_version_html", kwargs={"pk": progress_report.pk, "number": final.number}))
+    assert declared in " ".join(page.text.split())
 
 
 def test_the_signed_off_date_signer_and_hash_are_shown_on_the_reports_pages(client, charlie, dora, progress_report):

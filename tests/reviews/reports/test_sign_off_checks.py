@@ -2,6 +2,8 @@
 every part its kind requires is complete, its signer declares the version accurate, the signatory is
 whoever the terms of reference have deliver it, and drafts to the Minister are not the council's to read."""
 
+import importlib
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -57,16 +59,20 @@ def write_summary(report, *, by, words: str = "The council is making steady prog
     reports.update_commentary(report=report, by=by, commentary=words, seen=reports.last_change(report))
 
 
-def highlight_obligation(direction, deliverer: str) -> ReportingObligation:
-    """The terms of reference's line, as Worcestershire's ToR 10 words it."""
+def highlight_obligation(
+    direction, deliverer: str, *, what: str = "Evidence based highlight report", report_kind: str = "highlight"
+) -> ReportingObligation:
+    """The terms of reference's line, as Worcestershire's ToR 10 words it, marked as requiring the
+    highlight report."""
     obligation = ReportingObligation(
         instrument=direction,
-        what="Evidence based highlight report",
+        what=what,
         deliverer=deliverer,
         recipient="dfe_contract_manager",
         cadence="every_n_weeks",
         anchor_on=D(2023, 3, 1),
         interval=6,
+        report_kind=report_kind,
     )
     obligation.full_clean()
     obligation.save()
@@ -196,6 +202,40 @@ def test_without_an_obligation_the_kinds_own_signatory_signs(dora, hereford_case
         intervention=hereford_case, kind="highlight", period_start=D(2023, 9, 20), period_end=D(2023, 10, 31), by=dora
     )
     assert reports.signatory_words(report) == "DfE case lead"
+
+
+def test_the_obligation_is_found_by_the_report_kind_it_names_not_by_its_words(dora, hereford_case, direction):
+    """An obligation worded "highlight" that names no report kind does not decide the signatory; one
+    worded otherwise ("Six-weekly position statement") that names the highlight report does."""
+    highlight_obligation(direction, "council", report_kind="")
+    report = reports.create_report(
+        intervention=hereford_case, kind="highlight", period_start=D(2023, 9, 20), period_end=D(2023, 10, 31), by=dora
+    )
+    assert reports.signatory_words(report) == "DfE case lead"
+    highlight_obligation(direction, "council", what="Six-weekly position statement")
+    assert reports.signatory_words(report) == "director of children's services"
+
+
+def test_the_migration_filled_the_report_kind_of_existing_obligations_by_their_old_wording_match(direction):
+    from django.apps import apps
+
+    migration = importlib.import_module("directions.migrations.0011_obligation_report_kind")
+    rows = {
+        what: highlight_obligation(direction, "commissioner", what=what, report_kind="")
+        for what in ("Evidence based highlight report", "Evidence of progress")
+    }
+    to_minister = ReportingObligation.objects.create(
+        instrument=direction, what="Written update on the Council's progress", deliverer="commissioner",
+        recipient="minister", cadence="every_n_months", anchor_on=D(2023, 3, 1), interval=3,
+    )  # fmt: skip
+    migration.fill_report_kind(apps, None)
+    kinds = {row.what: row.report_kind for row in ReportingObligation.objects.filter(instrument=direction)}
+    assert kinds == {
+        "Evidence based highlight report": "highlight",
+        "Evidence of progress": "",
+        to_minister.what: "ministerial_update",
+    }
+    assert set(rows) <= set(kinds)
 
 
 # --- Who may read drafts ---------------------------------------------------------------------------
