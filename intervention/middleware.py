@@ -100,6 +100,24 @@ class CaseLogContextMiddleware:
     enqueues, carries the case's id (intervention.observability). Pages reached by a report's,
     review's or file's own id bind it where they look the case up (bind_case_to_logs)."""
 
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        if request.path.startswith(reverse("intervention_list")):
+            case_id = kwargs.get("case_pk", kwargs.get("pk"))
+            if case_id is not None:
+                bind_case_to_logs(case_id)
+
+
+def bind_case_to_logs(case_id: int) -> None:
+    structlog.contextvars.bind_contextvars(case_id=case_id)
+
 
 # What a session waiting for its second step may reach: the step itself, signing out, and the pages
 # anyone may read (intervention.two_factor).
@@ -128,18 +146,6 @@ class SecondFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
-
-    def process_view(
-        self, request: HttpRequest, view: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> None:
-        if request.path.startswith(reverse("intervention_list")):
-            case_id = kwargs.get("case_pk", kwargs.get("pk"))
-            if case_id is not None:
-                bind_case_to_logs(case_id)
-
-
-def bind_case_to_logs(case_id: int) -> None:
-    structlog.contextvars.bind_contextvars(case_id=case_id)
 
     def process_view(self, request: HttpRequest, view_func: Callable, args: tuple, kwargs: dict) -> HttpResponse | None:
         from intervention import two_factor
