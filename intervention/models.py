@@ -14,7 +14,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -555,9 +555,12 @@ class CaseVisit(models.Model):
 
 
 @cache
-def download_storage() -> FileSystemStorage:
-    # No base_url: a prepared download has no public address; only the person who asked may fetch it.
-    return FileSystemStorage(location=settings.MEDIA_ROOT / "downloads", base_url=None)
+def download_storage() -> Storage:
+    # STORAGES["downloads"] (intervention.files): object storage or a folder, with no public address;
+    # only the person who asked may fetch it.
+    from intervention.files import named_storage
+
+    return named_storage("downloads")
 
 
 def download_path(instance: PreparedDownload, filename: str) -> str:

@@ -413,6 +413,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "evidence": private_files("evidence"),
     "reports": private_files("reports"),
+    "downloads": private_files("downloads"),  # exports the worker prepared (PreparedDownload)
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
