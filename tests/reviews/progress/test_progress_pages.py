@@ -242,6 +242,8 @@ def every_case_url(case, priority, indicator, action, instruction, update):
             continue
         if name.startswith(("deadline", "report", "review")):
             continue  # these name a deadline, report or review by its own id: tested in their own modules
+        if name.startswith(("notice", "api", "download")):
+            continue  # a person's own notice, token or download, by its own id: swept in tests/sweep
         urls.append(reverse(name, kwargs={p: ids[p] for p in params}))
     return urls
 
@@ -300,7 +302,9 @@ def test_the_case_page_query_count_does_not_grow_with_the_data(
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large.captured_queries) == len(small.captured_queries)
-    assert len(small.captured_queries) <= 20
+    # 20 until the page gained the header's work count and "what changed since your last visit" (issue
+    # 15) and the case's timeline (issue 16); issue 20's budget (15) is still to be met.
+    assert len(small.captured_queries) <= 22
 
 
 @pytest.mark.parametrize("name", ["priority_detail", "instruction_list", "plan", "indicator_detail"])
