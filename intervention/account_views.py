@@ -279,6 +279,8 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 def second_factor(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: a code from the authenticator app, or a recovery code."""
+    if not request.user.is_authenticated or not request.user.is_active:
+        return redirect_to_login(request.get_full_path())
     if not two_factor.is_pending(request):
         return redirect(_next_page(request))
     if not two_factor.has_authenticator(request.user):

@@ -32,7 +32,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             secret = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed(INVALID_TOKEN) from None
-        found = services.api_token_user(secret)
+        found = services.api_token_user(secret, reading=request.method in ("GET", "HEAD", "OPTIONS"))
         if found is None:
             raise exceptions.AuthenticationFailed(INVALID_TOKEN)
         return found

@@ -342,9 +342,10 @@ def revoke_api_token(*, token: ApiToken, by: Any) -> ApiToken:
     return token
 
 
-def api_token_user(secret: str) -> tuple[Any, ApiToken] | None:
+def api_token_user(secret: str, *, reading: bool = True) -> tuple[Any, ApiToken] | None:
     """The active person and token a bearer token belongs to, or None: a revoked token, or one of an
-    account switched off, stops working at once. Notes when it was last used (at most once a minute)."""
+    account switched off, stops working at once. Notes when it was last used to read (at most once a
+    minute); a refused write leaves no trace in the database."""
     token = (
         ApiToken.objects.select_related("user")
         .filter(token_hash=hash_api_token(secret), revoked_at__isnull=True, user__is_active=True)
@@ -353,7 +354,7 @@ def api_token_user(secret: str) -> tuple[Any, ApiToken] | None:
     if token is None:
         return None
     now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
+    if reading and (token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1)):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # no history: a note of use, not a decision
         token.last_used_at = now
     return token.user, token

@@ -368,7 +368,8 @@ def changes_since(case: Intervention, user: Any, since: datetime.datetime | None
             .annotate(
                 change_kind=Value(kind, output_field=CharField()),
                 change_detail=Cast(detail, CharField()),
-                change_parent=Cast(parent, IntegerField()) if parent else Value(None, output_field=IntegerField()),
+                # A typed NULL: PostgreSQL takes an untyped one in a UNION's first parts as text.
+                change_parent=Cast(parent if parent else Value(None), IntegerField()),
             )
             .values_list(
                 "change_kind",
