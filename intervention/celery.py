@@ -4,19 +4,36 @@ Beat only wakes tasks that derive everything from the database, so a missed or d
 """
 
 import os
+from typing import Any
 
-from celery import Celery
+from celery import Celery, bootsteps
 from celery.schedules import crontab
 from celery.signals import setup_logging, worker_init
-from django_structlog.celery.steps import DjangoStructLogInitStep
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intervention.settings")
 
 app = Celery("intervention")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-# Each task's log lines carry the request_id, user_id and case_id of the request that enqueued it.
-app.steps["worker"].add(DjangoStructLogInitStep)
+
+
+class StructlogWorkerStep(bootsteps.Step):
+    """Each task's log lines carry the request_id, user_id and case_id of the request that enqueued it.
+
+    django-structlog's own step connects a fresh receiver every time a worker starts, on top of the one
+    its app config connected for publishing: each event was logged twice in a worker, and once more for
+    every worker a process had started (the tests start several). Its app config's receiver, connected
+    again, is the same receiver, which Celery's signals keep once."""
+
+    def __init__(self, parent: object, **kwargs: object) -> None:
+        super().__init__(parent, **kwargs)
+        from django.apps import apps
+
+        structlog_app: Any = apps.get_app_config("django_structlog")
+        structlog_app._celery_receiver.connect_worker_signals()
+
+
+app.steps["worker"].add(StructlogWorkerStep)
 
 
 @setup_logging.connect

@@ -72,5 +72,8 @@ def test_a_task_enqueued_by_a_request_logs_with_that_requests_id():
     finally:
         structlog.contextvars.clear_contextvars()
         logging.getLogger("django_structlog.celery.receivers").removeHandler(kept)
+    # Once each, however many workers this process has started before.
+    [enqueued] = [event for event in kept.events if event["event"] == "task_enqueued"]
     [started] = [event for event in kept.events if event["event"] == "task_started"]
+    assert enqueued["request_id"] == "the-request"
     assert (started["request_id"], started["user_id"], started["case_id"]) == ("the-request", 5, 9)

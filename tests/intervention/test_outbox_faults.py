@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import kombu.pools
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
@@ -73,9 +74,10 @@ class OwnRedis:
 def _use_broker(url: str, options: dict) -> None:
     app.conf.update(broker_url=url, broker_transport_options=options)
     # Forget connections to the broker used before, so the next send and the next worker use this one.
+    # kombu keeps its pools in a registry keyed by broker URL: closing one without clearing the
+    # registry leaves a closed pool that the next send to that URL is handed ("Acquire on closed pool").
+    kombu.pools.reset()
     celery: Any = app
-    if celery._pool is not None:
-        celery._pool.force_close_all()
     celery._pool = None
     celery.amqp._producer_pool = None
 
