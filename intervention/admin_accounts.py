@@ -19,6 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from intervention import accounts, two_factor
+from intervention.admin_scoping import RefusesStaleAdminSave
 
 User = get_user_model()
 
@@ -42,7 +43,7 @@ class AccountCreationForm(forms.ModelForm):
         return user
 
 
-class AccountAdmin(UserAdmin):
+class AccountAdmin(RefusesStaleAdminSave, UserAdmin):
     add_form = AccountCreationForm
     add_fieldsets = (
         (

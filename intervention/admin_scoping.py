@@ -64,23 +64,15 @@ class QuickWidgets(_AdminBase):
 ModelT = TypeVar("ModelT", bound=Model)
 
 
-class ScopedAdmin(SoundInput, QuickWidgets, SimpleHistoryAdmin, Generic[ModelT]):
-    """Scope the model by the path from it to its intervention (`intervention_path`, "" for the
-    intervention itself) or, for records of a local authority, to that authority (`authority_path`)."""
-
-    intervention_path: str | None = None
-    authority_path: str | None = None
-    # DfE staff see every case's records: lists of them are long, and a page of a hundred rows
-    # costs twice a page of fifty to draw. The GOV.UK pages show fifty too.
-    list_per_page = 50
+class RefusesStaleAdminSave(_AdminBase):
+    """Two people with the same change form open: the second save is refused with what the first
+    changed, instead of both being told "changed successfully" and the first change lost."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Two people with the same change form open: the second save is refused with what the first
-        # changed, instead of both being told "changed successfully" and the first change lost.
         self.form = refusing_stale_saves(self.form)
 
-    def get_fieldsets(self, request: HttpRequest, obj: ModelT | None = None) -> Any:
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         # The version rides in a hidden field of the last fieldset, on change forms the user may save.
         fieldsets: list[tuple[Any, dict[str, Any]]] = [
             (name, {**options, "fields": [field for field in options.get("fields", ()) if field != SEEN_FIELD]})
@@ -90,6 +82,17 @@ class ScopedAdmin(SoundInput, QuickWidgets, SimpleHistoryAdmin, Generic[ModelT])
             name, options = fieldsets[-1]
             fieldsets[-1] = (name, {**options, "fields": [*options["fields"], SEEN_FIELD]})
         return fieldsets
+
+
+class ScopedAdmin(SoundInput, QuickWidgets, RefusesStaleAdminSave, SimpleHistoryAdmin, Generic[ModelT]):
+    """Scope the model by the path from it to its intervention (`intervention_path`, "" for the
+    intervention itself) or, for records of a local authority, to that authority (`authority_path`)."""
+
+    intervention_path: str | None = None
+    authority_path: str | None = None
+    # DfE staff see every case's records: lists of them are long, and a page of a hundred rows
+    # costs twice a page of fifty to draw. The GOV.UK pages show fifty too.
+    list_per_page = 50
 
     def action_checkbox(self, obj: Model) -> str:
         # Django's draws a form widget through a template for every row; this is the same markup.

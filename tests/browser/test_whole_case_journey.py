@@ -42,7 +42,7 @@ def emails_sent() -> list[tuple[str, str]]:
     run_promises()
     for notice in Notice.objects.filter(sent_at__isnull=True).exclude(email=""):
         notices.send_notice(notice_id=notice.pk)
-    sent = sorted((", ".join(message.to), message.subject) for message in mail.outbox)
+    sent = sorted((", ".join(message.to), str(message.subject)) for message in mail.outbox)
     mail.outbox.clear()
     return sent
 

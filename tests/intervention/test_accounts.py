@@ -26,6 +26,8 @@ NEW_PASSWORD = "correct horse battery staple"
 def run_enqueued(monkeypatch, django_capture_on_commit_callbacks):
     """Run what a request enqueued after commit, here and now, by task name (the real task)."""
 
+    app.loader.import_default_modules()  # every app's tasks, as a worker has them, when run alone
+
     def send_task(name, kwargs=None, **options):
         return app.tasks[name].apply(kwargs=kwargs or {})
 
