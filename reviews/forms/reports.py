@@ -420,7 +420,7 @@ def changed_since(form: MinisterialWordsForm, words: Any) -> list[tuple[str, str
     return changed
 
 
-class ClassificationForm(GovukForm):
+class ClassificationForm(VersionedForm):
     """The marking a report's next versions carry, changed with a reason that its history keeps."""
 
     submit_label = "Change the classification"

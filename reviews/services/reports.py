@@ -442,10 +442,15 @@ def update_ministerial_words(*, report: Report, by: Any, version: int, **fields:
 
 
 @transaction.atomic
-def change_classification(*, report: Report, classification: str, reason: str, by: Any) -> Report:
+def change_classification(
+    *, report: Report, classification: str, reason: str, by: Any, seen: str | None = None
+) -> Report:
     """Change the marking the report's next versions carry, with the reason, kept in its history.
-    Refused once it is signed off (the signed version carries the marking its signer approved)."""
+    Refused once it is signed off (the signed version carries the marking its signer approved), and,
+    with `seen` (the version the person's form was read at), over someone else's change since."""
     _require_draft(by, report.intervention, report.kind)
+    if seen is not None:
+        refuse_stale(Report, report.pk, seen)
     report = Report.objects.select_for_update().get(pk=report.pk)
     _require_not_signed_off(report)
     if classification == Classification.COUNCIL and report.kind != ReportKind.CABINET:

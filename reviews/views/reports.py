@@ -276,7 +276,7 @@ def report_classification(request: HttpRequest, pk: int) -> HttpResponse:
     if not report_services.may_draft(request.user, report.intervention, report.kind):
         raise PermissionDenied
     form = forms.ClassificationForm(
-        request.POST or None, kind=report.kind, initial={"classification": report.classification}
+        request.POST or None, kind=report.kind, record=report, initial={"classification": report.classification}
     )
     if (
         request.method == "POST"
@@ -288,6 +288,7 @@ def report_classification(request: HttpRequest, pk: int) -> HttpResponse:
                 classification=form.cleaned_data["classification"],
                 reason=form.cleaned_data["reason"],
                 by=request.user,
+                seen=form.seen(),
             ),
         )
     ):

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from reviews.models import Report
 from reviews.services import reports
 from tests.reviews.reports_support import D, direction_with_priorities, generated, held_review
+from tests.sweep.support import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -76,8 +77,10 @@ def test_the_author_changes_the_classification_on_its_page(client, dora, herefor
     client.force_login(dora)
     refused = client.post(f"/reports/{report.pk}/classification/", {"classification": "OFFICIAL"})
     assert "Say why the classification is changing" in refused.content.decode()
+    seen = form_data(client.get(f"/reports/{report.pk}/classification/").content.decode())["seen_version"]
     response = client.post(
-        f"/reports/{report.pk}/classification/", {"classification": "OFFICIAL", "reason": "To be published"}
+        f"/reports/{report.pk}/classification/",
+        {"classification": "OFFICIAL", "reason": "To be published", "seen_version": seen},
     )
     assert response.url == f"/reports/{report.pk}/"
     assert Report.objects.get(pk=report.pk).classification == "OFFICIAL"
