@@ -52,6 +52,7 @@ LOAD_ERRORS = 0
 LOAD_P95_MS = 300.0
 LONG_REPORT_MONTHS = 24
 
+MIN_GROWTH_CASES = 20
 REQUESTS = 60  # timed pairs per page
 RESULTS = ROOT / "bench"
 WORK = ROOT / "var" / "bench"
@@ -261,8 +262,7 @@ def child(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     call_command("migrate", "--noinput", verbosity=0)
-    if args.full:
-        call_command("collectstatic", "--noinput", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)
     found = measure_dataset(Dials(args.cases, args.years), requests=max(args.requests, 1), only=args.only)
     subjects = found.pop("_subjects")
     if args.full and not args.skip_reports:
@@ -288,7 +288,8 @@ def datasets(args: argparse.Namespace) -> tuple[Dials, list[tuple[str, Dials]]]:
     if not args.no_growth:
         if args.years > args.growth_years:
             smaller.append(("years", Dials(args.cases, args.growth_years)))
-        growth_cases = args.growth_cases or max(2, args.cases // 4)
+        # At least 20 cases, so that both datasets measure the same kind of case (a direction).
+        growth_cases = args.growth_cases or max(MIN_GROWTH_CASES, args.cases // 4)
         if args.cases > growth_cases:
             smaller.append(("cases", Dials(growth_cases, args.years)))
     return asked, smaller
@@ -491,7 +492,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--cases", type=int, default=153, help="interventions (153 is one in every authority)")
     p.add_argument("--years", type=int, default=3, help="years of history in each case")
     p.add_argument("--growth-years", type=int, default=1, help="the shallower history the growth check compares with")
-    p.add_argument("--growth-cases", type=int, default=0, help="the smaller case count it compares with (a quarter)")
+    p.add_argument(
+        "--growth-cases", type=int, default=0, help="the smaller case count it compares with (a quarter, at least 20)"
+    )
     p.add_argument("--no-growth", action="store_true", help="measure the asked-for dials only")
     p.add_argument("--requests", type=int, default=REQUESTS, help="timed pairs (baseline, page) per page")
     p.add_argument("--only", help="measure only the pages whose name contains this")

@@ -117,8 +117,7 @@ def _one(send: Callable[[], Any], clock: CpuClock, expect: int, into: Samples) -
     cpu, wall = clock.now(), time.perf_counter()
     response = send()
     wall_end, cpu_end = time.perf_counter(), clock.now()
-    if response.status_code != expect:
-        raise SystemExit(f"Expected {expect}, got {response.status_code}: {getattr(response, 'content', b'')[:300]!r}")
+    _check(response, expect)
     into.wall_ms.append((wall_end - wall) * 1000)
     into.cpu_ms.append(max(0.0, cpu_end - cpu) * 1000)
 
@@ -153,4 +152,8 @@ def measure_pairs(
 
 def _check(response: Any, expect: int) -> None:
     if response.status_code != expect:
-        raise SystemExit(f"Expected {expect}, got {response.status_code}: {getattr(response, 'content', b'')[:300]!r}")
+        where = getattr(response, "request", {}).get("PATH_INFO", "?")
+        raise SystemExit(
+            f"{where}: expected {expect}, got {response.status_code} {response.get('Location', '')} "
+            f"{getattr(response, 'content', b'')[:300]!r}"
+        )
