@@ -107,9 +107,10 @@ def _write_marker(dials: Dials, counts: dict[str, int]) -> None:
         )
 
 
-def load(dials: Dials, *, say: Any = print) -> dict[str, Any]:
+def load(dials: Dials, *, say: Any = print, volume: Any = None) -> dict[str, Any]:
     """Load the dataset for these dials into this (empty) database, or reuse what an earlier run
-    loaded with the same dials; refuse anything else. Returns the marker (dials and counts)."""
+    loaded with the same dials; refuse anything else. Returns the marker (dials and counts).
+    `volume` replaces what each case holds (tests load the same shape smaller)."""
     from django.db import connection
 
     from intervention.models import Intervention
@@ -135,7 +136,7 @@ def load(dials: Dials, *, say: Any = print) -> dict[str, Any]:
         )
     say(f"Loading {dials.label} (once for these dials)...")
     started = time.monotonic()
-    national_data.generate(scale=dials.cases / 60, seed=SEED, volume=volume_for(dials.years))
+    national_data.generate(scale=dials.cases / 60, seed=SEED, volume=volume or volume_for(dials.years))
     materialise_deadlines()
     national_data.meet_past_deadlines(seed=SEED)
     if connection.vendor == "postgresql":

@@ -143,9 +143,9 @@ def measure_progress_post(s: pages.Subjects, client: Any, url: str, baseline: An
     return {"name": "Progress form POST", "role": "officer", "kind": "page", "url": url, **pairs.summary()}
 
 
-def measure_dataset(dials: Dials, *, requests: int, only: str | None = None) -> dict[str, Any]:
+def measure_dataset(dials: Dials, *, requests: int, only: str | None = None, volume: Any = None) -> dict[str, Any]:
     """Load (or reuse) the dataset of these dials in the current database and time every page."""
-    found = dataset.load(dials, say=say)
+    found = dataset.load(dials, say=say, volume=volume)
     subjects = pages.choose_subjects()
     say(f"Pages at {dials.label}:")
     return {

@@ -6,8 +6,14 @@ import pytest
 
 from bench import dataset, growth, run
 from bench.dataset import Dials
+from reviews.demo.national import Volume
 
 pytestmark = pytest.mark.django_db
+
+# A year of each case's history, thinned (one indicator a priority, 40 updates): the loader's shape, fast.
+ONE_THIN_YEAR = Volume(
+    indicators_per_priority=1, months=12, instructions=8, actions_per_objective=1, progress_updates=40, reviews=2
+)
 
 
 @pytest.fixture
@@ -20,27 +26,20 @@ def measured_page(name: str, *, queries: int, cpu_p95_ms: float, baseline_cpu_p9
 
 
 def test_bench_loads_tiny_dials_measures_a_page_and_names_the_dials_in_its_results(bench_urls, tmp_path):
-    measured = run.measure_dataset(Dials(cases=2, years=1), requests=3, only="Interventions list")
+    measured = run.measure_dataset(Dials(cases=2, years=1), requests=3, only="Interventions list", volume=ONE_THIN_YEAR)
     measured.pop("_subjects")
     results = run.combine("2026-12-03T07:00:00+00:00", measured, [])
     table = run.write_results(results, tmp_path)
 
-    assert dataset.marker()["counts"] == measured["dataset"]
-    assert (dataset.marker()["cases"], dataset.marker()["years"]) == (2, 1)
+    marker = dataset.marker()
+    assert (marker["cases"], marker["years"], marker["counts"]) == (2, 1, measured["dataset"])
     assert measured["dataset"]["interventions"] == 2
-    assert [page["name"] for page in measured["pages"]] == ["Interventions list"]
-    assert measured["pages"][0]["samples"] == 3
+    assert [(page["name"], page["samples"]) for page in measured["pages"]] == [("Interventions list", 3)]
     assert "Dials: --cases 2 --years 1." in table
     assert "2 cases, 1 year: 2 interventions in 2 authorities" in table
     assert '"interventions": 2' in (tmp_path / "results.json").read_text()
-
-
-def test_bench_reuses_a_dataset_of_the_same_dials_and_refuses_other_dials():
-    first = dataset.load(Dials(cases=2, years=1), say=lambda text: None)
-
-    again = dataset.load(Dials(cases=2, years=1), say=lambda text: None)
-
-    assert again == first
+    # A rerun with the same dials reuses the dataset; other dials are refused.
+    assert dataset.load(Dials(cases=2, years=1), say=lambda text: None) == marker
     with pytest.raises(SystemExit, match="--cases 3 --years 1"):
         dataset.load(Dials(cases=3, years=1), say=lambda text: None)
 
