@@ -70,7 +70,8 @@ def gunicorn(*, workers: int = 2) -> Iterator[int]:
             if process.poll() is not None:
                 raise SystemExit(f"gunicorn stopped with code {process.returncode}")
             try:
-                if get(port, "/health/", timeout=5)[0] == 200:
+                # Liveness, not /health/: readiness needs a worker's heartbeat, and the bench runs none.
+                if get(port, "/health/live/", timeout=5)[0] == 200:
                     break
             except OSError:
                 pass

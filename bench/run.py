@@ -266,16 +266,24 @@ def child(args: argparse.Namespace) -> int:
     call_command("collectstatic", "--noinput", verbosity=0)
     found = measure_dataset(Dials(args.cases, args.years), requests=max(args.requests, 1), only=args.only)
     subjects = found.pop("_subjects")
+    out = Path(args.out)
+
+    def keep() -> None:  # after each step, so a later step's failure loses nothing measured
+        out.write_text(json.dumps(found, indent=2, default=str) + "\n")
+
+    keep()
     if args.full and not args.skip_reports:
         say("Reports:")
         found["reports"] = measure_reports(subjects)
+        keep()
     if args.full and not args.skip_sweep:
         say("Deadline sweep:")
         found["sweep"] = measure_sweep()
+        keep()
     if args.full and not args.skip_load:
         say(f"Load: {args.clients} clients for {args.load_seconds:g} s over every page...")
         found["load"] = measure_load(subjects, args.load_seconds, args.clients)
-    Path(args.out).write_text(json.dumps(found, indent=2, default=str) + "\n")
+        keep()
     return 0
 
 
