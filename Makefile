@@ -70,7 +70,7 @@ check-deploy: install
 
 ## bench: national-scale figures against the budgets, on PostgreSQL (DATABASE_URL: a database of its own)
 bench: install $(NODE_INSTALLED)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 ## restore-check: back up a database and its files as docs/operations.md says, restore them, and check the copy (PostgreSQL)
 restore-check: install

@@ -1,5 +1,6 @@
 """A bounded load on loopback: gunicorn with 2 workers on 127.0.0.1, and N client threads that
-request the main pages in turn, signed in with session cookies, for a fixed time and no more than
+request every page in turn, signed in with session cookies (a token for the API, nothing for a
+calendar feed), for a fixed time and no more than
 a fixed number of requests. Only 127.0.0.1 is ever addressed."""
 
 from __future__ import annotations
@@ -31,10 +32,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def get(port: int, url: str, cookie: str = "", timeout: float = 30) -> tuple[int, bytes]:
+def get(port: int, url: str, headers: dict[str, str] | None = None, timeout: float = 30) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        connection.request("GET", url, headers={"Cookie": cookie} if cookie else {})
+        connection.request("GET", url, headers=headers or {})
         response = connection.getresponse()
         return response.status, response.read()
     finally:
@@ -69,7 +70,8 @@ def gunicorn(*, workers: int = 2) -> Iterator[int]:
             if process.poll() is not None:
                 raise SystemExit(f"gunicorn stopped with code {process.returncode}")
             try:
-                if get(port, "/health/", timeout=5)[0] == 200:
+                # Liveness, not /health/: readiness needs a worker's heartbeat, and the bench runs none.
+                if get(port, "/health/live/", timeout=5)[0] == 200:
                     break
             except OSError:
                 pass
@@ -87,12 +89,12 @@ def gunicorn(*, workers: int = 2) -> Iterator[int]:
 
 
 def run(
-    *, port: int, mix: list[tuple[str, str]], cookies: dict[str, str], seconds: float, concurrency: int
+    *, port: int, mix: list[tuple[str, str]], headers: dict[str, dict[str, str]], seconds: float, concurrency: int
 ) -> dict[str, Any]:
     """`concurrency` clients, each requesting the pages of `mix` in turn (each starting at a
     different one), until `seconds` have passed. A response other than 200 is an error."""
     for role, url in mix * 2:  # warm both workers up: imports, templates, connections
-        get(port, url, cookies[role])
+        get(port, url, headers[role])
     lock = threading.Lock()
     latencies: list[float] = []
     statuses: Counter[str] = Counter()
@@ -109,7 +111,7 @@ def run(
             turn += 1
             started = time.perf_counter()
             try:
-                status, _ = get(port, url, cookies[role])
+                status, _ = get(port, url, headers[role])
                 outcome = str(status)
             except OSError as error:
                 status, outcome = 0, type(error).__name__

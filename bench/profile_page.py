@@ -28,7 +28,8 @@ def main() -> None:
     parser.add_argument("--sql", action="store_true", help="print every query with its time")
     args = parser.parse_args()
 
-    from bench.run import choose_subjects, clients, production_environment
+    from bench.pages import choose_subjects, clients
+    from bench.run import production_environment
 
     os.environ.update(production_environment())
     import django

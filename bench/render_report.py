@@ -1,10 +1,14 @@
 """Render one report, its content and its PDF, in this fresh process, as a report worker's child
-does, and print the time, the queries and the peak memory as one line of JSON.
+does, and print the time (wall and CPU), the queries and the peak memory as one line of JSON.
 
-    python bench/render_report.py REPORT_ID    (run by bench/run.py, with its environment)"""
+    python bench/render_report.py REPORT_ID [--months N]    (run by bench/run.py, with its environment)
+
+With --months, the report's period is stretched (in memory, never saved) to end where it ends and
+start N months before: the progress report over a long period."""
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import resource
@@ -24,7 +28,7 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def main(report_id: int) -> dict[str, object]:
+def main(report_id: int, months: int | None = None) -> dict[str, object]:
     import django
 
     django.setup()
@@ -37,10 +41,14 @@ def main(report_id: int) -> dict[str, object]:
     from reviews.reports import renderer_for
 
     report = Report.objects.select_related("intervention__local_authority", "review", "instrument").get(pk=report_id)
+    if months and report.period_end:
+        end = report.period_end
+        start_month = end.year * 12 + end.month - 1 - months + 1
+        report.period_start = end.replace(year=start_month // 12, month=start_month % 12 + 1, day=1)
     renderer = renderer_for(report.kind)
     before = peak_mb()
     with CaptureQueriesContext(connection) as captured:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         missing = renderer.missing(report)
         body = renderer.render_body(report)
         content_done = time.perf_counter()
@@ -48,13 +56,17 @@ def main(report_id: int) -> dict[str, object]:
             report=report, number=report.versions.count() + 1, body_html=body, requested_by_id=report.created_by_id
         )
         _, _, pdf = renderer.render(report, version)
-        finished = time.perf_counter()
+        finished, cpu_finished = time.perf_counter(), time.process_time()
     return {
         "report": report.pk,
+        "period": [str(report.period_start), str(report.period_end)],
         "missing": missing,
         "content_seconds": round(content_done - started, 2),
         "pdf_seconds": round(finished - content_done, 2),
         "seconds": round(finished - started, 2),
+        # This process's CPU (the database's share is small: the queries above): what a busy machine
+        # does not lengthen.
+        "cpu_seconds": round(cpu_finished - cpu_started, 2),
         "queries": len(captured),
         "pages": len(PdfReader(io.BytesIO(pdf)).pages),
         "charts": body.count("<svg"),
@@ -65,4 +77,8 @@ def main(report_id: int) -> dict[str, object]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(int(sys.argv[1]))))
+    arguments = argparse.ArgumentParser()
+    arguments.add_argument("report_id", type=int)
+    arguments.add_argument("--months", type=int)
+    parsed = arguments.parse_args()
+    print(json.dumps(main(parsed.report_id, parsed.months)))

@@ -187,7 +187,9 @@ def generate(
     taken = set(Intervention.objects.values_list("local_authority_id", flat=True))
     authorities = [la for la in LocalAuthority.objects.order_by("dfe_code") if la.pk not in taken]
     rng.shuffle(authorities)
-    authorities = authorities[:cases_wanted]
+    # Beyond one case an authority (153), authorities take a second and later intervention: a
+    # national service accumulates them over the years.
+    authorities = (authorities * -(-cases_wanted // max(1, len(authorities))))[:cases_wanted]
     password = make_password(None)  # unusable: generated people cannot sign in until given a password
 
     with transaction.atomic():

@@ -1,0 +1,73 @@
+"""The bench itself, at tiny dials on SQLite: its loader marks the dataset with the dials and what it
+holds, a page is measured in pairs with the baseline, the results say so, and the growth check fails
+on a page whose queries grow with the years."""
+
+import pytest
+
+from bench import dataset, growth, run
+from bench.dataset import Dials
+from reviews.demo.national import Volume
+
+pytestmark = pytest.mark.django_db
+
+# A year of each case's history, thinned (one indicator a priority, 40 updates): the loader's shape, fast.
+ONE_THIN_YEAR = Volume(
+    indicators_per_priority=1, months=12, instructions=8, actions_per_objective=1, progress_updates=40, reviews=2
+)
+
+
+@pytest.fixture
+def bench_urls(settings):
+    settings.ROOT_URLCONF = "bench.urls"
+
+
+def measured_page(name: str, *, queries: int, cpu_p95_ms: float, baseline_cpu_p95_ms: float = 2.0) -> dict:
+    return {"name": name, "queries": queries, "cpu_p95_ms": cpu_p95_ms, "baseline_cpu_p95_ms": baseline_cpu_p95_ms}
+
+
+def test_bench_loads_tiny_dials_measures_a_page_and_names_the_dials_in_its_results(bench_urls, tmp_path):
+    measured = run.measure_dataset(Dials(cases=2, years=1), requests=3, only="Interventions list", volume=ONE_THIN_YEAR)
+    measured.pop("_subjects")
+    results = run.combine("2026-12-03T07:00:00+00:00", measured, [])
+    table = run.write_results(results, tmp_path)
+
+    marker = dataset.marker()
+    assert (marker["cases"], marker["years"], marker["counts"]) == (2, 1, measured["dataset"])
+    assert measured["dataset"]["interventions"] == 2
+    assert [(page["name"], page["samples"]) for page in measured["pages"]] == [("Interventions list", 3)]
+    assert "Dials: --cases 2 --years 1." in table
+    assert "2 cases, 1 year: 2 interventions in 2 authorities" in table
+    assert '"interventions": 2' in (tmp_path / "results.json").read_text()
+    # A rerun with the same dials reuses the dataset; other dials are refused.
+    assert dataset.load(Dials(cases=2, years=1), say=lambda text: None) == marker
+    with pytest.raises(SystemExit, match="--cases 3 --years 1"):
+        dataset.load(Dials(cases=3, years=1), say=lambda text: None)
+
+
+def test_growth_check_fails_a_page_whose_queries_grow_with_the_years():
+    one_year = {"label": "2 cases, 1 year", "pages": [measured_page("Priority", queries=9, cpu_p95_ms=10.0)]}
+    three_years = {"label": "2 cases, 3 years", "pages": [measured_page("Priority", queries=27, cpu_p95_ms=10.0)]}
+
+    (check,) = growth.compare(one_year, three_years, dial="years")
+
+    assert (check.queries_before, check.queries_after, check.ok) == (9, 27, False)
+
+
+def test_growth_check_fails_a_page_whose_cpu_time_grows_beyond_the_limit_but_not_within_it():
+    one_year = {"label": "1 year", "pages": [measured_page("Priority", queries=9, cpu_p95_ms=10.0)]}
+    slower = {"label": "3 years", "pages": [measured_page("Priority", queries=9, cpu_p95_ms=14.0)]}
+    # The same page on a machine twice as busy: the baseline slowed as much as the page.
+    busier = {
+        "label": "3 years",
+        "pages": [measured_page("Priority", queries=9, cpu_p95_ms=20.0, baseline_cpu_p95_ms=4.0)],
+    }
+
+    assert [check.ok for check in growth.compare(one_year, slower, dial="years")] == [False]
+    assert [check.ok for check in growth.compare(one_year, busier, dial="years")] == [True]
+
+
+def test_growth_check_ignores_differences_under_the_noise_floor():
+    fast = {"label": "1 year", "pages": [measured_page("Baseline-like", queries=2, cpu_p95_ms=2.0)]}
+    jittered = {"label": "3 years", "pages": [measured_page("Baseline-like", queries=2, cpu_p95_ms=3.5)]}
+
+    assert [check.ok for check in growth.compare(fast, jittered, dial="years")] == [True]
