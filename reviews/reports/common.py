@@ -189,10 +189,11 @@ def _figure(indicator: Indicator, measurement: Measurement) -> Figure:
     )
 
 
-# The annex of a report over a long period stays the size of a year's: its small charts and tables
-# show at most this many months, evenly spaced and ending with the latest (issue 20). The trend, the
-# latest value and the baseline still come from every value in the period.
-ANNEX_MONTHS = 12
+# The annex of a report over a long period stays the size of a short one's: its small charts and tables
+# show at most this many months (two tables of four), evenly spaced and ending with the latest (issue 20).
+# Laying out the figure tables is most of a long report's time (about 0.1 s a table at national scale).
+# The trend, the latest value and the baseline still come from every value in the period.
+ANNEX_MONTHS = 8
 
 
 def annex_months(months: list[datetime.date]) -> tuple[list[datetime.date], int]:
@@ -257,7 +258,7 @@ def indicator_evidence(
 class FiguresTable:
     """A priority's indicators' values in a period, a row an indicator and a column a month: where
     each stands and the figures its chart draws, in one table rather than one table a chart. A long
-    period takes several tables (three at most, ANNEX_MONTHS): the first has the targets and the
+    period takes several tables (two at most, ANNEX_MONTHS): the first has the targets and the
     values before the period, the last has whether the latest value meets the target and the trend."""
 
     months: list[datetime.date]
