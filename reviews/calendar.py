@@ -14,7 +14,6 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -22,15 +21,16 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from intervention.dates import add_months
 from intervention.permissions import access_for
 from intervention.services import save_with_history
 from reviews.enums import DeadlineStatus
 from reviews.models import CalendarFeed, Deadline
 from reviews.models.deadlines import hash_feed_token, new_feed_token
 
-# The feed's window: deadlines due from this long ago to this far ahead.
-WINDOW_PAST = relativedelta(months=3)
-WINDOW_AHEAD = relativedelta(months=18)
+# The feed's window: deadlines due from this many months ago to this many ahead.
+WINDOW_MONTHS_PAST = 3
+WINDOW_MONTHS_AHEAD = 18
 # A cached feed is dropped after a day at most; a new stamp makes a new key long before that.
 CACHE_SECONDS = 24 * 60 * 60
 
@@ -45,7 +45,7 @@ class FeedStamp:
 
 def window(*, today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The first and last due dates the feed lists."""
-    return today - WINDOW_PAST, today + WINDOW_AHEAD
+    return add_months(today, -WINDOW_MONTHS_PAST), add_months(today, WINDOW_MONTHS_AHEAD)
 
 
 def _feed_deadlines(user: Any, *, start: datetime.date, end: datetime.date | None = None) -> Any:
