@@ -82,8 +82,9 @@ class NoStoreForSignedInMiddleware:
     """Every response to a signed-in person says Cache-Control: no-store (with Django's never-cache
     headers), so no browser or proxy keeps a copy of a case page, a report or a piece of evidence. Only
     signed-in people see case data, so this is the simple rule that covers all of it; the downloads and
-    the calendar feed (which no one signs in for) say no-store themselves too. Static files never get
-    here: WhiteNoise, earlier in MIDDLEWARE, has answered them."""
+    the calendar feed (which no one signs in for) say so themselves: downloads no-store, the feed
+    private and no-cache, so only the person's calendar program keeps it and revalidates each poll.
+    Static files never get here: WhiteNoise, earlier in MIDDLEWARE, has answered them."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -89,6 +89,8 @@ class Deadline(models.Model):
     met_by_report = models.ForeignKey(
         "reviews.Report", on_delete=models.PROTECT, null=True, blank=True, related_name="deadlines_met"
     )
+    # Moved by every save: the calendar feed's cheap "has anything changed" question (reviews.calendar).
+    updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
     objects = DeadlineQuerySet.as_manager()

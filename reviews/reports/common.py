@@ -143,6 +143,14 @@ class IndicatorEvidence:
     figures: list[Figure]
     baseline: Figure | None
     chart: SafeString | None
+    # The figures the annex prints and charts: all of them in a period of up to ANNEX_MONTHS months;
+    # in a longer one, every `every`th month ending with the latest, so the annex stays the same size.
+    shown: list[Figure] | None = None
+    every: int = 1
+
+    @property
+    def annex_figures(self) -> list[Figure]:
+        return self.figures if self.shown is None else self.shown
 
     @property
     def has_data(self) -> bool:
@@ -181,6 +189,21 @@ def _figure(indicator: Indicator, measurement: Measurement) -> Figure:
     )
 
 
+# The annex of a report over a long period stays the size of a short one's: its small charts and tables
+# show at most this many months (two tables of four), evenly spaced and ending with the latest (issue 20).
+# Laying out the figure tables is most of a long report's time (about 0.1 s a table at national scale).
+# The trend, the latest value and the baseline still come from every value in the period.
+ANNEX_MONTHS = 8
+
+
+def annex_months(months: list[datetime.date]) -> tuple[list[datetime.date], int]:
+    """At most ANNEX_MONTHS of these (sorted) months, every nth counting back from the latest, and n."""
+    if len(months) <= ANNEX_MONTHS:
+        return months, 1
+    every = -(-len(months) // ANNEX_MONTHS)  # ceiling division
+    return months[::-1][::every][::-1], every
+
+
 def indicator_evidence(
     priorities: list[ServicePriority],
     start: datetime.date | None,
@@ -191,7 +214,7 @@ def indicator_evidence(
 ) -> dict[int, list[IndicatorEvidence]]:
     """For each priority, its indicators' values in the period (with the last value before it as the
     baseline) and, when asked, an SVG chart of them, as they stood at the end of the period. A fixed
-    number of queries, however many indicators."""
+    number of queries, however many indicators; a fixed size, however long the period (ANNEX_MONTHS)."""
     # The indicators and their values as they stood at the end of the period (reviews.reports.as_at):
     # a value corrected since, or a target moved since, does not change the report.
     indicators = indicators_as_at([priority.pk for priority in priorities], end)
@@ -199,30 +222,35 @@ def indicator_evidence(
     for indicator, up_to_end in indicators:
         within = [m for m in up_to_end if start is None or m.period_end >= start]
         before = [m for m in up_to_end if start is not None and m.period_end < start]
-        suffix = unit_suffix(indicator)
-        chart = None
-        if charts and within:
-            # Drawn small, to sit two to a row under the priority's table of figures: a report
-            # may chart ten indicators for each of seven priorities.
-            chart = mark_safe(  # noqa: S308 - line_chart escapes every text it draws
-                line_chart(
-                    title=f"{indicator.name}" + (f" ({suffix.strip()})" if suffix else ""),
-                    points=[(m.period_end, m.value) for m in within],
-                    target=indicator.target,
-                    unit_suffix=suffix,
-                    chart_id=f"{chart_prefix}-{indicator.pk}",
-                    frame=SMALL,
-                )
-            )
         evidence[indicator.service_priority_id].append(
             IndicatorEvidence(
                 indicator=indicator,
-                suffix=suffix,
+                suffix=unit_suffix(indicator),
                 figures=[_figure(indicator, m) for m in within],
                 baseline=_figure(indicator, before[-1]) if before else None,
-                chart=chart,
+                chart=None,
             )
         )
+    for items in evidence.values():
+        # One choice of months a priority, so its charts and its table show the same ones.
+        kept, every = annex_months(sorted({f.period_end for item in items for f in item.figures}))
+        keep = set(kept)
+        for item in items:
+            item.shown = [f for f in item.figures if f.period_end in keep]
+            item.every = every
+            if charts and item.shown:
+                # Drawn small, to sit two to a row under the priority's table of figures: a report
+                # may chart ten indicators for each of seven priorities.
+                item.chart = mark_safe(  # noqa: S308 - line_chart escapes every text it draws
+                    line_chart(
+                        title=f"{item.indicator.name}" + (f" ({item.suffix.strip()})" if item.suffix else ""),
+                        points=[(f.period_end, f.raw) for f in item.shown],
+                        target=item.indicator.target,
+                        unit_suffix=item.suffix,
+                        chart_id=f"{chart_prefix}-{item.indicator.pk}",
+                        frame=SMALL,
+                    )
+                )
     return evidence
 
 
@@ -230,22 +258,25 @@ def indicator_evidence(
 class FiguresTable:
     """A priority's indicators' values in a period, a row an indicator and a column a month: where
     each stands and the figures its chart draws, in one table rather than one table a chart. A long
-    period takes several tables: the first has the targets and the values before the period, the
-    last has whether the latest value meets the target and the trend."""
+    period takes several tables (two at most, ANNEX_MONTHS): the first has the targets and the
+    values before the period, the last has whether the latest value meets the target and the trend."""
 
     months: list[datetime.date]
     rows: list[tuple[IndicatorEvidence, list[Figure | None]]]
     first: bool
     last: bool
+    # 1, or n when the period is longer than ANNEX_MONTHS and the table shows every nth month.
+    every: int = 1
 
 
 FIGURE_MONTHS_PER_TABLE = 4  # as many monthly columns as fit across an A4 page beside the others
 
 
 def figures_tables(evidence: list[IndicatorEvidence]) -> list[FiguresTable]:
-    """A priority's indicators and their values in the period, four months to a table."""
-    months = sorted({figure.period_end for item in evidence for figure in item.figures})
-    by_month = [{figure.period_end: figure for figure in item.figures} for item in evidence]
+    """A priority's indicators and the values the annex shows, four months to a table."""
+    months = sorted({figure.period_end for item in evidence for figure in item.annex_figures})
+    by_month = [{figure.period_end: figure for figure in item.annex_figures} for item in evidence]
+    every = max((item.every for item in evidence), default=1)
     pairs = list(zip(evidence, by_month, strict=True))
     chunks = [months[i : i + FIGURE_MONTHS_PER_TABLE] for i in range(0, len(months), FIGURE_MONTHS_PER_TABLE)] or [[]]
     return [
@@ -254,6 +285,7 @@ def figures_tables(evidence: list[IndicatorEvidence]) -> list[FiguresTable]:
             rows=[(item, [values.get(month) for month in chunk]) for item, values in pairs],
             first=number == 0,
             last=number == len(chunks) - 1,
+            every=every,
         )
         for number, chunk in enumerate(chunks)
     ]

@@ -3,8 +3,6 @@ the calendar feed. Thin: services decide, intervention.permissions filters."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import never_cache
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_POST
 
 from directions.enums import EVENT_CADENCES, InstrumentStatus
@@ -323,15 +322,23 @@ def rotate_calendar(request: HttpRequest) -> HttpResponse:
     return redirect("calendar_settings")
 
 
-@never_cache
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """No sign-in: calendar programs cannot sign in. The secret address is the key, and it can be rotated.
-    Never cached: it lists the deadlines of the person's cases."""
+    Answers conditional GETs (304 when the person's deadlines have not changed). Private and revalidated
+    on every poll: it lists the deadlines of the person's cases, so no shared cache may keep it."""
     feed = calendar.feed_for_token(token)
     if feed is None or not feed.user.is_active:
         raise Http404
     today = timezone.localdate()
-    body = calendar.feed_for(feed.user, start=today - datetime.timedelta(days=365))
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
+    stamp = calendar.feed_stamp(feed.user, today=today)
+    etag = quote_etag(stamp.etag)
+    last_modified = http_date(stamp.last_modified.timestamp())
+    response = get_conditional_response(request, etag=etag, last_modified=int(stamp.last_modified.timestamp()))
+    if response is None:
+        body = calendar.cached_feed_for(feed.user, today=today, stamp=stamp)
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = 'inline; filename="deadlines.ics"'
+    response["ETag"] = etag
+    response["Last-Modified"] = last_modified
+    patch_cache_control(response, private=True, no_cache=True, max_age=0)
     return response
