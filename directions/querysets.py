@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 
 from directions.enums import OPEN_INSTRUCTION_STATUSES, OVERDUE_INSTRUCTION_STATUSES, InstrumentStatus
 from intervention.permissions import intervention_filter
@@ -37,3 +37,12 @@ class InstructionQuerySet(models.QuerySet):
 
     def overdue(self, *, on: datetime.date) -> InstructionQuerySet:
         return self.filter(status__in=OVERDUE_INSTRUCTION_STATUSES, due_on__lt=on)
+
+    def overdue_first(self, *, on: datetime.date) -> InstructionQuerySet:
+        """Overdue ones first, then by due date: the order the council works them in, in the
+        database, so a page of them can be cut from any number."""
+        late = Case(
+            When(status__in=OVERDUE_INSTRUCTION_STATUSES, due_on__lt=on, then=Value(0)),
+            default=Value(1),
+        )
+        return self.alias(late=late).order_by("late", "due_on", "pk")
