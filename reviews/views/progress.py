@@ -592,7 +592,9 @@ def case_overview(request: HttpRequest, pk: int) -> HttpResponse:
     )
     # The first few, overdue first; the instructions page has the rest a page at a time.
     open_instructions = Instruction.objects.filter(intervention=case, status__in=OPEN_INSTRUCTION_STATUSES)
-    instructions = open_instructions.overdue_first(on=today).select_related("issued_by")[:OVERVIEW_INSTRUCTIONS]
+    instructions = list(
+        open_instructions.overdue_first(on=today).select_related("issued_by")[: OVERVIEW_INSTRUCTIONS + 1]
+    )
     deadlines = Deadline.objects.filter(intervention=case).open().with_due_on()
     off_track = (
         PlanAction.objects.filter(objective__plan__intervention=case)
@@ -609,8 +611,8 @@ def case_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
             "since_last_visit": work.changes_since(case, request.user, last_visit),
             "priorities": priorities,
-            "open_instructions": instructions,
-            "open_instruction_count": open_instructions.count(),
+            "open_instructions": instructions[:OVERVIEW_INSTRUCTIONS],
+            "more_open_instructions": len(instructions) > OVERVIEW_INSTRUCTIONS,
             "next_deadlines": deadlines.filter(effective_due_on__gte=today).order_by("effective_due_on")[:5],
             "overdue_deadlines": deadlines.filter(effective_due_on__lt=today).count(),
             "off_track_actions": off_track,
