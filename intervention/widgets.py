@@ -137,5 +137,5 @@ class KnownAutocompleteSelect(admin_widgets.AutocompleteSelect):
             options.append(self.create_option(name, "", "", False, 0))
         for key in sorted(chosen):
             label = self.choices.field.label_from_instance(self.known[key])
-            options.append(self.create_option(name, key, label, chosen, len(options)))
+            options.append(self.create_option(name, key, label, True, len(options)))
         return [(None, options, 0)]
