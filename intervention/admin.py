@@ -1,5 +1,6 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -17,6 +18,7 @@ from intervention.models import (
 )
 from intervention.permissions import access_for
 from intervention.services import record_extra_bank_holiday
+from intervention.widgets import KnownAutocompleteSelect
 
 
 @admin.register(LocalAuthority)
@@ -42,10 +44,31 @@ class PersonAdmin(ScopedAdmin):
         return queryset if access.sees_everything else queryset.filter(pk=access.person_id)
 
 
+class AppointmentForm(forms.ModelForm):
+    """Each row's person widget draws the person fetched with the rows (AppointmentInline.get_queryset)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("person")
+        widget = getattr(field, "widget", None)
+        widget = getattr(widget, "widget", widget)  # inside the wrapper that draws the add and change links
+        if isinstance(widget, KnownAutocompleteSelect) and self.instance.person_id is not None:
+            widget.known = {str(self.instance.person_id): self.instance.person}
+
+
 class AppointmentInline(ScopedInline):
     model = Appointment
+    form = AppointmentForm
     fields = ["person", "role", "starts_on", "ends_on"]
     autocomplete_fields = ["person"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("person")
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "person":
+            kwargs["widget"] = KnownAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class DeliveryModelInline(ScopedInline):
@@ -57,16 +80,21 @@ class DeliveryModelInline(ScopedInline):
 class InterventionAdmin(ScopedAdmin):
     intervention_path = ""
     list_display = ["local_authority", "service_area", "opened_on", "closed_on", "stage_label"]
-    list_filter = ["service_area", ("closed_on", admin.EmptyFieldListFilter), "local_authority__region_name"]
+    list_filter = [
+        "service_area",
+        ("closed_on", admin.EmptyFieldListFilter),
+        "local_authority__region_name",
+        "opened_on",
+    ]
     search_fields = ["local_authority__name", "summary"]
     autocomplete_fields = ["local_authority"]
-    date_hierarchy = "opened_on"
     inlines = [AppointmentInline, DeliveryModelInline]
     # Closing and reopening are acts with a date and a reason, on pages of their own (reviews.admin).
     readonly_fields = ["closed_on", "closure_reason"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("local_authority")
+        # The stage comes from the instruments in force: fetched with the page's rows, not one by one.
+        return super().get_queryset(request).select_related("local_authority").prefetch_related("instruments")
 
     @admin.display(description="Stage")
     def stage_label(self, obj: Intervention) -> str:
@@ -77,10 +105,9 @@ class InterventionAdmin(ScopedAdmin):
 class AppointmentAdmin(ScopedAdmin):
     intervention_path = "intervention__"
     list_display = ["person", "role", "intervention", "starts_on", "ends_on"]
-    list_filter = ["role", "intervention__local_authority"]
+    list_filter = ["role", "intervention__local_authority", "starts_on"]
     search_fields = ["person__name", "intervention__local_authority__name"]
     autocomplete_fields = ["person", "intervention"]
-    date_hierarchy = "starts_on"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("person", "intervention__local_authority")
@@ -100,10 +127,9 @@ class FindingInline(ScopedInline):
 class InspectionAdmin(ScopedAdmin):
     authority_path = ""
     list_display = ["local_authority", "kind", "framework", "fieldwork_starts_on", "published_on"]
-    list_filter = ["kind", "framework", "local_authority"]
+    list_filter = ["kind", "framework", "local_authority", "fieldwork_starts_on"]
     search_fields = ["local_authority__name", "lead_inspector"]
     autocomplete_fields = ["local_authority"]
-    date_hierarchy = "fieldwork_starts_on"
     inlines = [JudgementInline, FindingInline]
 
     def get_queryset(self, request):

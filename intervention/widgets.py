@@ -119,3 +119,23 @@ QUICK_WIDGETS: dict[type[models.Field], dict[str, Any]] = {
     models.DateField: {"widget": QuickDateInput},
     models.IntegerField: {"widget": QuickIntegerInput},
 }
+
+
+class KnownAutocompleteSelect(admin_widgets.AutocompleteSelect):
+    """Django's autocomplete, drawing the record already chosen from `known` (the row's own related
+    record, fetched with the rows) instead of looking it up: a query a row otherwise. Anything else
+    chosen, such as a value sent back with an error, is looked up as Django does."""
+
+    known: dict[str, Any] = {}  # replaced, never changed, per form
+
+    def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
+        chosen = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
+        if not chosen or not chosen <= self.known.keys():
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required and not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", "", False, 0))
+        for key in sorted(chosen):
+            label = self.choices.field.label_from_instance(self.known[key])
+            options.append(self.create_option(name, key, label, True, len(options)))
+        return [(None, options, 0)]

@@ -36,7 +36,6 @@ class DeadlineAdmin(ScopedAdmin):
     list_display = ["what", "authority", "computed_on", "override_on", "status"]
     list_filter = [DeadlineStateFilter, "intervention__local_authority", "computed_on"]
     search_fields = ["what", "intervention__local_authority__name"]
-    date_hierarchy = "computed_on"
     readonly_fields = [field.name for field in Deadline._meta.fields]
 
     def get_queryset(self, request):
@@ -84,9 +83,8 @@ class AssessmentInline(ScopedInline):
 class ReviewAdmin(ReadOnlyScopedAdmin):
     intervention_path = "intervention__"
     list_display = ["__str__", "authority", "period_start", "period_end", "status", "report_published_on"]
-    list_filter = ["kind", "status", "intervention__local_authority"]
+    list_filter = ["kind", "status", "intervention__local_authority", "held_on"]
     search_fields = ["intervention__local_authority__name", "conclusion", "key_developments"]
-    date_hierarchy = "held_on"
     readonly_fields = [field.name for field in Review._meta.fields]
     inlines = [AssessmentInline]
 
@@ -294,9 +292,8 @@ from reviews.models import DueDateMove, PlanAgreement  # noqa: E402
 class PlanAgreementAdmin(ReadOnlyScopedAdmin):
     intervention_path = "plan__intervention__"
     list_display = ["__str__", "authority", "number", "agreed_by", "agreed_at"]
-    list_filter = ["plan__intervention__local_authority"]
+    list_filter = ["plan__intervention__local_authority", "agreed_at"]
     search_fields = ["plan__intervention__local_authority__name", "note"]
-    date_hierarchy = "agreed_at"
     readonly_fields = [field.name for field in PlanAgreement._meta.fields]
 
     def get_queryset(self, request):
@@ -311,9 +308,8 @@ class PlanAgreementAdmin(ReadOnlyScopedAdmin):
 class DueDateMoveAdmin(ReadOnlyScopedAdmin):
     intervention_path = "action__objective__plan__intervention__"
     list_display = ["__str__", "authority", "status", "requested_by", "requested_at", "decided_by"]
-    list_filter = ["status", "action__objective__plan__intervention__local_authority"]
+    list_filter = ["status", "action__objective__plan__intervention__local_authority", "requested_at"]
     search_fields = ["action__objective__plan__intervention__local_authority__name", "reason", "action__label"]
-    date_hierarchy = "requested_at"
     readonly_fields = [field.name for field in DueDateMove._meta.fields]
 
     def get_queryset(self, request):

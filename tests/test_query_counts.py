@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from directions.models import Instruction, Instrument, ReportingObligation, ServicePriority
 from intervention.enums import Organisation, Role
-from intervention.models import Appointment, Intervention, Person
+from intervention.models import Appointment, CaseVisit, Intervention, Person
 from reviews.demo import national as national_data
 from reviews.models import Indicator
 from reviews.services import materialise_deadlines
@@ -162,3 +162,75 @@ def test_every_main_page_makes_the_same_queries_with_five_times_the_data():
         transaction.set_rollback(True)
     large = query_counts(load(cases=5, volume=LARGE))
     assert large == small
+
+
+def one_year_and_three(years: int) -> national_data.Volume:
+    """A case's history `years` deep: its updates, values, instructions and reviews grow with the years."""
+    return national_data.Volume(
+        indicators_per_priority=2,
+        months=12 * years,
+        instructions=12 * years,
+        actions_per_objective=2,
+        progress_updates=40 * years,
+        reviews=2 * years,
+    )
+
+
+def deep_pages(cast: Cast) -> dict[str, tuple[str, str]]:
+    """The pages whose rows follow the years of a case (issue 20): each lists a window of them."""
+    case = cast.case.pk
+    return {
+        "priority": ("officer", f"/interventions/{case}/priorities/{cast.priority.pk}/"),
+        "priority, second page": ("officer", f"/interventions/{case}/priorities/{cast.priority.pk}/?page=2"),
+        "indicator": ("officer", f"/interventions/{case}/indicators/{cast.indicator.pk}/"),
+        "case overview": ("officer", f"/interventions/{case}/"),
+        "instructions list": ("officer", f"/interventions/{case}/instructions/"),
+        "case reports": ("officer", f"/interventions/{case}/reports/"),
+        "case deadlines": ("officer", f"/interventions/{case}/deadlines/"),
+        "admin intervention, DfE": ("dfe", f"/admin/intervention/intervention/{case}/change/"),
+        "admin interventions, DfE": ("dfe", "/admin/intervention/intervention/"),
+        "admin instructions search, DfE": ("dfe", "/admin/directions/instruction/?q=social+workers"),
+        "admin instructions search, commissioner": ("commissioner", "/admin/directions/instruction/?q=plan"),
+    }
+
+
+def deep_query_counts(cast: Cast) -> dict[str, int]:
+    clients = {}
+    for role in ("dfe", "officer", "commissioner"):
+        clients[role] = Client()
+        clients[role].force_login(getattr(cast, role))
+    # Someone else changed an instruction today: the case overview's "since your last visit" then
+    # names them, at either depth.
+    cast.instruction._history_user = cast.commissioner  # type: ignore[attr-defined]
+    cast.instruction.save()
+    counts = {}
+    for name, (role, url) in deep_pages(cast).items():
+        clients[role].get(url)  # the first request of a session writes it
+        # The case overview lists what others changed since the last visit: at either depth, some
+        # (and so the query for who made them, which runs only when there are changes to show).
+        CaseVisit.objects.update(seen_at=timezone.now() - datetime.timedelta(days=3650))
+        with CaptureQueriesContext(connection) as captured:
+            response = clients[role].get(url)
+        assert response.status_code == 200, (name, response.status_code)
+        counts[name] = len(captured)
+    return counts
+
+
+def test_case_pages_make_the_same_few_queries_at_one_and_three_years_of_history():
+    with transaction.atomic():
+        one_year = deep_query_counts(load(cases=1, volume=one_year_and_three(1)))
+        transaction.set_rollback(True)
+    three_years = deep_query_counts(load(cases=1, volume=one_year_and_three(3)))
+    assert three_years == one_year, (one_year, three_years)
+    too_many = {name: count for name, count in three_years.items() if count > budget(name)}
+    assert too_many == {}
+
+
+# Pages that do not yet meet the budget of 15 queries, at what they make now: they must not grow.
+# The case overview gathers the case record, what changed, deadlines, instructions, priorities and
+# the timeline; the case deadlines page counts each of its six paginated lists.
+OVER_BUDGET = {"case overview": 22, "case deadlines": 17}
+
+
+def budget(page: str) -> int:
+    return OVER_BUDGET.get(page, 25 if page.startswith("admin") else 15)

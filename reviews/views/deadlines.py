@@ -54,10 +54,12 @@ def _case_deadlines_page(
     today = timezone.localdate()
     deadlines = Deadline.objects.filter(intervention=intervention).for_list()
     may = may_update(request.user, intervention)
-    authority_deadlines = list(
+    authority_deadlines = _page(
+        request,
         Deadline.objects.filter(
             intervention__isnull=True, inspection__local_authority=intervention.local_authority_id
-        ).for_list()
+        ).for_list(),
+        "authority_page",
     )
     if may and bulk_form is None:
         bulk_form = BulkMetForm(choosable=[])
@@ -82,7 +84,9 @@ def _case_deadlines_page(
             # Ofsted deadlines of the council that belong to no intervention (none was open when the
             # report arrived): the duty is the council's all the same, so its case pages show them.
             "authority_deadlines": authority_deadlines,
-            "may_update_authority_deadlines": any(may_update_deadline(request.user, d) for d in authority_deadlines),
+            "may_update_authority_deadlines": any(
+                may_update_deadline(request.user, d) for d in authority_deadlines.object_list
+            ),
             "unaddressed": (
                 [(n, unaddressed_reason(n)) for n in unaddressed_reminders(intervention)]
                 if Capability.MANAGE_CASE in capabilities_on(request.user, intervention)

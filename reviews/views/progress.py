@@ -75,19 +75,28 @@ def indicator_chart(indicator: Indicator, measurements: list) -> str:
     )
 
 
+UPDATES_PER_PAGE = 10
+INDICATOR_MONTHS = 13
+VALUES_PER_PAGE = 24
+
+
 @login_required
 def priority_detail(request: HttpRequest, pk: int, priority_pk: int) -> HttpResponse:
     case = get_case(request, pk)
     priority = get_object_or_404(priorities_of(case), pk=priority_pk)
-    updates = list(
+    updates = Paginator(
         ProgressUpdate.objects.filter(service_priority=priority)
         .select_related("author")
         .prefetch_related(Prefetch("evidence", queryset=EvidenceFile.objects.select_related("replaced_by")))
-        .order_by("-period_end", "-created_at")
-    )
-    indicators = list(priority.indicators.prefetch_related("measurements"))
+        .order_by("-period_end", "-created_at", "-pk"),
+        UPDATES_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    # Each indicator's latest months only (a window per indicator, in one query); the indicator's
+    # own page has every value.
+    latest = Measurement.objects.order_by("indicator", "-period_end")[:INDICATOR_MONTHS]
+    indicators = list(priority.indicators.prefetch_related(Prefetch("measurements", latest, to_attr="latest")))
     for indicator in indicators:
-        indicator.series = list(indicator.measurements.all())
+        indicator.series = indicator.latest[::-1]
         indicator.chart = indicator_chart(indicator, indicator.series)
     return render(
         request,
@@ -168,24 +177,30 @@ def log_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 CLOSED_INSTRUCTIONS_PER_PAGE = 50
+OPEN_INSTRUCTIONS_PER_PAGE = 25
+OVERVIEW_INSTRUCTIONS = 10
 
 
 @login_required
 def instruction_list(request: HttpRequest, pk: int) -> HttpResponse:
-    """Open instructions (the council's work, overdue first) in full; complied and withdrawn ones,
-    which only grow, newest first a page at a time."""
+    """Open instructions (the council's work) overdue first, and complied and withdrawn ones newest
+    first, each a page at a time."""
     case = get_case(request, pk)
     today = timezone.localdate()
     instructions = Instruction.objects.filter(intervention=case).select_related("issued_by", "service_priority")
-    open_ones = sorted(
-        instructions.filter(status__in=OPEN_INSTRUCTION_STATUSES),
-        key=lambda i: (not i.is_overdue_on(today), i.due_on),
+    open_ones = Paginator(
+        instructions.filter(status__in=OPEN_INSTRUCTION_STATUSES).overdue_first(on=today), OPEN_INSTRUCTIONS_PER_PAGE
     )
     closed = Paginator(instructions.exclude(status__in=OPEN_INSTRUCTION_STATUSES), CLOSED_INSTRUCTIONS_PER_PAGE)
     return render(
         request,
         "reviews/progress/instruction_list.html",
-        {"intervention": case, "open": open_ones, "closed": closed.get_page(request.GET.get("page")), "today": today},
+        {
+            "intervention": case,
+            "open": open_ones.get_page(request.GET.get("open_page")),
+            "closed": closed.get_page(request.GET.get("page")),
+            "today": today,
+        },
     )
 
 
@@ -402,10 +417,17 @@ def indicator_detail(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRe
         Indicator.objects.filter(service_priority__instrument__intervention=case).select_related("service_priority"),
         pk=indicator_pk,
     )
-    series = list(indicator.measurements.select_related("recorded_by", "corrected_by"))
-    withdrawn = Measurement.all_objects.filter(indicator=indicator, withdrawn_at__isnull=False).select_related(
-        "withdrawn_by"
-    )
+    # Newest first a page at a time; the chart draws the page's months in order.
+    values = Paginator(
+        indicator.measurements.select_related("recorded_by", "corrected_by").order_by("-period_end"), VALUES_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    series = list(values.object_list)[::-1]
+    withdrawn = Paginator(
+        Measurement.all_objects.filter(indicator=indicator, withdrawn_at__isnull=False)
+        .select_related("withdrawn_by")
+        .order_by("-withdrawn_at", "-pk"),
+        VALUES_PER_PAGE,
+    ).get_page(request.GET.get("withdrawn_page"))
     form = MeasurementForm(request.POST or None, indicator=indicator)
     clash = None
     if request.method == "POST":
@@ -422,7 +444,7 @@ def indicator_detail(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRe
                 )
             except ValidationError as error:
                 # "Change that one instead": link to where that one can be corrected.
-                clash = next((m for m in series if m.period_end == data["period_end"]), None)
+                clash = indicator.measurements.filter(period_end=data["period_end"]).first()
                 add_service_errors(form, error)
             else:
                 messages.success(request, f"Value for {data['period_end']:%B %Y} saved")
@@ -434,6 +456,7 @@ def indicator_detail(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRe
             "intervention": case,
             "indicator": indicator,
             "series": series,
+            "values": values,
             "chart": indicator_chart(indicator, series),
             "form": form,
             "may_log": Capability.LOG_PROGRESS in capabilities_on(request.user, case),
@@ -567,9 +590,10 @@ def case_overview(request: HttpRequest, pk: int) -> HttpResponse:
             )
         )
     )
-    instructions = sorted(
-        Instruction.objects.filter(intervention=case, status__in=OPEN_INSTRUCTION_STATUSES).select_related("issued_by"),
-        key=lambda i: (not i.is_overdue_on(today), i.due_on),
+    # The first few, overdue first; the instructions page has the rest a page at a time.
+    open_instructions = Instruction.objects.filter(intervention=case, status__in=OPEN_INSTRUCTION_STATUSES)
+    instructions = list(
+        open_instructions.overdue_first(on=today).select_related("issued_by")[: OVERVIEW_INSTRUCTIONS + 1]
     )
     deadlines = Deadline.objects.filter(intervention=case).open().with_due_on()
     off_track = (
@@ -587,7 +611,8 @@ def case_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "today": today,
             "since_last_visit": work.changes_since(case, request.user, last_visit),
             "priorities": priorities,
-            "open_instructions": instructions,
+            "open_instructions": instructions[:OVERVIEW_INSTRUCTIONS],
+            "more_open_instructions": len(instructions) > OVERVIEW_INSTRUCTIONS,
             "next_deadlines": deadlines.filter(effective_due_on__gte=today).order_by("effective_due_on")[:5],
             "overdue_deadlines": deadlines.filter(effective_due_on__lt=today).count(),
             "off_track_actions": off_track,

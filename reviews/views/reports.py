@@ -74,12 +74,13 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def case_reports(request: HttpRequest, case_pk: int) -> HttpResponse:
     intervention = get_case(request, case_pk)
     reports = Report.objects.visible_to(request.user).filter(intervention=intervention).for_list()
+    page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "reviews/reports/case_reports.html",
         {
             "intervention": intervention,
-            "reports": reports,
+            "page": page,
             "may_draft": any(report_services.may_draft(request.user, intervention, kind) for kind in ReportKind),
         },
     )

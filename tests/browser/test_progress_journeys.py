@@ -183,7 +183,7 @@ def test_an_officer_records_an_indicator_value_and_the_chart_changes(page, alice
         progress.record_measurement(indicator=indicator, period_end=D(2023, month, 28), value=Decimal(value), by=alice)
     sign_in(page, ALICE)
     open_priority(page, hereford_case)
-    page.get_by_role("link", name="Agency social workers").click()
+    page.get_by_role("link", name="Agency social workers", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Agency social workers")
     expect(page.get_by_text("Lower is better. Target: 25%.")).to_be_visible()

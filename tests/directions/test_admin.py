@@ -273,3 +273,31 @@ def test_dfe_records_compliance_with_an_issued_directions_clause_in_the_admin(cl
     assert clause.history.latest().history_user == dora
     direction.refresh_from_db()
     assert direction.title == "Statutory direction"
+
+
+def _issue(case, by, title, text):
+    from directions import services
+
+    return services.issue_instruction(
+        intervention=case,
+        issued_by=by.person,
+        by=by,
+        title=title,
+        text=text,
+        issued_on=datetime.date(2023, 1, 1),
+        due_on=datetime.date(2023, 2, 1),
+    )
+
+
+def test_admin_search_finds_instructions_by_their_words_or_their_authority(client, dora, charlie, hereford_case):
+    recruit = _issue(hereford_case, charlie, "Recruitment", "Recruit permanent social workers by March.")
+    audit = _issue(hereford_case, charlie, "Audit", "Audit every child in need plan.")
+    client.force_login(dora)
+
+    by_words = client.get("/admin/directions/instruction/", {"q": "permanent social workers"})
+    by_authority = client.get("/admin/directions/instruction/", {"q": "herefordshire"})
+    by_nothing = client.get("/admin/directions/instruction/", {"q": "tractor"})
+
+    assert list(by_words.context["cl"].result_list) == [recruit]
+    assert sorted(i.pk for i in by_authority.context["cl"].result_list) == sorted([recruit.pk, audit.pk])
+    assert list(by_nothing.context["cl"].result_list) == []

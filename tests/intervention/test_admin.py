@@ -76,3 +76,25 @@ def test_history_is_visible_in_the_admin(client, dora, hereford_case):
 def test_council_officers_cannot_use_the_admin(client, alice):
     client.force_login(alice)
     assert client.get("/admin/intervention/intervention/").status_code == 302
+
+
+def test_the_intervention_form_draws_each_appointment_without_a_query_a_row(
+    client, dora, hereford_case, django_assert_max_num_queries
+):
+    from intervention.enums import Role
+    from tests.factories import AppointmentFactory
+
+    for _ in range(12):
+        AppointmentFactory(intervention=hereford_case, role=Role.COUNCIL_OFFICER)
+    client.force_login(dora)
+    url = f"/admin/intervention/intervention/{hereford_case.pk}/change/"
+    client.get(url)
+
+    with django_assert_max_num_queries(25):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    from django.utils.html import escape
+
+    names = [a.person.name for a in hereford_case.appointments.select_related("person")]
+    assert all(escape(name) in response.content.decode() for name in names)
