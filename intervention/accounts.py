@@ -26,7 +26,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from intervention.enums import OVERSEEING_ROLES, Organisation, Role
-from intervention.models import AccountSession, Intervention, Invitation, LocalAuthority, Person
+from intervention.models import AccountSession, ApiToken, Intervention, Invitation, LocalAuthority, Person
 from intervention.permissions import access_for
 from intervention.queue import enqueue_after_commit
 
@@ -37,7 +37,11 @@ ALREADY_HAS_AN_ACCOUNT = "There is already an account with this email address"
 COUNCIL_NEEDS_AUTHORITY = "Select the council they work for"
 ROLE_NEEDS_CASE = "Select the intervention they are appointed to"
 CASE_NEEDS_ROLE = "Select their appointment"
-DEACTIVATED = "Account deactivated: its sessions ended"
+DEACTIVATED = "Account deactivated: its sessions ended and its API tokens revoked"
+REACTIVATED = "Account reactivated"
+ALREADY_DEACTIVATED = "This account has already been deactivated"
+ALREADY_ACTIVE = "This account is already active"
+MAY_NOT_DEACTIVATE_YOURSELF = "You cannot deactivate your own account"
 INVITABLE_ORGANISATIONS = (Organisation.INDEPENDENT, Organisation.COUNCIL)
 # The appointments an invitation may make: the commissioner's and the advisers'.
 INVITABLE_ROLES = tuple(role for role in Role if role in OVERSEEING_ROLES)
@@ -91,14 +95,48 @@ def end_sessions(user: Any, *, keep: str | None = None) -> int:
     return ended
 
 
+def may_manage_accounts(user: Any) -> bool:
+    """Deactivating and reactivating people's accounts: DfE staff and administrators."""
+    return access_for(user).sees_everything
+
+
 @transaction.atomic
-def deactivate(*, user: Any, by: Any) -> None:
-    """Close an account: it cannot sign in, its open sessions end now, and its calendar feed stops
-    (the feed answers only an active account's address)."""
+def deactivate(*, user: Any, by: Any, reason: str = "") -> None:
+    """Close an account: it cannot sign in (by password or through a provider), its open sessions end
+    now in the session store, its API tokens are revoked, and its calendar feed stops (the feed answers
+    only an active account's address). Who did it and why go in the history of the account's person."""
+    if user.pk == by.pk:
+        raise ValidationError(MAY_NOT_DEACTIVATE_YOURSELF)
+    user = type(user).objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        raise ValidationError(ALREADY_DEACTIVATED)
     user.is_active = False
     user.save(update_fields=["is_active"])
+    end_access(user, by=by, reason=reason)
+
+
+def end_access(user: Any, *, by: Any, reason: str = "") -> None:
+    """What follows an account being switched off (here, or by unticking "active" in the admin)."""
     end_sessions(user)
-    record_on_person(user, by=by, reason=DEACTIVATED)
+    now = timezone.now()
+    for token in ApiToken.objects.filter(user=user, revoked_at__isnull=True):
+        token.revoked_at = now
+        token._history_user = by  # type: ignore[attr-defined]
+        token._change_reason = "Revoked: the account was deactivated"  # type: ignore[attr-defined]
+        token.save()
+    record_on_person(user, by=by, reason=f"{DEACTIVATED}: {reason}" if reason else DEACTIVATED)
+
+
+@transaction.atomic
+def reactivate(*, user: Any, by: Any, reason: str = "") -> None:
+    """Open a deactivated account again: its owner can sign in. Tokens revoked at deactivation stay
+    revoked (the owner makes new ones), and the second factor is as it was."""
+    user = type(user).objects.select_for_update().get(pk=user.pk)
+    if user.is_active:
+        raise ValidationError(ALREADY_ACTIVE)
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    record_on_person(user, by=by, reason=f"{REACTIVATED}: {reason}" if reason else REACTIVATED)
 
 
 # Invitations ---------------------------------------------------------------------------------------

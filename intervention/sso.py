@@ -32,6 +32,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from intervention.models import ExternalIdentity
@@ -169,7 +170,11 @@ def identify(*, provider: Provider, subject: str, email: str, email_verified: bo
     alone. Otherwise an account whose email is the provider's (verified, where the provider says) is
     linked to it, once: an account already linked to another identity at the same provider is refused,
     as is a deactivated one, and an unknown person gets nothing created."""
-    identity = ExternalIdentity.objects.select_related("user").filter(issuer=provider.issuer, subject=subject).first()
+    identity = (
+        ExternalIdentity.objects.select_related("user")
+        .filter(issuer=provider.issuer, subject=subject, ended_at__isnull=True)
+        .first()
+    )
     if identity is not None:
         user = identity.user
         return Outcome("known", user) if user.is_active else Outcome("deactivated")
@@ -182,7 +187,7 @@ def identify(*, provider: Provider, subject: str, email: str, email_verified: bo
     user = users[0]
     if not user.is_active:
         return Outcome("deactivated")
-    if ExternalIdentity.objects.filter(user=user, issuer=provider.issuer).exists():
+    if ExternalIdentity.objects.filter(user=user, issuer=provider.issuer, ended_at__isnull=True).exists():
         return Outcome("linked_elsewhere")
     identity = ExternalIdentity(user=user, issuer=provider.issuer, subject=subject, provider=provider.name)
     identity._history_user = user  # type: ignore[attr-defined]  # simple-history's acting user
@@ -195,11 +200,18 @@ def identify(*, provider: Provider, subject: str, email: str, email_verified: bo
     return Outcome("linked", user)
 
 
+@transaction.atomic
 def unlink_identity(*, identity: ExternalIdentity, by: Any) -> None:
     """Undo a link made in error (the wrong person's email, a provider account replaced): the next
-    sign-in through that provider links afresh by email. The history keeps the link and who removed it."""
+    sign-in through that provider links afresh by email. The link is ended, not deleted: the row and its
+    history keep that it was there, and who ended it when."""
+    identity = ExternalIdentity.objects.select_for_update().select_related("user").get(pk=identity.pk)
+    if identity.ended_at is not None:
+        return
+    identity.ended_at = timezone.now()
     identity._history_user = by  # type: ignore[attr-defined]  # simple-history's acting user
-    identity.delete()
+    identity._change_reason = "Unlinked"  # type: ignore[attr-defined]
+    identity.save()
     logger.info("%s unlinked %s's account from subject %s at %s", by, identity.user, identity.subject, identity.issuer)
 
 
