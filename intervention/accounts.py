@@ -37,9 +37,11 @@ ALREADY_HAS_AN_ACCOUNT = "There is already an account with this email address"
 COUNCIL_NEEDS_AUTHORITY = "Select the council they work for"
 ROLE_NEEDS_CASE = "Select the intervention they are appointed to"
 CASE_NEEDS_ROLE = "Select their appointment"
+INVITATION_USED_OR_EXPIRED = "This invitation has already been used or has expired"
 DEACTIVATED = "Account deactivated: its sessions ended and its API tokens revoked"
 REACTIVATED = "Account reactivated"
-ALREADY_DEACTIVATED = "This account has already been deactivated"
+ALREADY_INVITATION_USED_OR_EXPIRED = "This invitation has already been used or has expired"
+DEACTIVATED = "This account has already been deactivated"
 ALREADY_ACTIVE = "This account is already active"
 MAY_NOT_DEACTIVATE_YOURSELF = "You cannot deactivate your own account"
 INVITABLE_ORGANISATIONS = (Organisation.INDEPENDENT, Organisation.COUNCIL)
@@ -211,17 +213,30 @@ def read_invitation(token: str) -> Invitation | None:
     return invitation
 
 
+def open_invitation_for(email: str) -> Invitation | None:
+    """The newest unused, unexpired invitation to this email address, if any (for single sign-on)."""
+    return (
+        Invitation.objects.filter(email__iexact=email.strip(), accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-invited_at", "-pk")
+        .first()
+    )
+
+
 @transaction.atomic
-def accept_invitation(*, invitation: Invitation, password: str) -> Any:
-    """The invited person sets their password: their account, their person and their appointment are
-    made, and the link stops working. Returns the new account."""
+def accept_invitation(*, invitation: Invitation, password: str | None) -> Any:
+    """The invited person sets their password (or, with `password` None, signs in through a single
+    sign-on provider whose verified email is the invitation's, and has no password here): their
+    account, their person and their appointment are made, and the invitation is used up. Returns the
+    new account."""
     from intervention.services import appoint
 
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None or invitation.expires_at <= timezone.now():
-        raise ValidationError("This invitation has already been used or has expired")
+        raise ValidationError(INVITATION_USED_OR_EXPIRED)
     User = get_user_model()
-    user = User.objects.create_user(username=invitation.email, email=invitation.email, password=password)
+    if User.objects.filter(username__iexact=invitation.email).exists():
+        raise ValidationError(ALREADY_HAS_AN_ACCOUNT)
+    user = User.objects.create_user(username=invitation.email.lower(), email=invitation.email, password=password)
     person = Person(
         name=invitation.name,
         organisation=invitation.organisation,
@@ -244,7 +259,7 @@ def accept_invitation(*, invitation: Invitation, password: str) -> Any:
     invitation.accepted_at = timezone.now()
     invitation.person = person
     invitation._history_user = user  # type: ignore[attr-defined]
-    invitation._change_reason = "Accepted"  # type: ignore[attr-defined]
+    invitation._change_reason = "Accepted" if password is not None else "Accepted through single sign-on"  # type: ignore[attr-defined]
     invitation.save()
     return user
 

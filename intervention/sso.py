@@ -27,7 +27,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -161,7 +161,7 @@ def verify_id_token(provider: Provider, token: str, *, nonce: str | None) -> dic
 class Outcome:
     """What a sign-in through a provider came to: `user` is set only when the person may come in."""
 
-    result: str  # "known", "linked", "unknown", "deactivated", "linked_elsewhere"
+    result: str  # "known", "linked", "invited", "unknown", "deactivated", "linked_elsewhere"
     user: Any = None
 
 
@@ -182,6 +182,8 @@ def identify(*, provider: Provider, subject: str, email: str, email_verified: bo
     if not email or email_verified is False:
         return Outcome("unknown")
     users = list(get_user_model().objects.filter(Q(username__iexact=email) | Q(email__iexact=email))[:2])
+    if not users and email_verified is True:
+        return _accept_invitation(provider=provider, subject=subject, email=email)
     if len(users) != 1:
         return Outcome("unknown")
     user = users[0]
@@ -198,6 +200,28 @@ def identify(*, provider: Provider, subject: str, email: str, email_verified: bo
         return Outcome("linked_elsewhere")
     logger.info("Linked %s's account to subject %s at %s", user, subject, provider.issuer)
     return Outcome("linked", user)
+
+
+def _accept_invitation(*, provider: Provider, subject: str, email: str) -> Outcome:
+    """An invited person who signs in through a provider that vouches for the invitation's email
+    (`email_verified` true, not merely absent) accepts it: the account, person and appointment are
+    made as by the invitation's link, the invitation is used up, and the identity is linked."""
+    from intervention import accounts
+
+    invitation = accounts.open_invitation_for(email)
+    if invitation is None:
+        return Outcome("unknown")
+    try:
+        with transaction.atomic():
+            user = accounts.accept_invitation(invitation=invitation, password=None)
+            identity = ExternalIdentity(user=user, issuer=provider.issuer, subject=subject, provider=provider.name)
+            identity._history_user = user  # type: ignore[attr-defined]  # simple-history's acting user
+            identity._change_reason = "Linked on accepting an invitation"  # type: ignore[attr-defined]
+            identity.save()
+    except (ValidationError, IntegrityError):  # used up, or accepted by a request at the same moment
+        return Outcome("unknown")
+    logger.info("Invitation %s accepted through %s by subject %s", invitation.pk, provider.issuer, subject)
+    return Outcome("invited", user)
 
 
 @transaction.atomic
