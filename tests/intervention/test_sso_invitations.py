@@ -13,11 +13,17 @@ from django.utils import timezone
 from intervention import accounts
 from intervention.enums import Organisation, Role
 from intervention.models import Appointment, ExternalIdentity, Invitation
-from tests.intervention.test_sso import provider, sign_in_through  # noqa: F401 - the fixture
+from tests.intervention.test_sso import CALLBACK, sign_in_through
 
 pytestmark = pytest.mark.django_db
 
 EMAIL = "casey@commissioner.example"
+
+
+@pytest.fixture
+def provider(oidc_provider):
+    oidc_provider.allow_redirect(CALLBACK)
+    return oidc_provider
 
 
 @pytest.fixture
