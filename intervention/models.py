@@ -593,6 +593,7 @@ class PreparedDownload(models.Model):
         BUILDING = "building", "Being prepared"
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired"
 
     class Kind(models.TextChoices):
         INDICATOR_VALUES = "indicator_values", "Every indicator value"
@@ -607,6 +608,9 @@ class PreparedDownload(models.Model):
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A ready file is kept until then; the worker removes it from storage and marks the row expired
+    # (reviews.services.exports.expire_downloads), so copies of case data do not pile up.
+    expires_at = models.DateTimeField(null=True, blank=True)
     file = models.FileField(upload_to=download_path, storage=download_storage, max_length=200, blank=True)
     filename = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True, help_text="What went wrong, for the administrator.")
