@@ -58,7 +58,6 @@ class AccountAdmin(UserAdmin):
         ),
     )
     actions = ["deactivate_accounts", "reset_second_factors"]
-    inlines: list[Any] = []
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:
         return [ExternalIdentityInline] if obj is not None else []
@@ -110,7 +109,7 @@ class ExternalIdentityInline(admin.TabularInline):
 
     model = ExternalIdentity
     fields = ["provider", "issuer", "subject", "linked_at", "ended_at"]
-    readonly_fields = fields
+    readonly_fields = ["provider", "issuer", "subject", "linked_at", "ended_at"]
     extra = 0
     can_delete = False
     verbose_name = "single sign-on identity"
@@ -135,7 +134,7 @@ class ExternalIdentityAdmin(ScopedAdmin[ExternalIdentity]):
     search_fields = ["user__username", "user__email", "subject"]
     list_select_related = ["user"]
     fields = ["user", "provider", "issuer", "subject", "linked_at", "ended_at"]
-    readonly_fields = fields
+    readonly_fields = ["user", "provider", "issuer", "subject", "linked_at", "ended_at"]
     actions = ["unlink"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:

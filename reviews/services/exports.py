@@ -298,7 +298,7 @@ def expire_downloads(*, now: datetime.datetime | None = None) -> int:
         )
         if not claimed:
             continue
-        if download.file:
+        if download.file.name:
             download.file.storage.delete(download.file.name)
         PreparedDownload.objects.filter(pk=download.pk).update(file="")
         expired += 1
