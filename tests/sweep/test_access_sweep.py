@@ -861,6 +861,9 @@ ADMIN: dict[Any, AdminRow] = {
     "intervention.Inspection": AdminRow("inspection", "view_authority", "dfe", "dfe"),
     # Extra bank holidays: listed for everyone in the admin; a record of no case opens for DfE staff;
     # only administrators add or change one (it moves every working-day deadline: issue 13).
+    # Single sign-on identities (issue 17): DfE and administrators read them and unlink by an action;
+    # nobody adds, changes or deletes one. No rows in the sweep's world (nobody there signed in by SSO).
+    "intervention.ExternalIdentity": AdminRow(None, "dfe", None, None),
     "intervention.ExtraBankHoliday": AdminRow("shared:bank_holiday", "dfe", "superuser", "superuser"),
     "directions.Instrument": AdminRow(
         "instrument",
