@@ -36,6 +36,7 @@ from intervention.forms import (
     WRONG_CODE,
     WRONG_SET_UP_CODE,
     AcceptInvitationForm,
+    AccountAccessForm,
     ApiTokenForm,
     GovukPasswordChangeForm,
     GovukSetPasswordForm,
@@ -50,6 +51,7 @@ from intervention.middleware import SESSION_SEEN_AT
 from intervention.models import ApiToken
 from intervention.permissions import access_for
 from intervention.queue import enqueue_after_commit, promise
+from intervention.stale import STALE
 
 logger = logging.getLogger(__name__)
 
@@ -444,7 +446,7 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
     if not accounts.may_invite(request.user):
         raise PermissionDenied
     invitations = Invitation.objects.select_related(
-        "invited_by__person", "local_authority", "intervention__local_authority"
+        "invited_by__person", "local_authority", "intervention__local_authority", "person"
     )
     return render(request, "registration/invitation_list.html", {"invitations": invitations[:200]})
 
@@ -475,6 +477,45 @@ def invite(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Invitation sent to {details.email}")
             return redirect("invitation_list")
     return render(request, "registration/invite.html", {"form": form})
+
+
+ACCOUNT_DEACTIVATED = "{name}'s account is deactivated: they are signed out everywhere and their API tokens are revoked"
+ACCOUNT_REACTIVATED = "{name}'s account is active again: they can sign in"
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_access(request: HttpRequest, pk: int) -> HttpResponse:
+    """DfE deactivates someone's account (they cannot sign in by password or through a provider, their
+    sessions end and their API tokens are revoked) or reactivates it, saying why (intervention.accounts)."""
+    if not accounts.may_manage_accounts(request.user):
+        raise PermissionDenied
+    account = get_object_or_404(auth.get_user_model().objects.select_related("person"), pk=pk)
+    was_active = "yes" if account.is_active else "no"
+    form = AccountAccessForm(request.POST or None, initial={"was_active": was_active})
+    if request.method == "POST" and form.is_valid():
+        name = getattr(getattr(account, "person", None), "name", None) or account.get_username()
+        reason = form.cleaned_data["reason"]
+        if form.cleaned_data["was_active"] != was_active:
+            form.add_error(None, STALE)
+        elif account.pk == request.user.pk:
+            form.add_error(None, accounts.MAY_NOT_DEACTIVATE_YOURSELF)
+        else:
+            try:
+                if account.is_active:
+                    accounts.deactivate(user=account, by=request.user, reason=reason)
+                    messages.success(request, ACCOUNT_DEACTIVATED.format(name=name))
+                else:
+                    accounts.reactivate(user=account, by=request.user, reason=reason)
+                    messages.success(request, ACCOUNT_REACTIVATED.format(name=name))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("account_access", pk=account.pk)
+    # The hidden state is always the one shown now, so that a refused form sent again acts on what it saw.
+    context = {"account": account, "form": form, "was_active": was_active}
+    return render(request, "registration/account_access.html", context)
 
 
 @require_http_methods(["GET", "POST"])

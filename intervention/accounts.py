@@ -26,7 +26,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from intervention.enums import OVERSEEING_ROLES, Organisation, Role
-from intervention.models import AccountSession, Intervention, Invitation, LocalAuthority, Person
+from intervention.models import AccountSession, ApiToken, Intervention, Invitation, LocalAuthority, Person
 from intervention.permissions import access_for
 from intervention.queue import enqueue_after_commit
 
@@ -37,7 +37,12 @@ ALREADY_HAS_AN_ACCOUNT = "There is already an account with this email address"
 COUNCIL_NEEDS_AUTHORITY = "Select the council they work for"
 ROLE_NEEDS_CASE = "Select the intervention they are appointed to"
 CASE_NEEDS_ROLE = "Select their appointment"
-DEACTIVATED = "Account deactivated: its sessions ended"
+INVITATION_USED_OR_EXPIRED = "This invitation has already been used or has expired"
+DEACTIVATED = "Account deactivated: its sessions ended and its API tokens revoked"
+REACTIVATED = "Account reactivated"
+ALREADY_DEACTIVATED = "This account has already been deactivated"
+ALREADY_ACTIVE = "This account is already active"
+MAY_NOT_DEACTIVATE_YOURSELF = "You cannot deactivate your own account"
 INVITABLE_ORGANISATIONS = (Organisation.INDEPENDENT, Organisation.COUNCIL)
 # The appointments an invitation may make: the commissioner's and the advisers'.
 INVITABLE_ROLES = tuple(role for role in Role if role in OVERSEEING_ROLES)
@@ -91,14 +96,48 @@ def end_sessions(user: Any, *, keep: str | None = None) -> int:
     return ended
 
 
+def may_manage_accounts(user: Any) -> bool:
+    """Deactivating and reactivating people's accounts: DfE staff and administrators."""
+    return access_for(user).sees_everything
+
+
 @transaction.atomic
-def deactivate(*, user: Any, by: Any) -> None:
-    """Close an account: it cannot sign in, its open sessions end now, and its calendar feed stops
-    (the feed answers only an active account's address)."""
+def deactivate(*, user: Any, by: Any, reason: str = "") -> None:
+    """Close an account: it cannot sign in (by password or through a provider), its open sessions end
+    now in the session store, its API tokens are revoked, and its calendar feed stops (the feed answers
+    only an active account's address). Who did it and why go in the history of the account's person."""
+    if user.pk == by.pk:
+        raise ValidationError(MAY_NOT_DEACTIVATE_YOURSELF)
+    user = type(user).objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        raise ValidationError(ALREADY_DEACTIVATED)
     user.is_active = False
     user.save(update_fields=["is_active"])
+    end_access(user, by=by, reason=reason)
+
+
+def end_access(user: Any, *, by: Any, reason: str = "") -> None:
+    """What follows an account being switched off (here, or by unticking "active" in the admin)."""
     end_sessions(user)
-    record_on_person(user, by=by, reason=DEACTIVATED)
+    now = timezone.now()
+    for token in ApiToken.objects.filter(user=user, revoked_at__isnull=True):
+        token.revoked_at = now
+        token._history_user = by  # type: ignore[attr-defined]
+        token._change_reason = "Revoked: the account was deactivated"  # type: ignore[attr-defined]
+        token.save()
+    record_on_person(user, by=by, reason=f"{DEACTIVATED}: {reason}" if reason else DEACTIVATED)
+
+
+@transaction.atomic
+def reactivate(*, user: Any, by: Any, reason: str = "") -> None:
+    """Open a deactivated account again: its owner can sign in. Tokens revoked at deactivation stay
+    revoked (the owner makes new ones), and the second factor is as it was."""
+    user = type(user).objects.select_for_update().get(pk=user.pk)
+    if user.is_active:
+        raise ValidationError(ALREADY_ACTIVE)
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    record_on_person(user, by=by, reason=f"{REACTIVATED}: {reason}" if reason else REACTIVATED)
 
 
 # Invitations ---------------------------------------------------------------------------------------
@@ -173,17 +212,30 @@ def read_invitation(token: str) -> Invitation | None:
     return invitation
 
 
+def open_invitation_for(email: str) -> Invitation | None:
+    """The newest unused, unexpired invitation to this email address, if any (for single sign-on)."""
+    return (
+        Invitation.objects.filter(email__iexact=email.strip(), accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-invited_at", "-pk")
+        .first()
+    )
+
+
 @transaction.atomic
-def accept_invitation(*, invitation: Invitation, password: str) -> Any:
-    """The invited person sets their password: their account, their person and their appointment are
-    made, and the link stops working. Returns the new account."""
+def accept_invitation(*, invitation: Invitation, password: str | None) -> Any:
+    """The invited person sets their password (or, with `password` None, signs in through a single
+    sign-on provider whose verified email is the invitation's, and has no password here): their
+    account, their person and their appointment are made, and the invitation is used up. Returns the
+    new account."""
     from intervention.services import appoint
 
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None or invitation.expires_at <= timezone.now():
-        raise ValidationError("This invitation has already been used or has expired")
+        raise ValidationError(INVITATION_USED_OR_EXPIRED)
     User = get_user_model()
-    user = User.objects.create_user(username=invitation.email, email=invitation.email, password=password)
+    if User.objects.filter(username__iexact=invitation.email).exists():
+        raise ValidationError(ALREADY_HAS_AN_ACCOUNT)
+    user = User.objects.create_user(username=invitation.email.lower(), email=invitation.email, password=password)
     person = Person(
         name=invitation.name,
         organisation=invitation.organisation,
@@ -206,7 +258,7 @@ def accept_invitation(*, invitation: Invitation, password: str) -> Any:
     invitation.accepted_at = timezone.now()
     invitation.person = person
     invitation._history_user = user  # type: ignore[attr-defined]
-    invitation._change_reason = "Accepted"  # type: ignore[attr-defined]
+    invitation._change_reason = "Accepted" if password is not None else "Accepted through single sign-on"  # type: ignore[attr-defined]
     invitation.save()
     return user
 

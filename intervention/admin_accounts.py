@@ -18,8 +18,10 @@ from django.shortcuts import redirect
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from intervention import accounts, two_factor
-from intervention.admin_scoping import RefusesStaleAdminSave
+from intervention import accounts, sso, two_factor
+from intervention.admin_scoping import RefusesStaleAdminSave, ScopedAdmin
+from intervention.models import ExternalIdentity
+from intervention.permissions import access_for
 
 User = get_user_model()
 
@@ -57,6 +59,9 @@ class AccountAdmin(RefusesStaleAdminSave, UserAdmin):
     )
     actions = ["deactivate_accounts", "reset_second_factors"]
 
+    def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:
+        return [ExternalIdentityInline] if obj is not None else []
+
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
@@ -76,14 +81,13 @@ class AccountAdmin(RefusesStaleAdminSave, UserAdmin):
         deactivating = change and "is_active" in form.changed_data and not obj.is_active
         super().save_model(request, obj, form, change)
         if deactivating:
-            accounts.end_sessions(obj)
-            accounts.record_on_person(obj, by=request.user, reason=accounts.DEACTIVATED)
+            accounts.end_access(obj, by=request.user, reason="in the admin")
 
     @admin.action(description="Deactivate the selected accounts (their sessions end at once)")
     def deactivate_accounts(self, request: HttpRequest, queryset: QuerySet) -> None:
         count = 0
         for user in queryset.filter(is_active=True).exclude(pk=request.user.pk):
-            accounts.deactivate(user=user, by=request.user)
+            accounts.deactivate(user=user, by=request.user, reason="in the admin")
             count += 1
         self.message_user(request, f"{count} account(s) deactivated.", messages.SUCCESS)
 
@@ -98,6 +102,66 @@ class AccountAdmin(RefusesStaleAdminSave, UserAdmin):
             f"Second factor reset for {count} account(s): they set up an authenticator app at their next sign-in.",
             messages.SUCCESS,
         )
+
+
+class ExternalIdentityInline(admin.TabularInline):
+    """On an account's page: the single sign-on identities it has, linked and unlinked, to read."""
+
+    model = ExternalIdentity
+    fields = ["provider", "issuer", "subject", "linked_at", "ended_at"]
+    readonly_fields = ["provider", "issuer", "subject", "linked_at", "ended_at"]
+    extra = 0
+    can_delete = False
+    verbose_name = "single sign-on identity"
+    verbose_name_plural = "single sign-on identities (unlink one on the External identities page)"
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(ScopedAdmin[ExternalIdentity]):
+    """Which single sign-on identities each person has (DfE and administrators only), and unlinking
+    one made in error: the link is ended, never deleted (intervention.sso.unlink_identity), so the
+    history keeps that it was there and who unlinked it. Nothing here is typed: links are made by
+    signing in."""
+
+    list_display = ["user", "provider", "subject", "linked_at", "ended_at"]
+    list_filter = ["provider", ("ended_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__username", "user__email", "subject"]
+    list_select_related = ["user"]
+    fields = ["user", "provider", "issuer", "subject", "linked_at", "ended_at"]
+    readonly_fields = ["user", "provider", "issuer", "subject", "linked_at", "ended_at"]
+    actions = ["unlink"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        return queryset if access_for(request.user).sees_everything else queryset.none()
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return super().has_module_permission(request) and access_for(request.user).sees_everything
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # read only: unlinking is the action below
+
+    def has_unlink_permission(self, request: HttpRequest) -> bool:
+        return self.has_module_permission(request)
+
+    @admin.action(
+        description="Unlink the selected identities (the next sign-in links afresh by email)", permissions=["unlink"]
+    )
+    def unlink(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = 0
+        for identity in queryset.filter(ended_at__isnull=True):
+            sso.unlink_identity(identity=identity, by=request.user)
+            count += 1
+        self.message_user(request, f"{count} identit{'y' if count == 1 else 'ies'} unlinked.", messages.SUCCESS)
 
 
 if admin.site.is_registered(User):

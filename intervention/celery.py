@@ -68,6 +68,10 @@ app.conf.beat_schedule = {
         "task": "reviews.remove_orphan_evidence_files",
         "schedule": crontab(minute=45),
     },
+    "remove prepared downloads past their expiry every hour": {
+        "task": "reviews.expire_downloads",
+        "schedule": crontab(minute=15),
+    },
     "record a worker heartbeat every minute": {
         "task": "intervention.record_heartbeat",
         "schedule": crontab(minute="*"),

@@ -252,3 +252,16 @@ class InvitationForm(forms.Form):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
+
+
+class AccountAccessForm(forms.Form):
+    """Deactivating or reactivating someone's account: why, and the state it was read in, so that two
+    people acting at once cannot undo each other's act without seeing it (a stale save is refused)."""
+
+    reason = forms.CharField(
+        label="Why",
+        max_length=500,
+        help_text="For example, \u201cLeft the council on 31 March\u201d. It is kept in the account's history.",
+        error_messages={"required": "Enter why"},
+    )
+    was_active = forms.ChoiceField(choices=[("yes", "yes"), ("no", "no")], widget=forms.HiddenInput)

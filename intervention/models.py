@@ -413,17 +413,32 @@ class ExternalIdentity(models.Model):
     # The configured provider's short name at the time of linking, for people reading the history.
     provider = models.CharField(max_length=50)
     linked_at = models.DateTimeField(auto_now_add=True)
+    # Unlinking ends the link rather than deleting it: the row and its history say it was there, and
+    # who ended it. Only a link not ended counts at sign-in.
+    ended_at = models.DateTimeField("unlinked", null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "external identities"
         constraints = [
-            models.UniqueConstraint(fields=["issuer", "subject"], name="one_account_per_external_identity"),
-            models.UniqueConstraint(fields=["user", "issuer"], name="one_identity_per_provider_per_account"),
+            models.UniqueConstraint(
+                fields=["issuer", "subject"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_account_per_external_identity",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "issuer"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_identity_per_provider_per_account",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} at {self.issuer}"
+
+    @property
+    def is_linked(self) -> bool:
+        return self.ended_at is None
 
 
 class CaseNoteKind(models.TextChoices):
@@ -578,6 +593,7 @@ class PreparedDownload(models.Model):
         BUILDING = "building", "Being prepared"
         READY = "ready", "Ready"
         FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired"
 
     class Kind(models.TextChoices):
         INDICATOR_VALUES = "indicator_values", "Every indicator value"
@@ -592,6 +608,9 @@ class PreparedDownload(models.Model):
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A ready file is kept until then; the worker removes it from storage and marks the row expired
+    # (reviews.services.exports.expire_downloads), so copies of case data do not pile up.
+    expires_at = models.DateTimeField(null=True, blank=True)
     file = models.FileField(upload_to=download_path, storage=download_storage, max_length=200, blank=True)
     filename = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True, help_text="What went wrong, for the administrator.")

@@ -27,11 +27,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from intervention.models import ExternalIdentity
@@ -160,7 +161,7 @@ def verify_id_token(provider: Provider, token: str, *, nonce: str | None) -> dic
 class Outcome:
     """What a sign-in through a provider came to: `user` is set only when the person may come in."""
 
-    result: str  # "known", "linked", "unknown", "deactivated", "linked_elsewhere"
+    result: str  # "known", "linked", "invited", "unknown", "deactivated", "linked_elsewhere"
     user: Any = None
 
 
@@ -169,7 +170,11 @@ def identify(*, provider: Provider, subject: str, email: str, email_verified: bo
     alone. Otherwise an account whose email is the provider's (verified, where the provider says) is
     linked to it, once: an account already linked to another identity at the same provider is refused,
     as is a deactivated one, and an unknown person gets nothing created."""
-    identity = ExternalIdentity.objects.select_related("user").filter(issuer=provider.issuer, subject=subject).first()
+    identity = (
+        ExternalIdentity.objects.select_related("user")
+        .filter(issuer=provider.issuer, subject=subject, ended_at__isnull=True)
+        .first()
+    )
     if identity is not None:
         user = identity.user
         return Outcome("known", user) if user.is_active else Outcome("deactivated")
@@ -177,12 +182,14 @@ def identify(*, provider: Provider, subject: str, email: str, email_verified: bo
     if not email or email_verified is False:
         return Outcome("unknown")
     users = list(get_user_model().objects.filter(Q(username__iexact=email) | Q(email__iexact=email))[:2])
+    if not users and email_verified is True:
+        return _accept_invitation(provider=provider, subject=subject, email=email)
     if len(users) != 1:
         return Outcome("unknown")
     user = users[0]
     if not user.is_active:
         return Outcome("deactivated")
-    if ExternalIdentity.objects.filter(user=user, issuer=provider.issuer).exists():
+    if ExternalIdentity.objects.filter(user=user, issuer=provider.issuer, ended_at__isnull=True).exists():
         return Outcome("linked_elsewhere")
     identity = ExternalIdentity(user=user, issuer=provider.issuer, subject=subject, provider=provider.name)
     identity._history_user = user  # type: ignore[attr-defined]  # simple-history's acting user
@@ -195,11 +202,40 @@ def identify(*, provider: Provider, subject: str, email: str, email_verified: bo
     return Outcome("linked", user)
 
 
+def _accept_invitation(*, provider: Provider, subject: str, email: str) -> Outcome:
+    """An invited person who signs in through a provider that vouches for the invitation's email
+    (`email_verified` true, not merely absent) accepts it: the account, person and appointment are
+    made as by the invitation's link, the invitation is used up, and the identity is linked."""
+    from intervention import accounts
+
+    invitation = accounts.open_invitation_for(email)
+    if invitation is None:
+        return Outcome("unknown")
+    try:
+        with transaction.atomic():
+            user = accounts.accept_invitation(invitation=invitation, password=None)
+            identity = ExternalIdentity(user=user, issuer=provider.issuer, subject=subject, provider=provider.name)
+            identity._history_user = user  # type: ignore[attr-defined]  # simple-history's acting user
+            identity._change_reason = "Linked on accepting an invitation"  # type: ignore[attr-defined]
+            identity.save()
+    except (ValidationError, IntegrityError):  # used up, or accepted by a request at the same moment
+        return Outcome("unknown")
+    logger.info("Invitation %s accepted through %s by subject %s", invitation.pk, provider.issuer, subject)
+    return Outcome("invited", user)
+
+
+@transaction.atomic
 def unlink_identity(*, identity: ExternalIdentity, by: Any) -> None:
     """Undo a link made in error (the wrong person's email, a provider account replaced): the next
-    sign-in through that provider links afresh by email. The history keeps the link and who removed it."""
+    sign-in through that provider links afresh by email. The link is ended, not deleted: the row and its
+    history keep that it was there, and who ended it when."""
+    identity = ExternalIdentity.objects.select_for_update().select_related("user").get(pk=identity.pk)
+    if identity.ended_at is not None:
+        return
+    identity.ended_at = timezone.now()
     identity._history_user = by  # type: ignore[attr-defined]  # simple-history's acting user
-    identity.delete()
+    identity._change_reason = "Unlinked"  # type: ignore[attr-defined]
+    identity.save()
     logger.info("%s unlinked %s's account from subject %s at %s", by, identity.user, identity.subject, identity.issuer)
 
 

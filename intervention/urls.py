@@ -36,6 +36,7 @@ urlpatterns = [
     # DfE invites people; the invitation's link is public (its single-use, expiring token is the key).
     path("invitations/", account_views.invitation_list, name="invitation_list"),
     path("invitations/new/", account_views.invite, name="invite"),
+    path("people/<int:pk>/access/", account_views.account_access, name="account_access"),
     path("invitation/<str:token>/", account_views.accept_invitation, name="accept_invitation"),
     path("interventions/", views.intervention_list, name="intervention_list"),
     # The case page shows the case record and the work of the case, so the reviews app draws it.

@@ -83,6 +83,14 @@ def prepare_download(*, download_id: int) -> str:
     return exports.prepare_download(download_id=download_id)
 
 
+@shared_task(name="reviews.expire_downloads")
+def expire_downloads() -> int:
+    """Remove prepared downloads' files past their expiry (issue 16); safe to run twice."""
+    from reviews.services import exports
+
+    return exports.expire_downloads()
+
+
 @shared_task(name="reviews.remove_orphan_evidence_files")
 def remove_orphan_evidence_files() -> int:
     from reviews.services import progress

@@ -167,7 +167,10 @@ class Report(models.Model):
         help_text="The role that signs it off: the deliverer of the reporting obligation that requires it, else the "
         "kind's. Set when it is started and each time a version is generated.",
     )
-    history = HistoricalRecords()
+    # The words of its latest generated version, as plain text, for search (reviews.services.search):
+    # the versions keep their own history, so this copy keeps none.
+    text = models.TextField("text of the latest version", blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["text"])
 
     objects = ReportQuerySet.as_manager()
 

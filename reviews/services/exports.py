@@ -35,6 +35,10 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# How long a prepared download is kept after it is ready: long enough to come back for it, short
+# enough that copies of case data do not pile up in storage.
+DOWNLOAD_KEPT_FOR = datetime.timedelta(days=7)
+EXPIRED_DOWNLOAD = "This download has expired: files are kept for 7 days. Ask for it again on your downloads page."
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "d mmm yyyy"
 
@@ -271,10 +275,31 @@ def prepare_download(*, download_id: int) -> str:
         download.filename = name
         download.status = PreparedDownload.Status.READY
         download.finished_at = timezone.now()
-        download.save(update_fields=["file", "filename", "status", "finished_at"])
+        download.expires_at = download.finished_at + DOWNLOAD_KEPT_FOR
+        download.save(update_fields=["file", "filename", "status", "finished_at", "expires_at"])
     except Exception as error:  # noqa: BLE001 - any failure is kept on the row for the person and the admin
         PreparedDownload.objects.filter(pk=download.pk).update(
             status=PreparedDownload.Status.FAILED, error=f"{type(error).__name__}: {error}", finished_at=timezone.now()
         )
         return str(PreparedDownload.Status.FAILED)
     return str(PreparedDownload.Status.READY)
+
+
+def expire_downloads(*, now: datetime.datetime | None = None) -> int:
+    """Remove the files of ready downloads past their expiry from storage and mark them expired; a
+    request for one then says so (410). Safe to run twice, or in two workers at once: each row is
+    claimed with a conditional update before its file is removed. Returns how many expired."""
+    now = now or timezone.now()
+    expired = 0
+    due = PreparedDownload.objects.filter(status=PreparedDownload.Status.READY, expires_at__lte=now)
+    for download in due.only("pk", "file"):
+        claimed = PreparedDownload.objects.filter(pk=download.pk, status=PreparedDownload.Status.READY).update(
+            status=PreparedDownload.Status.EXPIRED
+        )
+        if not claimed:
+            continue
+        if download.file.name:
+            download.file.storage.delete(download.file.name)
+        PreparedDownload.objects.filter(pk=download.pk).update(file="")
+        expired += 1
+    return expired

@@ -58,6 +58,7 @@ from reviews.models.reports import STALE_COUNCIL_SECTIONS
 from reviews.reports import renderer_for
 from reviews.reports.common import held_reviews, next_review_dates, person_name
 from reviews.reports.completeness import Gap, gaps
+from reviews.services import search
 from reviews.services.deadlines import schedule_cabinet_deadlines
 from reviews.services.reviewing import meet_deadline
 from reviews.services.signatories import signatory_role
@@ -711,6 +712,7 @@ def _store(
     current.error = ""
     current.finished_at = timezone.now()
     save_with_history(current, by=None, reason="Generated")
+    search.remember_report_text(report_id=current.report_id, body_html=body)
     if not current.is_final:
         _tell_signatory(current)
     return VersionStatus.READY

@@ -1,6 +1,7 @@
 """Search across a case's words (issue 16, item 5): instructions, progress updates, reviews, reports'
-titles and commentary, instruments' clauses and evidence files' names. Ranked, the matching words
-highlighted (the text is escaped first, then marked), grouped by case.
+titles, commentary and the words of their latest generated version, instruments' clauses and evidence
+files' names. Ranked, the matching words highlighted (the text is escaped first, then marked), grouped
+by case.
 
 Every source's queryset is the person's own (`visible_to`, or `intervention.permissions`' filters), so
 a result nobody may see is never fetched, let alone shown. On PostgreSQL each table keeps a `tsvector`
@@ -14,13 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from html import unescape
 from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, FloatField, Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from directions.models import Clause, Instruction
@@ -76,7 +78,7 @@ SOURCES = (
     Source(
         "Report",
         Report,
-        ("title", "commentary"),
+        ("title", "commentary", "text"),
         lambda user: Report.objects.visible_to(user),
         lambda row: row.intervention_id,
         lambda row: row.title,
@@ -101,6 +103,17 @@ SOURCES = (
         lambda row: reverse("evidence_download", args=[row.pk]),
     ),
 )
+
+
+def plain_text(html: str) -> str:
+    """A version's HTML as the words a reader sees: tags and entities gone, whitespace single."""
+    return " ".join(unescape(strip_tags(html.replace("<", " <"))).split())
+
+
+def remember_report_text(*, report_id: int, body_html: str) -> None:
+    """Keep the newest generated version's words on the report, where its search vector reads them
+    (no history row: the version is the record)."""
+    Report.objects.filter(pk=report_id).update(text=plain_text(body_html))
 
 
 @dataclass(frozen=True)

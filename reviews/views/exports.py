@@ -105,9 +105,11 @@ def downloads(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_GET
-def download_file(request: HttpRequest, pk: int) -> FileResponse:
+def download_file(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     """A prepared download, to the person who asked for it only: anyone else gets the 404 a missing one gets."""
     download = get_object_or_404(PreparedDownload, pk=pk, requested_by_id=request.user.pk)
+    if download.status == PreparedDownload.Status.EXPIRED:
+        return render(request, "reviews/exports/download_expired.html", {"download": download}, status=410)
     if download.status != PreparedDownload.Status.READY or not download.file:
         raise Http404
     return FileResponse(

@@ -189,11 +189,17 @@ def test_an_administrator_unlinks_a_wrong_link_and_the_next_sign_in_links_afresh
 
     call_command("unlink_sso", "moved@herefordshire.example", PROVIDER_NAME, by="admin@education.example")
 
-    assert not ExternalIdentity.objects.exists()
+    [ended] = ExternalIdentity.objects.all()
+    assert ended.ended_at is not None
     removal = ExternalIdentity.history.latest()
-    assert (removal.history_type, removal.history_user) == ("-", administrator)
+    assert (removal.history_type, removal.history_user, removal.history_change_reason) == (
+        "~",
+        administrator,
+        "Unlinked",
+    )
     assert sign_in_through(client, provider, "moved@herefordshire.example").status_code == 302
     assert signed_in_as(client) == str(user.pk)
+    assert ExternalIdentity.objects.filter(user=user, ended_at__isnull=True).count() == 1
 
 
 def test_a_person_who_cancels_at_the_provider_is_told_they_were_not_signed_in(client, provider):

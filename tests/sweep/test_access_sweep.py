@@ -112,6 +112,7 @@ PAGES = [
     # Inviting people: DfE staff and administrators.
     Page("invitation_list", {}, "invite", None),
     Page("invite", {}, "invite", "invite"),
+    Page("account_access", {"pk": "account"}, "invite", "invite"),  # deactivating someone's account
     Page("rotate_calendar", {}, "signed_in", "signed_in", get_only_by_post=True),
     Page("priority_detail", {"pk": "case", "priority_pk": "priority"}, "view", None),
     Page("log_progress", {"pk": "case"}, "log_progress", "log_progress", query=("priority", "priority")),
@@ -347,6 +348,7 @@ COMPLETED: dict[str, Any] = {
     "report_classification": lambda: {"classification": "OFFICIAL-SENSITIVE", "reason": "Sent to DfE only"},
     "case_note_new": lambda: {"kind": "call", "title": "Sweep note", "text": "Written by the sweep"},
     "api_tokens": lambda: {"name": "Sweep token"},
+    "account_access": lambda: {"reason": "Left, says the sweep"},
 }
 
 # POSTs that save nothing even for the entitled person, and why; for these the sweep's "nothing
@@ -859,6 +861,9 @@ ADMIN: dict[Any, AdminRow] = {
     "intervention.Inspection": AdminRow("inspection", "view_authority", "dfe", "dfe"),
     # Extra bank holidays: listed for everyone in the admin; a record of no case opens for DfE staff;
     # only administrators add or change one (it moves every working-day deadline: issue 13).
+    # Single sign-on identities (issue 17): DfE and administrators read them and unlink by an action;
+    # nobody adds, changes or deletes one. No rows in the sweep's world (nobody there signed in by SSO).
+    "intervention.ExternalIdentity": AdminRow(None, "dfe", None, None),
     "intervention.ExtraBankHoliday": AdminRow("shared:bank_holiday", "dfe", "superuser", "superuser"),
     "directions.Instrument": AdminRow(
         "instrument",

@@ -392,6 +392,8 @@ def _case(tag: str, dfe_code: str, *, by: Any, officer: Any, commissioner: Any) 
         by=by,
     )
     r["api_token"], r["api_secret"] = services.create_api_token(name=f"Token {marker}", by=officer)
+    # An account of the council's for DfE to deactivate (issue 17): not one the sweep signs in with.
+    r["account"] = _user(f"leaver_{tag.lower()}", Organisation.COUNCIL, local_authority=la)
     return case
 
 

@@ -124,3 +124,22 @@ def test_on_postgresql_a_title_match_ranks_above_a_text_match(dora, charlie, her
         )
     hits = search(user=dora, query="workforce")[0].hits
     assert "strategy" in hits[0].title
+
+
+def test_a_reports_generated_text_is_found(dora, charlie, alice, hereford_case, file_storage):
+    from reviews.services import reports
+    from tests.reviews.reports_support import direction_with_priorities, generated, held_review
+
+    direction_with_priorities(hereford_case)
+    review = held_review(hereford_case, by=charlie, narrative="The Zanzibarian caseload audit is late.")
+    report = reports.create_report(intervention=hereford_case, kind="progress", review=review, by=dora)
+    generated(report, by=dora)
+    report.refresh_from_db()
+    assert "Zanzibarian caseload audit" in report.text
+    assert "<" not in report.text
+
+    [case] = search(user=dora, query="zanzibarian")
+
+    assert [(hit.kind, hit.url) for hit in case.hits] == [("Report", reverse("report_detail", args=[report.pk]))]
+    assert "<mark>Zanzibarian</mark>" in case.hits[0].snippet
+    assert search(user=alice, query="zanzibarian") == []  # a draft report to the Minister: not the council's
