@@ -9,7 +9,9 @@ number of cases or records; the header's count (`work_count`) is one query of co
 - instructions to respond to: the council (its staff, and council roles appointed to the case);
 - reports to sign off: the person appointed in the report's signatory role, once its latest version is ready;
 - deadlines they deliver, overdue or due in the next 30 days: the people holding the deadline's delivering role;
-- notices not yet read (intervention.notices).
+- notices not yet read (intervention.notices);
+- promises given up on (a failed `OutboxItem`: the council's email, a report version, a notice), not since
+  promised again: the commissioner, the advisers and the DfE roles of the case, who can send it again.
 """
 
 from __future__ import annotations
@@ -18,14 +20,14 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from directions.enums import Deliverer, InstructionStatus
 from directions.models import Instruction
 from intervention.enums import COUNCIL_ROLES, DFE_ROLES, OVERSEEING_ROLES, Role
-from intervention.models import CaseVisit, Intervention, Notice, Person
+from intervention.models import CaseVisit, Intervention, Notice, OutboxItem, OutboxState, Person
 from intervention.permissions import Access, access_for
 from reviews.enums import MoveStatus, PlanStatus
 from reviews.models import Deadline, DueDateMove, ImprovementPlan, Report, ReportVersion, VersionStatus
@@ -58,6 +60,7 @@ class Scope:
 
     person_id: int | None
     overseen: tuple[int, ...]  # cases where they agree, accept and return (commissioner, adviser)
+    resending: tuple[int, ...]  # cases where they send a failed email again (commissioner, adviser, DfE)
     council: Q  # cases where they respond for the council, as a filter on an Intervention
     roles: dict[int, frozenset[str]]  # roles by case, for signatories and deadlines
     local_authority_id: int | None
@@ -79,6 +82,7 @@ def scope_for(user: Any) -> Scope:
     return Scope(
         person_id=access.person_id,
         overseen=tuple(sorted(pk for pk, r in roles.items() if r & OVERSEEING_ROLES)),
+        resending=tuple(sorted(pk for pk, r in roles.items() if r & (OVERSEEING_ROLES | DFE_ROLES))),
         council=council,
         roles=roles,
         local_authority_id=access.local_authority_id,
@@ -163,6 +167,30 @@ def unread_notices(scope: Scope) -> QuerySet[Notice]:
     )
 
 
+def failed_promises(scope: Scope) -> QuerySet[OutboxItem]:
+    """Promises given up on, on the cases where the person can send them again, leaving out those
+    promised again since (a "send again", a report's retry: a later row about the same thing)."""
+    again = OutboxItem.objects.filter(
+        task_name=OuterRef("task_name"),
+        intervention_id=OuterRef("intervention_id"),
+        about=OuterRef("about"),
+        created_at__gt=OuterRef("created_at"),
+    )
+    return (
+        OutboxItem.objects.filter(state=OutboxState.FAILED, intervention__in=_open_cases(Q(pk__in=scope.resending)))
+        .exclude(Exists(again))
+        .order_by("finished_at", "pk")
+    )
+
+
+def failed_promise_link(item: OutboxItem) -> str:
+    """Where the person can see the failure and send it again: the instruction's page for the council's
+    email, the case's deadlines page ("Emails and reports that failed") for everything else."""
+    if item.task_name == "directions.email_council_about_instruction" and "instruction_id" in item.kwargs:
+        return reverse("instruction_detail", args=[item.intervention_id, item.kwargs["instruction_id"]])
+    return reverse("case_deadlines", args=[item.intervention_id])
+
+
 def work_count(user: Any) -> int:
     """How many things wait for the person: one query (after the access the page has already worked out)."""
     if not getattr(user, "is_authenticated", False):
@@ -178,6 +206,7 @@ def work_count(user: Any) -> int:
         "reports": reports_to_sign(scope),
         "deadlines": deadlines_to_deliver(scope),
         "notices": unread_notices(scope),
+        "failed": failed_promises(scope),
     }
     counts = (
         Person.objects.filter(pk=scope.person_id or -1)
@@ -196,6 +225,7 @@ class Item:
     when: str  # in words: "submitted 3 March 2026", "due 1 April 2026 (overdue)"
     overdue: bool = False
     notice: Notice | None = None
+    failed: bool = False
 
 
 @dataclass
@@ -218,6 +248,7 @@ def work_for(user: Any, *, today: datetime.date | None = None) -> list[Group]:
     today = today or timezone.localdate()
     scope = scope_for(user)
     groups = [
+        Group("failed", "Emails and reports that failed"),
         Group("notices", "Notices"),
         Group("plans", "Improvement plans to agree"),
         Group("moves", "Due-date moves to agree or refuse"),
@@ -229,6 +260,18 @@ def work_for(user: Any, *, today: datetime.date | None = None) -> list[Group]:
     if scope.empty:
         return groups
     by_key = {group.key: group for group in groups}
+    for item in failed_promises(scope).select_related("intervention__local_authority"):
+        assert item.intervention is not None  # filtered on the case
+        tries = "1 try" if item.attempts == 1 else f"{item.attempts} tries"
+        by_key["failed"].items.append(
+            Item(
+                item.intervention,
+                f"{item.about or item.task_name}: not sent",
+                failed_promise_link(item),
+                f"failed {_on(item.finished_at)} after {tries}: {item.last_error[:200]}",
+                failed=True,
+            )
+        )
     for notice in unread_notices(scope).select_related("intervention__local_authority"):
         by_key["notices"].items.append(
             Item(notice.intervention, notice.what, notice.link, f"sent {_on(notice.created_at)}", notice=notice)

@@ -132,3 +132,32 @@ def test_what_changed_is_a_fixed_number_of_queries(
         changes = work.changes_since(hereford_case, charlie, since)
     assert len(changes.changes) == 12  # six plans and six actions, newest first
     assert changes.changes[0].what == "Plan action 1: Action added" and changes.changes[0].who == "Alice Hughes"
+
+
+def test_a_failed_email_waits_for_whoever_can_send_it_again_until_it_is_sent_again(
+    client, settings, hereford_case, workforce, alice, charlie, dora
+):
+    from directions.services import send_instruction_email_again
+    from intervention.enums import Role
+    from tests.directions.test_instruction_email import FAILING_BACKEND, issue, send
+    from tests.factories import AppointmentFactory
+
+    AppointmentFactory(person=dora.person, intervention=hereford_case, role=Role.DFE_CASE_LEAD)
+    settings.EMAIL_BACKEND = FAILING_BACKEND
+    instruction = issue(charlie, hereford_case)
+    send(instruction)
+    link = reverse("instruction_detail", args=[hereford_case.pk, instruction.pk])
+    for person in (charlie, dora):
+        client.force_login(person)
+        page = client.get(reverse("your_work")).content.decode()
+        assert "Emails and reports that failed (1)" in page
+        assert f"Email to the council about instruction {instruction.number}: not sent" in page
+        assert "after 8 tries: the mail server went away" in page and link in page
+    client.force_login(alice)
+    assert "Emails and reports that failed" not in client.get(reverse("your_work")).content.decode()
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    send_instruction_email_again(instruction=instruction, by=charlie)
+    client.force_login(charlie)
+    page = client.get(reverse("your_work")).content.decode()
+    assert "Emails and reports that failed" not in page
