@@ -222,6 +222,17 @@ class ScopedInline(QuickWidgets, admin.TabularInline, Generic[ModelT]):
     extra = 0
     can_delete = False
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each row carries the version it was read at: a row someone else changed since is refused.
+        self.form = refusing_stale_saves(self.form, rows=True)
+
+    def get_fields(self, request: HttpRequest, obj: ModelT | None = None) -> Any:
+        fields = [field for field in super().get_fields(request, obj) if field != SEEN_FIELD]
+        if obj is not None and self.has_change_permission(request, obj):
+            fields.append(SEEN_FIELD)  # a hidden input, drawn in the row's first cell
+        return fields
+
     def has_change_permission(self, request: HttpRequest, obj: ModelT | None = None) -> bool:
         return obj is None or permissions.can_change(request.user, obj)
 

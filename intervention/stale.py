@@ -17,6 +17,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 STALE = (
     "Someone else changed this record after you opened it, so your changes were not saved. "
@@ -110,6 +111,9 @@ class RefusesStaleSave(forms.ModelForm):
     Mixed in before a model form: `type("F", (RefusesStaleSave, TheForm), {})`."""
 
     seen_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # A row of an inline formset is checked only when its values differ from the row as saved now
+    # (Django saves only those): a row whose values still match is not saved, so nothing is overwritten.
+    only_when_changed = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -119,6 +123,8 @@ class RefusesStaleSave(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or self.cleaned_data
         if self.instance.pk is None or self.instance._state.adding or SEEN_FIELD not in self.fields:
+            return cleaned
+        if self.only_when_changed and not self.has_changed():
             return cleaned
         try:
             refuse_stale(type(self.instance), self.instance.pk, cleaned.get(SEEN_FIELD) or "")
@@ -130,8 +136,23 @@ class RefusesStaleSave(forms.ModelForm):
         return cleaned
 
 
-def refusing_stale_saves(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
-    """The form class with RefusesStaleSave mixed in (once)."""
-    if issubclass(form_class, RefusesStaleSave):
+class RefusesStaleRowSave(RefusesStaleSave):
+    """The same for each row of an admin inline formset: a row someone else changed since the page was
+    read is refused with the row's own error (saving the page would write the old values back over
+    theirs, even where this person typed nothing); what was typed in every row is kept for the next
+    try. The version is not a change of its own, so a row nobody changed is still not saved (nor
+    given a history row)."""
+
+    only_when_changed = True
+
+    @cached_property
+    def changed_data(self) -> list[str]:
+        return [name for name in super().changed_data if name != SEEN_FIELD]
+
+
+def refusing_stale_saves(form_class: type[forms.ModelForm], *, rows: bool = False) -> type[forms.ModelForm]:
+    """The form class with RefusesStaleSave (RefusesStaleRowSave for an inline's rows) mixed in (once)."""
+    mixin = RefusesStaleRowSave if rows else RefusesStaleSave
+    if issubclass(form_class, mixin):
         return form_class
-    return type(form_class.__name__, (RefusesStaleSave, form_class), {"__module__": form_class.__module__})
+    return type(form_class.__name__, (mixin, form_class), {"__module__": form_class.__module__})
