@@ -161,3 +161,31 @@ def test_a_failed_email_waits_for_whoever_can_send_it_again_until_it_is_sent_aga
     client.force_login(charlie)
     page = client.get(reverse("your_work")).content.decode()
     assert "Emails and reports that failed" not in page
+
+
+def test_deadlines_nobody_holds_the_role_for_wait_for_the_dfe_case_lead(client, hereford_case, alice, charlie, dora):
+    from directions.enums import Deliverer
+    from intervention.enums import Role
+    from reviews.models import Deadline
+    from tests.factories import AppointmentFactory
+
+    AppointmentFactory(person=dora.person, intervention=hereford_case, role=Role.DFE_CASE_LEAD)
+    soon = datetime.date.today() + datetime.timedelta(days=10)
+    Deadline.objects.create(intervention=hereford_case, what="Board minutes", computed_on=soon)
+    Deadline.objects.create(
+        intervention=hereford_case, what="Adviser's note", computed_on=soon, deliverer=Deliverer.ADVISER
+    )
+    Deadline.objects.create(
+        intervention=hereford_case, what="Commissioner's report", computed_on=soon, deliverer=Deliverer.COMMISSIONER
+    )
+    Deadline.objects.create(
+        intervention=hereford_case, what="Council's plan", computed_on=soon, deliverer=Deliverer.COUNCIL
+    )
+    client.force_login(dora)
+    page = client.get(reverse("your_work")).content.decode()
+    assert "Deadlines no one holds the role for: overdue or due in the next 30 days (2)" in page
+    assert "Board minutes" in page and "delivered by: no role given" in page
+    assert "Adviser&#x27;s note" in page and "delivered by: The adviser" in page
+    assert "Commissioner&#x27;s report" not in page and "Council&#x27;s plan" not in page  # held: charlie, alice
+    client.force_login(charlie)
+    assert "Deadlines no one holds the role for" not in client.get(reverse("your_work")).content.decode()
