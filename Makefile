@@ -44,7 +44,7 @@ test: install
 
 ## faults: the fault tests (broker down, worker killed, mail server hanging, database connections killed), each
 ## starting its own Redis, worker and mail server on loopback; on PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)
-faults: install
+faults: $(INSTALLED)
 	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || { echo "make faults needs DATABASE_URL (PostgreSQL) and REDIS_URL"; exit 1; }
 	$(BIN)/python -m pytest -p no:randomly tests/intervention/test_outbox_faults.py tests/intervention/test_worker_and_database_faults.py
 
