@@ -9,7 +9,7 @@ DEV_ENV := DEBUG=1
 # `PORT=8080 make run` serves on another port; the links in emails and calendar events follow it.
 PORT ?= 8000
 
-.PHONY: run setup test lint format check-deploy bench restore-check clean lock
+.PHONY: run setup test lint format check-deploy bench restore-check clean lock faults
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ run: setup
 ## test: the whole suite (SQLite and the filesystem broker, or PostgreSQL and Redis with DATABASE_URL and REDIS_URL)
 test: install
 	$(BIN)/python -m pytest
+
+## faults: the fault tests (broker down, worker killed, mail server hanging, database connections killed), each
+## starting its own Redis, worker and mail server on loopback; on PostgreSQL (DATABASE_URL) and Redis (REDIS_URL)
+faults: $(INSTALLED)
+	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || { echo "make faults needs DATABASE_URL (PostgreSQL) and REDIS_URL"; exit 1; }
+	$(BIN)/python -m pytest -p no:randomly tests/intervention/test_outbox_faults.py tests/intervention/test_worker_and_database_faults.py
 
 ## lint: ruff, formatting, mypy, template lint and migrations up to date (what the pre-commit hooks run)
 lint: install

@@ -11,13 +11,14 @@ from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from intervention import permissions
 from intervention.admin_site import SoundInput
-from intervention.stale import SEEN_FIELD, refusing_stale_saves
+from intervention.stale import SEEN_FIELD, StaleRowsFormSet, refusing_stale_saves
 from intervention.widgets import QUICK_WIDGETS, QuickFilteredSelectMultiple, QuickSelect
 
 if TYPE_CHECKING:  # what the mixin's super() calls reach: the admin it is mixed into
@@ -227,6 +228,19 @@ class ScopedInline(QuickWidgets, admin.TabularInline, Generic[ModelT]):
 
     extra = 0
     can_delete = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Each row carries the version it was read at: a row someone else changed since is refused.
+        self.form = refusing_stale_saves(self.form, rows=True)
+        if self.formset is BaseInlineFormSet:
+            self.formset = StaleRowsFormSet  # every row's version in two queries
+
+    def get_fields(self, request: HttpRequest, obj: ModelT | None = None) -> Any:
+        fields = [field for field in super().get_fields(request, obj) if field != SEEN_FIELD]
+        if obj is not None and self.has_change_permission(request, obj):
+            fields.append(SEEN_FIELD)  # a hidden input, drawn in the row's first cell
+        return fields
 
     def has_change_permission(self, request: HttpRequest, obj: ModelT | None = None) -> bool:
         return obj is None or permissions.can_change(request.user, obj)

@@ -56,10 +56,6 @@ app.conf.beat_schedule = {
         "task": "reviews.sweep_notifications",
         "schedule": crontab(minute="*/15"),
     },
-    "send again the hand-over notices a crash left unsent, every 15 minutes": {
-        "task": "intervention.sweep_notices",
-        "schedule": crontab(minute="*/15"),
-    },
     "hand the worker every promise it should have every minute": {
         "task": "intervention.sweep_outbox",
         "schedule": crontab(minute="*"),

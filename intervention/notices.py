@@ -4,10 +4,13 @@ ready to sign or signed off, an instruction issued or answered).
 
 `tell` writes one `Notice` per person, in the caller's transaction, so the notice exists exactly when the
 act does; its key (the hand-over's key and the person) makes it once, whatever retries happen. The email
-is a task enqueued after commit (`intervention.send_notice`), one per notice: each person gets their own
-email, never a shared To: line, and it says no more than the title and a link (the rest is behind
-sign-in). `send_notice` claims the row before sending, so two workers send it once, and records the
-outcome on it (sent_at, attempts, last_error); `requeue_stalled_notices` finds what a crash left unsent.
+is a promise in the same transaction (`intervention.queue.promise`, task `intervention.send_notice`, key
+`notice:<id>`), one per notice: each person gets their own email, never a shared To: line, and it says no
+more than the title and a link (the rest is behind sign-in). The outbox hands it to the worker, tries it
+again with back-off, gives up after its attempts (shown in "Your work") and, through its sweep, sends what
+a crash left unsent. `send_notice` claims the row before sending, so two deliveries send it once, and
+records the outcome on it (sent_at, attempts, last_error); a claim older than the outbox's lease is a dead
+worker's, and is taken over.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from django.utils import timezone
 
 from intervention.enums import COUNCIL_ROLES, DFE_ROLES, OVERSEEING_ROLES, Organisation
 from intervention.models import Intervention, Notice, Person
-from intervention.queue import enqueue_after_commit
+from intervention.queue import lease_for, promise, queue_for, stable_message_id
 
 SEND_TASK = "intervention.send_notice"
 # Who each side of a hand-over is, by the roles they hold on the case.
@@ -108,7 +111,9 @@ def tell(
             continue  # told already: the same hand-over, again
         made.append(notice)
         if notice.email:
-            enqueue_after_commit(SEND_TASK, notice_id=notice.pk)
+            promise(
+                SEND_TASK, key=f"notice:{notice.pk}", intervention=case, about=f"Email: {what}", notice_id=notice.pk
+            )
     return made
 
 
@@ -122,17 +127,21 @@ def email_text(notice: Notice) -> tuple[str, str]:
 
 
 def send_notice(*, notice_id: int) -> bool:
-    """Email one notice if nobody has. Claimed first, so two workers given the same id send it once; a
-    failure releases the claim for the retry and records the error."""
+    """Email one notice if nobody has. Claimed first, so two workers given the same id send it once (a
+    claim older than the outbox's lease was a worker that died, and is taken over); a failure releases
+    the claim for the retry and records the error."""
     from django.core.mail import EmailMessage
 
-    claimed = Notice.objects.filter(pk=notice_id, sent_at__isnull=True, claimed_at__isnull=True).exclude(email="")
-    if not claimed.update(claimed_at=timezone.now()):  # no history: Notice is operational and keeps none
+    now = timezone.now()
+    unclaimed = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease_for(queue_for(SEND_TASK)))
+    claimed = Notice.objects.filter(unclaimed, pk=notice_id, sent_at__isnull=True).exclude(email="")
+    if not claimed.update(claimed_at=now):  # no history: Notice is operational and keeps none
         return False
     notice = Notice.objects.select_related("intervention__local_authority").get(pk=notice_id)
     subject, body = email_text(notice)
     try:
-        EmailMessage(subject, body, None, [notice.email]).send()
+        headers = {"Message-ID": stable_message_id(f"notice-{notice_id}")}  # a resend folds with the first
+        EmailMessage(subject, body, None, [notice.email], headers=headers).send()
     except Exception as error:
         Notice.objects.filter(pk=notice_id).update(  # no history: operational
             claimed_at=None, attempts=notice.attempts + 1, last_error=str(error)[:1000]
@@ -142,20 +151,6 @@ def send_notice(*, notice_id: int) -> bool:
         sent_at=timezone.now(), attempts=notice.attempts + 1, last_error=""
     )
     return True
-
-
-def requeue_stalled_notices(*, older_than: datetime.timedelta = datetime.timedelta(minutes=10)) -> list[int]:
-    """Notices decided but not emailed (the process died between commit and enqueue, or while sending):
-    releases stale claims and returns the ids to enqueue again."""
-    cutoff = timezone.now() - older_than
-    Notice.objects.filter(sent_at__isnull=True, claimed_at__lt=cutoff).update(
-        claimed_at=None
-    )  # no history: operational
-    return list(
-        Notice.objects.filter(sent_at__isnull=True, claimed_at__isnull=True, created_at__lt=cutoff)
-        .exclude(email="")
-        .values_list("pk", flat=True)
-    )
 
 
 @transaction.atomic

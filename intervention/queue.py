@@ -47,6 +47,7 @@ PERMANENT: tuple[type[BaseException], ...] = (TypeError, ValueError, LookupError
 QUEUES = {
     "reviews.generate_report_version": "reports",
     "reviews.send_notification": "emails",
+    "intervention.send_notice": "emails",
     "directions.email_council_about_instruction": "emails",
     "intervention.email_unlock_link": "emails",
 }

@@ -23,15 +23,6 @@ def send_notice(*, notice_id: int) -> bool:
     return notices.send_notice(notice_id=notice_id)
 
 
-@shared_task(name="intervention.sweep_notices")
-def sweep_notices() -> int:
-    """Send again what a crash left unsent."""
-    stalled = notices.requeue_stalled_notices()
-    for notice_id in stalled:
-        send_notice.delay(notice_id=notice_id)
-    return len(stalled)
-
-
 @shared_task(name="intervention.email_invitation")  # retried by the outbox (intervention.queue), not here
 def email_invitation(*, invitation_id: int, link: str) -> None:
     accounts.email_invitation(invitation_id=invitation_id, link=link)

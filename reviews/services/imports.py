@@ -308,6 +308,7 @@ class RowPlan:
     new: str = ""
     problems: list[str] | None = None
     write: Callable[[Any, str], None] | None = None
+    twice: bool = False  # refused as a month (of the same indicator) an earlier row gives
 
     def shown(self) -> dict[str, Any]:
         return {
@@ -317,7 +318,17 @@ class RowPlan:
             "old": self.old,
             "new": self.new,
             "problems": self.problems or [],
+            "twice": self.twice,
         }
+
+
+def count_outcomes(outcomes: list[dict[str, Any]]) -> dict[str, int]:
+    """The preview's summary: rows by outcome, and how many of the refused give a month twice."""
+    counts = {NEW: 0, CHANGED: 0, UNCHANGED: 0, REFUSED: 0, "twice": 0}
+    for outcome in outcomes:
+        counts[outcome["outcome"]] += 1
+        counts["twice"] += bool(outcome.get("twice"))  # batches previewed before this have no such key
+    return counts
 
 
 def _refuse(plan: RowPlan, column: int, problem: str) -> None:
@@ -369,6 +380,7 @@ def _values_plans(batch: ImportBatch) -> list[RowPlan]:
         plan.what = f"{indicator.name}, {month:%B %Y}"
         key = (indicator.pk, month)
         if key in seen:
+            plan.twice = True
             _refuse(plan, 1, MONTH_TWICE.format(indicator=indicator.name, month=f"{month:%B %Y}", other=seen[key]))
             continue
         seen[key] = plan.row

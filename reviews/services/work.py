@@ -9,7 +9,11 @@ number of cases or records; the header's count (`work_count`) is one query of co
 - instructions to respond to: the council (its staff, and council roles appointed to the case);
 - reports to sign off: the person appointed in the report's signatory role, once its latest version is ready;
 - deadlines they deliver, overdue or due in the next 30 days: the people holding the deadline's delivering role;
-- notices not yet read (intervention.notices).
+- deadlines in the same window that nobody would be reminded of (no delivering role, or nobody holds it on the
+  case today): the DfE roles of the case, who can appoint someone or deliver it;
+- notices not yet read (intervention.notices);
+- promises given up on (a failed `OutboxItem`: the council's email, a report version, a notice), not since
+  promised again: the commissioner, the advisers and the DfE roles of the case, who can send it again.
 """
 
 from __future__ import annotations
@@ -18,14 +22,14 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from directions.enums import Deliverer, InstructionStatus
 from directions.models import Instruction
-from intervention.enums import COUNCIL_ROLES, DFE_ROLES, OVERSEEING_ROLES, Role
-from intervention.models import CaseVisit, Intervention, Notice, Person
+from intervention.enums import COUNCIL_ROLES, DFE_ROLES, OVERSEEING_ROLES, Organisation, Role
+from intervention.models import Appointment, CaseVisit, Intervention, Notice, OutboxItem, OutboxState, Person
 from intervention.permissions import Access, access_for
 from reviews.enums import MoveStatus, PlanStatus
 from reviews.models import Deadline, DueDateMove, ImprovementPlan, Report, ReportVersion, VersionStatus
@@ -58,6 +62,8 @@ class Scope:
 
     person_id: int | None
     overseen: tuple[int, ...]  # cases where they agree, accept and return (commissioner, adviser)
+    resending: tuple[int, ...]  # cases where they send a failed email again (commissioner, adviser, DfE)
+    dfe: tuple[int, ...]  # cases where they hold a DfE role: deadlines nobody else would be told of
     council: Q  # cases where they respond for the council, as a filter on an Intervention
     roles: dict[int, frozenset[str]]  # roles by case, for signatories and deadlines
     local_authority_id: int | None
@@ -79,6 +85,8 @@ def scope_for(user: Any) -> Scope:
     return Scope(
         person_id=access.person_id,
         overseen=tuple(sorted(pk for pk, r in roles.items() if r & OVERSEEING_ROLES)),
+        resending=tuple(sorted(pk for pk, r in roles.items() if r & (OVERSEEING_ROLES | DFE_ROLES))),
+        dfe=tuple(sorted(pk for pk, r in roles.items() if r & DFE_ROLES)),
         council=council,
         roles=roles,
         local_authority_id=access.local_authority_id,
@@ -155,12 +163,68 @@ def deadlines_to_deliver(scope: Scope, *, today: datetime.date | None = None) ->
     )
 
 
+def deadlines_nobody_holds(scope: Scope, *, today: datetime.date | None = None) -> QuerySet[Deadline]:
+    """Open deadlines on the person's DfE cases, overdue or due within 30 days, that no one would be
+    reminded of: no delivering role, or nobody holds it on the case today (for the council: no appointment
+    and no staff). Soonest first."""
+    from reviews.services.deadlines import DELIVERER_ROLES
+
+    today = today or timezone.localdate()
+    current = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    nobody: Any = Q(deliverer="")  # Q & ~Exists(...) is an expression to the stubs
+    for deliverer, roles in DELIVERER_ROLES.items():
+        held = Exists(
+            Appointment.objects.filter(current, intervention=OuterRef("intervention"), role__in=sorted(roles))
+        )
+        if deliverer == Deliverer.COUNCIL:
+            staff = Person.objects.filter(
+                organisation=Organisation.COUNCIL, local_authority_id=OuterRef("intervention__local_authority_id")
+            )
+            nobody |= Q(deliverer=deliverer) & ~held & ~Exists(staff)
+        else:
+            nobody |= Q(deliverer=deliverer) & ~held
+    return (
+        Deadline.objects.open()
+        .with_due_on()
+        .filter(
+            nobody,
+            intervention__in=_open_cases(Q(pk__in=scope.dfe)),
+            effective_due_on__lte=today + DEADLINE_WINDOW,
+        )
+        .order_by("effective_due_on", "pk")
+    )
+
+
 def unread_notices(scope: Scope) -> QuerySet[Notice]:
     """Notices for information not yet read (a notice asking for an act is answered by the act, which the
     other lists show while it waits)."""
     return Notice.objects.filter(person_id=scope.person_id or -1, read_at__isnull=True, asks=False).order_by(
         "created_at", "pk"
     )
+
+
+def failed_promises(scope: Scope) -> QuerySet[OutboxItem]:
+    """Promises given up on, on the cases where the person can send them again, leaving out those
+    promised again since (a "send again", a report's retry: a later row about the same thing)."""
+    again = OutboxItem.objects.filter(
+        task_name=OuterRef("task_name"),
+        intervention_id=OuterRef("intervention_id"),
+        about=OuterRef("about"),
+        created_at__gt=OuterRef("created_at"),
+    )
+    return (
+        OutboxItem.objects.filter(state=OutboxState.FAILED, intervention__in=_open_cases(Q(pk__in=scope.resending)))
+        .exclude(Exists(again))
+        .order_by("finished_at", "pk")
+    )
+
+
+def failed_promise_link(item: OutboxItem) -> str:
+    """Where the person can see the failure and send it again: the instruction's page for the council's
+    email, the case's deadlines page ("Emails and reports that failed") for everything else."""
+    if item.task_name == "directions.email_council_about_instruction" and "instruction_id" in item.kwargs:
+        return reverse("instruction_detail", args=[item.intervention_id, item.kwargs["instruction_id"]])
+    return reverse("case_deadlines", args=[item.intervention_id])
 
 
 def work_count(user: Any) -> int:
@@ -177,7 +241,9 @@ def work_count(user: Any) -> int:
         "respond": instructions_to_respond_to(scope),
         "reports": reports_to_sign(scope),
         "deadlines": deadlines_to_deliver(scope),
+        "nobody": deadlines_nobody_holds(scope),
         "notices": unread_notices(scope),
+        "failed": failed_promises(scope),
     }
     counts = (
         Person.objects.filter(pk=scope.person_id or -1)
@@ -196,6 +262,7 @@ class Item:
     when: str  # in words: "submitted 3 March 2026", "due 1 April 2026 (overdue)"
     overdue: bool = False
     notice: Notice | None = None
+    failed: bool = False
 
 
 @dataclass
@@ -218,6 +285,7 @@ def work_for(user: Any, *, today: datetime.date | None = None) -> list[Group]:
     today = today or timezone.localdate()
     scope = scope_for(user)
     groups = [
+        Group("failed", "Emails and reports that failed"),
         Group("notices", "Notices"),
         Group("plans", "Improvement plans to agree"),
         Group("moves", "Due-date moves to agree or refuse"),
@@ -225,10 +293,23 @@ def work_for(user: Any, *, today: datetime.date | None = None) -> list[Group]:
         Group("respond", "Instructions to respond to"),
         Group("reports", "Reports to sign off"),
         Group("deadlines", "Deadlines you deliver: overdue or due in the next 30 days"),
+        Group("nobody", "Deadlines no one holds the role for: overdue or due in the next 30 days"),
     ]
     if scope.empty:
         return groups
     by_key = {group.key: group for group in groups}
+    for item in failed_promises(scope).select_related("intervention__local_authority"):
+        assert item.intervention is not None  # filtered on the case
+        tries = "1 try" if item.attempts == 1 else f"{item.attempts} tries"
+        by_key["failed"].items.append(
+            Item(
+                item.intervention,
+                f"{item.about or item.task_name}: not sent",
+                failed_promise_link(item),
+                f"failed {_on(item.finished_at)} after {tries}: {item.last_error[:200]}",
+                failed=True,
+            )
+        )
     for notice in unread_notices(scope).select_related("intervention__local_authority"):
         by_key["notices"].items.append(
             Item(notice.intervention, notice.what, notice.link, f"sent {_on(notice.created_at)}", notice=notice)
@@ -267,6 +348,14 @@ def work_for(user: Any, *, today: datetime.date | None = None) -> list[Group]:
         overdue = deadline.due_on < today
         when = f"due {_on(deadline.due_on)}" + (" (overdue)" if overdue else "")
         by_key["deadlines"].items.append(
+            Item(deadline.intervention, deadline.what, deadline.get_absolute_url(), when, overdue=overdue)
+        )
+    for deadline in deadlines_nobody_holds(scope, today=today).select_related("intervention__local_authority"):
+        assert deadline.intervention is not None  # filtered on the case
+        overdue = deadline.due_on < today
+        role = deadline.get_deliverer_display() if deadline.deliverer else "no role given"
+        when = f"due {_on(deadline.due_on)}" + (" (overdue)" if overdue else "") + f"; delivered by: {role}"
+        by_key["nobody"].items.append(
             Item(deadline.intervention, deadline.what, deadline.get_absolute_url(), when, overdue=overdue)
         )
     return groups

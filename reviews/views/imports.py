@@ -115,10 +115,7 @@ def import_preview(request: HttpRequest, pk: int, batch_pk: int) -> HttpResponse
 
 
 def _counts(outcomes: list[dict]) -> dict[str, int]:
-    counts = {"new": 0, "changed": 0, "unchanged": 0, "refused": 0}
-    for outcome in outcomes:
-        counts[outcome["outcome"]] += 1
-    return counts
+    return imports.count_outcomes(outcomes)
 
 
 def _again(case: Intervention, batch: ImportBatch) -> str:

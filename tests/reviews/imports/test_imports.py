@@ -120,11 +120,12 @@ def test_a_bad_cell_is_refused_with_its_row_and_column(client, alice, hereford_c
 def test_a_month_twice_is_refused_on_the_second_row(client, alice, hereford_case, indicators):
     client.force_login(alice)
     upload(client, hereford_case, csv_file("Caseloads,2023-07,12,\ncaseloads,July 2023,13,\n"))
-    batch, _ = preview_of(client, hereford_case)
+    batch, page = preview_of(client, hereford_case)
     assert [o["problems"] for o in batch.outcomes] == [
         [],
         ["Row 3, column B: Caseloads for July 2023 is also on row 2"],
     ]
+    assert "1 new, 0 changed, 0 unchanged, 1 refused, including 1 month given twice." in page
 
 
 def test_one_refused_row_means_nothing_is_imported(client, alice, hereford_case, indicators):
@@ -132,7 +133,7 @@ def test_one_refused_row_means_nothing_is_imported(client, alice, hereford_case,
     upload(client, hereford_case, csv_file(twelve_by_three() + "Caseloads,2023-07,many,\n"))
     batch, page = preview_of(client, hereford_case)
     client.post(reverse("import_preview", args=[hereford_case.pk, batch.pk]))
-    assert "36 new, 0 changed, 0 unchanged, 1 refused." in page
+    assert "36 new, 0 changed, 0 unchanged, 1 refused, including 1 month given twice." in page  # July again
     assert "Row 38, column C: enter a number" in page
     assert Measurement.objects.count() == 0
 

@@ -130,3 +130,32 @@ def test_an_instruction_issued_is_in_the_councils_work_but_not_emailed_twice(her
     assert told.what.startswith("Instruction submitted as complied") and told.email == "charlie@commissioner.example"
     services.respond_to_instruction(instruction=instruction, kind="returned", text="Show the contracts", by=charlie)
     assert Notice.objects.filter(person=alice.person, what__startswith="Instruction returned").count() == 1
+
+
+def test_a_notices_email_is_a_promise_of_the_outbox_sent_once_with_a_stable_message_id(submitted_plan, alice, charlie):
+    from intervention.models import OutboxItem, OutboxState
+    from tests.outbox import run_promises
+
+    planning.submit_plan(plan=submitted_plan, by=alice)
+    told = Notice.objects.get()
+    promised = OutboxItem.objects.get(task_name=notices.SEND_TASK)
+    assert (promised.key, promised.kwargs, promised.queue) == (f"notice:{told.pk}", {"notice_id": told.pk}, "emails")
+    assert [item.state for item in run_promises(task_name=notices.SEND_TASK)] == [OutboxState.DONE]
+    assert [message.to for message in mail.outbox] == [[charlie.person.email]]
+    assert mail.outbox[0].extra_headers["Message-ID"].startswith(f"<notice-{told.pk}@")
+    assert notices.send_notice(notice_id=told.pk) is False  # a second delivery sends nothing
+
+
+def test_a_claim_left_by_a_dead_worker_is_taken_over_after_the_lease(submitted_plan, alice, charlie):
+    from django.utils import timezone
+
+    from intervention import queue
+
+    planning.submit_plan(plan=submitted_plan, by=alice)
+    told = Notice.objects.get()
+    Notice.objects.filter(pk=told.pk).update(claimed_at=timezone.now())
+    assert notices.send_notice(notice_id=told.pk) is False  # its worker may still be sending
+    long_ago = timezone.now() - queue.lease_for("emails") - datetime.timedelta(seconds=1)
+    Notice.objects.filter(pk=told.pk).update(claimed_at=long_ago)
+    assert notices.send_notice(notice_id=told.pk) is True
+    assert len(mail.outbox) == 1

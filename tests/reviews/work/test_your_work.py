@@ -132,3 +132,60 @@ def test_what_changed_is_a_fixed_number_of_queries(
         changes = work.changes_since(hereford_case, charlie, since)
     assert len(changes.changes) == 12  # six plans and six actions, newest first
     assert changes.changes[0].what == "Plan action 1: Action added" and changes.changes[0].who == "Alice Hughes"
+
+
+def test_a_failed_email_waits_for_whoever_can_send_it_again_until_it_is_sent_again(
+    client, settings, hereford_case, workforce, alice, charlie, dora
+):
+    from directions.services import send_instruction_email_again
+    from intervention.enums import Role
+    from tests.directions.test_instruction_email import FAILING_BACKEND, issue, send
+    from tests.factories import AppointmentFactory
+
+    AppointmentFactory(person=dora.person, intervention=hereford_case, role=Role.DFE_CASE_LEAD)
+    settings.EMAIL_BACKEND = FAILING_BACKEND
+    instruction = issue(charlie, hereford_case)
+    send(instruction)
+    link = reverse("instruction_detail", args=[hereford_case.pk, instruction.pk])
+    for person in (charlie, dora):
+        client.force_login(person)
+        page = client.get(reverse("your_work")).content.decode()
+        assert "Emails and reports that failed (1)" in page
+        assert f"Email to the council about instruction {instruction.number}: not sent" in page
+        assert "after 8 tries: the mail server went away" in page and link in page
+    client.force_login(alice)
+    assert "Emails and reports that failed" not in client.get(reverse("your_work")).content.decode()
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    send_instruction_email_again(instruction=instruction, by=charlie)
+    client.force_login(charlie)
+    page = client.get(reverse("your_work")).content.decode()
+    assert "Emails and reports that failed" not in page
+
+
+def test_deadlines_nobody_holds_the_role_for_wait_for_the_dfe_case_lead(client, hereford_case, alice, charlie, dora):
+    from directions.enums import Deliverer
+    from intervention.enums import Role
+    from reviews.models import Deadline
+    from tests.factories import AppointmentFactory
+
+    AppointmentFactory(person=dora.person, intervention=hereford_case, role=Role.DFE_CASE_LEAD)
+    soon = datetime.date.today() + datetime.timedelta(days=10)
+    Deadline.objects.create(intervention=hereford_case, what="Board minutes", computed_on=soon)
+    Deadline.objects.create(
+        intervention=hereford_case, what="Adviser's note", computed_on=soon, deliverer=Deliverer.ADVISER
+    )
+    Deadline.objects.create(
+        intervention=hereford_case, what="Commissioner's report", computed_on=soon, deliverer=Deliverer.COMMISSIONER
+    )
+    Deadline.objects.create(
+        intervention=hereford_case, what="Council's plan", computed_on=soon, deliverer=Deliverer.COUNCIL
+    )
+    client.force_login(dora)
+    page = client.get(reverse("your_work")).content.decode()
+    assert "Deadlines no one holds the role for: overdue or due in the next 30 days (2)" in page
+    assert "Board minutes" in page and "delivered by: no role given" in page
+    assert "Adviser&#x27;s note" in page and "delivered by: The adviser" in page
+    assert "Commissioner&#x27;s report" not in page and "Council&#x27;s plan" not in page  # held: charlie, alice
+    client.force_login(charlie)
+    assert "Deadlines no one holds the role for" not in client.get(reverse("your_work")).content.decode()
