@@ -1,8 +1,9 @@
-# syntax=docker/dockerfile:1
 # The production image, in two stages: Node builds the GOV.UK Frontend assets, and only the result is
 # copied into a runtime image that holds Python's runtime packages (requirements.lock: no pytest,
-# Playwright, ruff, mypy or Faker, which the dev lock holds), WeasyPrint's system libraries, and the
-# app, run as a non-root user. gunicorn serves the app and WhiteNoise its static files.
+# Playwright, ruff, mypy, Faker or pypdf, which the dev lock holds), WeasyPrint's system libraries, and
+# the app, run as a non-root user. gunicorn serves the app and WhiteNoise its static files.
+# `make image-check` builds it and checks all of that. No `# syntax=` line: the builder's own Dockerfile
+# frontend is enough, and BuildKit would otherwise fetch one from Docker Hub.
 
 # The base images are build arguments so that a machine that cannot reach Docker Hub can build from
 # local ones (tools/local-base-images.sh); the defaults are the images this service ships on.
