@@ -50,8 +50,14 @@ fail() { echo "FAILED: $1"; failures=$((failures + 1)); }
 # No network inside the checks: nothing they look at may need one.
 in_image() { docker run --rm --network none "$tag" "$@"; }
 
-user="$(in_image id -u)"
-if [ -n "$user" ] && [ "$user" != 0 ]; then pass "runs as a non-root user (uid $user)"; else fail "runs as root"; fi
+user="$(in_image id -u)" || user=""
+if [ -z "$user" ]; then
+    fail "the image does not run (docker run $tag id -u)"
+elif [ "$user" = 0 ]; then
+    fail "runs as root"
+else
+    pass "runs as a non-root user (uid $user)"
+fi
 
 # The dev extra's tools (pyproject.toml): none of them may be importable in the image.
 present="$(in_image python -c '
@@ -63,14 +69,17 @@ for name in ["pytest", "pytest_django", "playwright", "faker", "factory", "hypot
     except ImportError:
         continue
     print(name)
-')"
+print("checked")
+')" || present="(python did not run)"
+present="$(echo "$present" | grep -vx checked || true)"
 if [ -z "$present" ]; then
     pass "no test or lint tools import (pytest, Playwright, Faker, factory_boy, hypothesis, ruff, mypy, pypdf, ...)"
 else
     fail "test or lint tools are installed: $(echo "$present" | tr '\n' ' ')"
 fi
 
-binaries="$(in_image sh -c 'for b in node npm npx pytest ruff mypy playwright; do command -v "$b"; done; true')"
+binaries="$(in_image sh -c 'for b in node npm npx pytest ruff mypy playwright; do command -v "$b"; done; true')" \
+    || binaries="(sh did not run)"
 if [ -z "$binaries" ]; then pass "no node, npm or tool binaries on PATH"; else fail "binaries on PATH: $(echo "$binaries" | tr '\n' ' ')"; fi
 
 # The stylesheet and a font, collected with the manifest that production's static storage reads,
@@ -97,7 +106,7 @@ else
     fail "manage.py check --deploy --fail-level WARNING"
 fi
 
-size=$(docker image inspect --format '{{.Size}}' "$tag")
+size=$(docker image inspect --format '{{.Size}}' "$tag") || size=0
 echo "image-check: $tag is $((size / 1000000)) MB"
 
 if [ "$failures" -gt 0 ]; then
