@@ -54,6 +54,8 @@ deb $MIRROR bookworm-updates main
 deb http://deb.debian.org/debian-security bookworm-security main
 SOURCES
     rm -rf "$rootfs"/var/lib/apt/lists/* "$rootfs"/var/cache/apt/archives/*.deb
+    # The image's / is this folder: it must be 755, or no user but root can reach any file.
+    chmod 0755 "$rootfs"
     tar -C "$rootfs" -c . | docker import --change 'CMD ["bash"]' --change 'ENV LANG=C.UTF-8' - "$DEBIAN_TAG" >/dev/null
     echo "local-base-images: made $DEBIAN_TAG"
 else
