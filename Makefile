@@ -9,7 +9,7 @@ DEV_ENV := DEBUG=1
 # `PORT=8080 make run` serves on another port; the links in emails and calendar events follow it.
 PORT ?= 8000
 
-.PHONY: run setup test lint format check-deploy bench restore-check clean lock faults
+.PHONY: run setup test lint format check-deploy bench restore-check image-check clean lock faults
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +81,10 @@ bench: install $(NODE_INSTALLED)
 ## restore-check: back up a database and its files as docs/operations.md says, restore them, and check the copy (PostgreSQL)
 restore-check: install
 	PYTHON=$(BIN)/python tools/restore-check.sh
+
+## image-check: build the production image and check it holds no test tools or Node, runs as non-root, passes check --deploy
+image-check:
+	tools/image-check.sh
 
 clean:
 	rm -rf $(VENV) node_modules var
