@@ -14,7 +14,6 @@ from django.core import mail
 from django_otp.oath import hotp
 from playwright.sync_api import expect
 
-from intervention import accounts
 from intervention.celery import app
 from tests.browser.support import BROWSER_TEST, assert_accessible, sign_in, title
 from tests.factories import authenticator_for
@@ -175,12 +174,30 @@ def test_a_forgotten_password_is_reset_by_email(page, alice, hereford_case, work
     expect(page).to_have_url(re.compile(rf"/interventions/{hereford_case.pk}/$"))
 
 
-def test_a_deactivated_person_is_refused_and_their_open_session_ends(page, alice, administrator, hereford_case):
+def test_a_deactivated_person_is_refused_and_their_open_session_ends(
+    page, browser, live_server, alice, dora, hereford_case
+):
     sign_in(page, "alice@herefordshire.example")
     expect(page).to_have_url(re.compile(rf"/interventions/{hereford_case.pk}/$"))
 
-    accounts.deactivate(user=alice, by=administrator)
+    # DfE, in a browser of their own, deactivate her account on its page, saying why.
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    dfe = context.new_page()
+    sign_in(dfe, "dora@education.example")
+    dfe.goto(f"/people/{alice.pk}/access/")
+    expect(dfe.get_by_role("heading", level=1)).to_have_text("Deactivate their account")
+    assert_accessible(dfe)
+    dfe.get_by_role("button", name="Deactivate account").click()
+    expect(dfe.locator(".govuk-error-summary")).to_contain_text("Enter why")
+    assert_accessible(dfe)
+    dfe.get_by_label("Why").fill("Left the council on 31 March")
+    dfe.get_by_role("button", name="Deactivate account").click()
+    expect(dfe.locator(".govuk-notification-banner")).to_contain_text("account is deactivated")
+    expect(dfe.get_by_text("Deactivated", exact=True)).to_be_visible()
+    assert_accessible(dfe)
+    context.close()
 
+    # Her open page sends her to sign in, and signing in again is refused.
     page.reload()
     expect(page).to_have_url(re.compile(r"/sign-in/\?next="))
     assert_accessible(page)
