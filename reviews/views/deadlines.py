@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,8 +41,11 @@ def may_update(user, intervention: Intervention) -> bool:
     return Capability.MANAGE_CASE in capabilities or Capability.HOLD_REVIEWS in capabilities
 
 
-def _page(request: HttpRequest, queryset, param: str):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get(param))
+def _page(request: HttpRequest, queryset, param: str, *, count: int | None = None):
+    paginator = Paginator(queryset, PER_PAGE)
+    if count is not None:
+        paginator.count = count  # counted with the page's other lists, in one query
+    return paginator.get_page(request.GET.get(param))
 
 
 def _case_deadlines_page(
@@ -53,6 +56,26 @@ def _case_deadlines_page(
     for marking several met at once, for those who may."""
     today = timezone.localdate()
     deadlines = Deadline.objects.filter(intervention=intervention).for_list()
+    lists = {
+        "upcoming": (deadlines.open().filter(effective_due_on__gte=today), "page"),
+        "overdue": (deadlines.open().filter(effective_due_on__lt=today), "overdue_page"),
+        "historical": (deadlines.filter(status=DeadlineStatus.HISTORICAL), "historical_page"),
+        "met": (deadlines.filter(status=DeadlineStatus.MET).order_by("-effective_due_on", "-pk"), "met_page"),
+        "cancelled": (deadlines.filter(status=DeadlineStatus.CANCELLED), "cancelled_page"),
+    }
+    # Five lists, one count: each paginator would otherwise count its own list.
+    counts = (
+        Deadline.objects.filter(intervention=intervention)
+        .with_due_on()
+        .aggregate(
+            upcoming=Count("pk", filter=Q(status=DeadlineStatus.OPEN, effective_due_on__gte=today)),
+            overdue=Count("pk", filter=Q(status=DeadlineStatus.OPEN, effective_due_on__lt=today)),
+            historical=Count("pk", filter=Q(status=DeadlineStatus.HISTORICAL)),
+            met=Count("pk", filter=Q(status=DeadlineStatus.MET)),
+            cancelled=Count("pk", filter=Q(status=DeadlineStatus.CANCELLED)),
+        )
+    )
+    pages = {name: _page(request, rows, param, count=counts[name]) for name, (rows, param) in lists.items()}
     may = may_update(request.user, intervention)
     authority_deadlines = _page(
         request,
@@ -69,15 +92,7 @@ def _case_deadlines_page(
         {
             "intervention": intervention,
             "today": today,
-            "upcoming": _page(request, deadlines.open().filter(effective_due_on__gte=today), "page"),
-            "overdue": _page(request, deadlines.open().filter(effective_due_on__lt=today), "overdue_page"),
-            "historical": _page(request, deadlines.filter(status=DeadlineStatus.HISTORICAL), "historical_page"),
-            "met": _page(
-                request,
-                deadlines.filter(status=DeadlineStatus.MET).order_by("-effective_due_on", "-pk"),
-                "met_page",
-            ),
-            "cancelled": _page(request, deadlines.filter(status=DeadlineStatus.CANCELLED), "cancelled_page"),
+            **pages,
             "may_update": may,
             "bulk_form": bulk_form if may else None,
             "selected": bulk_form.selected_ids() if may and bulk_form else set(),
