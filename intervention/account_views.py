@@ -490,7 +490,7 @@ def account_access(request: HttpRequest, pk: int) -> HttpResponse:
     """DfE deactivates someone's account (they cannot sign in by password or through a provider, their
     sessions end and their API tokens are revoked) or reactivates it, saying why (intervention.accounts)."""
     if not accounts.may_manage_accounts(request.user):
-        raise PermissionDenied
+        raise Http404  # whether an account exists is not told to those who may not manage it
     account = get_object_or_404(auth.get_user_model().objects.select_related("person"), pk=pk)
     was_active = "yes" if account.is_active else "no"
     form = AccountAccessForm(request.POST or None, initial={"was_active": was_active})
