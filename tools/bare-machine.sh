@@ -34,7 +34,7 @@ docker run --rm --network "$DOCKER_NETWORK" -v "$work:/given:ro" -e DEBIAN_FRONT
     apt-get install -y -qq --no-install-recommends git ca-certificates $prerequisites >/dev/null
     cp /given/certs/*.crt /usr/local/share/ca-certificates/ 2>/dev/null || true
     update-ca-certificates >/dev/null
-    useradd --create-home person
+    useradd --create-home --shell /bin/bash person
     su person -c '
       set -euo pipefail
       export PIP_CERT=/etc/ssl/certs/ca-certificates.crt NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
