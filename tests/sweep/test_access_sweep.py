@@ -804,6 +804,7 @@ class AdminRow:
     change: str | None
     add: str | None
     deletes: bool = False  # only Django's own models, for administrators
+    listed: str | None = None  # who opens the list, where not everyone in the admin (or administrators)
     views: tuple[AdminView, ...] = ()  # the model admin's own pages of a record (get_urls)
 
 
@@ -863,7 +864,7 @@ ADMIN: dict[Any, AdminRow] = {
     # only administrators add or change one (it moves every working-day deadline: issue 13).
     # Single sign-on identities (issue 17): DfE and administrators read them and unlink by an action;
     # nobody adds, changes or deletes one. No rows in the sweep's world (nobody there signed in by SSO).
-    "intervention.ExternalIdentity": AdminRow(None, "dfe", None, None),
+    "intervention.ExternalIdentity": AdminRow(None, "dfe", None, None, listed="dfe"),
     "intervention.ExtraBankHoliday": AdminRow("shared:bank_holiday", "dfe", "superuser", "superuser"),
     "directions.Instrument": AdminRow(
         "instrument",
@@ -988,7 +989,7 @@ def _sweep_admin_model(sweep: Sweep, world, model, row: AdminRow) -> None:
     model_admin = admin.site._registry[model]
     # The changelist, and a filter given an id too big for the database.
     for role in ROLES:
-        listed = "superuser" if row.view == "superuser" else "staff"
+        listed = row.listed or ("superuser" if row.view == "superuser" else "staff")
         response = _admin_get(sweep, role, base, _admin_may(role, listed, None), None, reference)
         if response is not None and response.status_code == 200:
             shown = set(re.findall(r'name="_selected_action" value="(\d+)"', response.content.decode()))
