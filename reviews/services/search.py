@@ -113,8 +113,9 @@ def plain_text(html: str) -> str:
 def remember_report_text(*, report_id: int, body_html: str) -> None:
     """Keep the newest generated version's words on the report, where its search vector reads them
     (no history row: the version is the record)."""
-    # no history: a derived copy of the version's words, for search; the version itself is the record
-    Report.objects.filter(pk=report_id).update(text=plain_text(body_html))
+    Report.objects.filter(pk=report_id).update(  # no history: a derived copy of the version's words
+        text=plain_text(body_html)
+    )
 
 
 @dataclass(frozen=True)
