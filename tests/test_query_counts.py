@@ -187,6 +187,13 @@ def deep_pages(cast: Cast) -> dict[str, tuple[str, str]]:
         "instructions list": ("officer", f"/interventions/{case}/instructions/"),
         "case reports": ("officer", f"/interventions/{case}/reports/"),
         "case deadlines": ("officer", f"/interventions/{case}/deadlines/"),
+        "your work": ("officer", "/your-work/"),
+        "your work, commissioner": ("commissioner", "/your-work/"),
+        "dashboard, DfE": ("dfe", "/dashboard/"),
+        "dashboard filtered, DfE": ("dfe", "/dashboard/?rag=red&overdue=yes&sort=oldest_overdue"),
+        "search, DfE": ("dfe", "/search/?q=social+workers"),
+        "deadlines, DfE": ("dfe", "/deadlines/"),
+        "interventions, DfE": ("dfe", "/interventions/"),
         "admin intervention, DfE": ("dfe", f"/admin/intervention/intervention/{case}/change/"),
         "admin interventions, DfE": ("dfe", "/admin/intervention/intervention/"),
         "admin instructions search, DfE": ("dfe", "/admin/directions/instruction/?q=social+workers"),
@@ -228,8 +235,9 @@ def test_case_pages_make_the_same_few_queries_at_one_and_three_years_of_history(
 
 # Pages that do not yet meet the budget of 15 queries, at what they make now: they must not grow.
 # The case overview gathers the case record, what changed, deadlines, instructions, priorities and
-# the timeline, each a query of its own.
-OVER_BUDGET = {"case overview": 21}
+# the timeline, each a query of its own. The dashboard counts and lists its commissioner filter's people
+# and reads a year ago's ratings from history beside today's.
+OVER_BUDGET = {"case overview": 21, "dashboard, DfE": 20, "dashboard filtered, DfE": 20}
 
 
 def budget(page: str) -> int:
