@@ -51,8 +51,13 @@ def version_of(model: type[Model], pk: Any, *, lock: bool = False) -> str:
     values = rows.values(*_fields(model)).first()
     if values is None:
         return ""
+    return _version(_history_id(model, pk), values)
+
+
+def _version(history_id: int | None, values: dict[str, Any]) -> str:
+    """The latest history row's id, then a hash of the saved fields."""
     digest = hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:16]
-    return f"{_history_id(model, pk) or 0}.{digest}"
+    return f"{history_id or 0}.{digest}"
 
 
 def versions_of(model: type[Model], pks: list[Any]) -> dict[Any, str]:
@@ -70,11 +75,7 @@ def versions_of(model: type[Model], pks: list[Any]) -> dict[Any, str]:
             .annotate(latest=Max("history_id"))
             .values_list(pk_name, "latest")
         )
-    versions = {}
-    for values in rows:
-        digest = hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:16]
-        versions[values[pk_name]] = f"{latest.get(values[pk_name]) or 0}.{digest}"
-    return versions
+    return {values[pk_name]: _version(latest.get(values[pk_name]), values) for values in rows}
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ class EveryRecordManager(models.Manager):
 
 
 class Correctable(models.Model):
+    """Abstract: each correctable model (a value, an update, an evidence file) keeps its own history."""
+
     # Incremented on every correction, so a correction form opened before someone else's is refused.
     revision = models.PositiveIntegerField(default=1, editable=False)
     corrected_at = models.DateTimeField(null=True, blank=True, editable=False)

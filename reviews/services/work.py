@@ -170,11 +170,10 @@ def deadlines_nobody_holds(scope: Scope, *, today: datetime.date | None = None) 
     from reviews.services.deadlines import DELIVERER_ROLES
 
     today = today or timezone.localdate()
-    current = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=today))
     nobody: Any = Q(deliverer="")  # Q & ~Exists(...) is an expression to the stubs
     for deliverer, roles in DELIVERER_ROLES.items():
         held = Exists(
-            Appointment.objects.filter(current, intervention=OuterRef("intervention"), role__in=sorted(roles))
+            Appointment.objects.active_on(today).filter(intervention=OuterRef("intervention"), role__in=sorted(roles))
         )
         if deliverer == Deliverer.COUNCIL:
             staff = Person.objects.filter(

@@ -56,26 +56,20 @@ def _case_deadlines_page(
     for marking several met at once, for those who may."""
     today = timezone.localdate()
     deadlines = Deadline.objects.filter(intervention=intervention).for_list()
-    lists = {
-        "upcoming": (deadlines.open().filter(effective_due_on__gte=today), "page"),
-        "overdue": (deadlines.open().filter(effective_due_on__lt=today), "overdue_page"),
-        "historical": (deadlines.filter(status=DeadlineStatus.HISTORICAL), "historical_page"),
-        "met": (deadlines.filter(status=DeadlineStatus.MET).order_by("-effective_due_on", "-pk"), "met_page"),
-        "cancelled": (deadlines.filter(status=DeadlineStatus.CANCELLED), "cancelled_page"),
+    soonest, latest = ("effective_due_on", "pk"), ("-effective_due_on", "-pk")
+    lists = {  # each list's rows, the page number's parameter, and its order
+        "upcoming": (Q(status=DeadlineStatus.OPEN, effective_due_on__gte=today), "page", soonest),
+        "overdue": (Q(status=DeadlineStatus.OPEN, effective_due_on__lt=today), "overdue_page", soonest),
+        "historical": (Q(status=DeadlineStatus.HISTORICAL), "historical_page", soonest),
+        "met": (Q(status=DeadlineStatus.MET), "met_page", latest),
+        "cancelled": (Q(status=DeadlineStatus.CANCELLED), "cancelled_page", soonest),
     }
     # Five lists, one count: each paginator would otherwise count its own list.
-    counts = (
-        Deadline.objects.filter(intervention=intervention)
-        .with_due_on()
-        .aggregate(
-            upcoming=Count("pk", filter=Q(status=DeadlineStatus.OPEN, effective_due_on__gte=today)),
-            overdue=Count("pk", filter=Q(status=DeadlineStatus.OPEN, effective_due_on__lt=today)),
-            historical=Count("pk", filter=Q(status=DeadlineStatus.HISTORICAL)),
-            met=Count("pk", filter=Q(status=DeadlineStatus.MET)),
-            cancelled=Count("pk", filter=Q(status=DeadlineStatus.CANCELLED)),
-        )
-    )
-    pages = {name: _page(request, rows, param, count=counts[name]) for name, (rows, param) in lists.items()}
+    counts = deadlines.order_by().aggregate(**{name: Count("pk", filter=rows) for name, (rows, *_) in lists.items()})
+    pages = {
+        name: _page(request, deadlines.filter(rows).order_by(*order), param, count=counts[name])
+        for name, (rows, param, order) in lists.items()
+    }
     may = may_update(request.user, intervention)
     authority_deadlines = _page(
         request,
