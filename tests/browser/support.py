@@ -105,3 +105,16 @@ def sign_in_to(page: Page, path: str, email: str, password: str = PASSWORD) -> N
     page.get_by_role("button", name="Sign in").click()
     second_step(page, email)
     page.wait_for_url(f"**{path}")
+
+
+def fill_date(page: Page, legend: str, day: str, month: str, year: str) -> None:
+    """A GOV.UK date input, found by its fieldset's legend, filled as a person types it."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(day)
+    group.get_by_label("Month").fill(month)
+    group.get_by_label("Year").fill(year)
+
+
+def heading(page: Page):
+    """The page's one h1."""
+    return page.get_by_role("heading", level=1)

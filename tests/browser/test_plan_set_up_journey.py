@@ -5,11 +5,11 @@ the commissioner agrees the move. Every page on the way is checked with axe."""
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from reviews.enums import PlanStatus
 from reviews.models import DueDateMove, ImprovementPlan, Indicator, PlanAction
-from tests.browser.support import BROWSER_TEST, assert_accessible, sign_in, sign_in_to
+from tests.browser.support import BROWSER_TEST, assert_accessible, fill_date, heading, sign_in, sign_in_to
 from tests.reviews import planning_fixtures
 
 pytestmark = BROWSER_TEST
@@ -20,17 +20,6 @@ CHARLIE = "charlie@commissioner.example"
 direction_in_force = planning_fixtures.direction_in_force
 workforce = planning_fixtures.workforce
 terms_item = planning_fixtures.terms_item
-
-
-def fill_date(page: Page, legend: str, day: str, month: str, year: str) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(day)
-    group.get_by_label("Month").fill(month)
-    group.get_by_label("Year").fill(year)
-
-
-def heading(page: Page):
-    return page.get_by_role("heading", level=1)
 
 
 def test_the_council_writes_a_plan_and_an_indicator_and_the_commissioner_agrees_it(

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from reviews.models import ProgressUpdate
 from tests.browser.conftest import TIMEOUT_MS
-from tests.browser.support import BROWSER_TEST, PASSWORD, assert_accessible, sign_in, sign_in_to, title
+from tests.browser.support import BROWSER_TEST, PASSWORD, assert_accessible, fill_date, sign_in, sign_in_to, title
 from tests.reviews import progress_fixtures
 
 pytestmark = BROWSER_TEST
@@ -36,13 +36,6 @@ def pdf(tmp_path) -> Path:
     path = tmp_path / "Workforce report.pdf"
     path.write_bytes(PDF)
     return path
-
-
-def fill_date(page: Page, legend: str, day: str, month: str, year: str) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(day)
-    group.get_by_label("Month").fill(month)
-    group.get_by_label("Year").fill(year)
 
 
 def fill_period(page: Page) -> None:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pypdf
 from celery.contrib.testing.worker import start_worker
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from intervention.celery import app
 from reviews.models import ReportVersion
-from tests.browser.support import BROWSER_TEST, assert_accessible, sign_in, title
+from tests.browser.support import BROWSER_TEST, assert_accessible, fill_date, sign_in, title
 
 pytestmark = BROWSER_TEST
 DORA = "dora@education.example"
@@ -21,13 +21,6 @@ COMMENTARY = "Recruitment of permanent team managers remains the main risk."
 # The page's script first asks after 2 s, then 3, 4.5, 6.75 and 10.1 s later: time enough for the
 # worker to start and render (about 1.5 s for a first rendering) and for a few more asks on a slow machine.
 GENERATED_WITHIN_MS = 45_000
-
-
-def fill_date(page: Page, legend: str, day: str, month: str, year: str) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(day)
-    group.get_by_label("Month").fill(month)
-    group.get_by_label("Year").fill(year)
 
 
 def words(text: str) -> str:

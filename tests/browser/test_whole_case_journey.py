@@ -20,7 +20,7 @@ from intervention import notices
 from intervention.models import Notice
 from reviews.enums import PlanStatus
 from reviews.models import ImprovementPlan, Measurement, PlanAction
-from tests.browser.support import BROWSER_TEST, assert_accessible, sign_in
+from tests.browser.support import BROWSER_TEST, assert_accessible, fill_date, heading, sign_in
 from tests.outbox import run_promises
 from tests.reviews import planning_fixtures
 
@@ -33,10 +33,6 @@ direction_in_force = planning_fixtures.direction_in_force
 workforce = planning_fixtures.workforce
 
 
-def heading(page: Page):
-    return page.get_by_role("heading", level=1)
-
-
 def emails_sent() -> list[tuple[str, str]]:
     """The worker's part, then what it sent since the last call: every promised email once."""
     run_promises()
@@ -45,13 +41,6 @@ def emails_sent() -> list[tuple[str, str]]:
     sent = sorted((", ".join(message.to), str(message.subject)) for message in mail.outbox)
     mail.outbox.clear()
     return sent
-
-
-def fill_date(page: Page, legend: str, day: str, month: str, year: str) -> None:
-    group = page.get_by_role("group", name=legend)
-    group.get_by_label("Day").fill(day)
-    group.get_by_label("Month").fill(month)
-    group.get_by_label("Year").fill(year)
 
 
 def sign_out(page: Page) -> None:

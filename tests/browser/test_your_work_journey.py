@@ -3,12 +3,12 @@ the plan; the commissioner sees "Your work (1)" in the header, opens it, and agr
 the officer is told, on their own work page and by an email of their own. Every new page is checked with axe."""
 
 from django.core import mail
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from intervention import notices
 from intervention.models import Notice
 from reviews.services import planning
-from tests.browser.support import BROWSER_TEST, assert_accessible, sign_in
+from tests.browser.support import BROWSER_TEST, assert_accessible, heading, sign_in
 from tests.reviews import planning_fixtures
 
 pytestmark = BROWSER_TEST
@@ -17,10 +17,6 @@ CHARLIE = "charlie@commissioner.example"
 
 direction_in_force = planning_fixtures.direction_in_force
 workforce = planning_fixtures.workforce
-
-
-def heading(page: Page):
-    return page.get_by_role("heading", level=1)
 
 
 def send_emails() -> None:
