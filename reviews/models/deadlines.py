@@ -132,6 +132,15 @@ class Deadline(models.Model):
             models.Index(
                 Coalesce("override_on", "computed_on"), "id", name="open_deadline_due_on", condition=Q(status="open")
             ),
+            # A case's open deadlines by due date (the dashboard's overdue count, oldest overdue and next
+            # due, for each case): a short range per case, not every deadline the case has had.
+            models.Index(
+                "intervention",
+                Coalesce("override_on", "computed_on"),
+                "id",
+                name="open_deadline_case_due",
+                condition=Q(status="open"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,9 @@ priorities, plan actions and instructions, indicators and their measurements."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,6 +30,20 @@ ONE_SUBJECT = "A progress update is about exactly one service priority, plan act
 PERCENT_RANGE = "A percentage must be between 0 and 100"
 BELOW_MINIMUM = "The value must be {minimum} or more"
 ABOVE_MAXIMUM = "The value must be {maximum} or less"
+
+
+class IndexedHistoricalRecords(HistoricalRecords):
+    """simple-history's records, with indexes of our own on the history table: a page that reads the
+    record as it stood on a past day then reads a few rows by index, however long the history."""
+
+    def __init__(self, *args: Any, indexes: Sequence[models.Index] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.extra_indexes = list(indexes)
+
+    def get_meta_options(self, model: type[models.Model]) -> dict[str, Any]:
+        options = super().get_meta_options(model)
+        options["indexes"] = [*options.get("indexes", ()), *self.extra_indexes]
+        return options
 
 
 class ImprovementPlan(models.Model):
@@ -160,7 +176,15 @@ class ProgressUpdate(Correctable):
     period_end = models.DateField(validators=[sensible_date])
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates")
     created_at = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords()
+    # A priority's rating as it stood on a past day (the dashboard's "a year ago") is its latest
+    # update's version by then: read newest first from this index, not from every version ever saved.
+    history = IndexedHistoricalRecords(
+        indexes=[
+            models.Index(
+                fields=["service_priority", "-period_end", "-created_at", "-id"], name="progress_history_latest"
+            )
+        ]
+    )
 
     change_capability = Capability.LOG_PROGRESS
 
@@ -177,7 +201,14 @@ class ProgressUpdate(Correctable):
                 violation_error_message=ONE_SUBJECT,
             )
         ]
-        indexes = [models.Index(fields=["intervention", "-period_end"], name="progress_case_period")]
+        indexes = [
+            models.Index(fields=["intervention", "-period_end"], name="progress_case_period"),
+            # A priority's latest rating (the dashboard's rows, counts and red filter): its newest
+            # update is the first entry of this index, however many updates the years have brought.
+            models.Index(
+                fields=["service_priority", "-period_end", "-created_at", "-id"], name="progress_priority_latest"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject}: {self.get_rag_display()} ({self.period_end:%-d %B %Y})"

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from directions.enums import Cadence, InstructionStatus, ResponseKind
@@ -278,6 +279,46 @@ def progress_updates_as_at(priority_ids: Sequence[int], day: datetime.date) -> l
     )
     kept = [update for update, _versions in _as_at(updates, day) if update.period_end <= day]
     return sorted(kept, key=lambda u: (u.period_end, u.created_at, u.pk), reverse=True)
+
+
+def rating_as_at(day: datetime.date, priority: Any = None) -> Coalesce:
+    """A service priority's latest rating as it stood at the end of the day, in SQL, for annotating
+    priorities (`priority` is the priority's pk, by default the outer query's): the rating of its
+    update with the latest period ending by then (then the latest made, then the newest), each update
+    as it stood (rule 1, else rule 2: its earliest version). `progress_updates_as_at`'s rule, read
+    newest first from the history's (priority, period, made) index and stopping at the first version
+    that stood then, so its cost does not follow the years of updates. Withdrawn updates are left out,
+    as they are everywhere. An update with no history at all (loaded outside the services) stands as
+    it is now; those are counted only when the priority has no update with history by then."""
+    cutoff = end_of(day)
+    priority = OuterRef("pk") if priority is None else priority
+    history = ProgressUpdate.history.model.objects
+    same_update = history.filter(id=OuterRef("id")).exclude(history_id=OuterRef("history_id"))
+    saved_before = Q(history_date__lt=OuterRef("history_date")) | Q(
+        history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")
+    )
+    saved_after = Q(history_date__gt=OuterRef("history_date")) | Q(
+        history_date=OuterRef("history_date"), history_id__gt=OuterRef("history_id")
+    )
+    stood = history.filter(
+        Exists(ProgressUpdate.objects.filter(pk=OuterRef("id"), period_end__lte=day)),
+        service_priority=priority,
+        period_end__lte=day,
+    ).filter(
+        # Rule 1: saved by the end of the day, and no later version saved by then.
+        Q(~Exists(same_update.filter(saved_after, history_date__lt=cutoff)), history_date__lt=cutoff)
+        # Rule 2: nothing saved by then, and this is the earliest version.
+        | Q(~Exists(same_update.filter(saved_before)), history_date__gte=cutoff)
+    )
+    newest = (
+        ProgressUpdate.objects.filter(service_priority=priority, period_end__lte=day)
+        .annotate(unrecorded_rag=Case(When(~Exists(history.filter(id=OuterRef("pk"))), then=F("rag"))))
+        .order_by("-period_end", "-created_at", "-pk")
+    )
+    return Coalesce(
+        Subquery(stood.order_by("-period_end", "-created_at", "-id").values("rag")[:1]),
+        Subquery(newest.values("unrecorded_rag")[:1]),
+    )
 
 
 # --- Instruments --------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from reviews.charts import Event, case_timeline
 from reviews.enums import DeadlineStatus, Rag
 from reviews.models import Deadline, ProgressUpdate, Report, ReportKind, ReportVersion, Review
 from reviews.models.reviewing import Recommendation, ReviewStatus
-from reviews.reports.as_at import histories, overlay
+from reviews.reports.as_at import rating_as_at
 from reviews.services.exports import Cell, Table
 
 MINISTERIAL_KINDS = (ReportKind.PROGRESS, ReportKind.MINISTERIAL_UPDATE)
@@ -75,9 +75,11 @@ def in_force_q(day: datetime.date, prefix: str = "") -> Q:
     )
 
 
-def open_on_q(day: datetime.date) -> Q:
+def open_on_q(day: datetime.date, prefix: str = "") -> Q:
     """Cases open on the day: opened by then and not closed by then."""
-    return Q(opened_on__lte=day) & (Q(closed_on__isnull=True) | Q(closed_on__gt=day))
+    return Q(**{f"{prefix}opened_on__lte": day}) & (
+        Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": day})
+    )
 
 
 def stage_rank(day: datetime.date, *, closed: bool = True) -> Case:
@@ -206,44 +208,56 @@ class Counts:
         return sum(self.stages.values())
 
 
-def counts_on(user: Any, day: datetime.date, *, today: datetime.date) -> Counts:
-    """The open cases the user may see as they stood at the end of the day: each case's stage from the
-    instruments in force that day (their issue and revocation dates), each in-force priority's latest
-    rating from the progress updates for periods ending by then, as recorded by then (the history,
-    as the reports rebuild it: reviews.reports.as_at). A fixed number of queries."""
-    cases = (
-        Intervention.objects.visible_to(user)
-        .filter(open_on_q(day))
-        .annotate(rank=stage_rank(day, closed=False))
-        .values_list("pk", "rank")
-    )
-    stages: Counter[DashboardStage] = Counter(DashboardStage.from_rank(rank) for _pk, rank in cases)
-    priorities = ServicePriority.objects.filter(
-        in_force_q(day, "instrument__"), instrument__intervention__in=cases.values("pk")
-    )
-    priority_ids = list(priorities.values_list("pk", flat=True))
-    latest: dict[int, str] = {}
-    if day >= today:
-        for pk, rag in priorities.annotate(latest_rag=Subquery(latest_update().values("rag")[:1])).values_list(
-            "pk", "latest_rag"
-        ):
-            latest[pk] = rag or ""
-    else:
-        updates = list(
-            ProgressUpdate.objects.filter(service_priority__in=priorities.values("pk"), period_end__lte=day).only(
-                "pk", "service_priority_id", "rag", "period_end", "created_at"
-            )
+def counts_now_and_then(user: Any, *, today: datetime.date, then: datetime.date) -> tuple[Counts, Counts]:
+    """The open cases the user may see as they stood at the end of today and of an earlier day: each
+    case's stage from the instruments in force that day (their issue and revocation dates), each
+    in-force priority's latest rating (today's from the updates as they are; the earlier day's from
+    the updates for periods ending by then, as recorded by then: reviews.reports.as_at). Two queries,
+    each reading a few indexed rows per case or priority, however many years of updates there are."""
+    visible = Intervention.objects.visible_to(user)
+    open_now, open_then = open_on_q(today), open_on_q(then)
+    ranks = (
+        visible.filter(open_now | open_then)
+        .annotate(
+            rank_now=Case(When(open_now, then=stage_rank(today, closed=False)), default=None),
+            rank_then=Case(When(open_then, then=stage_rank(then, closed=False)), default=None),
         )
-        # One history query whether or not there are updates, so the page's queries do not depend on the data.
-        versions = histories(
-            ProgressUpdate, [update.pk for update in updates], day, service_priority__in=priorities.values("pk")
+        .values_list("rank_now", "rank_then")
+    )
+    stages_now: Counter[DashboardStage] = Counter()
+    stages_then: Counter[DashboardStage] = Counter()
+    for rank_now, rank_then in ranks:
+        if rank_now is not None:
+            stages_now[DashboardStage.from_rank(rank_now)] += 1
+        if rank_then is not None:
+            stages_then[DashboardStage.from_rank(rank_then)] += 1
+    # A priority counts on a day when its instrument was in force and its case open then; "" is in
+    # force but not rated, None not counted that day.
+    in_force_now = in_force_q(today, "instrument__") & open_on_q(today, "instrument__intervention__")
+    in_force_then = in_force_q(then, "instrument__") & open_on_q(then, "instrument__intervention__")
+    ratings = (
+        ServicePriority.objects.filter(instrument__intervention__in=visible.values("pk"))
+        .filter(in_force_now | in_force_then)
+        .annotate(
+            rag_now=Case(
+                When(in_force_now, then=Coalesce(Subquery(latest_update().values("rag")[:1]), Value(""))),
+                default=None,
+            ),
+            rag_then=Case(When(in_force_then, then=Coalesce(rating_as_at(then), Value(""))), default=None),
         )
-        as_at = [overlay(update, versions[update.pk].at) if update.pk in versions else update for update in updates]
-        for update in sorted(as_at, key=lambda u: (u.period_end, u.created_at, u.pk)):
-            if update.period_end > day or update.service_priority_id is None:
-                continue
-            latest[update.service_priority_id] = update.rag
-    rags: Counter[str] = Counter(latest.get(pk, "") for pk in priority_ids)
+        .values_list("rag_now", "rag_then")
+    )
+    rags_now: Counter[str] = Counter()
+    rags_then: Counter[str] = Counter()
+    for rag_now, rag_then in ratings:
+        if rag_now is not None:
+            rags_now[rag_now] += 1
+        if rag_then is not None:
+            rags_then[rag_then] += 1
+    return _counts(today, stages_now, rags_now), _counts(then, stages_then, rags_then)
+
+
+def _counts(day: datetime.date, stages: Counter[DashboardStage], rags: Counter[str]) -> Counts:
     return Counts(
         day=day,
         stages={stage: stages.get(stage, 0) for stage in DashboardStage if stage is not DashboardStage.CLOSED},

@@ -66,8 +66,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         {"case": case, "stage": dashboard.row_stage(case), "priorities": dashboard.row_priorities(case)}
         for case in page
     ]
-    now = dashboard.counts_on(request.user, today, today=today)
-    then = dashboard.counts_on(request.user, dashboard.a_year_before(today), today=today)
+    now, then = dashboard.counts_now_and_then(request.user, today=today, then=dashboard.a_year_before(today))
     export_query = request.GET.copy()
     export_query.pop("page", None)
     return render(
@@ -96,6 +95,9 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             "export_query": export_query.urlencode(),
             "selected": _selected_filters(request, filtered),
             "recommendations": Recommendation.choices,
+            # Listed once here: the template's loop over the field's lazy choices would count the
+            # people and then list them (two queries). Through iter(), since list() asks the length.
+            "commissioner_choices": list(iter(filtered.form.fields["commissioner"].choices)),
         },
     )
 
