@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,8 +19,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max
+from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event
 
 from intervention.dates import add_months
 from intervention.permissions import access_for
@@ -92,35 +93,120 @@ def cached_feed_for(user: Any, *, today: datetime.date, stamp: FeedStamp) -> byt
     return body
 
 
+PRODID = "-//DfE//Children's services intervention casework//EN"
+CALENDAR_NAME = "Intervention deadlines"
+FOLD_AT = 75  # octets: RFC 5545's longest content line, the line break excluded
+
+
 def feed_for(user: Any, *, start: datetime.date, end: datetime.date | None = None) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", "-//DfE//Children's services intervention casework//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "Intervention deadlines")
+    """The feed's iCalendar text, written line by line: the same text the icalendar package writes
+    (its property order, escaping and folding), at a fraction of its cost per event, since a DfE
+    member of staff's feed holds every case's deadlines in the window (thousands of events). The rows
+    come as plain values, not model instances, for the same reason."""
     deadlines = (
         _feed_deadlines(user, start=start, end=end)
-        .select_related("intervention__local_authority", "inspection__local_authority")
         .order_by("effective_due_on", "pk")
+        .values_list(
+            "pk",
+            "effective_due_on",
+            "status",
+            "what",
+            "delivered_by",
+            "recipient",
+            "intervention_id",
+            "intervention__local_authority__name",
+            "inspection__local_authority__name",
+            "inspection__local_authority__dfe_code",
+        )
     )
-    stamp = timezone.now()
-    for deadline in deadlines:
-        event = Event()
-        event.add("uid", f"deadline-{deadline.pk}@intervention-casework")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", deadline.due_on)
-        event.add("dtend", deadline.due_on + datetime.timedelta(days=1))
-        met = " (met)" if deadline.status == DeadlineStatus.MET else ""
-        event.add("summary", f"{deadline.authority.name}: {deadline.what}{met}")
-        description = [f"Due {deadline.due_on:%-d %B %Y}"]
-        if deadline.delivered_by:
-            description.append(f"From: {deadline.delivered_by}")
-        if deadline.recipient:
-            description.append(f"To: {deadline.recipient}")
-        event.add("description", "\n".join(description))
-        event.add("url", f"{settings.SITE_URL}{deadline.get_absolute_url()}")
-        event.add("transp", "TRANSPARENT")
-        calendar.add_component(event)
-    return calendar.to_ical()
+    stamp = timezone.now().astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{_text(PRODID)}", f"X-WR-CALNAME:{_text(CALENDAR_NAME)}"]
+    urls: dict[Any, str] = {}
+    days: dict[datetime.date, tuple[str, str, str]] = {}  # many deadlines fall on the same day
+    for pk, due_on, status, what, delivered_by, recipient, case_id, case_authority, authority, dfe_code in deadlines:
+        # A case's deadline is listed on its case's deadlines page; an inspection's on its authority's page.
+        key = case_id if case_id is not None else f"authority {dfe_code}"
+        url = urls.get(key)
+        if url is None:
+            path = (
+                reverse("case_deadlines", args=[case_id])
+                if case_id is not None
+                else reverse("authority_detail", args=[dfe_code])
+            )
+            url = urls[key] = _fold(f"URL:{settings.SITE_URL}{path}")
+        day = days.get(due_on)
+        if day is None:
+            day = days[due_on] = (
+                f"{due_on:%Y%m%d}",
+                f"{due_on + datetime.timedelta(days=1):%Y%m%d}",
+                f"Due {due_on:%-d %B %Y}",
+            )
+        starts, ends, due = day
+        met = " (met)" if status == DeadlineStatus.MET else ""
+        description = due
+        if delivered_by:
+            description += f"\nFrom: {delivered_by}"
+        if recipient:
+            description += f"\nTo: {recipient}"
+        summary = _fold(f"SUMMARY:{_text(f'{case_authority if case_id is not None else authority}: {what}{met}')}")
+        lines.append(
+            f"BEGIN:VEVENT\r\n{summary}\r\nDTSTART;VALUE=DATE:{starts}\r\nDTEND;VALUE=DATE:{ends}\r\n"
+            f"DTSTAMP:{stamp}\r\nUID:deadline-{pk}@intervention-casework\r\n"
+            f"{_fold(f'DESCRIPTION:{_text(description)}')}\r\nTRANSP:TRANSPARENT\r\n{url}\r\nEND:VEVENT"
+        )
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+ESCAPED = re.compile(r"[\\;,\r\n]")
+
+
+def _text(value: str) -> str:
+    """RFC 5545 TEXT escaping, in the icalendar package's order (backslashes first)."""
+    if ESCAPED.search(value) is None:
+        return value
+    return (
+        value.replace(r"\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", r"\;")
+        .replace(",", r"\,")
+        .replace("\r\n", r"\n")
+        .replace("\n", r"\n")
+        .replace("\r", r"\n")
+    )
+
+
+def _fold(line: str) -> str:
+    """A content line folded as the icalendar package folds it: pieces under 75 octets, joined by a
+    line break and a space, never splitting a backslash escape from what it escapes."""
+    if line.isascii():  # one octet a character: cut by slicing
+        if len(line) < FOLD_AT:
+            return line
+        pieces = []
+        begin = 0
+        while len(line) - begin >= FOLD_AT:
+            cut = begin + FOLD_AT - 1
+            if line[cut - 1] in "\\^":
+                cut -= 1
+            pieces.append(line[begin:cut])
+            begin = cut
+        pieces.append(line[begin:])
+        return "\r\n ".join(pieces)
+    pieces = []
+    current: list[str] = []
+    size = 0
+    for char in line:
+        width = len(char.encode())
+        if current and size + width >= FOLD_AT:
+            carried = current.pop() if len(current) > 1 and current[-1] in "\\^" else ""
+            pieces.append("".join(current))
+            current = [carried] if carried else []
+            size = len(carried.encode())
+        current.append(char)
+        size += width
+    if current:
+        pieces.append("".join(current))
+    return "\r\n ".join(pieces)
 
 
 def feed_for_token(token: str) -> CalendarFeed | None:
