@@ -210,6 +210,39 @@ def indicator_values_table(measurements: Iterable[Any]) -> Table:
     return Table(title="Indicator values", headings=INDICATOR_HEADINGS, rows=rows())
 
 
+def case_indicator_values_table(case: Any) -> Table:
+    """A case's indicator values, laid out as `indicator_values_table` lays them out. A case's values
+    pile up month by month, so each is read as a plain (indicator, period, value) row beside its
+    indicator's cells, read once: not four model instances a row."""
+    from reviews.models import Indicator, Measurement
+
+    authority = case.local_authority.name
+    indicators = Indicator.objects.filter(service_priority__instrument__intervention=case).select_related(
+        "service_priority"
+    )
+    described: dict[int, list[Cell]] = {
+        indicator.pk: [
+            authority,
+            f"{indicator.service_priority.label}. {indicator.service_priority.short_name}",
+            indicator.name,
+            indicator.get_unit_display(),
+            indicator.target,
+        ]
+        for indicator in indicators
+    }
+    values = (
+        Measurement.objects.filter(indicator__service_priority__instrument__intervention=case)
+        .order_by("indicator__service_priority__position", "indicator__position", "indicator__pk", "period_end")
+        .values_list("indicator_id", "period_end", "value")
+    )
+
+    def rows() -> Iterable[list[Cell]]:
+        for indicator_id, period_end, value in values:
+            yield [*described[indicator_id], period_end, value]
+
+    return Table(title="Indicator values", headings=INDICATOR_HEADINGS, rows=rows())
+
+
 def timezone_naive(moment: datetime.datetime | None) -> datetime.datetime | None:
     """A moment as London's wall clock, for a spreadsheet (which has no time zones)."""
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None

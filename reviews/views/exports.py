@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from directions.models import Instruction, InstructionResponse
 from intervention.models import PreparedDownload
 from reviews.forms.exports import DownloadRequestForm
-from reviews.models import Deadline, Measurement
+from reviews.models import Deadline
 from reviews.services import exports
 from reviews.views.common import get_case
 
@@ -61,12 +61,7 @@ def case_instructions_export(request: HttpRequest, pk: int, fmt: str) -> HttpRes
 @require_GET
 def case_indicators_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     case = get_case(request, pk)
-    measurements = (
-        Measurement.objects.filter(indicator__service_priority__instrument__intervention=case)
-        .select_related("indicator__service_priority__instrument__intervention__local_authority")
-        .order_by("indicator__service_priority__position", "indicator__position", "indicator__pk", "period_end")
-    )
-    return download(exports.indicator_values_table(measurements), fmt, stem=_stem(case, "indicator-values"))
+    return download(exports.case_indicator_values_table(case), fmt, stem=_stem(case, "indicator-values"))
 
 
 @login_required
