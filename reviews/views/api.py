@@ -171,7 +171,12 @@ class Indicators(ApiViewSet):
 
     def get_queryset(self) -> QuerySet:
         visible = intervention_filter(self.request.user, prefix="service_priority__instrument__intervention__")
-        values = Prefetch("measurements", queryset=Measurement.objects.order_by("period_end", "pk"))
+        values = Prefetch(
+            "measurements",
+            queryset=Measurement.objects.only("pk", "indicator_id", "period_end", "value", "source_note").order_by(
+                "period_end", "pk"
+            ),
+        )
         return (
             Indicator.objects.filter(visible)
             .select_related("service_priority__instrument")
