@@ -143,7 +143,7 @@ class MeasurementRows(serializers.ListSerializer):
 
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
         rows = data.all() if isinstance(data, models.manager.BaseManager) else data
-        fields = [(field.field_name, field.source, field) for field in self.child._readable_fields]  # type: ignore[union-attr]
+        fields = [(field.field_name, field.source, field) for field in self.child._readable_fields]
         return [
             {
                 name: None if (value := getattr(row, source)) is None else field.to_representation(value)
