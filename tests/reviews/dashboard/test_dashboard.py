@@ -8,6 +8,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -15,6 +16,7 @@ from openpyxl import load_workbook
 from intervention.enums import Role
 from reviews.enums import DeadlineStatus
 from reviews.models import Deadline, ProgressUpdate
+from reviews.services import dashboard
 from tests.factories import AppointmentFactory, issued_direction
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +119,20 @@ def test_the_picture_counts_stages_and_ratings_now_and_a_year_ago(client, dora, 
     assert sum(now.stages.values()) == 1
     page = response.content.decode()
     assert "Open cases by stage" in page and "<svg" in page
+
+
+def test_a_year_ago_each_rating_counts_as_it_was_recorded_then(client, dora, priority):
+    a_year_ago = dashboard.a_year_before(timezone.localdate())
+    rated_on = a_year_ago - datetime.timedelta(days=60)
+    with time_machine.travel(rated_on):
+        update = rate(priority, "amber", period_end=rated_on.replace(day=1), by=dora)
+    update.rag = "red"  # corrected since: the record says red now, and said amber a year ago
+    update.save()
+    client.force_login(dora)
+    response = client.get(reverse("dashboard"))
+    now, then = response.context["now"], response.context["then"]
+    assert (now.rags["red"], now.rags["amber"]) == (1, 0)
+    assert (then.rags["red"], then.rags["amber"]) == (0, 1)
 
 
 def test_the_export_has_the_rows_of_the_page_with_dates_as_dates(client, dora, both_cases):
