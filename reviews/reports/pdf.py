@@ -30,9 +30,13 @@ from weasyprint.document import Document
 from weasyprint.formatting_structure import boxes
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from reviews.reports import svg_text
 from reviews.reports.origin import INTERNAL_ORIGIN, STATIC_BASE
 
 logger = logging.getLogger(__name__)
+
+# Charts' labels drawn a line at a time rather than a letter at a time (reviews.reports.svg_text).
+svg_text.install()
 
 ALLOWED_EXTENSIONS = frozenset({".css", ".svg", ".png"})
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF: WeasyPrint 70 supports pdf/ua-1 and pdf/ua-2

@@ -94,7 +94,7 @@ class ProgressReport(Renderer):
         assessments = list(
             Assessment.objects.filter(review=review)
             .select_related("service_priority")
-            .prefetch_related(Prefetch("progress_updates"), "measurements__indicator")
+            .prefetch_related(Prefetch("progress_updates"))
             .order_by("position", "pk")
         )
         evidence = indicator_evidence(
