@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from directions.enums import Cadence, InstructionStatus, ResponseKind
@@ -249,16 +249,40 @@ def deadlines_as_at(case: Intervention, day: datetime.date) -> list[Deadline]:
 # --- Indicators and ratings ---------------------------------------------------------------------
 
 
-def indicators_as_at(priority_ids: Sequence[int], day: datetime.date) -> list[tuple[Indicator, list[Measurement]]]:
+def indicators_as_at(
+    priority_ids: Sequence[int], day: datetime.date, *, since: datetime.date | None = None
+) -> list[tuple[Indicator, list[Measurement]]]:
     """The priorities' indicators as they stood at the end of the day (target, name, order), each with
     its values for periods ending by then, as recorded by then (else as first recorded). An
-    indicator first recorded after the day counts only if it has a value for a period by then."""
+    indicator first recorded after the day counts only if it has a value for a period by then.
+
+    With `since`, only the values for periods ending from `since` and, before it, the latest one (the
+    baseline a report compares with) are read, with their history: a report over a period costs the
+    same however many years of values lie before it."""
     indicators = list(Indicator.objects.filter(service_priority__in=priority_ids))
-    measurements = list(Measurement.objects.filter(indicator__in=[i.pk for i in indicators], period_end__lte=day))
+    indicator_ids = [indicator.pk for indicator in indicators]
+    measurements = Measurement.objects.filter(indicator__in=indicator_ids, period_end__lte=day)
+    if since is None:
+        wanted = list(measurements)
+        scope: dict[str, Any] = {"indicator_id__in": indicator_ids}
+    else:
+        # Two before the period an indicator, should a correction since have moved the latest's period.
+        latest_before = (
+            measurements.filter(period_end__lt=since)
+            .annotate(newest=Window(RowNumber(), partition_by=[F("indicator_id")], order_by=F("period_end").desc()))
+            .filter(newest__lte=2)
+        )
+        wanted = list(measurements.filter(period_end__gte=since)) + list(latest_before)
+        scope = {}  # the fetched values' own history, by id
     values: dict[int, list[Measurement]] = {}
-    for measurement, _versions in _as_at(measurements, day, indicator_id__in=[i.pk for i in indicators]):
+    for measurement, _versions in _as_at(wanted, day, **scope):
         if measurement.period_end <= day:
             values.setdefault(measurement.indicator_id, []).append(measurement)
+    if since is not None:
+        for indicator_id, found in values.items():
+            before = [m for m in found if m.period_end < since]
+            latest = max(before, key=lambda m: m.period_end, default=None)
+            values[indicator_id] = [m for m in found if m.period_end >= since or m is latest]
     result = []
     for indicator, versions in _as_at(indicators, day):
         own = sorted(values.get(indicator.pk, []), key=lambda m: m.period_end)

@@ -217,7 +217,7 @@ def indicator_evidence(
     number of queries, however many indicators; a fixed size, however long the period (ANNEX_MONTHS)."""
     # The indicators and their values as they stood at the end of the period (reviews.reports.as_at):
     # a value corrected since, or a target moved since, does not change the report.
-    indicators = indicators_as_at([priority.pk for priority in priorities], end)
+    indicators = indicators_as_at([priority.pk for priority in priorities], end, since=start)
     evidence: dict[int, list[IndicatorEvidence]] = {priority.pk: [] for priority in priorities}
     for indicator, up_to_end in indicators:
         within = [m for m in up_to_end if start is None or m.period_end >= start]
