@@ -437,9 +437,8 @@ def _read(
 
 def changes_since(case: Intervention, user: Any, since: datetime.datetime | None) -> SinceLastVisit:
     """What other people changed on the case since `since`, newest first, from the history tables: one
-    query (a UNION ALL of the tables, limited) and one for the names of who changed it, whatever the data."""
+    query (a UNION ALL of the tables, limited, each row with the name of who changed it), whatever the data."""
     from django.apps import apps
-    from django.contrib.auth import get_user_model
     from django.db.models import CharField, Value
     from django.db.models.functions import Cast
 
@@ -467,40 +466,46 @@ def changes_since(case: Intervention, user: Any, since: datetime.datetime | None
                 "history_change_reason",
                 "change_detail",
                 "change_parent",
+                # Who, joined here rather than asked for afterwards: the rows are few (since the visit).
+                "history_user__person__name",
+                "history_user__first_name",
+                "history_user__last_name",
+                "history_user__username",
             )
             .order_by()
         )
     union = parts[0].union(*parts[1:], all=True).order_by("-history_date")
     rows = list(union[: SHOWN_CHANGES + 1])
-    people = {
-        account.pk: account
-        for account in get_user_model()
-        .objects.filter(pk__in={row[3] for row in rows if row[3]})
-        .select_related("person")
-    }
-    for kind, record_id, when, user_id, reason, detail, parent in rows[:SHOWN_CHANGES]:
+    for kind, record_id, when, user_id, reason, detail, parent, *names in rows[:SHOWN_CHANGES]:
         what, link = _read(case, kind, record_id, detail, parent, reason or "")
-        result.changes.append(Change(what=what[:200], who=_name(people.get(user_id)), when=when, link=link))
+        who = _name(*names) if user_id else "The service"
+        result.changes.append(Change(what=what[:200], who=who, when=when, link=link))
     result.more = len(rows) > SHOWN_CHANGES
     return result
 
 
-def _name(account: Any) -> str:
-    if account is None:
-        return "The service"
-    person = getattr(account, "person", None)
-    return (person.name if person else "") or account.get_full_name() or account.username
+def _name(person_name: str | None, first_name: str, last_name: str, username: str) -> str:
+    """The person's name, else the account's full name (as `User.get_full_name`), else its username."""
+    return person_name or f"{first_name} {last_name}".strip() or username
 
 
-def record_visit(case: Intervention, user: Any) -> datetime.datetime | None:
+_NOT_READ: Any = object()
+
+
+def record_visit(case: Intervention, user: Any, *, last_seen_at: Any = _NOT_READ) -> datetime.datetime | None:
     """Note that the person opened the case now; returns when they last did (None: never). One query to
-    read, one to write."""
+    read, one to write; only the write when the caller read `last_seen_at` with the case
+    (`Intervention.objects.with_last_visit(user)`)."""
     if not getattr(user, "is_authenticated", False):
         return None
     now = timezone.now()
-    visit = CaseVisit.objects.filter(user=user, intervention=case).only("seen_at").first()
-    if visit is None:
+    if last_seen_at is _NOT_READ:
+        visit = CaseVisit.objects.filter(user=user, intervention=case).only("seen_at").first()
+        last_seen_at = visit.seen_at if visit else None
+    if last_seen_at is None:
         CaseVisit.objects.get_or_create(user=user, intervention=case, defaults={"seen_at": now})
         return None
-    CaseVisit.objects.filter(pk=visit.pk).update(seen_at=now)  # no history: a visit is operational
-    return visit.seen_at
+    # No history: a visit is operational.
+    CaseVisit.objects.filter(user=user, intervention=case).update(seen_at=now)
+    seen: datetime.datetime = last_seen_at
+    return seen
