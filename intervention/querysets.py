@@ -22,6 +22,16 @@ class InterventionQuerySet(models.QuerySet):
         # The stage is derived from the instruments in force: fetch them with the cases.
         return self.select_related("local_authority").prefetch_related("instruments")
 
+    def with_last_visit(self, user: Any) -> InterventionQuerySet:
+        """Each case with `last_seen_at`, when the person last opened it (None: never), read with the
+        case rather than by a query of its own."""
+        from django.apps import apps
+
+        visits = apps.get_model("intervention", "CaseVisit").objects.filter(
+            intervention=models.OuterRef("pk"), user=user
+        )
+        return self.annotate(last_seen_at=models.Subquery(visits.values("seen_at")[:1]))
+
 
 class AppointmentQuerySet(models.QuerySet):
     def active_on(self, day: datetime.date) -> AppointmentQuerySet:

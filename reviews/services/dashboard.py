@@ -18,8 +18,10 @@ from typing import Any, cast
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -38,7 +40,7 @@ from intervention.models import Appointment, Intervention
 from reviews.charts import Event, case_timeline
 from reviews.enums import DeadlineStatus, Rag
 from reviews.models import Deadline, ProgressUpdate, Report, ReportKind, ReportVersion, Review
-from reviews.models.reviewing import Recommendation, ReviewStatus
+from reviews.models.reviewing import Recommendation, ReviewKind, ReviewStatus
 from reviews.reports.as_at import rating_as_at
 from reviews.services.exports import Cell, Table
 
@@ -337,22 +339,42 @@ DASHBOARD_HEADINGS = (
 # --- A case's timeline (issue 16, item 3) ----------------------------------------------------------
 
 
-def case_events(user: Any, case: Intervention) -> list[Event]:
-    """What happened to the case, oldest first: instruments issued and revoked, reviews held, reports
-    signed off. Reviews and reports come through their `visible_to(user)`, so a draft report to the
-    Minister is not on the timeline of someone who may not read it. Two queries, with the case's
-    instruments fetched beside it."""
-    events: list[Event] = []
-    # The case page fetched its instruments with the case (for its stage): use them rather than ask again.
-    instruments = case.instruments.all()  # prefetched by Intervention.objects.for_list()
-    issued = [instrument for instrument in instruments if instrument.status == InstrumentStatus.ISSUED]
-    for instrument in sorted(issued, key=lambda instrument: (instrument.issued_on or datetime.date.min, instrument.pk)):
-        if instrument.issued_on:
-            events.append(Event(instrument.issued_on, "instrument", f"{instrument.get_kind_display()} issued"))
-        if instrument.revoked_on:
-            events.append(Event(instrument.revoked_on, "instrument", f"{instrument.get_kind_display()} revoked"))
-    for review in Review.objects.visible_to(user).filter(intervention=case, status=ReviewStatus.HELD):
-        events.append(Event(review.held_on, "review", f"{review.get_kind_display()} held"))
+TIMELINE_EVENTS = 10
+
+
+@dataclass
+class TimelineWindow:
+    """A page of a case's timeline: the latest events on the first page, earlier ones on later pages."""
+
+    events: list[Event]  # oldest first within the page
+    number: int
+    has_earlier: bool  # a next page, of older events
+
+    @property
+    def has_later(self) -> bool:
+        return self.number > 1
+
+
+def case_events(user: Any, case: Intervention, *, page: int = 1, per_page: int = TIMELINE_EVENTS) -> TimelineWindow:
+    """What happened to the case, a page at a time, the latest page first: instruments issued and
+    revoked, reviews held, reports signed off. Reviews and reports come through their `visible_to(user)`,
+    so a draft report to the Minister is not on the timeline of someone who may not read it. One query
+    (a UNION ALL of the four, limited), whatever the years of history."""
+
+    def event(queryset: Any, *, day: str, kind: str, label: str, verb: str) -> Any:
+        return (
+            queryset.annotate(
+                event_day=F(day),
+                event_kind=Value(kind, output_field=CharField()),
+                event_label=F(label),
+                event_verb=Value(verb, output_field=CharField()),
+                event_record=F("pk"),
+            )
+            .values_list("event_day", "event_kind", "event_label", "event_verb", "event_record")
+            .order_by()
+        )
+
+    instruments = Instrument.objects.filter(intervention=case, status=InstrumentStatus.ISSUED)
     signed = ReportVersion.objects.filter(report=OuterRef("pk"), is_final=True).order_by("-signed_off_on")
     reports = (
         Report.objects.visible_to(user)
@@ -360,18 +382,32 @@ def case_events(user: Any, case: Intervention) -> list[Event]:
         .annotate(signed_off_on=Subquery(signed.values("signed_off_on")[:1]))
         .filter(signed_off_on__isnull=False)
     )
-    for report in reports:
-        events.append(Event(report.signed_off_on, "report", f"{report.title} signed off"))
-    return sorted(events, key=lambda event: (event.day, event.kind))
+    held = Review.objects.visible_to(user).filter(intervention=case, status=ReviewStatus.HELD)
+    parts = [
+        event(instruments.exclude(issued_on=None), day="issued_on", kind="instrument", label="kind", verb="issued"),
+        event(instruments.exclude(revoked_on=None), day="revoked_on", kind="instrument", label="kind", verb="revoked"),
+        event(held, day="held_on", kind="review", label="kind", verb="held"),
+        event(reports, day="signed_off_on", kind="report", label="title", verb="signed off"),
+    ]
+    page = max(page, 1)
+    newest_first = parts[0].union(*parts[1:], all=True).order_by("-event_day", "-event_kind", "-event_record")
+    rows = list(newest_first[(page - 1) * per_page : page * per_page + 1])
+    names = {"instrument": dict(InstrumentKind.choices), "review": dict(ReviewKind.choices), "report": {}}
+    events = [
+        Event(day, kind, f"{names[kind].get(label, label)} {verb}") for day, kind, label, verb, _ in rows[:per_page]
+    ]
+    return TimelineWindow(events=events[::-1], number=page, has_earlier=len(rows) > per_page)
 
 
-def case_timeline_chart(case: Intervention, events: list[Event], *, today: datetime.date) -> str:
-    end = case.closed_on or today
-    start = min([case.opened_on, *(event.day for event in events)])
-    return case_timeline(
-        title=f"{case.local_authority.name}: instruments, reviews and reports since {case.opened_on:%B %Y}",
-        events=events,
-        start=start,
-        end=max(end, *(event.day for event in events)) if events else end,
-        chart_id=f"case-{case.pk}-timeline",
-    )
+def case_timeline_chart(case: Intervention, window: TimelineWindow, *, today: datetime.date) -> str:
+    """The page's events on one axis: from the case's opening on the page of its earliest events, else
+    from the page's first event; to today (or the closing) on the latest page, else to its last event."""
+    events = window.events
+    days = [event.day for event in events]
+    start = days[0] if window.has_earlier and days else min([case.opened_on, *days])
+    end = days[-1] if window.has_later and days else max([case.closed_on or today, *days])
+    if window.has_earlier or window.has_later:
+        title = f"{case.local_authority.name}: instruments, reviews and reports from {start:%B %Y} to {end:%B %Y}"
+    else:
+        title = f"{case.local_authority.name}: instruments, reviews and reports since {case.opened_on:%B %Y}"
+    return case_timeline(title=title, events=events, start=start, end=end, chart_id=f"case-{case.pk}-timeline")

@@ -19,9 +19,11 @@ number of cases or records; the header's count (`work_count`) is one query of co
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -75,21 +77,32 @@ class Scope:
 
 def scope_for(user: Any) -> Scope:
     access: Access = access_for(user)
-    roles = {pk: frozenset(r) for pk, r in access.roles.items()}
+    return _scope(access.person_id, _roles_key(access.roles), access.local_authority_id)
+
+
+def _roles_key(roles: Any) -> tuple[tuple[int, frozenset[str]], ...]:
+    return tuple(sorted((pk, frozenset(r)) for pk, r in roles.items()))
+
+
+def _scope(
+    person_id: int | None, roles_key: tuple[tuple[int, frozenset[str]], ...], local_authority_id: int | None
+) -> Scope:
+    """The scope of a person's access (its parts: hashable, so that the count's SQL can be kept by them)."""
+    roles = dict(roles_key)
     council_cases = sorted(pk for pk, r in roles.items() if r & COUNCIL_ROLES)
     council = Q(pk__in=council_cases)
-    if access.local_authority_id is not None:
-        council |= Q(local_authority_id=access.local_authority_id)
+    if local_authority_id is not None:
+        council |= Q(local_authority_id=local_authority_id)
     elif not council_cases:
         council = Q(pk__in=[])
     return Scope(
-        person_id=access.person_id,
+        person_id=person_id,
         overseen=tuple(sorted(pk for pk, r in roles.items() if r & OVERSEEING_ROLES)),
         resending=tuple(sorted(pk for pk, r in roles.items() if r & (OVERSEEING_ROLES | DFE_ROLES))),
         dfe=tuple(sorted(pk for pk, r in roles.items() if r & DFE_ROLES)),
         council=council,
         roles=roles,
-        local_authority_id=access.local_authority_id,
+        local_authority_id=local_authority_id,
     )
 
 
@@ -230,27 +243,44 @@ def work_count(user: Any) -> int:
     """How many things wait for the person: one query (after the access the page has already worked out)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    scope = scope_for(user)
-    if scope.empty:
+    access: Access = access_for(user)
+    key = (access.person_id, _roles_key(access.roles), access.local_authority_id)
+    if _scope(*key).empty:
         return 0
+    sql, params = _work_count_sql(key, timezone.localdate())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        counts = cursor.fetchone()
+    return sum(value or 0 for value in counts) if counts else 0  # an empty scope counts as NULL
+
+
+@functools.lru_cache(maxsize=2048)
+def _work_count_sql(
+    key: tuple[int | None, tuple[tuple[int, frozenset[str]], ...], int | None], today: datetime.date
+) -> tuple[str, tuple[Any, ...]]:
+    """The count's SQL for one scope on one day. Every page's header runs it: building and compiling its
+    nine subqueries cost several times what the database takes to answer, so it is built once a day per
+    scope (the access it comes from is read afresh each request; the counts are counted each time)."""
+    scope = _scope(*key)
     parts = {
         "plans": plans_to_agree(scope),
         "moves": moves_to_decide(scope),
         "answer": instructions_to_answer(scope),
         "respond": instructions_to_respond_to(scope),
         "reports": reports_to_sign(scope),
-        "deadlines": deadlines_to_deliver(scope),
-        "nobody": deadlines_nobody_holds(scope),
+        "deadlines": deadlines_to_deliver(scope, today=today),
+        "nobody": deadlines_nobody_holds(scope, today=today),
         "notices": unread_notices(scope),
         "failed": failed_promises(scope),
     }
     counts = (
         Person.objects.filter(pk=scope.person_id or -1)
         .annotate(**{f"count_{name}": SubqueryCount(qs.order_by().values("pk")) for name, qs in parts.items()})
-        .values(*(f"count_{name}" for name in parts))
-        .first()
+        .values_list(*(f"count_{name}" for name in parts))
+        .order_by()[:1]
     )
-    return sum(value or 0 for value in counts.values()) if counts else 0  # an empty scope counts as NULL
+    sql, params = counts.query.get_compiler(using=counts.db).as_sql()
+    return sql, tuple(params)
 
 
 @dataclass
@@ -437,9 +467,8 @@ def _read(
 
 def changes_since(case: Intervention, user: Any, since: datetime.datetime | None) -> SinceLastVisit:
     """What other people changed on the case since `since`, newest first, from the history tables: one
-    query (a UNION ALL of the tables, limited) and one for the names of who changed it, whatever the data."""
+    query (a UNION ALL of the tables, limited, each row with the name of who changed it), whatever the data."""
     from django.apps import apps
-    from django.contrib.auth import get_user_model
     from django.db.models import CharField, Value
     from django.db.models.functions import Cast
 
@@ -467,40 +496,46 @@ def changes_since(case: Intervention, user: Any, since: datetime.datetime | None
                 "history_change_reason",
                 "change_detail",
                 "change_parent",
+                # Who, joined here rather than asked for afterwards: the rows are few (since the visit).
+                "history_user__person__name",
+                "history_user__first_name",
+                "history_user__last_name",
+                "history_user__username",
             )
             .order_by()
         )
     union = parts[0].union(*parts[1:], all=True).order_by("-history_date")
     rows = list(union[: SHOWN_CHANGES + 1])
-    people = {
-        account.pk: account
-        for account in get_user_model()
-        .objects.filter(pk__in={row[3] for row in rows if row[3]})
-        .select_related("person")
-    }
-    for kind, record_id, when, user_id, reason, detail, parent in rows[:SHOWN_CHANGES]:
+    for kind, record_id, when, user_id, reason, detail, parent, *names in rows[:SHOWN_CHANGES]:
         what, link = _read(case, kind, record_id, detail, parent, reason or "")
-        result.changes.append(Change(what=what[:200], who=_name(people.get(user_id)), when=when, link=link))
+        who = _name(*names) if user_id else "The service"
+        result.changes.append(Change(what=what[:200], who=who, when=when, link=link))
     result.more = len(rows) > SHOWN_CHANGES
     return result
 
 
-def _name(account: Any) -> str:
-    if account is None:
-        return "The service"
-    person = getattr(account, "person", None)
-    return (person.name if person else "") or account.get_full_name() or account.username
+def _name(person_name: str | None, first_name: str, last_name: str, username: str) -> str:
+    """The person's name, else the account's full name (as `User.get_full_name`), else its username."""
+    return person_name or f"{first_name} {last_name}".strip() or username
 
 
-def record_visit(case: Intervention, user: Any) -> datetime.datetime | None:
+_NOT_READ: Any = object()
+
+
+def record_visit(case: Intervention, user: Any, *, last_seen_at: Any = _NOT_READ) -> datetime.datetime | None:
     """Note that the person opened the case now; returns when they last did (None: never). One query to
-    read, one to write."""
+    read, one to write; only the write when the caller read `last_seen_at` with the case
+    (`Intervention.objects.with_last_visit(user)`)."""
     if not getattr(user, "is_authenticated", False):
         return None
     now = timezone.now()
-    visit = CaseVisit.objects.filter(user=user, intervention=case).only("seen_at").first()
-    if visit is None:
+    if last_seen_at is _NOT_READ:
+        visit = CaseVisit.objects.filter(user=user, intervention=case).only("seen_at").first()
+        last_seen_at = visit.seen_at if visit else None
+    if last_seen_at is None:
         CaseVisit.objects.get_or_create(user=user, intervention=case, defaults={"seen_at": now})
         return None
-    CaseVisit.objects.filter(pk=visit.pk).update(seen_at=now)  # no history: a visit is operational
-    return visit.seen_at
+    # No history: a visit is operational.
+    CaseVisit.objects.filter(user=user, intervention=case).update(seen_at=now)
+    seen: datetime.datetime = last_seen_at
+    return seen

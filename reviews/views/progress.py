@@ -547,22 +547,20 @@ def evidence_replace(request: HttpRequest, evidence_pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def case_overview(request: HttpRequest, pk: int) -> HttpResponse:
-    """The case's front page: what is due next, open instructions (overdue first), each service
-    priority's latest rating and indicator trend, off-track plan actions, then the case record."""
-    from django.db.models import OuterRef, Q, Subquery
+def _priorities_with_indicators(case: Intervention, today: Any) -> list[ServicePriority]:
+    """The service priorities of the instruments in force, each with its latest rating and its
+    indicators' latest two values (`indicator_list`), in one query: a row per indicator (or one for a
+    priority with none), put back together here."""
+    from django.db.models import F, OuterRef, Q, Subquery
 
-    from intervention.views import case_record_context
-    from reviews.enums import ActionStatus, Rag
-    from reviews.models import Deadline, Measurement
+    from reviews.models import Measurement
 
-    case = get_object_or_404(Intervention.objects.visible_to(request.user).for_list(), pk=pk)
-    today = timezone.localdate()
     latest_update = ProgressUpdate.objects.filter(service_priority=OuterRef("pk")).order_by(
         "-period_end", "-created_at", "-pk"
     )
-    priorities = (
+    values = Measurement.objects.filter(indicator=OuterRef("indicator_pk")).order_by("-period_end").values("value")
+    indicator_fields = ("name", "unit", "direction", "tolerance")
+    rows = (
         ServicePriority.objects.filter(
             Q(instrument__revoked_on__isnull=True) | Q(instrument__revoked_on__gt=today),
             instrument__intervention=case,
@@ -573,29 +571,75 @@ def case_overview(request: HttpRequest, pk: int) -> HttpResponse:
             latest_rag=Subquery(latest_update.values("rag")[:1]),
             latest_period_end=Subquery(latest_update.values("period_end")[:1]),
             latest_update_id=Subquery(latest_update.values("pk")[:1]),
+            indicator_pk=F("indicators__pk"),
+            **{f"indicator_{name}": F(f"indicators__{name}") for name in indicator_fields},
         )
-        .prefetch_related(
-            Prefetch(
-                "indicators",
-                queryset=Indicator.objects.annotate(
-                    latest_value=Subquery(
-                        Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-period_end").values("value")[:1]
-                    ),
-                    previous_value=Subquery(
-                        Measurement.objects.filter(indicator=OuterRef("pk"))
-                        .order_by("-period_end")
-                        .values("value")[1:2]
-                    ),
-                ),
+        .annotate(latest_value=Subquery(values[:1]), previous_value=Subquery(values[1:2]))
+        .order_by("instrument", "position", "pk", "indicators__position", "indicators__pk")
+        .values(
+            "pk",
+            "instrument_id",
+            "label",
+            "short_name",
+            "latest_rag",
+            "latest_period_end",
+            "latest_update_id",
+            "indicator_pk",
+            "latest_value",
+            "previous_value",
+            *(f"indicator_{name}" for name in indicator_fields),
+        )
+    )
+    priorities: list[ServicePriority] = []
+    for row in rows:
+        if not priorities or priorities[-1].pk != row["pk"]:
+            priority = ServicePriority(
+                pk=row["pk"], instrument_id=row["instrument_id"], label=row["label"], short_name=row["short_name"]
             )
-        )
+            priority.latest_rag = row["latest_rag"]  # type: ignore[attr-defined]
+            priority.latest_period_end = row["latest_period_end"]  # type: ignore[attr-defined]
+            priority.latest_update_id = row["latest_update_id"]  # type: ignore[attr-defined]
+            priority.indicator_list = []  # type: ignore[attr-defined]
+            priorities.append(priority)
+        if row["indicator_pk"] is not None:
+            indicator = Indicator(
+                pk=row["indicator_pk"],
+                service_priority_id=row["pk"],
+                **{name: row[f"indicator_{name}"] for name in indicator_fields},
+            )
+            indicator.latest_value = row["latest_value"]  # type: ignore[attr-defined]
+            indicator.previous_value = row["previous_value"]  # type: ignore[attr-defined]
+            priorities[-1].indicator_list.append(indicator)  # type: ignore[attr-defined]
+    return priorities
+
+
+@login_required
+def case_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case's front page: what is due next, open instructions (overdue first), each service
+    priority's latest rating and indicator trend, off-track plan actions, then the case record."""
+    from django.db.models import OuterRef, Q
+
+    from intervention.views import case_record_context
+    from reviews.enums import ActionStatus, Rag
+    from reviews.models import Deadline
+    from reviews.services.work import SubqueryCount
+
+    today = timezone.localdate()
+    deadlines = Deadline.objects.open().with_due_on()
+    # The last visit and the count of overdue deadlines come with the case, not in queries of their own.
+    overdue = deadlines.filter(intervention=OuterRef("pk"), effective_due_on__lt=today).order_by().values("pk")
+    case = get_object_or_404(
+        Intervention.objects.visible_to(request.user)
+        .for_list()
+        .with_last_visit(request.user)
+        .annotate(overdue_deadlines=SubqueryCount(overdue)),
+        pk=pk,
     )
     # The first few, overdue first; the instructions page has the rest a page at a time.
     open_instructions = Instruction.objects.filter(intervention=case, status__in=OPEN_INSTRUCTION_STATUSES)
     instructions = list(
         open_instructions.overdue_first(on=today).select_related("issued_by")[: OVERVIEW_INSTRUCTIONS + 1]
     )
-    deadlines = Deadline.objects.filter(intervention=case).open().with_due_on()
     off_track = (
         PlanAction.objects.filter(objective__plan__intervention=case)
         .exclude(status=ActionStatus.COMPLETE)
@@ -605,19 +649,32 @@ def case_overview(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = case_record_context(request, case)
     # Only a look at the page is a visit: anything else sent to it changes nothing.
-    last_visit = work.record_visit(case, request.user) if request.method == "GET" else None
+    last_visit = (
+        work.record_visit(case, request.user, last_seen_at=case.last_seen_at) if request.method == "GET" else None
+    )
     context.update(
         {
             "today": today,
             "since_last_visit": work.changes_since(case, request.user, last_visit),
-            "priorities": priorities,
+            "priorities": _priorities_with_indicators(case, today),
             "open_instructions": instructions[:OVERVIEW_INSTRUCTIONS],
             "more_open_instructions": len(instructions) > OVERVIEW_INSTRUCTIONS,
-            "next_deadlines": deadlines.filter(effective_due_on__gte=today).order_by("effective_due_on")[:5],
-            "overdue_deadlines": deadlines.filter(effective_due_on__lt=today).count(),
+            "next_deadlines": deadlines.filter(intervention=case, effective_due_on__gte=today).order_by(
+                "effective_due_on"
+            )[:5],
+            "overdue_deadlines": case.overdue_deadlines,
             "off_track_actions": off_track,
         }
     )
-    events = dashboard.case_events(request.user, case)
-    context.update(events=events, timeline_chart=dashboard.case_timeline_chart(case, events, today=today))
+    # The latest events, a page at a time: a case's years of history are not drawn on every visit.
+    window = dashboard.case_events(request.user, case, page=_page_number(request.GET.get("timeline_page")))
+    context.update(timeline=window, timeline_chart=dashboard.case_timeline_chart(case, window, today=today))
     return render(request, "reviews/case_overview.html", context)
+
+
+def _page_number(value: str | None) -> int:
+    """A page number from the query string; the first page for anything else, as the paginated pages do."""
+    try:
+        return max(int(value or 1), 1)
+    except ValueError:
+        return 1

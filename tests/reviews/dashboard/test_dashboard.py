@@ -198,3 +198,33 @@ def test_the_case_page_draws_the_cases_timeline_with_its_table(client, dora, her
     page = client.get(reverse("intervention_detail", args=[hereford_case.pk])).content.decode()
     assert f'id="case-{hereford_case.pk}-timeline-title"' in page
     assert "Statutory direction issued" in page  # in the table beside the picture
+
+
+def test_the_case_timeline_lists_the_latest_events_with_a_link_to_earlier_ones(client, dora, hereford_case):
+    from reviews.models import Review
+    from reviews.models.reviewing import ReviewKind, ReviewStatus
+
+    issued_direction(hereford_case, D(2022, 9, 21))
+    for month in range(1, 13):  # twelve reviews held in 2023: thirteen events with the direction
+        Review.objects.create(
+            intervention=hereford_case,
+            kind=ReviewKind.QUARTERLY_EVIDENCE,
+            period_start=D(2023, month, 1),
+            period_end=D(2023, month, 28),
+            held_on=D(2023, month, 28),
+            status=ReviewStatus.HELD,
+        )
+    client.force_login(dora)
+    url = reverse("intervention_detail", args=[hereford_case.pk])
+
+    latest = client.get(url).content.decode()
+    earlier = client.get(url, {"timeline_page": "2"}).content.decode()
+
+    held = '<td class="govuk-table__cell">Quarterly evidence review held</td>'  # a row of the table
+    assert latest.count(held) == 10
+    assert "28 Dec 2023" in latest and "28 Mar 2023" in latest and "28 Feb 2023" not in latest
+    assert "Statutory direction issued" not in latest
+    assert "timeline_page=2#timeline" in latest and "Earlier events" in latest
+    assert earlier.count(held) == 2
+    assert "Statutory direction issued" in earlier and "28 Feb 2023" in earlier
+    assert "timeline_page=1#timeline" in earlier and "Later events" in earlier and "Earlier events" not in earlier

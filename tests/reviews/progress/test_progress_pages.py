@@ -302,9 +302,8 @@ def test_the_case_page_query_count_does_not_grow_with_the_data(
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large.captured_queries) == len(small.captured_queries)
-    # 20 until the page gained the header's work count and "what changed since your last visit" (issue
-    # 15) and the case's timeline (issue 16); issue 20's budget (15) is still to be met.
-    assert len(small.captured_queries) <= 22
+    # Issue 20's budget, with the header's work count, "what changed since your last visit" and the timeline.
+    assert len(small.captured_queries) <= 15
 
 
 @pytest.mark.parametrize("name", ["priority_detail", "instruction_list", "plan", "indicator_detail"])
