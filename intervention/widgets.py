@@ -44,8 +44,7 @@ def flatatt(attrs: dict[str, Any]) -> SafeString:
     flags.sort()
     return mark_safe(  # noqa: S308 - every name and value is escaped
         "".join(
-            [f' {_escape(name)}="{_escape(value)}"' for name, value in pairs]
-            + [f" {_escape(name)}" for name in flags]
+            [f' {_escape(name)}="{_escape(value)}"' for name, value in pairs] + [f" {_escape(name)}" for name in flags]
         )
     )
 
@@ -57,8 +56,7 @@ def _select(widget: dict[str, Any]) -> SafeString:
         if group_name:
             parts.append(format_html('<optgroup label="{}">', group_name))
         parts.extend(
-            f'<option value="{_escape(option["value"])}"{flatatt(option["attrs"])}>'
-            f"{_escape(option['label'])}</option>"
+            f'<option value="{_escape(option["value"])}"{flatatt(option["attrs"])}>{_escape(option["label"])}</option>'
             for option in options
         )
         if group_name:
@@ -109,8 +107,7 @@ def _input(widget: dict[str, Any]) -> SafeString:
     """django/forms/widgets/input.html."""
     value = f' value="{_escape(widget["value"])}"' if widget["value"] is not None else ""
     return mark_safe(  # noqa: S308 - every part is escaped
-        f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"'
-        f"{value}{flatatt(widget['attrs'])}>"
+        f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"{value}{flatatt(widget["attrs"])}>'
     )
 
 
