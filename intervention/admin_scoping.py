@@ -127,6 +127,8 @@ class ScopedAdmin(SoundInput, QuickWidgets, RefusesStaleAdminSave, SimpleHistory
     # "50 results (12,000 total)" costs a second count of the whole table on every list page, and
     # date hierarchies a scan of it for the years: lists filter by date with list_filter instead.
     show_full_result_count = False
+    # Its rows drawn with what is the same for each worked out once (intervention.templatetags.quick_admin_list).
+    change_list_template = "admin/quick_change_list.html"
 
     def action_checkbox(self, obj: Model) -> str:
         # Django's draws a form widget through a template for every row; this is the same markup.
