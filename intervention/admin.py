@@ -61,6 +61,7 @@ class AppointmentInline(ScopedInline):
     form = AppointmentForm
     fields = ["person", "role", "starts_on", "ends_on"]
     autocomplete_fields = ["person"]
+    template = "intervention/admin/appointments.html"  # the cells written out: see the template
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("person")

@@ -19,7 +19,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from intervention import permissions
 from intervention.admin_site import SoundInput
 from intervention.stale import SEEN_FIELD, StaleRowsFormSet, refusing_stale_saves
-from intervention.widgets import QUICK_WIDGETS, QuickFilteredSelectMultiple, QuickSelect
+from intervention.widgets import (
+    QUICK_WIDGETS,
+    QuickFilteredSelectMultiple,
+    QuickRelatedFieldWidgetWrapper,
+    QuickSelect,
+)
 
 if TYPE_CHECKING:  # what the mixin's super() calls reach: the admin it is mixed into
     _AdminBase = admin.options.BaseModelAdmin[Any]
@@ -41,6 +46,9 @@ class QuickWidgets(_AdminBase):
             # a model with no admin has none to draw, and the wrapper would cost a template anyway.
             assert formfield is not None  # it has a widget
             formfield.widget = widget.widget
+        elif type(widget) is RelatedFieldWidgetWrapper:
+            assert formfield is not None  # it has a widget
+            formfield.widget = QuickRelatedFieldWidgetWrapper.of(widget)
         return formfield
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
@@ -85,6 +93,28 @@ class RefusesStaleAdminSave(_AdminBase):
         return fieldsets
 
 
+class QuickMediaInlineAdminFormSet(helpers.InlineAdminFormSet):
+    """Django gathers an inline's scripts and styles by wrapping every row in an admin form and adding
+    up its widgets' media, row after row. Rows of one form class draw the same widgets: their media
+    are gathered once for each kind of row."""
+
+    @property
+    def media(self) -> Any:
+        media = self.opts.media + self.formset.media
+        seen: set[tuple[type, ...]] = set()
+        for form in [*self.formset.forms, self.formset.empty_form]:
+            kind = (type(form), *(_widget_kind(field.widget) for field in form.fields.values()))
+            if kind not in seen:
+                seen.add(kind)
+                media += form.media
+        return media
+
+
+def _widget_kind(widget: Any) -> tuple[type, ...]:
+    inner = getattr(widget, "widget", None)  # the related-field wrapper's media are its widget's
+    return (type(widget), type(inner))
+
+
 class ScopedAdmin(SoundInput, QuickWidgets, RefusesStaleAdminSave, SimpleHistoryAdmin, Generic[ModelT]):
     """Scope the model by the path from it to its intervention (`intervention_path`, "" for the
     intervention itself) or, for records of a local authority, to that authority (`authority_path`)."""
@@ -97,6 +127,8 @@ class ScopedAdmin(SoundInput, QuickWidgets, RefusesStaleAdminSave, SimpleHistory
     # "50 results (12,000 total)" costs a second count of the whole table on every list page, and
     # date hierarchies a scan of it for the years: lists filter by date with list_filter instead.
     show_full_result_count = False
+    # Its rows drawn with what is the same for each worked out once (intervention.templatetags.quick_admin_list).
+    change_list_template = "admin/quick_change_list.html"
 
     def action_checkbox(self, obj: Model) -> str:
         # Django's draws a form widget through a template for every row; this is the same markup.
@@ -106,6 +138,13 @@ class ScopedAdmin(SoundInput, QuickWidgets, RefusesStaleAdminSave, SimpleHistory
             obj.pk,
             f"Select this object for an action - {obj}",
         )
+
+    def get_inline_formsets(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        inline_formsets = super().get_inline_formsets(request, *args, **kwargs)
+        for inline_formset in inline_formsets:
+            if type(inline_formset) is helpers.InlineAdminFormSet:
+                inline_formset.__class__ = QuickMediaInlineAdminFormSet  # the same object, its media gathered once
+        return inline_formsets
 
     def scope(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.intervention_path is not None:

@@ -20,6 +20,8 @@ from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from intervention.widgets import QuickHiddenInput
+
 STALE = (
     "Someone else changed this record after you opened it, so your changes were not saved. "
     "What you typed is still in the form: check it against their changes, then save again."
@@ -134,7 +136,7 @@ class RefusesStaleSave(forms.ModelForm):
     After a refusal the form carries the current version, so a second, deliberate save goes through.
     Mixed in before a model form: `type("F", (RefusesStaleSave, TheForm), {})`."""
 
-    seen_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    seen_version = forms.CharField(widget=QuickHiddenInput, required=False)
     # A row of an inline formset is checked only when its values differ from the row as saved now
     # (Django saves only those): a row whose values still match is not saved, so nothing is overwritten.
     only_when_changed = False
@@ -177,6 +179,14 @@ class RefusesStaleRowSave(RefusesStaleSave):
 
 class StaleRowsFormSet(BaseInlineFormSet):
     """An inline formset whose rows' versions are read in two queries, not two a row."""
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        # The row's id and its parent, hidden in every row: drawn in Python, not through a template.
+        for name in (self.model._meta.pk.name, self.fk.name):
+            field = form.fields.get(name)
+            if field is not None and type(field.widget) is forms.HiddenInput:
+                field.widget = QuickHiddenInput(attrs=field.widget.attrs)
 
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         kwargs = super().get_form_kwargs(index)

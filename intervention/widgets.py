@@ -8,14 +8,45 @@ same form, `required` and other true-or-false ones after the rest), with the sam
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django import forms
 from django.contrib.admin import widgets as admin_widgets
 from django.db import models
-from django.forms.utils import flatatt
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+
+def _escape(value: Any) -> str:
+    """django.utils.html.conditional_escape, without its wrappers for lazy text (a widget's attributes
+    and options are escaped by the hundred on a long form)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def flatatt(attrs: dict[str, Any]) -> SafeString:
+    """django.forms.utils.flatatt, written out: the same attributes in the same order (sorted, true
+    or false ones last), escaped the same way, without a format_html call for each."""
+    pairs = []
+    flags = []
+    for name, value in attrs.items():
+        if isinstance(value, bool):
+            if value:
+                flags.append(name)
+        elif value is not None:
+            pairs.append((name, value))
+    pairs.sort(key=lambda pair: pair[0])
+    flags.sort()
+    return mark_safe(  # noqa: S308 - every name and value is escaped
+        "".join(
+            [f' {_escape(name)}="{_escape(value)}"' for name, value in pairs] + [f" {_escape(name)}" for name in flags]
+        )
+    )
 
 
 def _select(widget: dict[str, Any]) -> SafeString:
@@ -25,16 +56,13 @@ def _select(widget: dict[str, Any]) -> SafeString:
         if group_name:
             parts.append(format_html('<optgroup label="{}">', group_name))
         parts.extend(
-            format_html('<option value="{}"{}>{}</option>', option["value"], flatatt(option["attrs"]), option["label"])
+            f'<option value="{_escape(option["value"])}"{flatatt(option["attrs"])}>{_escape(option["label"])}</option>'
             for option in options
         )
         if group_name:
             parts.append("</optgroup>")
-    return format_html(
-        '<select name="{}"{}>{}</select>',
-        widget["name"],
-        flatatt(widget["attrs"]),
-        mark_safe("".join(parts)),  # noqa: S308 - every part was escaped by format_html
+    return mark_safe(  # noqa: S308 - every part is escaped
+        f'<select name="{_escape(widget["name"])}"{flatatt(widget["attrs"])}>{"".join(parts)}</select>'
     )
 
 
@@ -47,12 +75,13 @@ class QuickSelect(forms.Select):
         chosen = set(widget["value"])
         has_selected = False
 
-        def option(option_value: Any, label: Any) -> SafeString:
+        def option(option_value: Any, label: Any) -> str:
             nonlocal has_selected
             option_value = "" if option_value is None else str(option_value)
             selected = not has_selected and option_value in chosen
             has_selected |= selected
-            return format_html('<option value="{}"{}>{}</option>', option_value, " selected" if selected else "", label)
+            shown = " selected" if selected else ""
+            return f'<option value="{_escape(option_value)}"{shown}>{_escape(label)}</option>'
 
         parts: list[str] = []
         for option_value, label in self.choices:
@@ -62,11 +91,8 @@ class QuickSelect(forms.Select):
                 parts.append("</optgroup>")
             else:
                 parts.append(option(option_value, label))
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            widget["name"],
-            flatatt(widget["attrs"]),
-            mark_safe("".join(parts)),  # noqa: S308 - every part was escaped by format_html
+        return mark_safe(  # noqa: S308 - every part is escaped
+            f'<select name="{_escape(widget["name"])}"{flatatt(widget["attrs"])}>{"".join(parts)}</select>'
         )
 
 
@@ -79,10 +105,18 @@ class QuickFilteredSelectMultiple(admin_widgets.FilteredSelectMultiple):
 
 def _input(widget: dict[str, Any]) -> SafeString:
     """django/forms/widgets/input.html."""
-    value = format_html(' value="{}"', widget["value"]) if widget["value"] is not None else ""
-    return format_html(
-        '<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], value, flatatt(widget["attrs"])
+    value = f' value="{_escape(widget["value"])}"' if widget["value"] is not None else ""
+    return mark_safe(  # noqa: S308 - every part is escaped
+        f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"{value}{flatatt(widget["attrs"])}>'
     )
+
+
+class QuickHiddenInput(forms.HiddenInput):
+    """django/forms/widgets/hidden.html: every row of an inline carries three (its id, its parent and
+    the version it was read at)."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        return _input(self.get_context(name, value, attrs)["widget"])
 
 
 class QuickTextInput(admin_widgets.AdminTextInputWidget):
@@ -121,12 +155,117 @@ QUICK_WIDGETS: dict[type[models.Field], dict[str, Any]] = {
 }
 
 
+class QuickRelatedFieldWidgetWrapper(admin_widgets.RelatedFieldWidgetWrapper):
+    """admin/widgets/related_widget_wrapper.html: the links to change, add, delete or view the chosen
+    record beside its dropdown, drawn once a row of an inline."""
+
+    LINK = (
+        '<a class="related-widget-wrapper-link {kind}-related" id="{kind}_id_{name}"{target}{popup} title="{title}">'
+        '<img src="{icon}" alt="" width="24" height="24"></a>'
+    )
+
+    # Each link: its kind, the permission that shows it, its address and parameters, whether the script
+    # fills the chosen id into the address (a template) or it is followed as it is, and its title.
+    LINKS = (
+        (
+            "change",
+            "can_change_related",
+            "change_related_template_url",
+            "url_params",
+            True,
+            "Change selected %(model)s",
+        ),
+        ("add", "can_add_related", "add_related_url", "url_params", False, "Add another %(model)s"),
+        (
+            "delete",
+            "can_delete_related",
+            "delete_related_template_url",
+            "url_params",
+            True,
+            "Delete selected %(model)s",
+        ),
+        (
+            "view",
+            "can_view_related",
+            "change_related_template_url",
+            "view_related_url_params",
+            True,
+            "View selected %(model)s",
+        ),
+    )
+
+    @classmethod
+    def of(cls, wrapper: admin_widgets.RelatedFieldWidgetWrapper) -> QuickRelatedFieldWidgetWrapper:
+        """The same wrapper, drawn quickly: it keeps the wrapped widget and every permission."""
+        quick = cls.__new__(cls)
+        quick.__dict__.update(wrapper.__dict__)
+        quick.related_urls: dict[Any, str] = {}  # shared by the copies each row's form makes: the links are the same
+        return quick
+
+    def get_related_url(self, info: tuple[str, str], action: str, *args: Any) -> str:
+        key = (info, action, args)
+        if key not in self.related_urls:
+            self.related_urls[key] = super().get_related_url(info, action, *args)
+        return self.related_urls[key]
+
+    def icon(self, kind: str) -> str:
+        from django.templatetags.static import static
+
+        key = ("icon", kind)
+        if key not in self.related_urls:
+            self.related_urls[key] = static(f"admin/img/icon-{kind}link.svg")
+        return self.related_urls[key]
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        from django.utils.translation import gettext
+
+        context = self.get_context(name, value, attrs)
+        links = []
+        if not context["is_hidden"]:
+            model = context["model"]
+            for kind, may, url, params, template, title in self.LINKS:
+                if not context[may]:
+                    continue
+                href = f"{context[url]}?{context[params]}"
+                links.append(
+                    format_html(
+                        self.LINK,
+                        kind=kind,
+                        name=name,
+                        target=format_html(' data-href-template="{}"' if template else ' href="{}"', href),
+                        popup=mark_safe(' data-popup="yes"' if kind != "view" else ""),  # noqa: S308 - a constant
+                        title=gettext(title) % {"model": model},
+                        icon=self.icon(kind),
+                    )
+                )
+        limited = context["model_has_limit_choices_to"]
+        model_ref = "" if limited else format_html(' data-model-ref="{}"', context["model_name"])
+        return format_html(
+            '<div class="related-widget-wrapper"{}>\n    {}\n    {}\n</div>',
+            model_ref,
+            context["rendered_widget"],
+            mark_safe("".join(links)),  # noqa: S308 - every part was escaped by format_html
+        )
+
+
 class KnownAutocompleteSelect(admin_widgets.AutocompleteSelect):
     """Django's autocomplete, drawing the record already chosen from `known` (the row's own related
     record, fetched with the rows) instead of looking it up: a query a row otherwise. Anything else
     chosen, such as a value sent back with an error, is looked up as Django does."""
 
     known: dict[str, Any] = {}  # replaced, never changed, per form
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.search_url: list[str] = []  # shared by the copies each row's form makes: looked up once
+
+    def get_url(self) -> str:
+        if not self.search_url:
+            self.search_url.append(super().get_url())
+        return self.search_url[0]
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        return _select(self.get_context(name, value, attrs)["widget"])
 
     def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
         chosen = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
