@@ -403,7 +403,9 @@ def markdown(results: dict[str, Any]) -> str:
     lines = [
         f"Dials: --cases {main['dials']['cases']} --years {main['dials']['years']}. "
         f"{machine['cores']} cores ({machine['cpu']}), {machine['database']}, load average "
-        f"{' '.join(str(v) for v in machine['load_average'])} at the start, {results['started_at'][:16]}.",
+        f"{' '.join(str(v) for v in machine['load_average'])} at the start, {results['started_at'][:16]}; "
+        f"ten million additions in a Python loop took {machine.get('python_loop_seconds', '-')} s of CPU "
+        "(the machine's speed, to compare runs on different machines).",
         "",
         *(f"- {dataset_line(measured)}" for measured in [main, *results["smaller"]]),
         "",
