@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import html as html_text
 import io
-import itertools
 import logging
-import math
 import mimetypes
 import posixpath
 import re
@@ -105,30 +103,6 @@ class Pdf:
 CHART = re.compile(r'<svg xmlns="http://www\.w3\.org/2000/svg" [^>]*class="app-chart">.*?</svg>', re.DOTALL)
 CHART_WORDS = re.compile(r"<(title|desc)\b[^>]*>(.*?)</\1>", re.DOTALL)
 CHART_BASE = f"{INTERNAL_ORIGIN}/chart/"
-# A chart's point markers, one <circle> a point, in a run (reviews.charts.line_chart).
-MARKERS = re.compile(r'(?:<circle cx="[-\d.]+" cy="[-\d.]+" r="[\d.]+" fill="#[0-9a-fA-F]{6}"/>)+')
-MARKER = re.compile(r'<circle cx="([-\d.]+)" cy="([-\d.]+)" r="([\d.]+)" fill="(#[0-9a-fA-F]{6})"/>')
-
-
-def markers_as_paths(run: re.Match[str]) -> str:
-    """A run of point markers as one <path> a colour, drawn with the very curves WeasyPrint draws a
-    <circle> with (its four Bézier quarters, control points r/sqrt(pi) out): the same dots, but one
-    SVG element to draw rather than one a point."""
-    paths = []
-    for fill, circles in itertools.groupby(MARKER.findall(run.group(0)), key=lambda circle: circle[3]):
-        d = []
-        for cx_text, cy_text, r_text, _ in circles:
-            cx, cy, r = float(cx_text), float(cy_text), float(r_text)
-            k = r / math.sqrt(math.pi)
-            d.append(
-                f"M{cx + r:.3f},{cy:.3f}"
-                f"C{cx + r:.3f},{cy + k:.3f} {cx + k:.3f},{cy + r:.3f} {cx:.3f},{cy + r:.3f}"
-                f"C{cx - k:.3f},{cy + r:.3f} {cx - r:.3f},{cy + k:.3f} {cx - r:.3f},{cy:.3f}"
-                f"C{cx - r:.3f},{cy - k:.3f} {cx - k:.3f},{cy - r:.3f} {cx:.3f},{cy - r:.3f}"
-                f"C{cx + k:.3f},{cy - r:.3f} {cx + r:.3f},{cy - k:.3f} {cx + r:.3f},{cy:.3f}Z"
-            )
-        paths.append(f'<path d="{"".join(d)}" fill="{fill}"/>')
-    return "".join(paths)
 
 
 def charts_as_images(html: str) -> tuple[str, dict[str, bytes]]:
@@ -137,8 +111,7 @@ def charts_as_images(html: str) -> tuple[str, dict[str, bytes]]:
 
     The same drawing, at a fraction of the cost: WeasyPrint parses an inline SVG's elements as HTML and
     works out every one's CSS cascade, and a progress report has about 70 charts; an image's SVG is
-    parsed on its own, with nothing to cascade. Its point markers are drawn as one path
-    (`markers_as_paths`): a report's charts have some 500 of them."""
+    parsed on its own, with nothing to cascade."""
     charts: dict[str, bytes] = {}
 
     def image(match: re.Match[str]) -> str:
@@ -146,7 +119,7 @@ def charts_as_images(html: str) -> tuple[str, dict[str, bytes]]:
         words = [" ".join(html_text.unescape(text).split()) for _tag, text in CHART_WORDS.findall(svg)[:2]]
         alt = " ".join(word if word.endswith(".") else f"{word}." for word in words if word)
         url = f"{CHART_BASE}{len(charts) + 1}.svg"
-        charts[url] = MARKERS.sub(markers_as_paths, svg).encode()
+        charts[url] = svg.encode()
         return f'<img class="app-chart" src="{url}" alt="{html_text.escape(alt)}">'
 
     return CHART.sub(image, html), charts
