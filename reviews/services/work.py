@@ -34,7 +34,8 @@ from intervention.enums import COUNCIL_ROLES, DFE_ROLES, OVERSEEING_ROLES, Organ
 from intervention.models import Appointment, CaseVisit, Intervention, Notice, OutboxItem, OutboxState, Person
 from intervention.permissions import Access, access_for
 from reviews.enums import MoveStatus, PlanStatus
-from reviews.models import Deadline, DueDateMove, ImprovementPlan, Report, ReportVersion, VersionStatus
+from reviews.models import Deadline, DueDateMove, ImprovementPlan, ProgressUpdate, Report, ReportVersion, VersionStatus
+from reviews.services.compiled import CompiledQuery
 
 DEADLINE_WINDOW = datetime.timedelta(days=30)
 RESPOND_STATUSES = (InstructionStatus.ISSUED, InstructionStatus.ACKNOWLEDGED, InstructionStatus.IN_PROGRESS)
@@ -475,7 +476,8 @@ def changes_since(case: Intervention, user: Any, since: datetime.datetime | None
     # The connection itself, not the proxy: each thread has its own, and the compiled query is kept per connection.
     db = connections[DEFAULT_DB_ALIAS]
     changes = _changes_query(db, anonymous=user_id is None)
-    rows = changes.rows(db, since=since, case_id=case.pk, user_id=user_id)
+    since_field = ProgressUpdate.history.model._meta.get_field("history_date")
+    rows = changes.rows(db, since=since_field.get_db_prep_value(since, db), case=case.pk, user=user_id)
     for kind, record_id, when, changed_by, reason, detail, parent, *names in rows[:SHOWN_CHANGES]:
         what, link = _read(case, kind, record_id, detail, parent, reason or "")
         who = _name(*names) if changed_by else "The service"
@@ -485,40 +487,14 @@ def changes_since(case: Intervention, user: Any, since: datetime.datetime | None
 
 
 # Stand-ins compiled into "what changed"'s SQL in place of the visit's time, the case and the person, and
-# swapped for the real values at each visit. Values no real row or visit has: the compiled parameters are
-# checked to hold each exactly once a table, so a stand-in can never be mistaken for another parameter.
+# swapped for the real values at each visit (reviews.services.compiled): values no real visit or record has.
 _SINCE_STAND_IN = datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC)
 _CASE_STAND_IN = -918_273_645
 _USER_STAND_IN = -918_273_646
 
 
-@dataclass(frozen=True)
-class _CompiledChanges:
-    sql: str
-    params: tuple[Any, ...]
-    since_at: tuple[int, ...]  # where each stand-in is in `params`
-    case_at: tuple[int, ...]
-    user_at: tuple[int, ...]
-    since_field: Any  # prepares the visit's time as the query would have
-    compiler: Any  # turns the database's rows into Python values, as the queryset would have
-
-    def rows(self, db: Any, *, since: datetime.datetime, case_id: int, user_id: int | None) -> list[tuple[Any, ...]]:
-        params = list(self.params)
-        since_value = self.since_field.get_db_prep_value(since, db)
-        for position in self.since_at:
-            params[position] = since_value
-        for position in self.case_at:
-            params[position] = case_id
-        for position in self.user_at:
-            params[position] = user_id
-        with db.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            fetched = cursor.fetchall()
-        return list(self.compiler.results_iter(results=[fetched], tuple_expected=True))
-
-
 @functools.lru_cache(maxsize=64)
-def _changes_query(db: Any, *, anonymous: bool) -> _CompiledChanges:
+def _changes_query(db: Any, *, anonymous: bool) -> CompiledQuery:
     """ "What changed"'s query, built and compiled once per database connection: building the nine-table
     UNION cost several times what the database takes to answer it, on every visit to a case. Only the
     visit's time, the case and the person vary, and they are parameters, swapped in at each visit."""
@@ -561,30 +537,12 @@ def _changes_query(db: Any, *, anonymous: bool) -> _CompiledChanges:
             .order_by()
         )
     union = parts[0].union(*parts[1:], all=True).order_by("-history_date")[: SHOWN_CHANGES + 1]
-    compiler = union.query.get_compiler(connection=db)
-    sql, params = compiler.as_sql()
-    since_value = since_field.get_db_prep_value(_SINCE_STAND_IN, db)
-
-    def at(value: Any) -> tuple[int, ...]:
-        return tuple(i for i, param in enumerate(params) if type(param) is type(value) and param == value)
-
-    compiled = _CompiledChanges(
-        sql=sql,
-        params=tuple(params),
-        since_at=at(since_value),
-        case_at=at(_CASE_STAND_IN),
-        user_at=() if anonymous else at(_USER_STAND_IN),
-        since_field=since_field,
-        compiler=compiler,
-    )
     tables = len(SOURCES)
-    if (len(compiled.since_at), len(compiled.case_at), len(compiled.user_at)) != (
-        tables,
-        tables,
-        0 if anonymous else tables,
-    ):
-        raise RuntimeError("The stand-ins in 'what changed' are not once a table: the swap would be unsafe.")
-    return compiled
+    since_value = since_field.get_db_prep_value(_SINCE_STAND_IN, db)
+    stand_ins = {"since": (since_value, tables), "case": (_CASE_STAND_IN, tables)}
+    if not anonymous:
+        stand_ins["user"] = (_USER_STAND_IN, tables)
+    return CompiledQuery.of(union, db, stand_ins)
 
 
 def _name(person_name: str | None, first_name: str, last_name: str, username: str) -> str:
