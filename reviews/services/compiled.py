@@ -35,7 +35,11 @@ class CompiledQuery:
             if len(found) != expected:
                 raise RuntimeError(f"The stand-in for {name} is in the SQL {len(found)} times, not {expected}.")
             slots[name] = found
-        names = (*query.extra_select, *query.values_select, *query.annotation_select)
+        # As ValuesIterable names a values() queryset's columns.
+        if query.selected:
+            names: tuple[str, ...] = tuple(query.selected)
+        else:
+            names = (*query.extra_select, *query.values_select, *query.annotation_select)
         return cls(sql=sql, params=tuple(params), slots=slots, compiler=compiler, names=names)
 
     def rows(self, db: Any, **values: Any) -> list[tuple[Any, ...]]:
