@@ -4,6 +4,8 @@ see (intervention.permissions), so anything else is a 404."""
 
 from __future__ import annotations
 
+import datetime
+import functools
 from typing import Any
 
 from django.contrib import messages
@@ -41,6 +43,7 @@ from reviews.models import (
     ProgressUpdate,
 )
 from reviews.services import dashboard, planning, progress, work
+from reviews.services.compiled import CompiledQuery
 from reviews.services.corrections import correct_evidence, may_correct
 from reviews.timeline import timeline
 from reviews.views.common import get_case
@@ -551,6 +554,22 @@ def _priorities_with_indicators(case: Intervention, today: Any) -> list[ServiceP
     """The service priorities of the instruments in force, each with its latest rating and its
     indicators' latest two values (`indicator_list`), in one query: a row per indicator (or one for a
     priority with none), put back together here."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    # The connection itself, not the proxy: each thread has its own, and the compiled query is kept per connection.
+    db = connections[DEFAULT_DB_ALIAS]
+    rows = _priorities_query(db, today).dicts(db, case=case.pk)
+    return _group_priorities(rows)
+
+
+# In place of the case in the priorities' compiled SQL (reviews.services.compiled): no case has it.
+_CASE_STAND_IN = -918_273_647
+
+
+@functools.lru_cache(maxsize=64)
+def _priorities_query(db: Any, today: datetime.date) -> CompiledQuery:
+    """The priorities' query, built and compiled once a day per connection: building its subqueries cost
+    more than the database takes to answer; only the case varies, swapped in at each visit."""
     from django.db.models import F, OuterRef, Q, Subquery
 
     from reviews.models import Measurement
@@ -563,7 +582,7 @@ def _priorities_with_indicators(case: Intervention, today: Any) -> list[ServiceP
     rows = (
         ServicePriority.objects.filter(
             Q(instrument__revoked_on__isnull=True) | Q(instrument__revoked_on__gt=today),
-            instrument__intervention=case,
+            instrument__intervention=_CASE_STAND_IN,
             instrument__status="issued",
             instrument__issued_on__lte=today,
         )
@@ -590,6 +609,12 @@ def _priorities_with_indicators(case: Intervention, today: Any) -> list[ServiceP
             *(f"indicator_{name}" for name in indicator_fields),
         )
     )
+    return CompiledQuery.of(rows, db, {"case": (_CASE_STAND_IN, 1)})
+
+
+def _group_priorities(rows: list[dict[str, Any]]) -> list[ServicePriority]:
+    """A priority per run of rows, with its indicators (`indicator_list`)."""
+    indicator_fields = ("name", "unit", "direction", "tolerance")
     priorities: list[ServicePriority] = []
     for row in rows:
         if not priorities or priorities[-1].pk != row["pk"]:
