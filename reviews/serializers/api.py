@@ -160,9 +160,33 @@ class MeasurementSerializer(ReadOnly):
         list_serializer_class = MeasurementRows
 
 
+class OldestFirst(MeasurementRows):
+    """The latest values, fetched newest first (to take the latest few), written oldest first."""
+
+    def to_representation(self, data: Any) -> list[dict[str, Any]]:
+        return super().to_representation(list(data)[::-1])
+
+
+class LatestValuesSerializer(MeasurementSerializer):
+    class Meta(MeasurementSerializer.Meta):
+        list_serializer_class = OldestFirst
+
+
+# Issue 20: a record carries a bounded window of its history and a link to the rest. An indicator's
+# latest year and a month (13 monthly values: this month against the same month last year).
+LATEST_VALUES = 13
+
+
 class IndicatorSerializer(ReadOnly):
     intervention = serializers.IntegerField(source="service_priority.instrument.intervention_id")
-    values = MeasurementSerializer(many=True, source="measurements")
+    values = LatestValuesSerializer(
+        many=True,
+        source="latest_first",
+        help_text=f"The latest {LATEST_VALUES} values, oldest first; every value is at `all_values`.",
+    )
+    all_values = serializers.HyperlinkedIdentityField(
+        view_name="api-indicator-values", help_text="Every value of the indicator, oldest first, in cursor pages."
+    )
 
     class Meta:
         model = Indicator
@@ -176,6 +200,7 @@ class IndicatorSerializer(ReadOnly):
             "target",
             "frequency",
             "values",
+            "all_values",
         ]
 
 

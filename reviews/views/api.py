@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -21,6 +22,7 @@ from rest_framework.decorators import action
 
 from directions.enums import InstrumentKind
 from directions.models import Clause, Instruction, Instrument, ReportingObligation
+from intervention.api import Cursor
 from intervention.models import Intervention, LocalAuthority
 from intervention.permissions import intervention_filter
 from intervention.stages import Stage
@@ -163,26 +165,68 @@ class Instructions(ApiViewSet):
         return Instruction.objects.visible_to(self.request.user).order_by("pk")
 
 
+class ValuesCursor(Cursor):
+    """An indicator's values in cursor pages, oldest first."""
+
+    ordering = ("period_end", "pk")  # type: ignore[assignment]  # DRF takes a field or a tuple of them
+
+
 class Indicators(ApiViewSet):
-    """Indicators with their monthly values (withdrawn values left out)."""
+    """Indicators, each with its latest values (withdrawn values left out) and a link to every value."""
 
     serializer_class = serializers.IndicatorSerializer
     filterset_class = _case_filters(Indicator, "service_priority__instrument__intervention", ["service_priority"])
 
     def get_queryset(self) -> QuerySet:
         visible = intervention_filter(self.request.user, prefix="service_priority__instrument__intervention__")
-        values = Prefetch(
-            "measurements",
-            queryset=Measurement.objects.only("pk", "indicator_id", "period_end", "value", "source_note").order_by(
-                "period_end", "pk"
-            ),
+        return Indicator.objects.filter(visible).select_related("service_priority__instrument").order_by("pk")
+
+    def paginate_queryset(self, queryset: QuerySet) -> list[Indicator] | None:
+        page = super().paginate_queryset(queryset)
+        return None if page is None else with_latest_values(page)
+
+    def get_object(self) -> Indicator:
+        return with_latest_values([super().get_object()])[0]
+
+    @extend_schema(responses=serializers.MeasurementSerializer(many=True), filters=False)
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="values",
+        url_name="values",
+        pagination_class=ValuesCursor,
+        filter_backends=[],
+        serializer_class=serializers.MeasurementSerializer,
+    )
+    def values(self, request: Any, pk: str | None = None) -> Any:
+        """Every value of the indicator (withdrawn values left out), oldest first, in cursor pages."""
+        indicator = super().get_object()
+        values = Measurement.objects.filter(indicator=indicator).only("pk", "period_end", "value", "source_note")
+        page = self.paginate_queryset(values)
+        return self.get_paginated_response(serializers.MeasurementSerializer(page, many=True).data)
+
+
+def with_latest_values(indicators: list[Indicator]) -> list[Indicator]:
+    """Each indicator with `latest_first`, its latest values newest first: one query for them all (a
+    window over each indicator's values), read as plain rows rather than models, so a page of
+    indicators costs the same however many years of values they have."""
+    ranked = (
+        Measurement.objects.filter(indicator__in=[indicator.pk for indicator in indicators])
+        .annotate(
+            newest=Window(
+                RowNumber(), partition_by=F("indicator_id"), order_by=[F("period_end").desc(), F("pk").desc()]
+            )
         )
-        return (
-            Indicator.objects.filter(visible)
-            .select_related("service_priority__instrument")
-            .prefetch_related(values)
-            .order_by("pk")
-        )
+        .filter(newest__lte=serializers.LATEST_VALUES)
+        .order_by("indicator_id", "newest")
+        .values_list("indicator_id", "id", "period_end", "value", "source_note", named=True)
+    )
+    latest: dict[int, list[Any]] = {indicator.pk: [] for indicator in indicators}
+    for row in ranked:
+        latest[row.indicator_id].append(row)
+    for indicator in indicators:
+        indicator.latest_first = latest[indicator.pk]  # type: ignore[attr-defined]
+    return indicators
 
 
 class Reviews(ApiViewSet):

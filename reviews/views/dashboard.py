@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET
 
 from reviews import charts
 from reviews.forms.dashboard import SORTS, DashboardFilter
-from reviews.models.reviewing import Recommendation
 from reviews.services import dashboard, exports
 from reviews.views.exports import download
 
@@ -62,10 +61,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     filtered = _filtered(request)
     page = Paginator(filtered.qs, PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    rows = [
-        {"case": case, "stage": dashboard.row_stage(case), "priorities": dashboard.row_priorities(case)}
-        for case in page
-    ]
+    rows = [dashboard.page_row(case) for case in page]
     now, then = dashboard.counts_now_and_then(request.user, today=today, then=dashboard.a_year_before(today))
     export_query = request.GET.copy()
     export_query.pop("page", None)
@@ -94,7 +90,6 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             ),
             "export_query": export_query.urlencode(),
             "selected": _selected_filters(request, filtered),
-            "recommendations": Recommendation.choices,
             # Listed once here: the template's loop over the field's lazy choices would count the
             # people and then list them (two queries). Through iter(), since list() asks the length.
             "commissioner_choices": list(iter(filtered.form.fields["commissioner"].choices)),

@@ -668,6 +668,7 @@ API = [
     ApiEndpoint("api-instruction-detail", "instruction", "view"),
     ApiEndpoint("api-indicator-list", None, "signed_in"),
     ApiEndpoint("api-indicator-detail", "indicator", "view"),
+    ApiEndpoint("api-indicator-values", "indicator", "view"),
     ApiEndpoint("api-review-list", None, "signed_in"),
     ApiEndpoint("api-review-detail", "review", "view"),
     ApiEndpoint("api-report-list", None, "signed_in"),

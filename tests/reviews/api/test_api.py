@@ -88,3 +88,29 @@ def test_a_list_takes_the_same_queries_for_many_cases_as_for_one(client, dora, n
     with django_assert_max_num_queries(8):
         response = client.get(reverse(name), HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == 200
+
+
+def test_an_indicator_carries_its_latest_values_and_a_link_to_every_value(client, dora, indicator):
+    """Issue 20: a list carries a bounded window of each record's history and a link to the rest."""
+    from decimal import Decimal
+
+    from reviews.models import Measurement
+    from reviews.serializers.api import LATEST_VALUES
+
+    month_ends = [datetime.date(2022 + (month // 12), month % 12 + 1, 1) for month in range(1, 21)]
+    month_ends = [first - datetime.timedelta(days=1) for first in month_ends]  # 20 months' last days
+    for number, period_end in enumerate(month_ends):
+        Measurement.objects.create(indicator=indicator, period_end=period_end, value=Decimal(number), recorded_by=dora)
+    _, secret = services.create_api_token(name="values", by=dora)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    listed = client.get(reverse("api-indicator-list"), **auth).json()["results"][0]
+    assert [row["period_end"] for row in listed["values"]] == [d.isoformat() for d in month_ends[-LATEST_VALUES:]]
+    assert client.get(reverse("api-indicator-detail", args=[indicator.pk]), **auth).json()["values"] == listed["values"]
+
+    every, page = [], client.get(listed["all_values"], {"page_size": 7}, **auth).json()
+    while True:
+        every += [row["period_end"] for row in page["results"]]
+        if not page["next"]:
+            break
+        page = client.get(page["next"], **auth).json()
+    assert every == [d.isoformat() for d in month_ends]

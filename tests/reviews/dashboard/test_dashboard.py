@@ -109,6 +109,17 @@ def test_the_stage_tells_a_497a_4a_direction_apart(client, dora, hereford_case):
     assert "Direction, services moved (497A(4A))" in response.content.decode()
 
 
+def test_the_picture_counts_only_the_cases_each_person_sees(client, dora, charlie, both_cases):
+    """The counting queries are built once a day for each way of seeing cases: DfE's and a
+    commissioner's pictures on the same day are still their own."""
+    client.force_login(dora)
+    assert client.get(reverse("dashboard")).context["now"].cases == 2
+    client.force_login(charlie)
+    assert client.get(reverse("dashboard")).context["now"].cases == 1
+    client.force_login(dora)
+    assert client.get(reverse("dashboard")).context["now"].cases == 2
+
+
 def test_the_picture_counts_stages_and_ratings_now_and_a_year_ago(client, dora, priority):
     rate(priority, "green", period_end=D(2023, 4, 30), by=dora)
     rate(priority, "red", period_end=timezone.localdate().replace(day=1), by=dora)
