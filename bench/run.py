@@ -262,6 +262,8 @@ def child(args: argparse.Namespace) -> int:
     django.setup()
     from django.core.management import call_command
 
+    import intervention.wsgi  # noqa: F401 - loads the app as a web worker does (and freezes what it loaded)
+
     call_command("migrate", "--noinput", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
     found = measure_dataset(Dials(args.cases, args.years), requests=max(args.requests, 1), only=args.only)
