@@ -101,7 +101,7 @@ class QuickMediaInlineAdminFormSet(helpers.InlineAdminFormSet):
     @property
     def media(self) -> Any:
         media = self.opts.media + self.formset.media
-        seen: set[tuple[type, ...]] = set()
+        seen: set[tuple[Any, ...]] = set()
         for form in [*self.formset.forms, self.formset.empty_form]:
             kind = (type(form), *(_widget_kind(field.widget) for field in form.fields.values()))
             if kind not in seen:

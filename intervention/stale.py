@@ -180,9 +180,10 @@ class RefusesStaleRowSave(RefusesStaleSave):
 class StaleRowsFormSet(BaseInlineFormSet):
     """An inline formset whose rows' versions are read in two queries, not two a row."""
 
-    def add_fields(self, form: forms.Form, index: int | None) -> None:
+    def add_fields(self, form: Any, index: int | None) -> None:
         super().add_fields(form, index)
         # The row's id and its parent, hidden in every row: drawn in Python, not through a template.
+        assert self.model is not None
         for name in (self.model._meta.pk.name, self.fk.name):
             field = form.fields.get(name)
             if field is not None and type(field.widget) is forms.HiddenInput:

@@ -159,6 +159,8 @@ class QuickRelatedFieldWidgetWrapper(admin_widgets.RelatedFieldWidgetWrapper):
     """admin/widgets/related_widget_wrapper.html: the links to change, add, delete or view the chosen
     record beside its dropdown, drawn once a row of an inline."""
 
+    related_urls: dict[Any, str]
+
     LINK = (
         '<a class="related-widget-wrapper-link {kind}-related" id="{kind}_id_{name}"{target}{popup} title="{title}">'
         '<img src="{icon}" alt="" width="24" height="24"></a>'
@@ -199,7 +201,7 @@ class QuickRelatedFieldWidgetWrapper(admin_widgets.RelatedFieldWidgetWrapper):
         """The same wrapper, drawn quickly: it keeps the wrapped widget and every permission."""
         quick = cls.__new__(cls)
         quick.__dict__.update(wrapper.__dict__)
-        quick.related_urls: dict[Any, str] = {}  # shared by the copies each row's form makes: the links are the same
+        quick.related_urls = {}  # shared by the copies each row's form makes: the links are the same
         return quick
 
     def get_related_url(self, info: tuple[str, str], action: str, *args: Any) -> str:

@@ -62,7 +62,7 @@ class Rows:
     def icon(self, value: Any) -> SafeString:
         key = (type(value), value)  # 1 is not True: its icon's text says 1
         if key not in self.icons:
-            self.icons[key] = admin_list._boolean_icon(value)
+            self.icons[key] = admin_list._boolean_icon(value)  # type: ignore[attr-defined]
         return self.icons[key]
 
     def url_for(self, result: Any) -> str | None:
@@ -86,7 +86,7 @@ class Rows:
         first = True
         for field_index, field_name in enumerate(cl.list_display):
             empty_value_display = self.empty
-            row_classes = [f"field-{admin_list._coerce_field_name(field_name, field_index)}"]
+            row_classes = [f"field-{admin_list._coerce_field_name(field_name, field_index)}"]  # type: ignore[attr-defined]
             link_to_changelist = self.link_in_col(first, field_name)
             try:
                 f, attr, value = lookup_field(field_name, result, cl.model_admin)
@@ -143,6 +143,7 @@ class Rows:
 
 @register.tag(name="quick_result_list")
 def quick_result_list_tag(parser: Any, token: Any) -> InclusionAdminNode:
-    return InclusionAdminNode(
+    # django-stubs gives InclusionAdminNode a `name` first; Django 5.2's takes (parser, token, ...).
+    return InclusionAdminNode(  # type: ignore[call-arg]
         parser, token, func=quick_result_list, template_name="change_list_results.html", takes_context=False
     )
