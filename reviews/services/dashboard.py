@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Case,
@@ -269,7 +270,10 @@ def counts_now_and_then(user: Any, *, today: datetime.date, then: datetime.date)
     the updates for periods ending by then, as recorded by then: reviews.reports.as_at). Two queries,
     each reading a few indexed rows per case or priority, however many years of updates there are."""
     visible = Intervention.objects.visible_to(user).order_by().values("pk")  # counted: no order needed
-    visible_sql, visible_params = visible.query.get_compiler(using=visible.db).as_sql()
+    try:
+        visible_sql, visible_params = visible.query.get_compiler(using=visible.db).as_sql()
+    except EmptyResultSet:  # someone who may see no case (`pk__in=[]`): nothing to count, nor to ask
+        return _counts(today, Counter(), Counter()), _counts(then, Counter(), Counter())
     (ranks_sql, ranks_params), (ratings_sql, ratings_params) = _counts_sql(
         today, then, visible_sql, tuple(visible_params)
     )

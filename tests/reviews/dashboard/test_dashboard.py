@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from intervention.enums import Role
+from intervention.enums import Organisation, Role
 from reviews.enums import DeadlineStatus
 from reviews.models import Deadline, ProgressUpdate
 from reviews.services import dashboard
@@ -118,6 +118,25 @@ def test_the_picture_counts_only_the_cases_each_person_sees(client, dora, charli
     assert client.get(reverse("dashboard")).context["now"].cases == 1
     client.force_login(dora)
     assert client.get(reverse("dashboard")).context["now"].cases == 2
+
+
+def test_someone_whose_appointment_has_ended_sees_an_empty_picture_not_an_error(client, hereford_case):
+    """Nothing to count is an answer: no case, no rating, now or a year ago."""
+    from tests.conftest import _member
+
+    former = _member("former@commissioner.example", "Fran Former", Organisation.INDEPENDENT, is_staff=True)
+    AppointmentFactory(
+        person=former.person,
+        intervention=hereford_case,
+        role=Role.COMMISSIONER,
+        starts_on=D(2023, 1, 1),
+        ends_on=D(2023, 6, 30),
+    )
+    client.force_login(former)
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    assert response.context["now"].cases == 0
+    assert response.context["then"].cases == 0
 
 
 def test_the_picture_counts_stages_and_ratings_now_and_a_year_ago(client, dora, priority):
