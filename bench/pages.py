@@ -173,6 +173,15 @@ def signed_in_fully(client: Any, user: Any) -> None:
     session.save()
 
 
+def rows_in(response: Any) -> int:
+    """The records of a downloaded CSV, less its header row (a cell may hold a line break)."""
+    import csv
+    import io
+
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return max(0, sum(1 for _ in csv.reader(io.StringIO(body.decode("utf-8-sig")))) - 1)
+
+
 def getter(client: Any, url: str) -> Callable[[], Any]:
     return lambda: client.get(url)
 

@@ -104,8 +104,11 @@ def measure_pages(s: pages.Subjects, *, requests: int, only: str | None) -> list
     for name, role, kind, url in pages.pages(s):
         if only and only.lower() not in name.lower():
             continue
-        pairs = timing.measure_pairs(pages.getter(signed_in[role], url), baseline, requests=requests)
+        send = pages.getter(signed_in[role], url)
+        pairs = timing.measure_pairs(send, baseline, requests=requests)
         results.append({"name": name, "role": role, "kind": kind, "url": url, **pairs.summary()})
+        if kind == "export":  # compared per row by the growth check (bench/growth.py)
+            results[-1]["rows"] = pages.rows_in(send())
         say(measured_line(results[-1]))
         if name == "Progress form":
             results.append(measure_progress_post(s, signed_in["officer"], url, baseline, requests))
@@ -362,7 +365,7 @@ def budgets(main: dict[str, Any], checks: list[growth.Growth]) -> list[dict[str,
     for check in checks:
         add(
             f"{check.page}: growth with {check.dial} ({check.smaller} → {check.larger})",
-            f"<= {growth.GROWTH_LIMIT:g}x, same queries",
+            f"<= {growth.GROWTH_LIMIT:g}x{' a row' if check.per_row else ''}, same queries",
             f"{check.growth}x, queries {check.queries_before} → {check.queries_after}",
             check.ok,
         )
@@ -388,6 +391,10 @@ def budgets(main: dict[str, Any], checks: list[growth.Growth]) -> list[dict[str,
         add("Errors under load", f"= {LOAD_ERRORS}", str(load["errors"]), load["errors"] == LOAD_ERRORS)
         add("p95 under load", f"<= {LOAD_P95_MS:g} ms", f"{load['p95_ms']} ms", (load["p95_ms"] or 0) <= LOAD_P95_MS)
     return found
+
+
+def rows_shown(check: dict[str, Any]) -> str:
+    return f" ({check['rows_before']:,} → {check['rows_after']:,} rows)" if check.get("per_row") else ""
 
 
 def dataset_line(measured: dict[str, Any]) -> str:
@@ -426,7 +433,8 @@ def markdown(results: dict[str, Any]) -> str:
     if results["growth"]:
         lines += [
             "",
-            "Growth (CPU p95 over the baseline's, larger dataset ÷ smaller; queries must not change):",
+            "Growth (CPU p95 over the baseline's, larger dataset ÷ smaller; queries must not change; a download"
+            " per row of it, its rows in brackets):",
             "",
             "| page | dial | queries | CPU p95 ms | growth | ok |",
             "| --- | --- | ---: | ---: | ---: | --- |",
@@ -435,7 +443,7 @@ def markdown(results: dict[str, Any]) -> str:
             lines.append(
                 f"| {check['page']} | {check['dial']}: {check['smaller']} → {check['larger']} | "
                 f"{check['queries_before']} → {check['queries_after']} | {check['cpu_p95_before']} → "
-                f"{check['cpu_p95_after']} | {check['growth']}x | {'yes' if check['ok'] else 'NO'} |"
+                f"{check['cpu_p95_after']}{rows_shown(check)} | {check['growth']}x | {'yes' if check['ok'] else 'NO'} |"
             )
     if main.get("reports"):
         lines += [

@@ -71,3 +71,37 @@ def test_growth_check_ignores_differences_under_the_noise_floor():
     jittered = {"label": "3 years", "pages": [measured_page("Baseline-like", queries=2, cpu_p95_ms=3.5)]}
 
     assert [check.ok for check in growth.compare(fast, jittered, dial="years")] == [True]
+
+
+def test_growth_check_compares_a_download_per_row_of_it():
+    def download(rows: int, cpu_p95_ms: float) -> dict:
+        return {
+            **measured_page("Export: deadlines CSV", queries=4, cpu_p95_ms=cpu_p95_ms),
+            "kind": "export",
+            "rows": rows,
+        }
+
+    small = {"label": "38 cases", "pages": [download(400, 20.0)]}
+    # Four times the rows for a little under four times the cost: each row costs no more.
+    follows_its_rows = {"label": "153 cases", "pages": [download(1600, 70.0)]}
+    # Four times the rows, and each costs more than it did: the data slow every row down.
+    each_row_slower = {"label": "153 cases", "pages": [download(1600, 120.0)]}
+
+    (fine,) = growth.compare(small, follows_its_rows, dial="cases")
+    (slower,) = growth.compare(small, each_row_slower, dial="cases")
+
+    assert (fine.per_row, fine.rows_before, fine.rows_after, fine.ok) == (True, 400, 1600, True)
+    assert (slower.growth, slower.ok) == (1.5, False)
+    # A page that is not a download is still compared whole: four times the cost fails.
+    page = {"label": "153 cases", "pages": [{**download(1600, 70.0), "kind": "page"}]}
+    assert [check.ok for check in growth.compare(small, page, dial="cases")] == [False]
+
+
+def test_a_downloads_rows_are_its_records_less_the_header_whatever_line_breaks_its_cells_hold():
+    from django.http import HttpResponse, StreamingHttpResponse
+
+    from bench import pages
+
+    body = '\ufeffCase,Note\r\nHerefordshire,"Two lines:\nhere"\r\nWorcestershire,One line\r\n'
+    assert pages.rows_in(HttpResponse(body.encode())) == 2
+    assert pages.rows_in(StreamingHttpResponse(iter([body[:20].encode(), body[20:].encode()]))) == 2
