@@ -13,7 +13,7 @@ import datetime
 import enum
 import functools
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -124,27 +124,101 @@ def _count(queryset: QuerySet[Any]) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def dashboard_cases(user: Any, *, today: datetime.date) -> QuerySet[Intervention]:
-    """Every case the user may see, with the dashboard's columns annotated and prefetched: a fixed
-    number of queries for any number of cases. Filtering and sorting are the caller's (the filter set)."""
+def _columns(user: Any, today: datetime.date, names: tuple[str, ...]) -> dict[str, Any]:
+    """The named columns of the dashboard, each an expression on a case (OuterRef("pk")). Only those
+    asked for are built: building a subquery (the reports' visibility above all) costs as much as
+    the database takes to answer it for a page of cases."""
     case = OuterRef("pk")
-    open_deadlines = Deadline.objects.filter(intervention=case, status=DeadlineStatus.OPEN).with_due_on()
-    overdue = open_deadlines.filter(effective_due_on__lt=today)
-    coming = open_deadlines.filter(effective_due_on__gte=today).order_by("effective_due_on", "pk")
-    held = Review.objects.filter(intervention=case, status=ReviewStatus.HELD).order_by("-held_on", "-pk")
-    signed_off_on = ReportVersion.objects.filter(report=OuterRef("pk"), is_final=True).order_by("-signed_off_on")
-    ministerial = (
-        Report.objects.visible_to(user)
-        .filter(intervention=case, kind__in=MINISTERIAL_KINDS)
-        .annotate(signed_off_on=Subquery(signed_off_on.values("signed_off_on")[:1]))
-        .filter(signed_off_on__isnull=False)
-        .order_by("-signed_off_on", "-pk")
-    )
-    red_priorities = (
-        ServicePriority.objects.filter(in_force_q(today, "instrument__"), instrument__intervention=case)
-        .annotate(latest_rag=Subquery(latest_update().values("rag")[:1]))
-        .filter(latest_rag=Rag.RED)
-    )
+
+    def open_deadlines() -> Any:
+        return Deadline.objects.filter(intervention=case, status=DeadlineStatus.OPEN).with_due_on()
+
+    def overdue() -> Any:
+        return open_deadlines().filter(effective_due_on__lt=today).order_by("effective_due_on", "pk")
+
+    def coming() -> Any:
+        return open_deadlines().filter(effective_due_on__gte=today).order_by("effective_due_on", "pk")
+
+    def held() -> Any:
+        return Review.objects.filter(intervention=case, status=ReviewStatus.HELD).order_by("-held_on", "-pk")
+
+    @functools.cache
+    def ministerial() -> Any:
+        signed_off_on = ReportVersion.objects.filter(report=OuterRef("pk"), is_final=True).order_by("-signed_off_on")
+        return (
+            Report.objects.visible_to(user)
+            .filter(intervention=case, kind__in=MINISTERIAL_KINDS)
+            .annotate(signed_off_on=Subquery(signed_off_on.values("signed_off_on")[:1]))
+            .filter(signed_off_on__isnull=False)
+            .order_by("-signed_off_on", "-pk")
+        )
+
+    def any_red() -> Exists:
+        red_priorities = (
+            ServicePriority.objects.filter(in_force_q(today, "instrument__"), instrument__intervention=case)
+            .annotate(latest_rag=Subquery(latest_update().values("rag")[:1]))
+            .filter(latest_rag=Rag.RED)
+        )
+        return Exists(red_priorities)
+
+    columns = {
+        "stage_rank": lambda: stage_rank(today),
+        "overdue_count": lambda: _count(overdue()),
+        "oldest_overdue": lambda: Subquery(overdue().values("effective_due_on")[:1]),
+        "next_due_on": lambda: Subquery(coming().values("effective_due_on")[:1]),
+        "next_due_what": lambda: Subquery(coming().values("what")[:1]),
+        "awaiting_commissioner": lambda: _count(
+            Instruction.objects.filter(intervention=case, status=InstructionStatus.SUBMITTED)
+        ),
+        "review_held_on": lambda: Subquery(held().values("held_on")[:1]),
+        "review_recommendation": lambda: Subquery(held().values("recommendation")[:1]),
+        "report_signed_off_on": lambda: Subquery(ministerial().values("signed_off_on")[:1]),
+        "report_title": lambda: Subquery(ministerial().values("title")[:1]),
+        "report_id": lambda: Subquery(ministerial().values("pk")[:1]),
+        "any_red": any_red,
+    }
+    return {name: columns[name]() for name in names}
+
+
+# What the rows show, beside the case, its instruments and its overseers.
+SHOWN_COLUMNS = (
+    "overdue_count",
+    "oldest_overdue",
+    "next_due_on",
+    "next_due_what",
+    "awaiting_commissioner",
+    "review_held_on",
+    "review_recommendation",
+    "report_signed_off_on",
+    "report_title",
+    "report_id",
+)
+
+
+def dashboard_cases(user: Any) -> QuerySet[Intervention]:
+    """Every case the user may see, for the filter set to filter and sort: it annotates the columns
+    it uses (`with_columns`), so the database works out, for every case, only what the chosen filters
+    and sort need. Only the ids are read from it (`dashboard_case_ids`); `dashboard_rows` works out
+    the rest for the rows shown."""
+    return cast("QuerySet[Intervention]", Intervention.objects.visible_to(user))
+
+
+def with_columns(
+    cases: QuerySet[Intervention], names: tuple[str, ...], *, user: Any, today: datetime.date
+) -> QuerySet[Intervention]:
+    """The cases with the named columns annotated, those not already."""
+    missing = tuple(name for name in names if name not in cases.query.annotations)
+    return cases.annotate(**_columns(user, today, missing)) if missing else cases
+
+
+def dashboard_case_ids(cases: QuerySet[Intervention]) -> list[int]:
+    """The ids of the filtered, sorted cases, in order: one query, whose cost follows the filters."""
+    return list(cases.values_list("pk", flat=True))
+
+
+def dashboard_rows(user: Any, case_ids: list[int], *, today: datetime.date) -> list[Intervention]:
+    """The cases (ids from `dashboard_case_ids`), in that order, with the dashboard's columns annotated
+    and prefetched: a fixed number of queries, each reading only these cases' records."""
     overseers = (
         Appointment.objects.active_on(today)
         .filter(role__in=OVERSEEING_ROLES)
@@ -164,30 +238,34 @@ def dashboard_cases(user: Any, *, today: datetime.date) -> QuerySet[Intervention
     )
     cases = (
         Intervention.objects.visible_to(user)
+        .filter(pk__in=case_ids)
         .select_related("local_authority")
-        .annotate(
-            stage_rank=stage_rank(today),
-            overdue_count=_count(overdue),
-            oldest_overdue=Subquery(overdue.order_by("effective_due_on", "pk").values("effective_due_on")[:1]),
-            next_due_on=Subquery(coming.values("effective_due_on")[:1]),
-            next_due_what=Subquery(coming.values("what")[:1]),
-            awaiting_commissioner=_count(
-                Instruction.objects.filter(intervention=case, status=InstructionStatus.SUBMITTED)
-            ),
-            review_held_on=Subquery(held.values("held_on")[:1]),
-            review_recommendation=Subquery(held.values("recommendation")[:1]),
-            review_id=Subquery(held.values("pk")[:1]),
-            report_signed_off_on=Subquery(ministerial.values("signed_off_on")[:1]),
-            report_title=Subquery(ministerial.values("title")[:1]),
-            report_id=Subquery(ministerial.values("pk")[:1]),
-            any_red=Exists(red_priorities),
-        )
+        .annotate(**_columns(user, today, SHOWN_COLUMNS))
         .prefetch_related(
             Prefetch("instruments", queryset=in_force, to_attr="instruments_in_force"),
             Prefetch("appointments", queryset=overseers, to_attr="overseers"),
         )
     )
-    return cast("QuerySet[Intervention]", cases)
+    by_id = {case.pk: case for case in cases}
+    rows = [by_id[pk] for pk in case_ids if pk in by_id]
+    for case in rows:
+        case.stage_rank = _stage(case, today).rank
+    return rows
+
+
+def _stage(case: Intervention, today: datetime.date) -> DashboardStage:
+    """`stage_rank`'s rule, from the instruments in force already prefetched."""
+    if case.closed_on is not None and case.closed_on <= today:
+        return DashboardStage.CLOSED
+    instruments = case.instruments_in_force  # type: ignore[attr-defined]
+    directions = [i for i in instruments if i.kind == InstrumentKind.STATUTORY_DIRECTION]
+    if any(direction.legal_basis == LegalBasis.SECTION_497A_4A for direction in directions):
+        return DashboardStage.SERVICES_MOVED
+    if directions:
+        return DashboardStage.STATUTORY_DIRECTION
+    if any(i.kind == InstrumentKind.IMPROVEMENT_NOTICE for i in instruments):
+        return DashboardStage.IMPROVEMENT_NOTICE
+    return DashboardStage.NO_INSTRUMENT
 
 
 def row_stage(intervention: Intervention) -> DashboardStage:
@@ -371,7 +449,7 @@ def overseer_names(intervention: Intervention) -> str:
     )
 
 
-def dashboard_table(cases: QuerySet[Intervention]) -> Table:
+def dashboard_table(cases: Iterable[Intervention]) -> Table:
     """The dashboard's rows as a table to take away: every filtered row, not one page."""
     recommendations = dict(Recommendation.choices)
 
