@@ -27,7 +27,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -41,7 +40,7 @@ from django.utils.safestring import mark_safe
 
 from directions.enums import InstructionStatus, InstrumentKind, InstrumentStatus, LegalBasis
 from directions.models import Instruction, Instrument, ServicePriority
-from intervention.enums import OVERSEEING_ROLES
+from intervention.enums import OVERSEEING_ROLES, Role
 from intervention.models import Appointment, Intervention
 from reviews.charts import Event, case_timeline
 from reviews.enums import DeadlineStatus, Rag
@@ -216,45 +215,88 @@ def dashboard_case_ids(cases: QuerySet[Intervention]) -> list[int]:
     return list(cases.values_list("pk", flat=True))
 
 
+@dataclass(frozen=True)
+class RatedPriority:
+    """A service priority of an instrument in force, with its latest rating ("" or None: not rated)."""
+
+    label: str
+    short_name: str
+    latest_rag: str | None
+
+
+@dataclass(frozen=True)
+class InstrumentInForce:
+    kind: str
+    legal_basis: str
+    issued_on: datetime.date | None  # never, in force; as the field allows
+    priorities: list[RatedPriority]
+
+    @property
+    def kind_label(self) -> str:
+        return str(InstrumentKind(self.kind).label)
+
+
+@dataclass(frozen=True)
+class Overseer:
+    name: str
+    role: str
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label)
+
+
 def dashboard_rows(user: Any, case_ids: list[int], *, today: datetime.date) -> list[Intervention]:
-    """The cases (ids from `dashboard_case_ids`), in that order, with the dashboard's columns annotated
-    and prefetched: a fixed number of queries, each reading only these cases' records."""
-    overseers = (
-        Appointment.objects.active_on(today)
-        .filter(role__in=OVERSEEING_ROLES)
-        .select_related("person")
-        .order_by("role", "starts_on", "pk")
-    )
-    priorities = (
-        ServicePriority.objects.annotate(latest_rag=Subquery(latest_update().values("rag")[:1]))
-        .only("pk", "instrument_id", "label", "short_name", "position")
-        .order_by("position", "pk")
-    )
-    in_force = (
-        Instrument.objects.filter(in_force_q(today))
-        .only("pk", "intervention_id", "kind", "legal_basis", "issued_on", "title")
-        .order_by("issued_on", "pk")
-        .prefetch_related(Prefetch("service_priorities", queryset=priorities))
-    )
+    """The cases (ids from `dashboard_case_ids`), in that order, with the dashboard's columns: the
+    worked-out ones annotated, and `stage_rank`, `instruments_in_force` (InstrumentInForce, each with
+    its priorities) and `overseers` (Overseer) set. Four queries, each reading only these cases'
+    records; the instruments, priorities and overseers are read as values, not models, as a few
+    hundred model instances and their prefetching cost more than the rest of the rows."""
     cases = (
         Intervention.objects.visible_to(user)
         .filter(pk__in=case_ids)
         .select_related("local_authority")
         .annotate(**_columns(user, today, SHOWN_COLUMNS))
-        .prefetch_related(
-            Prefetch("instruments", queryset=in_force, to_attr="instruments_in_force"),
-            Prefetch("appointments", queryset=overseers, to_attr="overseers"),
-        )
     )
     by_id = {case.pk: case for case in cases}
+    instruments: dict[int, list[InstrumentInForce]] = {pk: [] for pk in by_id}
+    overseers: dict[int, list[Overseer]] = {pk: [] for pk in by_id}
+    priorities: dict[int, list[RatedPriority]] = {}
+    if by_id:
+        in_force = list(
+            Instrument.objects.filter(in_force_q(today), intervention_id__in=by_id)
+            .order_by("issued_on", "pk")
+            .values_list("pk", "intervention_id", "kind", "legal_basis", "issued_on")
+        )
+        priorities = {pk: [] for pk, *_ in in_force}
+        rated = (
+            ServicePriority.objects.filter(instrument_id__in=priorities)
+            .annotate(latest_rag=Subquery(latest_update().values("rag")[:1]))
+            .order_by("position", "pk")
+            .values_list("instrument_id", "label", "short_name", "latest_rag")
+        )
+        for instrument_id, label, short_name, latest_rag in rated if priorities else ():
+            priorities[instrument_id].append(RatedPriority(label, short_name, latest_rag))
+        for pk, case_id, kind, legal_basis, issued_on in in_force:
+            instruments[case_id].append(InstrumentInForce(kind, legal_basis, issued_on, priorities[pk]))
+        appointed = (
+            Appointment.objects.active_on(today)
+            .filter(role__in=OVERSEEING_ROLES, intervention_id__in=by_id)
+            .order_by("role", "starts_on", "pk")
+            .values_list("intervention_id", "person__name", "role")
+        )
+        for case_id, name, role in appointed:
+            overseers[case_id].append(Overseer(name, role))
     rows = [by_id[pk] for pk in case_ids if pk in by_id]
     for case in rows:
+        case.instruments_in_force = instruments[case.pk]
+        case.overseers = overseers[case.pk]
         case.stage_rank = _stage(case, today).rank
     return rows
 
 
 def _stage(case: Intervention, today: datetime.date) -> DashboardStage:
-    """`stage_rank`'s rule, from the instruments in force already prefetched."""
+    """`stage_rank`'s rule, from the instruments in force already read."""
     if case.closed_on is not None and case.closed_on <= today:
         return DashboardStage.CLOSED
     instruments = case.instruments_in_force  # type: ignore[attr-defined]
@@ -272,17 +314,17 @@ def row_stage(intervention: Intervention) -> DashboardStage:
     return DashboardStage.from_rank(intervention.stage_rank)  # type: ignore[attr-defined]
 
 
-def row_priorities(intervention: Intervention) -> list[ServicePriority]:
+def row_priorities(intervention: Intervention) -> list[RatedPriority]:
     """The service priorities of the instruments in force, each with `latest_rag` (None: not rated)."""
     instruments = intervention.instruments_in_force  # type: ignore[attr-defined]
-    return [priority for instrument in instruments for priority in instrument.service_priorities.all()]
+    return [priority for instrument in instruments for priority in instrument.priorities]
 
 
 # The page's cells, written out here rather than in the template: fifty rows of a few hundred
 # priorities through the template language (a loop, a `date` filter and a lookup a cell) cost more
 # than the rest of the page. The markup is the template's, GOV.UK's tags and lists, with every value escaped.
 SHORT_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-RAG_TAGS = {
+RAG_TAGS: dict[str, str] = {
     Rag.RED: '<strong class="govuk-tag govuk-tag--red">Red</strong>',
     Rag.AMBER: '<strong class="govuk-tag govuk-tag--orange">Amber</strong>',
     Rag.GREEN: '<strong class="govuk-tag govuk-tag--green">Green</strong>',
@@ -305,17 +347,17 @@ def page_row(case: Intervention) -> dict[str, Any]:
         "priorities": mark_safe(  # noqa: S308 - built from escaped values and fixed markup
             "".join(
                 f"<li>{escape(priority.label)}. {escape(priority.short_name)} "
-                f"{RAG_TAGS.get(priority.latest_rag, NOT_RATED_TAG)}</li>"  # type: ignore[attr-defined]
+                f"{RAG_TAGS.get(priority.latest_rag or '', NOT_RATED_TAG)}</li>"
                 for priority in priorities
             )
         ),
         "instruments": [
-            f"{instrument.get_kind_display()} since {short_date(instrument.issued_on)}"
+            f"{instrument.kind_label} since {short_date(instrument.issued_on)}"
             for instrument in case.instruments_in_force  # type: ignore[attr-defined]
         ],
         "overseers": [
-            (appointment.person.name, appointment.get_role_display())
-            for appointment in case.overseers  # type: ignore[attr-defined]
+            (overseer.name, overseer.role_label)
+            for overseer in case.overseers  # type: ignore[attr-defined]
         ],
         "oldest_overdue": short_date(case.oldest_overdue),  # type: ignore[attr-defined]
         "next_due_on": short_date(case.next_due_on),  # type: ignore[attr-defined]
@@ -444,8 +486,8 @@ RAG_LABELS = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green", "": "Not r
 
 def overseer_names(intervention: Intervention) -> str:
     return "; ".join(
-        f"{appointment.person.name} ({appointment.get_role_display()})"
-        for appointment in intervention.overseers  # type: ignore[attr-defined]
+        f"{overseer.name} ({overseer.role_label})"
+        for overseer in intervention.overseers  # type: ignore[attr-defined]
     )
 
 
@@ -460,12 +502,12 @@ def dashboard_table(cases: Iterable[Intervention]) -> Table:
                 case.local_authority.region_name,
                 row_stage(case).label,
                 "; ".join(
-                    f"{instrument.get_kind_display()} since {instrument.issued_on:%-d %B %Y}"
+                    f"{instrument.kind_label} since {instrument.issued_on:%-d %B %Y}"
                     for instrument in case.instruments_in_force  # type: ignore[attr-defined]
                 ),
                 overseer_names(case),
                 "; ".join(
-                    f"{priority.label}. {priority.short_name}: {RAG_LABELS[priority.latest_rag or '']}"  # type: ignore[attr-defined]
+                    f"{priority.label}. {priority.short_name}: {RAG_LABELS[priority.latest_rag or '']}"
                     for priority in row_priorities(case)
                 ),
                 case.overdue_count,  # type: ignore[attr-defined]
