@@ -13,7 +13,7 @@ import datetime
 import enum
 import functools
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -26,6 +26,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -34,7 +35,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -160,7 +161,7 @@ def _columns(user: Any, today: datetime.date, names: tuple[str, ...]) -> dict[st
         )
         return Exists(red_priorities)
 
-    columns = {
+    columns: dict[str, Callable[[], Any]] = {
         "stage_rank": lambda: stage_rank(today),
         "overdue_count": lambda: _count(overdue()),
         "oldest_overdue": lambda: Subquery(overdue().values("effective_due_on")[:1]),
@@ -175,23 +176,28 @@ def _columns(user: Any, today: datetime.date, names: tuple[str, ...]) -> dict[st
         "report_title": lambda: Subquery(ministerial().values("title")[:1]),
         "report_id": lambda: Subquery(ministerial().values("pk")[:1]),
         "any_red": any_red,
+        # The rows' columns, a record's several fields in one subquery each: a dozen correlated
+        # subqueries cost more to build, and for the database to plan, than to answer for a page.
+        "overdue": lambda: Subquery(
+            overdue()
+            .order_by()
+            .values("intervention")
+            .annotate(fields=JSONObject(count=Count("pk"), oldest=Min("effective_due_on")))
+            .values("fields")
+        ),
+        "next_due": lambda: Subquery(coming().values(fields=JSONObject(on="effective_due_on", what="what"))[:1]),
+        "review": lambda: Subquery(
+            held().values(fields=JSONObject(held_on="held_on", recommendation="recommendation"))[:1]
+        ),
+        "report": lambda: Subquery(
+            ministerial().values(fields=JSONObject(signed_off_on="signed_off_on", title="title", id="pk"))[:1]
+        ),
     }
     return {name: columns[name]() for name in names}
 
 
-# What the rows show, beside the case, its instruments and its overseers.
-SHOWN_COLUMNS = (
-    "overdue_count",
-    "oldest_overdue",
-    "next_due_on",
-    "next_due_what",
-    "awaiting_commissioner",
-    "review_held_on",
-    "review_recommendation",
-    "report_signed_off_on",
-    "report_title",
-    "report_id",
-)
+# What the rows show, beside the case, its instruments and its overseers (`_unpack` names the fields).
+SHOWN_COLUMNS = ("overdue", "next_due", "awaiting_commissioner", "review", "report")
 
 
 def dashboard_cases(user: Any) -> QuerySet[Intervention]:
@@ -289,10 +295,30 @@ def dashboard_rows(user: Any, case_ids: list[int], *, today: datetime.date) -> l
             overseers[case_id].append(Overseer(name, role))
     rows = [by_id[pk] for pk in case_ids if pk in by_id]
     for case in rows:
+        _unpack(case)
         case.instruments_in_force = instruments[case.pk]
         case.overseers = overseers[case.pk]
         case.stage_rank = _stage(case, today).rank
     return rows
+
+
+def _unpack(case: Intervention) -> None:
+    """The rows' columns as the filters and sorts name them, from the records' fields as read."""
+    overdue, next_due = case.overdue or {}, case.next_due or {}  # type: ignore[attr-defined]
+    review, report = case.review or {}, case.report or {}  # type: ignore[attr-defined]
+    case.overdue_count = overdue.get("count", 0)  # type: ignore[attr-defined]
+    case.oldest_overdue = _day(overdue.get("oldest"))  # type: ignore[attr-defined]
+    case.next_due_on = _day(next_due.get("on"))  # type: ignore[attr-defined]
+    case.next_due_what = next_due.get("what")  # type: ignore[attr-defined]
+    case.review_held_on = _day(review.get("held_on"))  # type: ignore[attr-defined]
+    case.review_recommendation = review.get("recommendation")  # type: ignore[attr-defined]
+    case.report_signed_off_on = _day(report.get("signed_off_on"))  # type: ignore[attr-defined]
+    case.report_title = report.get("title")  # type: ignore[attr-defined]
+    case.report_id = report.get("id")  # type: ignore[attr-defined]
+
+
+def _day(iso: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(iso) if iso else None
 
 
 def _stage(case: Intervention, today: datetime.date) -> DashboardStage:
