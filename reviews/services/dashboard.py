@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import enum
 import functools
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ from django.utils.safestring import mark_safe
 from directions.enums import InstructionStatus, InstrumentKind, InstrumentStatus, LegalBasis
 from directions.models import Instruction, Instrument, ServicePriority
 from intervention.enums import OVERSEEING_ROLES, Role
-from intervention.models import Appointment, Intervention
+from intervention.models import Appointment, Intervention, LocalAuthority
 from reviews.charts import Event, case_timeline
 from reviews.enums import DeadlineStatus, Rag
 from reviews.models import Deadline, ProgressUpdate, Report, ReportKind, ReportVersion, Review
@@ -51,6 +52,7 @@ from reviews.reports.as_at import rating_as_at
 from reviews.services.exports import Cell, Table
 
 MINISTERIAL_KINDS = (ReportKind.PROGRESS, ReportKind.MINISTERIAL_UPDATE)
+Sql = tuple[str, tuple[Any, ...]]
 
 
 class DashboardStage(enum.Enum):
@@ -166,18 +168,14 @@ def _columns(user: Any, today: datetime.date, names: tuple[str, ...]) -> dict[st
         "overdue_count": lambda: _count(overdue()),
         "oldest_overdue": lambda: Subquery(overdue().values("effective_due_on")[:1]),
         "next_due_on": lambda: Subquery(coming().values("effective_due_on")[:1]),
-        "next_due_what": lambda: Subquery(coming().values("what")[:1]),
         "awaiting_commissioner": lambda: _count(
             Instruction.objects.filter(intervention=case, status=InstructionStatus.SUBMITTED)
         ),
         "review_held_on": lambda: Subquery(held().values("held_on")[:1]),
-        "review_recommendation": lambda: Subquery(held().values("recommendation")[:1]),
         "report_signed_off_on": lambda: Subquery(ministerial().values("signed_off_on")[:1]),
-        "report_title": lambda: Subquery(ministerial().values("title")[:1]),
-        "report_id": lambda: Subquery(ministerial().values("pk")[:1]),
         "any_red": any_red,
         # The rows' columns, a record's several fields in one subquery each: a dozen correlated
-        # subqueries cost more to build, and for the database to plan, than to answer for a page.
+        # subqueries cost more for the database to plan than to answer for a page.
         "overdue": lambda: Subquery(
             overdue()
             .order_by()
@@ -189,15 +187,13 @@ def _columns(user: Any, today: datetime.date, names: tuple[str, ...]) -> dict[st
         "review": lambda: Subquery(
             held().values(fields=JSONObject(held_on="held_on", recommendation="recommendation"))[:1]
         ),
-        "report": lambda: Subquery(
-            ministerial().values(fields=JSONObject(signed_off_on="signed_off_on", title="title", id="pk"))[:1]
-        ),
     }
     return {name: columns[name]() for name in names}
 
 
-# What the rows show, beside the case, its instruments and its overseers (`_unpack` names the fields).
-SHOWN_COLUMNS = ("overdue", "next_due", "awaiting_commissioner", "review", "report")
+# What the rows show whoever looks, beside the case, its instruments and its overseers (`_unpack`
+# names the fields); the latest report to the Minister depends on who looks (`dashboard_rows`).
+SHOWN_COLUMNS = ("overdue", "next_due", "awaiting_commissioner", "review")
 
 
 def dashboard_cases(user: Any) -> QuerySet[Intervention]:
@@ -253,68 +249,99 @@ class Overseer:
 
 
 def dashboard_rows(user: Any, case_ids: list[int], *, today: datetime.date) -> list[Intervention]:
-    """The cases (ids from `dashboard_case_ids`), in that order, with the dashboard's columns: the
-    worked-out ones annotated, and `stage_rank`, `instruments_in_force` (InstrumentInForce, each with
-    its priorities) and `overseers` (Overseer) set. Four queries, each reading only these cases'
-    records; the instruments, priorities and overseers are read as values, not models, as a few
+    """The cases (ids from `dashboard_case_ids`, so of those the user may see), in that order, with
+    the dashboard's columns: `_unpack`'s worked-out ones, `stage_rank`, `instruments_in_force`
+    (InstrumentInForce, each with its priorities) and `overseers` (Overseer). Five queries, each
+    reading only these cases' records. The cases come through SQL built once a day (`_rows_sql`):
+    building and compiling their correlated subqueries cost several times what the database takes to
+    answer them for a page. The latest report to the Minister comes through the reports' own
+    `visible_to(user)`; the instruments, priorities and overseers as values, not models, as a few
     hundred model instances and their prefetching cost more than the rest of the rows."""
-    cases = (
-        Intervention.objects.visible_to(user)
-        .filter(pk__in=case_ids)
-        .select_related("local_authority")
-        .annotate(**_columns(user, today, SHOWN_COLUMNS))
+    if not case_ids:
+        return []
+    sql, params = _rows_sql(today)
+    by_id = {case.pk: case for case in Intervention.objects.raw(sql, [*params, case_ids])}
+    signed_off_on = ReportVersion.objects.filter(report=OuterRef("pk"), is_final=True).order_by("-signed_off_on")
+    reports = {
+        case_id: (day, title, pk)
+        for case_id, day, title, pk in Report.objects.visible_to(user)
+        .filter(intervention_id__in=by_id, kind__in=MINISTERIAL_KINDS)
+        .annotate(signed_off_on=Subquery(signed_off_on.values("signed_off_on")[:1]))
+        .filter(signed_off_on__isnull=False)
+        .order_by("intervention_id", "-signed_off_on", "-pk")
+        .distinct("intervention_id")
+        .values_list("intervention_id", "signed_off_on", "title", "pk")
+    }
+    in_force = list(
+        Instrument.objects.filter(in_force_q(today), intervention_id__in=by_id)
+        .order_by("issued_on", "pk")
+        .values_list("pk", "intervention_id", "kind", "legal_basis", "issued_on")
     )
-    by_id = {case.pk: case for case in cases}
+    priorities: dict[int, list[RatedPriority]] = {pk: [] for pk, *_ in in_force}
+    rated = (
+        ServicePriority.objects.filter(instrument_id__in=priorities)
+        .annotate(latest_rag=Subquery(latest_update().values("rag")[:1]))
+        .order_by("position", "pk")
+        .values_list("instrument_id", "label", "short_name", "latest_rag")
+    )
+    for instrument_id, label, short_name, latest_rag in rated if priorities else ():
+        priorities[instrument_id].append(RatedPriority(label, short_name, latest_rag))
     instruments: dict[int, list[InstrumentInForce]] = {pk: [] for pk in by_id}
+    for pk, case_id, kind, legal_basis, issued_on in in_force:
+        instruments[case_id].append(InstrumentInForce(kind, legal_basis, issued_on, priorities[pk]))
     overseers: dict[int, list[Overseer]] = {pk: [] for pk in by_id}
-    priorities: dict[int, list[RatedPriority]] = {}
-    if by_id:
-        in_force = list(
-            Instrument.objects.filter(in_force_q(today), intervention_id__in=by_id)
-            .order_by("issued_on", "pk")
-            .values_list("pk", "intervention_id", "kind", "legal_basis", "issued_on")
-        )
-        priorities = {pk: [] for pk, *_ in in_force}
-        rated = (
-            ServicePriority.objects.filter(instrument_id__in=priorities)
-            .annotate(latest_rag=Subquery(latest_update().values("rag")[:1]))
-            .order_by("position", "pk")
-            .values_list("instrument_id", "label", "short_name", "latest_rag")
-        )
-        for instrument_id, label, short_name, latest_rag in rated if priorities else ():
-            priorities[instrument_id].append(RatedPriority(label, short_name, latest_rag))
-        for pk, case_id, kind, legal_basis, issued_on in in_force:
-            instruments[case_id].append(InstrumentInForce(kind, legal_basis, issued_on, priorities[pk]))
-        appointed = (
-            Appointment.objects.active_on(today)
-            .filter(role__in=OVERSEEING_ROLES, intervention_id__in=by_id)
-            .order_by("role", "starts_on", "pk")
-            .values_list("intervention_id", "person__name", "role")
-        )
-        for case_id, name, role in appointed:
-            overseers[case_id].append(Overseer(name, role))
+    appointed = (
+        Appointment.objects.active_on(today)
+        .filter(role__in=OVERSEEING_ROLES, intervention_id__in=by_id)
+        .order_by("role", "starts_on", "pk")
+        .values_list("intervention_id", "person__name", "role")
+    )
+    for case_id, name, role in appointed:
+        overseers[case_id].append(Overseer(name, role))
     rows = [by_id[pk] for pk in case_ids if pk in by_id]
     for case in rows:
-        _unpack(case)
-        case.instruments_in_force = instruments[case.pk]
-        case.overseers = overseers[case.pk]
-        case.stage_rank = _stage(case, today).rank
+        _unpack(case, reports.get(case.pk))
+        case.instruments_in_force = instruments[case.pk]  # type: ignore[attr-defined]
+        case.overseers = overseers[case.pk]  # type: ignore[attr-defined]
+        case.stage_rank = _stage(case, today).rank  # type: ignore[attr-defined]
     return rows
 
 
-def _unpack(case: Intervention) -> None:
-    """The rows' columns as the filters and sorts name them, from the records' fields as read."""
-    overdue, next_due = case.overdue or {}, case.next_due or {}  # type: ignore[attr-defined]
-    review, report = case.review or {}, case.report or {}  # type: ignore[attr-defined]
-    case.overdue_count = overdue.get("count", 0)  # type: ignore[attr-defined]
-    case.oldest_overdue = _day(overdue.get("oldest"))  # type: ignore[attr-defined]
-    case.next_due_on = _day(next_due.get("on"))  # type: ignore[attr-defined]
-    case.next_due_what = next_due.get("what")  # type: ignore[attr-defined]
-    case.review_held_on = _day(review.get("held_on"))  # type: ignore[attr-defined]
-    case.review_recommendation = review.get("recommendation")  # type: ignore[attr-defined]
-    case.report_signed_off_on = _day(report.get("signed_off_on"))  # type: ignore[attr-defined]
-    case.report_title = report.get("title")  # type: ignore[attr-defined]
-    case.report_id = report.get("id")  # type: ignore[attr-defined]
+@functools.lru_cache(maxsize=4)
+def _rows_sql(today: datetime.date) -> Sql:
+    """The rows' SQL on a day, for the cases whose ids are its last parameter: each case's fields,
+    its authority's names and the worked-out columns that are the same whoever looks."""
+    cases = Intervention.objects.order_by().annotate(
+        authority_name=F("local_authority__name"),
+        authority_region=F("local_authority__region_name"),
+        **_columns(None, today, SHOWN_COLUMNS),
+    )
+    sql, params = _sql(cases)
+    # Django compiled the inner SQL, its values kept apart as parameters, as the ids are.
+    return f"SELECT * FROM ({sql}) AS dashboard_row WHERE dashboard_row.id = ANY(%s)", params  # noqa: S608
+
+
+def _unpack(case: Any, report: tuple[datetime.date, str, int] | None) -> None:
+    """The rows' columns as the filters and sorts name them, from the records' fields as read; the
+    authority as far as the dashboard shows it (its names)."""
+    case.local_authority = LocalAuthority(
+        pk=case.local_authority_id, name=case.authority_name, region_name=case.authority_region
+    )
+    overdue, next_due, review = (_fields(case.overdue), _fields(case.next_due), _fields(case.review))
+    case.overdue_count = overdue.get("count", 0)
+    case.oldest_overdue = _day(overdue.get("oldest"))
+    case.next_due_on = _day(next_due.get("on"))
+    case.next_due_what = next_due.get("what")
+    case.review_held_on = _day(review.get("held_on"))
+    case.review_recommendation = review.get("recommendation")
+    case.report_signed_off_on, case.report_title, case.report_id = report or (None, None, None)
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    """A record's fields as one subquery gave them (JSON text through a raw query; nothing: none)."""
+    if value is None:
+        return {}
+    return cast("dict[str, Any]", json.loads(value) if isinstance(value, str) else value)
 
 
 def _day(iso: str | None) -> datetime.date | None:
@@ -443,9 +470,6 @@ def counts_now_and_then(user: Any, *, today: datetime.date, then: datetime.date)
         if rag_then is not None:
             rags_then[rag_then] += 1
     return _counts(today, stages_now, rags_now), _counts(then, stages_then, rags_then)
-
-
-Sql = tuple[str, tuple[Any, ...]]
 
 
 @functools.lru_cache(maxsize=256)
