@@ -37,6 +37,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, JSONObject
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -391,32 +392,56 @@ def short_date(day: datetime.date | None) -> str:
 
 
 def page_row(case: Intervention) -> dict[str, Any]:
-    """One row of the dashboard page: the case, its stage, and its cells ready to show."""
+    """One row of the dashboard page: the case, its stage, and its cells ready to show (those with a
+    list or a choice in them written out, as the template would write them)."""
     recommendations = dict(Recommendation.choices)
     priorities = row_priorities(case)
+    instruments = [
+        f"{escape(instrument.kind_label)} since {short_date(instrument.issued_on)}"
+        for instrument in case.instruments_in_force  # type: ignore[attr-defined]
+    ]
+    overseers = [
+        f'{escape(overseer.name)} <span class="govuk-body-s">({escape(overseer.role_label)})</span>'
+        for overseer in case.overseers  # type: ignore[attr-defined]
+    ]
+    next_due_on = short_date(case.next_due_on)  # type: ignore[attr-defined]
+    review_held_on = short_date(case.review_held_on)  # type: ignore[attr-defined]
+    recommendation = case.review_recommendation  # type: ignore[attr-defined]
+    report_id = case.report_id  # type: ignore[attr-defined]
+    if review_held_on and recommendation:
+        review = (
+            f'{review_held_on}<br><span class="govuk-body-s">{escape(recommendations.get(recommendation, ""))}</span>'
+        )
+    else:
+        review = review_held_on or "None yet"
+    report = (
+        f'<a class="govuk-link" href="{escape(reverse("report_detail", args=[report_id]))}">'
+        f"{escape(case.report_title)}</a><br>"  # type: ignore[attr-defined]
+        f'<span class="govuk-body-s">signed off {short_date(case.report_signed_off_on)}</span>'  # type: ignore[attr-defined]
+        if report_id
+        else "None yet"
+    )
+    # Each cell below is built from escaped values and fixed markup (the noqa: S308s).
     return {
         "case": case,
         "stage": row_stage(case),
-        "priorities": mark_safe(  # noqa: S308 - built from escaped values and fixed markup
+        "priorities": mark_safe(  # noqa: S308
             "".join(
                 f"<li>{escape(priority.label)}. {escape(priority.short_name)} "
                 f"{RAG_TAGS.get(priority.latest_rag or '', NOT_RATED_TAG)}</li>"
                 for priority in priorities
             )
         ),
-        "instruments": [
-            f"{instrument.kind_label} since {short_date(instrument.issued_on)}"
-            for instrument in case.instruments_in_force  # type: ignore[attr-defined]
-        ],
-        "overseers": [
-            (overseer.name, overseer.role_label)
-            for overseer in case.overseers  # type: ignore[attr-defined]
-        ],
+        "instruments": mark_safe("<br>".join(instruments) or "None"),  # noqa: S308
+        "overseers": mark_safe("<br>".join(overseers) or "None appointed"),  # noqa: S308
         "oldest_overdue": short_date(case.oldest_overdue),  # type: ignore[attr-defined]
-        "next_due_on": short_date(case.next_due_on),  # type: ignore[attr-defined]
-        "review_held_on": short_date(case.review_held_on),  # type: ignore[attr-defined]
-        "recommendation": recommendations.get(case.review_recommendation or "", ""),  # type: ignore[attr-defined]
-        "report_signed_off_on": short_date(case.report_signed_off_on),  # type: ignore[attr-defined]
+        "next_due": mark_safe(  # noqa: S308
+            f'{next_due_on}<br><span class="govuk-body-s">{escape(case.next_due_what)}</span>'  # type: ignore[attr-defined]
+            if next_due_on
+            else "None"
+        ),
+        "review": mark_safe(review),  # noqa: S308
+        "report": mark_safe(report),  # noqa: S308
     }
 
 
