@@ -102,6 +102,13 @@ class DashboardFilter(django_filters.FilterSet):
         self.form.is_valid()  # a filter with nonsense in it is left out; the sort still applies
         return getattr(self.form, "cleaned_data", {}).get("sort") or DEFAULT_SORT
 
+    def commissioner_choices(self) -> list[tuple[Any, str]]:
+        """The commissioner filter's choices as its select lists them: "Any", then each person by
+        name (as Person's str names them). Read as values: the field's own choices are a few hundred
+        model instances, through a server-side cursor, which cost more than the rest of the form."""
+        field = self.form.fields["commissioner"]
+        return [("", str(field.empty_label)), *field.queryset.values_list("pk", "name")]
+
     def with_columns(self, queryset: QuerySet[Any], *names: str) -> QuerySet[Any]:
         return with_columns(queryset, names, user=self.user, today=self.today)
 

@@ -34,9 +34,10 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, JSONObject
+from django.db.models.functions import Coalesce, JSONObject, RowNumber
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -261,16 +262,19 @@ def dashboard_rows(user: Any, case_ids: list[int], *, today: datetime.date) -> l
     if not case_ids:
         return []
     sql, params = _rows_sql(today)
-    by_id = {case.pk: case for case in Intervention.objects.raw(sql, [*params, case_ids])}
+    # One placeholder an id (this SQL is Django's, its values parameters, as the ids are).
+    sql = f"{sql} WHERE dashboard_row.id IN ({', '.join(['%s'] * len(case_ids))})"
+    by_id = {case.pk: case for case in Intervention.objects.raw(sql, [*params, *case_ids])}
     signed_off_on = ReportVersion.objects.filter(report=OuterRef("pk"), is_final=True).order_by("-signed_off_on")
+    latest = Window(RowNumber(), partition_by="intervention_id", order_by=("-signed_off_on", "-pk"))
     reports = {
         case_id: (day, title, pk)
         for case_id, day, title, pk in Report.objects.visible_to(user)
         .filter(intervention_id__in=by_id, kind__in=MINISTERIAL_KINDS)
         .annotate(signed_off_on=Subquery(signed_off_on.values("signed_off_on")[:1]))
         .filter(signed_off_on__isnull=False)
-        .order_by("intervention_id", "-signed_off_on", "-pk")
-        .distinct("intervention_id")
+        .annotate(newest=latest)
+        .filter(newest=1)
         .values_list("intervention_id", "signed_off_on", "title", "pk")
     }
     in_force = list(
@@ -310,16 +314,16 @@ def dashboard_rows(user: Any, case_ids: list[int], *, today: datetime.date) -> l
 
 @functools.lru_cache(maxsize=4)
 def _rows_sql(today: datetime.date) -> Sql:
-    """The rows' SQL on a day, for the cases whose ids are its last parameter: each case's fields,
-    its authority's names and the worked-out columns that are the same whoever looks."""
+    """The rows' SQL on a day, for `dashboard_rows` to choose the cases from: each case's fields, its
+    authority's names and the worked-out columns that are the same whoever looks."""
     cases = Intervention.objects.order_by().annotate(
         authority_name=F("local_authority__name"),
         authority_region=F("local_authority__region_name"),
         **_columns(None, today, SHOWN_COLUMNS),
     )
     sql, params = _sql(cases)
-    # Django compiled the inner SQL, its values kept apart as parameters, as the ids are.
-    return f"SELECT * FROM ({sql}) AS dashboard_row WHERE dashboard_row.id = ANY(%s)", params  # noqa: S608
+    # Django compiled the inner SQL, its values kept apart as parameters.
+    return f"SELECT * FROM ({sql}) AS dashboard_row", params  # noqa: S608
 
 
 def _unpack(case: Any, report: tuple[datetime.date, str, int] | None) -> None:

@@ -92,8 +92,8 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             "export_query": export_query.urlencode(),
             "selected": _selected_filters(request, filtered),
             # Listed once here: the template's loop over the field's lazy choices would count the
-            # people and then list them (two queries). Through iter(), since list() asks the length.
-            "commissioner_choices": list(iter(filtered.form.fields["commissioner"].choices)),
+            # people and then list them (two queries).
+            "commissioner_choices": filtered.commissioner_choices(),
         },
     )
 
