@@ -117,9 +117,11 @@ def stage_rank(day: datetime.date, *, closed: bool = True) -> Case:
     )
 
 
-def latest_update() -> QuerySet[ProgressUpdate]:
-    """A priority's latest progress update (withdrawn ones are not in force): its latest rating."""
-    return ProgressUpdate.objects.filter(service_priority=OuterRef("pk")).order_by("-period_end", "-created_at", "-pk")
+def latest_update(priority: Any = None) -> QuerySet[ProgressUpdate]:
+    """A priority's latest progress update (withdrawn ones are not in force): its latest rating.
+    `priority` is the priority's pk, by default the outer query's."""
+    priority = OuterRef("pk") if priority is None else priority
+    return ProgressUpdate.objects.filter(service_priority=priority).order_by("-period_end", "-created_at", "-pk")
 
 
 def _count(queryset: QuerySet[Any]) -> Coalesce:
@@ -253,7 +255,7 @@ class Overseer:
 def dashboard_rows(user: Any, case_ids: list[int], *, today: datetime.date) -> list[Intervention]:
     """The cases (ids from `dashboard_case_ids`, so of those the user may see), in that order, with
     the dashboard's columns: `_unpack`'s worked-out ones, `stage_rank`, `instruments_in_force`
-    (InstrumentInForce, each with its priorities) and `overseers` (Overseer). Five queries, each
+    (InstrumentInForce, each with its priorities) and `overseers` (Overseer). Four queries, each
     reading only these cases' records. The cases come through SQL built once a day (`_rows_sql`):
     building and compiling their correlated subqueries cost several times what the database takes to
     answer them for a page. The latest report to the Minister comes through the reports' own
@@ -277,23 +279,32 @@ def dashboard_rows(user: Any, case_ids: list[int], *, today: datetime.date) -> l
         .filter(newest=1)
         .values_list("intervention_id", "signed_off_on", "title", "pk")
     }
-    in_force = list(
+    # Each instrument in force with each of its priorities (or none), in the documents' order.
+    latest_rag = latest_update(OuterRef("service_priorities")).values("rag")[:1]
+    in_force = (
         Instrument.objects.filter(in_force_q(today), intervention_id__in=by_id)
-        .order_by("issued_on", "pk")
-        .values_list("pk", "intervention_id", "kind", "legal_basis", "issued_on")
+        .annotate(latest_rag=Subquery(latest_rag))
+        .order_by("issued_on", "pk", "service_priorities__position", "service_priorities__pk")
+        .values_list(
+            "pk",
+            "intervention_id",
+            "kind",
+            "legal_basis",
+            "issued_on",
+            "service_priorities__pk",
+            "service_priorities__label",
+            "service_priorities__short_name",
+            "latest_rag",
+        )
     )
-    priorities: dict[int, list[RatedPriority]] = {pk: [] for pk, *_ in in_force}
-    rated = (
-        ServicePriority.objects.filter(instrument_id__in=priorities)
-        .annotate(latest_rag=Subquery(latest_update().values("rag")[:1]))
-        .order_by("position", "pk")
-        .values_list("instrument_id", "label", "short_name", "latest_rag")
-    )
-    for instrument_id, label, short_name, latest_rag in rated if priorities else ():
-        priorities[instrument_id].append(RatedPriority(label, short_name, latest_rag))
     instruments: dict[int, list[InstrumentInForce]] = {pk: [] for pk in by_id}
-    for pk, case_id, kind, legal_basis, issued_on in in_force:
-        instruments[case_id].append(InstrumentInForce(kind, legal_basis, issued_on, priorities[pk]))
+    read: dict[int, InstrumentInForce] = {}
+    for pk, case_id, kind, legal_basis, issued_on, priority, label, short_name, rag in in_force:
+        if pk not in read:
+            read[pk] = InstrumentInForce(kind, legal_basis, issued_on, [])
+            instruments[case_id].append(read[pk])
+        if priority is not None:
+            read[pk].priorities.append(RatedPriority(label, short_name, rag))
     overseers: dict[int, list[Overseer]] = {pk: [] for pk in by_id}
     appointed = (
         Appointment.objects.active_on(today)
