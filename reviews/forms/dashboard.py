@@ -148,7 +148,9 @@ class DashboardFilter(django_filters.FilterSet):
         return queryset.filter(Exists(mine))
 
     def filter_red(self, queryset: QuerySet[Any], name: str, value: bool) -> QuerySet[Any]:
-        return self.with_columns(queryset, "any_red").filter(any_red=True) if value else queryset
+        if not value:
+            return queryset
+        return self.with_columns(queryset, "red_priority").filter(red_priority__isnull=False)
 
     def filter_overdue(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         queryset = self.with_columns(queryset, "overdue_count")

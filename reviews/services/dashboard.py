@@ -159,13 +159,16 @@ def _columns(user: Any, today: datetime.date, names: tuple[str, ...]) -> dict[st
             .order_by("-signed_off_on", "-pk")
         )
 
-    def any_red() -> Exists:
+    def red_priority() -> Subquery:
+        # A case's first priority in force rated red, if any: as a value rather than EXISTS, which
+        # the planner turns into rating every priority of every case before it joins.
         red_priorities = (
             ServicePriority.objects.filter(in_force_q(today, "instrument__"), instrument__intervention=case)
             .annotate(latest_rag=Subquery(latest_update().values("rag")[:1]))
             .filter(latest_rag=Rag.RED)
+            .order_by()
         )
-        return Exists(red_priorities)
+        return Subquery(red_priorities.values("pk")[:1])
 
     columns: dict[str, Callable[[], Any]] = {
         "stage_rank": lambda: stage_rank(today),
@@ -177,7 +180,7 @@ def _columns(user: Any, today: datetime.date, names: tuple[str, ...]) -> dict[st
         ),
         "review_held_on": lambda: Subquery(held().values("held_on")[:1]),
         "report_signed_off_on": lambda: Subquery(ministerial().values("signed_off_on")[:1]),
-        "any_red": any_red,
+        "red_priority": red_priority,
         # The rows' columns, a record's several fields in one subquery each: a dozen correlated
         # subqueries cost more for the database to plan than to answer for a page.
         "overdue": lambda: Subquery(
