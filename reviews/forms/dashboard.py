@@ -15,7 +15,7 @@ from directions.models import Instrument
 from intervention.enums import OVERSEEING_ROLES
 from intervention.models import Appointment, LocalAuthority, Person
 from intervention.permissions import access_for
-from reviews.services.dashboard import STAGE_CHOICES, DashboardStage, in_force_q
+from reviews.services.dashboard import STAGE_CHOICES, DashboardStage, in_force_q, with_columns
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 STATUS_CHOICES = [("open", "Open"), ("closed", "Closed"), ("all", "Open and closed")]
@@ -42,16 +42,9 @@ DEFAULT_SORT = "authority"
 SORT_CHOICES = [(name, name) for name in SORTS] + [(f"-{name}", f"-{name}") for name in SORTS]
 
 
-def order_by(queryset: QuerySet[Any], sort: str) -> QuerySet[Any]:
-    descending = sort.startswith("-")
-    fields = SORTS.get(sort.lstrip("-"), SORTS[DEFAULT_SORT])
-    first, *rest = fields
-    key = F(first).desc(nulls_last=True) if descending else F(first).asc(nulls_last=True)
-    return queryset.order_by(key, *rest, "pk")
-
-
 class DashboardFilter(django_filters.FilterSet):
-    """Filters on `reviews.services.dashboard.dashboard_cases` (its annotations)."""
+    """Filters on `reviews.services.dashboard.dashboard_cases`, annotating the columns each filter and
+    sort reads (`with_columns`) as it applies."""
 
     status = django_filters.ChoiceFilter(
         label="Open or closed", choices=STATUS_CHOICES, method="filter_status", empty_label=None
@@ -100,7 +93,7 @@ class DashboardFilter(django_filters.FilterSet):
         if not self.form.cleaned_data.get("status"):
             queryset = queryset.filter(closed_on__isnull=True)  # open cases unless asked otherwise
         if not self.form.cleaned_data.get("sort"):
-            queryset = order_by(queryset, DEFAULT_SORT)
+            queryset = self.order_by(queryset, DEFAULT_SORT)
         self._sorted: QuerySet[Any] = queryset
         return queryset
 
@@ -108,6 +101,25 @@ class DashboardFilter(django_filters.FilterSet):
     def current_sort(self) -> str:
         self.form.is_valid()  # a filter with nonsense in it is left out; the sort still applies
         return getattr(self.form, "cleaned_data", {}).get("sort") or DEFAULT_SORT
+
+    def commissioner_choices(self) -> list[tuple[Any, str]]:
+        """The commissioner filter's choices as its select lists them: "Any", then each person by
+        name (as Person's str names them). Read as values: the field's own choices are a few hundred
+        model instances, through a server-side cursor, which cost more than the rest of the form."""
+        field = self.form.fields["commissioner"]
+        return [("", str(field.empty_label)), *field.queryset.values_list("pk", "name")]
+
+    def with_columns(self, queryset: QuerySet[Any], *names: str) -> QuerySet[Any]:
+        return with_columns(queryset, names, user=self.user, today=self.today)
+
+    def order_by(self, queryset: QuerySet[Any], sort: str) -> QuerySet[Any]:
+        descending = sort.startswith("-")
+        fields = SORTS.get(sort.lstrip("-"), SORTS[DEFAULT_SORT])
+        first, *rest = fields
+        if "__" not in first:  # a worked-out column, not the local authority's
+            queryset = self.with_columns(queryset, first)
+        key = F(first).desc(nulls_last=True) if descending else F(first).asc(nulls_last=True)
+        return queryset.order_by(key, *rest, "pk")
 
     def filter_status(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         if value == "closed":
@@ -118,7 +130,7 @@ class DashboardFilter(django_filters.FilterSet):
 
     def filter_stage(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         stage = next(stage for stage in DashboardStage if stage.code == value)
-        return queryset.filter(stage_rank=stage.rank)
+        return self.with_columns(queryset, "stage_rank").filter(stage_rank=stage.rank)
 
     def filter_instrument(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         in_force = Instrument.objects.filter(in_force_q(self.today), intervention=OuterRef("pk"))
@@ -136,9 +148,12 @@ class DashboardFilter(django_filters.FilterSet):
         return queryset.filter(Exists(mine))
 
     def filter_red(self, queryset: QuerySet[Any], name: str, value: bool) -> QuerySet[Any]:
-        return queryset.filter(any_red=True) if value else queryset
+        if not value:
+            return queryset
+        return self.with_columns(queryset, "red_priority").filter(red_priority__isnull=False)
 
     def filter_overdue(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        queryset = self.with_columns(queryset, "overdue_count")
         return queryset.filter(overdue_count__gt=0) if value == "yes" else queryset.filter(overdue_count=0)
 
     def filter_commissioner(self, queryset: QuerySet[Any], name: str, value: Person) -> QuerySet[Any]:
@@ -148,4 +163,4 @@ class DashboardFilter(django_filters.FilterSet):
         return queryset.filter(Exists(appointed))
 
     def filter_sort(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        return order_by(queryset, value)
+        return self.order_by(queryset, value)

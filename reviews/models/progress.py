@@ -208,6 +208,14 @@ class ProgressUpdate(Correctable):
             models.Index(
                 fields=["service_priority", "-period_end", "-created_at", "-id"], name="progress_priority_latest"
             ),
+            # The same for updates in force, with the rating itself: the dashboard reads the latest
+            # rating of every priority in force from the index alone, without visiting the table.
+            models.Index(
+                fields=["service_priority", "-period_end", "-created_at", "-id"],
+                include=["rag"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="progress_latest_rating",
+            ),
         ]
 
     def __str__(self) -> str:

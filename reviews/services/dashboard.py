@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime
 import enum
 import functools
+import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -26,23 +27,25 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Min,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject, RowNumber
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from directions.enums import InstructionStatus, InstrumentKind, InstrumentStatus, LegalBasis
 from directions.models import Instruction, Instrument, ServicePriority
-from intervention.enums import OVERSEEING_ROLES
-from intervention.models import Appointment, Intervention
+from intervention.enums import OVERSEEING_ROLES, Role
+from intervention.models import Appointment, Intervention, LocalAuthority
 from reviews.charts import Event, case_timeline
 from reviews.enums import DeadlineStatus, Rag
 from reviews.models import Deadline, ProgressUpdate, Report, ReportKind, ReportVersion, Review
@@ -51,6 +54,7 @@ from reviews.reports.as_at import rating_as_at
 from reviews.services.exports import Cell, Table
 
 MINISTERIAL_KINDS = (ReportKind.PROGRESS, ReportKind.MINISTERIAL_UPDATE)
+Sql = tuple[str, tuple[Any, ...]]
 
 
 class DashboardStage(enum.Enum):
@@ -113,9 +117,11 @@ def stage_rank(day: datetime.date, *, closed: bool = True) -> Case:
     )
 
 
-def latest_update() -> QuerySet[ProgressUpdate]:
-    """A priority's latest progress update (withdrawn ones are not in force): its latest rating."""
-    return ProgressUpdate.objects.filter(service_priority=OuterRef("pk")).order_by("-period_end", "-created_at", "-pk")
+def latest_update(priority: Any = None) -> QuerySet[ProgressUpdate]:
+    """A priority's latest progress update (withdrawn ones are not in force): its latest rating.
+    `priority` is the priority's pk, by default the outer query's."""
+    priority = OuterRef("pk") if priority is None else priority
+    return ProgressUpdate.objects.filter(service_priority=priority).order_by("-period_end", "-created_at", "-pk")
 
 
 def _count(queryset: QuerySet[Any]) -> Coalesce:
@@ -124,87 +130,273 @@ def _count(queryset: QuerySet[Any]) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def dashboard_cases(user: Any, *, today: datetime.date) -> QuerySet[Intervention]:
-    """Every case the user may see, with the dashboard's columns annotated and prefetched: a fixed
-    number of queries for any number of cases. Filtering and sorting are the caller's (the filter set)."""
+def _columns(user: Any, today: datetime.date, names: tuple[str, ...]) -> dict[str, Any]:
+    """The named columns of the dashboard, each an expression on a case (OuterRef("pk")). Only those
+    asked for are built: building a subquery (the reports' visibility above all) costs as much as
+    the database takes to answer it for a page of cases."""
     case = OuterRef("pk")
-    open_deadlines = Deadline.objects.filter(intervention=case, status=DeadlineStatus.OPEN).with_due_on()
-    overdue = open_deadlines.filter(effective_due_on__lt=today)
-    coming = open_deadlines.filter(effective_due_on__gte=today).order_by("effective_due_on", "pk")
-    held = Review.objects.filter(intervention=case, status=ReviewStatus.HELD).order_by("-held_on", "-pk")
+
+    def open_deadlines() -> Any:
+        return Deadline.objects.filter(intervention=case, status=DeadlineStatus.OPEN).with_due_on()
+
+    def overdue() -> Any:
+        return open_deadlines().filter(effective_due_on__lt=today).order_by("effective_due_on", "pk")
+
+    def coming() -> Any:
+        return open_deadlines().filter(effective_due_on__gte=today).order_by("effective_due_on", "pk")
+
+    def held() -> Any:
+        return Review.objects.filter(intervention=case, status=ReviewStatus.HELD).order_by("-held_on", "-pk")
+
+    @functools.cache
+    def ministerial() -> Any:
+        signed_off_on = ReportVersion.objects.filter(report=OuterRef("pk"), is_final=True).order_by("-signed_off_on")
+        return (
+            Report.objects.visible_to(user)
+            .filter(intervention=case, kind__in=MINISTERIAL_KINDS)
+            .annotate(signed_off_on=Subquery(signed_off_on.values("signed_off_on")[:1]))
+            .filter(signed_off_on__isnull=False)
+            .order_by("-signed_off_on", "-pk")
+        )
+
+    def red_priority() -> Subquery:
+        # A case's first priority in force rated red, if any: as a value rather than EXISTS, which
+        # the planner turns into rating every priority of every case before it joins.
+        red_priorities = (
+            ServicePriority.objects.filter(in_force_q(today, "instrument__"), instrument__intervention=case)
+            .annotate(latest_rag=Subquery(latest_update().values("rag")[:1]))
+            .filter(latest_rag=Rag.RED)
+            .order_by()
+        )
+        return Subquery(red_priorities.values("pk")[:1])
+
+    columns: dict[str, Callable[[], Any]] = {
+        "stage_rank": lambda: stage_rank(today),
+        "overdue_count": lambda: _count(overdue()),
+        "oldest_overdue": lambda: Subquery(overdue().values("effective_due_on")[:1]),
+        "next_due_on": lambda: Subquery(coming().values("effective_due_on")[:1]),
+        "awaiting_commissioner": lambda: _count(
+            Instruction.objects.filter(intervention=case, status=InstructionStatus.SUBMITTED)
+        ),
+        "review_held_on": lambda: Subquery(held().values("held_on")[:1]),
+        "report_signed_off_on": lambda: Subquery(ministerial().values("signed_off_on")[:1]),
+        "red_priority": red_priority,
+        # The rows' columns, a record's several fields in one subquery each: a dozen correlated
+        # subqueries cost more for the database to plan than to answer for a page.
+        "overdue": lambda: Subquery(
+            overdue()
+            .order_by()
+            .values("intervention")
+            .annotate(fields=JSONObject(count=Count("pk"), oldest=Min("effective_due_on")))
+            .values("fields")
+        ),
+        "next_due": lambda: Subquery(coming().values(fields=JSONObject(on="effective_due_on", what="what"))[:1]),
+        "review": lambda: Subquery(
+            held().values(fields=JSONObject(held_on="held_on", recommendation="recommendation"))[:1]
+        ),
+    }
+    return {name: columns[name]() for name in names}
+
+
+# What the rows show whoever looks, beside the case, its instruments and its overseers (`_unpack`
+# names the fields); the latest report to the Minister depends on who looks (`dashboard_rows`).
+SHOWN_COLUMNS = ("overdue", "next_due", "awaiting_commissioner", "review")
+
+
+def dashboard_cases(user: Any) -> QuerySet[Intervention]:
+    """Every case the user may see, for the filter set to filter and sort: it annotates the columns
+    it uses (`with_columns`), so the database works out, for every case, only what the chosen filters
+    and sort need. Only the ids are read from it (`dashboard_case_ids`); `dashboard_rows` works out
+    the rest for the rows shown."""
+    return cast("QuerySet[Intervention]", Intervention.objects.visible_to(user))
+
+
+def with_columns(
+    cases: QuerySet[Intervention], names: tuple[str, ...], *, user: Any, today: datetime.date
+) -> QuerySet[Intervention]:
+    """The cases with the named columns annotated, those not already."""
+    missing = tuple(name for name in names if name not in cases.query.annotations)
+    return cases.annotate(**_columns(user, today, missing)) if missing else cases
+
+
+def dashboard_case_ids(cases: QuerySet[Intervention]) -> list[int]:
+    """The ids of the filtered, sorted cases, in order: one query, whose cost follows the filters."""
+    return list(cases.values_list("pk", flat=True))
+
+
+@dataclass(frozen=True)
+class RatedPriority:
+    """A service priority of an instrument in force, with its latest rating ("" or None: not rated)."""
+
+    label: str
+    short_name: str
+    latest_rag: str | None
+
+
+@dataclass(frozen=True)
+class InstrumentInForce:
+    kind: str
+    legal_basis: str
+    issued_on: datetime.date | None  # never, in force; as the field allows
+    priorities: list[RatedPriority]
+
+    @property
+    def kind_label(self) -> str:
+        return str(InstrumentKind(self.kind).label)
+
+
+@dataclass(frozen=True)
+class Overseer:
+    name: str
+    role: str
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label)
+
+
+def dashboard_rows(user: Any, case_ids: list[int], *, today: datetime.date) -> list[Intervention]:
+    """The cases (ids from `dashboard_case_ids`, so of those the user may see), in that order, with
+    the dashboard's columns: `_unpack`'s worked-out ones, `stage_rank`, `instruments_in_force`
+    (InstrumentInForce, each with its priorities) and `overseers` (Overseer). Four queries, each
+    reading only these cases' records. The cases come through SQL built once a day (`_rows_sql`):
+    building and compiling their correlated subqueries cost several times what the database takes to
+    answer them for a page. The latest report to the Minister comes through the reports' own
+    `visible_to(user)`; the instruments, priorities and overseers as values, not models, as a few
+    hundred model instances and their prefetching cost more than the rest of the rows."""
+    if not case_ids:
+        return []
+    sql, params = _rows_sql(today)
+    # One placeholder an id (this SQL is Django's, its values parameters, as the ids are).
+    sql = f"{sql} WHERE dashboard_row.id IN ({', '.join(['%s'] * len(case_ids))})"
+    by_id = {case.pk: case for case in Intervention.objects.raw(sql, [*params, *case_ids])}
     signed_off_on = ReportVersion.objects.filter(report=OuterRef("pk"), is_final=True).order_by("-signed_off_on")
-    ministerial = (
-        Report.objects.visible_to(user)
-        .filter(intervention=case, kind__in=MINISTERIAL_KINDS)
+    latest = Window(RowNumber(), partition_by="intervention_id", order_by=("-signed_off_on", "-pk"))
+    reports = {
+        case_id: (day, title, pk)
+        for case_id, day, title, pk in Report.objects.visible_to(user)
+        .filter(intervention_id__in=by_id, kind__in=MINISTERIAL_KINDS)
         .annotate(signed_off_on=Subquery(signed_off_on.values("signed_off_on")[:1]))
         .filter(signed_off_on__isnull=False)
-        .order_by("-signed_off_on", "-pk")
-    )
-    red_priorities = (
-        ServicePriority.objects.filter(in_force_q(today, "instrument__"), instrument__intervention=case)
-        .annotate(latest_rag=Subquery(latest_update().values("rag")[:1]))
-        .filter(latest_rag=Rag.RED)
-    )
-    overseers = (
-        Appointment.objects.active_on(today)
-        .filter(role__in=OVERSEEING_ROLES)
-        .select_related("person")
-        .order_by("role", "starts_on", "pk")
-    )
-    priorities = (
-        ServicePriority.objects.annotate(latest_rag=Subquery(latest_update().values("rag")[:1]))
-        .only("pk", "instrument_id", "label", "short_name", "position")
-        .order_by("position", "pk")
-    )
+        .annotate(newest=latest)
+        .filter(newest=1)
+        .values_list("intervention_id", "signed_off_on", "title", "pk")
+    }
+    # Each instrument in force with each of its priorities (or none), in the documents' order.
+    latest_rag = latest_update(OuterRef("service_priorities")).values("rag")[:1]
     in_force = (
-        Instrument.objects.filter(in_force_q(today))
-        .only("pk", "intervention_id", "kind", "legal_basis", "issued_on", "title")
-        .order_by("issued_on", "pk")
-        .prefetch_related(Prefetch("service_priorities", queryset=priorities))
-    )
-    cases = (
-        Intervention.objects.visible_to(user)
-        .select_related("local_authority")
-        .annotate(
-            stage_rank=stage_rank(today),
-            overdue_count=_count(overdue),
-            oldest_overdue=Subquery(overdue.order_by("effective_due_on", "pk").values("effective_due_on")[:1]),
-            next_due_on=Subquery(coming.values("effective_due_on")[:1]),
-            next_due_what=Subquery(coming.values("what")[:1]),
-            awaiting_commissioner=_count(
-                Instruction.objects.filter(intervention=case, status=InstructionStatus.SUBMITTED)
-            ),
-            review_held_on=Subquery(held.values("held_on")[:1]),
-            review_recommendation=Subquery(held.values("recommendation")[:1]),
-            review_id=Subquery(held.values("pk")[:1]),
-            report_signed_off_on=Subquery(ministerial.values("signed_off_on")[:1]),
-            report_title=Subquery(ministerial.values("title")[:1]),
-            report_id=Subquery(ministerial.values("pk")[:1]),
-            any_red=Exists(red_priorities),
-        )
-        .prefetch_related(
-            Prefetch("instruments", queryset=in_force, to_attr="instruments_in_force"),
-            Prefetch("appointments", queryset=overseers, to_attr="overseers"),
+        Instrument.objects.filter(in_force_q(today), intervention_id__in=by_id)
+        .annotate(latest_rag=Subquery(latest_rag))
+        .order_by("issued_on", "pk", "service_priorities__position", "service_priorities__pk")
+        .values_list(
+            "pk",
+            "intervention_id",
+            "kind",
+            "legal_basis",
+            "issued_on",
+            "service_priorities__pk",
+            "service_priorities__label",
+            "service_priorities__short_name",
+            "latest_rag",
         )
     )
-    return cast("QuerySet[Intervention]", cases)
+    instruments: dict[int, list[InstrumentInForce]] = {pk: [] for pk in by_id}
+    read: dict[int, InstrumentInForce] = {}
+    for pk, case_id, kind, legal_basis, issued_on, priority, label, short_name, rag in in_force:
+        if pk not in read:
+            read[pk] = InstrumentInForce(kind, legal_basis, issued_on, [])
+            instruments[case_id].append(read[pk])
+        if priority is not None:
+            read[pk].priorities.append(RatedPriority(label, short_name, rag))
+    overseers: dict[int, list[Overseer]] = {pk: [] for pk in by_id}
+    appointed = (
+        Appointment.objects.active_on(today)
+        .filter(role__in=OVERSEEING_ROLES, intervention_id__in=by_id)
+        .order_by("role", "starts_on", "pk")
+        .values_list("intervention_id", "person__name", "role")
+    )
+    for case_id, name, role in appointed:
+        overseers[case_id].append(Overseer(name, role))
+    rows = [by_id[pk] for pk in case_ids if pk in by_id]
+    for case in rows:
+        _unpack(case, reports.get(case.pk))
+        case.instruments_in_force = instruments[case.pk]  # type: ignore[attr-defined]
+        case.overseers = overseers[case.pk]  # type: ignore[attr-defined]
+        case.stage_rank = _stage(case, today).rank  # type: ignore[attr-defined]
+    return rows
+
+
+@functools.lru_cache(maxsize=4)
+def _rows_sql(today: datetime.date) -> Sql:
+    """The rows' SQL on a day, for `dashboard_rows` to choose the cases from: each case's fields, its
+    authority's names and the worked-out columns that are the same whoever looks."""
+    cases = Intervention.objects.order_by().annotate(
+        authority_name=F("local_authority__name"),
+        authority_region=F("local_authority__region_name"),
+        **_columns(None, today, SHOWN_COLUMNS),
+    )
+    sql, params = _sql(cases)
+    # Django compiled the inner SQL, its values kept apart as parameters.
+    return f"SELECT * FROM ({sql}) AS dashboard_row", params  # noqa: S608
+
+
+def _unpack(case: Any, report: tuple[datetime.date, str, int] | None) -> None:
+    """The rows' columns as the filters and sorts name them, from the records' fields as read; the
+    authority as far as the dashboard shows it (its names)."""
+    case.local_authority = LocalAuthority(
+        pk=case.local_authority_id, name=case.authority_name, region_name=case.authority_region
+    )
+    overdue, next_due, review = (_fields(case.overdue), _fields(case.next_due), _fields(case.review))
+    case.overdue_count = overdue.get("count", 0)
+    case.oldest_overdue = _day(overdue.get("oldest"))
+    case.next_due_on = _day(next_due.get("on"))
+    case.next_due_what = next_due.get("what")
+    case.review_held_on = _day(review.get("held_on"))
+    case.review_recommendation = review.get("recommendation")
+    case.report_signed_off_on, case.report_title, case.report_id = report or (None, None, None)
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    """A record's fields as one subquery gave them (JSON text through a raw query; nothing: none)."""
+    if value is None:
+        return {}
+    return cast("dict[str, Any]", json.loads(value) if isinstance(value, str) else value)
+
+
+def _day(iso: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(iso) if iso else None
+
+
+def _stage(case: Intervention, today: datetime.date) -> DashboardStage:
+    """`stage_rank`'s rule, from the instruments in force already read."""
+    if case.closed_on is not None and case.closed_on <= today:
+        return DashboardStage.CLOSED
+    instruments = case.instruments_in_force  # type: ignore[attr-defined]
+    directions = [i for i in instruments if i.kind == InstrumentKind.STATUTORY_DIRECTION]
+    if any(direction.legal_basis == LegalBasis.SECTION_497A_4A for direction in directions):
+        return DashboardStage.SERVICES_MOVED
+    if directions:
+        return DashboardStage.STATUTORY_DIRECTION
+    if any(i.kind == InstrumentKind.IMPROVEMENT_NOTICE for i in instruments):
+        return DashboardStage.IMPROVEMENT_NOTICE
+    return DashboardStage.NO_INSTRUMENT
 
 
 def row_stage(intervention: Intervention) -> DashboardStage:
     return DashboardStage.from_rank(intervention.stage_rank)  # type: ignore[attr-defined]
 
 
-def row_priorities(intervention: Intervention) -> list[ServicePriority]:
+def row_priorities(intervention: Intervention) -> list[RatedPriority]:
     """The service priorities of the instruments in force, each with `latest_rag` (None: not rated)."""
     instruments = intervention.instruments_in_force  # type: ignore[attr-defined]
-    return [priority for instrument in instruments for priority in instrument.service_priorities.all()]
+    return [priority for instrument in instruments for priority in instrument.priorities]
 
 
 # The page's cells, written out here rather than in the template: fifty rows of a few hundred
 # priorities through the template language (a loop, a `date` filter and a lookup a cell) cost more
 # than the rest of the page. The markup is the template's, GOV.UK's tags and lists, with every value escaped.
 SHORT_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-RAG_TAGS = {
+RAG_TAGS: dict[str, str] = {
     Rag.RED: '<strong class="govuk-tag govuk-tag--red">Red</strong>',
     Rag.AMBER: '<strong class="govuk-tag govuk-tag--orange">Amber</strong>',
     Rag.GREEN: '<strong class="govuk-tag govuk-tag--green">Green</strong>',
@@ -218,32 +410,56 @@ def short_date(day: datetime.date | None) -> str:
 
 
 def page_row(case: Intervention) -> dict[str, Any]:
-    """One row of the dashboard page: the case, its stage, and its cells ready to show."""
+    """One row of the dashboard page: the case, its stage, and its cells ready to show (those with a
+    list or a choice in them written out, as the template would write them)."""
     recommendations = dict(Recommendation.choices)
     priorities = row_priorities(case)
+    instruments = [
+        f"{escape(instrument.kind_label)} since {short_date(instrument.issued_on)}"
+        for instrument in case.instruments_in_force  # type: ignore[attr-defined]
+    ]
+    overseers = [
+        f'{escape(overseer.name)} <span class="govuk-body-s">({escape(overseer.role_label)})</span>'
+        for overseer in case.overseers  # type: ignore[attr-defined]
+    ]
+    next_due_on = short_date(case.next_due_on)  # type: ignore[attr-defined]
+    review_held_on = short_date(case.review_held_on)  # type: ignore[attr-defined]
+    recommendation = case.review_recommendation  # type: ignore[attr-defined]
+    report_id = case.report_id  # type: ignore[attr-defined]
+    if review_held_on and recommendation:
+        review = (
+            f'{review_held_on}<br><span class="govuk-body-s">{escape(recommendations.get(recommendation, ""))}</span>'
+        )
+    else:
+        review = review_held_on or "None yet"
+    report = (
+        f'<a class="govuk-link" href="{escape(reverse("report_detail", args=[report_id]))}">'
+        f"{escape(case.report_title)}</a><br>"  # type: ignore[attr-defined]
+        f'<span class="govuk-body-s">signed off {short_date(case.report_signed_off_on)}</span>'  # type: ignore[attr-defined]
+        if report_id
+        else "None yet"
+    )
+    # Each cell below is built from escaped values and fixed markup (the noqa: S308s).
     return {
         "case": case,
         "stage": row_stage(case),
-        "priorities": mark_safe(  # noqa: S308 - built from escaped values and fixed markup
+        "priorities": mark_safe(  # noqa: S308
             "".join(
                 f"<li>{escape(priority.label)}. {escape(priority.short_name)} "
-                f"{RAG_TAGS.get(priority.latest_rag, NOT_RATED_TAG)}</li>"  # type: ignore[attr-defined]
+                f"{RAG_TAGS.get(priority.latest_rag or '', NOT_RATED_TAG)}</li>"
                 for priority in priorities
             )
         ),
-        "instruments": [
-            f"{instrument.get_kind_display()} since {short_date(instrument.issued_on)}"
-            for instrument in case.instruments_in_force  # type: ignore[attr-defined]
-        ],
-        "overseers": [
-            (appointment.person.name, appointment.get_role_display())
-            for appointment in case.overseers  # type: ignore[attr-defined]
-        ],
+        "instruments": mark_safe("<br>".join(instruments) or "None"),  # noqa: S308
+        "overseers": mark_safe("<br>".join(overseers) or "None appointed"),  # noqa: S308
         "oldest_overdue": short_date(case.oldest_overdue),  # type: ignore[attr-defined]
-        "next_due_on": short_date(case.next_due_on),  # type: ignore[attr-defined]
-        "review_held_on": short_date(case.review_held_on),  # type: ignore[attr-defined]
-        "recommendation": recommendations.get(case.review_recommendation or "", ""),  # type: ignore[attr-defined]
-        "report_signed_off_on": short_date(case.report_signed_off_on),  # type: ignore[attr-defined]
+        "next_due": mark_safe(  # noqa: S308
+            f'{next_due_on}<br><span class="govuk-body-s">{escape(case.next_due_what)}</span>'  # type: ignore[attr-defined]
+            if next_due_on
+            else "None"
+        ),
+        "review": mark_safe(review),  # noqa: S308
+        "report": mark_safe(report),  # noqa: S308
     }
 
 
@@ -297,9 +513,6 @@ def counts_now_and_then(user: Any, *, today: datetime.date, then: datetime.date)
         if rag_then is not None:
             rags_then[rag_then] += 1
     return _counts(today, stages_now, rags_now), _counts(then, stages_then, rags_then)
-
-
-Sql = tuple[str, tuple[Any, ...]]
 
 
 @functools.lru_cache(maxsize=256)
@@ -366,12 +579,12 @@ RAG_LABELS = {Rag.RED: "Red", Rag.AMBER: "Amber", Rag.GREEN: "Green", "": "Not r
 
 def overseer_names(intervention: Intervention) -> str:
     return "; ".join(
-        f"{appointment.person.name} ({appointment.get_role_display()})"
-        for appointment in intervention.overseers  # type: ignore[attr-defined]
+        f"{overseer.name} ({overseer.role_label})"
+        for overseer in intervention.overseers  # type: ignore[attr-defined]
     )
 
 
-def dashboard_table(cases: QuerySet[Intervention]) -> Table:
+def dashboard_table(cases: Iterable[Intervention]) -> Table:
     """The dashboard's rows as a table to take away: every filtered row, not one page."""
     recommendations = dict(Recommendation.choices)
 
@@ -382,12 +595,12 @@ def dashboard_table(cases: QuerySet[Intervention]) -> Table:
                 case.local_authority.region_name,
                 row_stage(case).label,
                 "; ".join(
-                    f"{instrument.get_kind_display()} since {instrument.issued_on:%-d %B %Y}"
+                    f"{instrument.kind_label} since {instrument.issued_on:%-d %B %Y}"
                     for instrument in case.instruments_in_force  # type: ignore[attr-defined]
                 ),
                 overseer_names(case),
                 "; ".join(
-                    f"{priority.label}. {priority.short_name}: {RAG_LABELS[priority.latest_rag or '']}"  # type: ignore[attr-defined]
+                    f"{priority.label}. {priority.short_name}: {RAG_LABELS[priority.latest_rag or '']}"
                     for priority in row_priorities(case)
                 ),
                 case.overdue_count,  # type: ignore[attr-defined]

@@ -34,7 +34,7 @@ SORTABLE = {
 def _filtered(request: HttpRequest) -> DashboardFilter:
     today = timezone.localdate()
     return DashboardFilter(
-        request.GET, queryset=dashboard.dashboard_cases(request.user, today=today), user=request.user, today=today
+        request.GET, queryset=dashboard.dashboard_cases(request.user), user=request.user, today=today
     )
 
 
@@ -59,9 +59,10 @@ def _sort_headers(request: HttpRequest, current: str) -> dict[str, dict[str, str
 @require_GET
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     filtered = _filtered(request)
-    page = Paginator(filtered.qs, PER_PAGE).get_page(request.GET.get("page"))
+    # Paged by id: the filters and sort are worked out for every case, the columns only for the page's.
+    page = Paginator(dashboard.dashboard_case_ids(filtered.qs), PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    rows = [dashboard.page_row(case) for case in page]
+    rows = [dashboard.page_row(case) for case in dashboard.dashboard_rows(request.user, list(page), today=today)]
     now, then = dashboard.counts_now_and_then(request.user, today=today, then=dashboard.a_year_before(today))
     export_query = request.GET.copy()
     export_query.pop("page", None)
@@ -91,8 +92,8 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             "export_query": export_query.urlencode(),
             "selected": _selected_filters(request, filtered),
             # Listed once here: the template's loop over the field's lazy choices would count the
-            # people and then list them (two queries). Through iter(), since list() asks the length.
-            "commissioner_choices": list(iter(filtered.form.fields["commissioner"].choices)),
+            # people and then list them (two queries).
+            "commissioner_choices": filtered.commissioner_choices(),
         },
     )
 
@@ -125,5 +126,6 @@ def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The dashboard's rows as filtered and sorted, every page of them."""
     if fmt not in exports.FORMATS:
         raise Http404
-    table = dashboard.dashboard_table(_filtered(request).qs)
+    case_ids = dashboard.dashboard_case_ids(_filtered(request).qs)
+    table = dashboard.dashboard_table(dashboard.dashboard_rows(request.user, case_ids, today=timezone.localdate()))
     return download(table, fmt, stem="dashboard")
