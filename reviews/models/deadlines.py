@@ -142,6 +142,10 @@ class Deadline(models.Model):
                 name="open_deadline_case_due",
                 condition=Q(status="open"),
             ),
+            # The calendar feed's window (every status but cancelled and historical, due from three
+            # months ago to eighteen ahead), asked on each poll: a range of the window's deadlines, not
+            # a scan of every deadline of every year.
+            models.Index(Coalesce("override_on", "computed_on"), name="deadline_due_on"),
         ]
 
     def __str__(self) -> str:
