@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.timezone import now as timezone_now
 from simple_history.models import HistoricalRecords
@@ -35,6 +34,7 @@ from intervention.enums import (
     Role,
     ServiceArea,
 )
+from intervention.paths import reverse_ids
 from intervention.querysets import AppointmentQuerySet, InspectionQuerySet, InterventionQuerySet
 from intervention.stages import Stage
 from intervention.validators import sensible_date
@@ -60,7 +60,8 @@ def stage_kinds_in_force(intervention: Intervention) -> set[str]:
     instruments = getattr(intervention, "instruments", None)
     if instruments is None:
         return set()
-    return {instrument.kind for instrument in instruments.all() if instrument.is_in_force}
+    today = timezone.localdate()
+    return {instrument.kind for instrument in instruments.all() if instrument.in_force_on(today)}
 
 
 class LocalAuthority(models.Model):
@@ -177,7 +178,7 @@ class Intervention(models.Model):
         return f"{self.local_authority.name}: {self.get_service_area_display().lower()} ({self.opened_on.year})"
 
     def get_absolute_url(self) -> str:
-        return reverse("intervention_detail", kwargs={"pk": self.pk})
+        return reverse_ids("intervention_detail", self.pk)
 
     def clean(self) -> None:
         refuse_a_move(self, "local_authority")

@@ -15,6 +15,21 @@ from reviews.enums import DeadlineStatus
 MEETABLE = (DeadlineStatus.OPEN, DeadlineStatus.HISTORICAL)
 
 
+def overdue_q(*, on: datetime.date) -> Q:
+    """Open deadlines due before the day, on a queryset `with_due_on()` (as a filter, so one query
+    can count several lists)."""
+    return Q(status=DeadlineStatus.OPEN, effective_due_on__lt=on)
+
+
+def upcoming_q(*, on: datetime.date, days: int) -> Q:
+    """Open deadlines due from the day to `days` later, on a queryset `with_due_on()`."""
+    return Q(
+        status=DeadlineStatus.OPEN,
+        effective_due_on__gte=on,
+        effective_due_on__lte=on + datetime.timedelta(days=days),
+    )
+
+
 class DeadlineQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> DeadlineQuerySet:
         """A case's deadlines to whoever sees the case; an authority's Ofsted deadlines that belong to
@@ -37,14 +52,10 @@ class DeadlineQuerySet(models.QuerySet):
         return self.filter(status__in=MEETABLE)
 
     def overdue(self, *, on: datetime.date) -> DeadlineQuerySet:
-        return self.open().with_due_on().filter(effective_due_on__lt=on)
+        return self.with_due_on().filter(overdue_q(on=on))
 
     def upcoming(self, *, on: datetime.date, days: int) -> DeadlineQuerySet:
-        return (
-            self.open()
-            .with_due_on()
-            .filter(Q(effective_due_on__gte=on), Q(effective_due_on__lte=on + datetime.timedelta(days=days)))
-        )
+        return self.with_due_on().filter(upcoming_q(on=on, days=days))
 
     def for_list(self) -> DeadlineQuerySet:
         return (

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from directions.enums import Deliverer
 from directions.models import Clause, ReportingObligation
 from intervention.models import Inspection, Intervention, LocalAuthority
+from intervention.paths import reverse_ids
 from intervention.permissions import Capability
 from intervention.validators import sensible_date
 from reviews.enums import CabinetRequirement, DeadlineStatus, NotificationKind, OfstedRequirement
@@ -141,6 +142,10 @@ class Deadline(models.Model):
                 name="open_deadline_case_due",
                 condition=Q(status="open"),
             ),
+            # The calendar feed's window (every status but cancelled and historical, due from three
+            # months ago to eighteen ahead), asked on each poll: a range of the window's deadlines, not
+            # a scan of every deadline of every year.
+            models.Index(Coalesce("override_on", "computed_on"), name="deadline_due_on"),
         ]
 
     def __str__(self) -> str:
@@ -149,7 +154,7 @@ class Deadline(models.Model):
     def get_absolute_url(self) -> str:
         """The page that lists it: its case's deadlines, or (with no case) its authority's page."""
         if self.intervention_id is not None:
-            return reverse("case_deadlines", args=[self.intervention_id])
+            return reverse_ids("case_deadlines", self.intervention_id)
         return reverse("authority_detail", args=[self.authority.dfe_code])
 
     @property

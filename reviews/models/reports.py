@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +24,7 @@ from directions.models import Instrument
 from intervention.enums import Role
 from intervention.files import named_storage
 from intervention.models import Intervention, LocalAuthority
+from intervention.paths import reverse_ids
 from intervention.permissions import Capability
 from intervention.validators import sensible_date
 from reviews.models.reviewing import Review
@@ -106,6 +107,12 @@ def published_report_path(instance: CabinetPaper, filename: str) -> str:
     return f"case-{instance.report.intervention_id}/report-{instance.report_id}/appendix-{uuid.uuid4().hex}.pdf"
 
 
+class ListedVersions(NamedTuple):
+    latest: ReportVersion | None
+    ready: ReportVersion | None
+    signed: ReportVersion | None
+
+
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user: object) -> ReportQuerySet:
         """The reports the user may read: of a case they may see, and, for a draft report to the Minister
@@ -185,7 +192,7 @@ class Report(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("report_detail", kwargs={"pk": self.pk})
+        return reverse_ids("report_detail", self.pk)
 
     @property
     def case(self) -> Intervention:
@@ -213,6 +220,16 @@ class Report(models.Model):
 
     def signed_off_version(self) -> ReportVersion | None:
         return next((v for v in self.versions.all() if v.is_final), None)
+
+    def listed_versions(self) -> ListedVersions:
+        """The latest, the latest ready and the signed-off version, from one pass over the (prefetched)
+        versions: a list of reports shows all three on every row."""
+        versions = list(self.versions.all())
+        return ListedVersions(
+            latest=versions[0] if versions else None,
+            ready=next((v for v in versions if v.status == VersionStatus.READY), None),
+            signed=next((v for v in versions if v.is_final), None),
+        )
 
     @property
     def marking(self) -> str:
@@ -316,7 +333,7 @@ class ReportVersion(models.Model):
 
     @property
     def download_url(self) -> str:
-        return reverse("report_version_download", kwargs={"pk": self.report_id, "number": self.number})
+        return reverse_ids("report_version_download", self.report_id, self.number)
 
     @property
     def status_url(self) -> str:

@@ -25,6 +25,7 @@ from reviews import calendar, services
 from reviews.enums import DeadlineStatus
 from reviews.forms.deadlines import AuthorityFilterForm, BulkMetForm, MarkMetForm, OverrideForm
 from reviews.models import CalendarFeed, Deadline
+from reviews.querysets import overdue_q, upcoming_q
 from reviews.services.deadlines import (
     may_update_deadline,
     unaddressed_authority_reminders,
@@ -190,14 +191,25 @@ def overview(request: HttpRequest) -> HttpResponse:
         .select_related("intervention__local_authority", "inspection__local_authority")
         .order_by("-effective_due_on", "pk")
     )
+    # Three lists, one count: each paginator would otherwise count its own list.
+    counts = (
+        visible.filter(status__in=[DeadlineStatus.OPEN, DeadlineStatus.HISTORICAL])
+        .with_due_on()
+        .order_by()
+        .aggregate(
+            overdue=Count("pk", filter=overdue_q(on=today)),
+            upcoming=Count("pk", filter=upcoming_q(on=today, days=OVERVIEW_DAYS)),
+            historical=Count("pk", filter=Q(status=DeadlineStatus.HISTORICAL)),
+        )
+    )
     return render(
         request,
         "reviews/overview.html",
         {
             "form": form,
-            "overdue": _page(request, overdue, "overdue_page"),
-            "upcoming": _page(request, upcoming, "page"),
-            "historical": _page(request, historical, "historical_page"),
+            "overdue": _page(request, overdue, "overdue_page", count=counts["overdue"]),
+            "upcoming": _page(request, upcoming, "page", count=counts["upcoming"]),
+            "historical": _page(request, historical, "historical_page", count=counts["historical"]),
             "days": OVERVIEW_DAYS,
             "today": today,
             # The overview only lists: marking met and moving dates happen on each case's page.
