@@ -24,7 +24,7 @@ from directions.models import (
     TermsOfReference,
 )
 from directions.schedule import Preview, Rule, RuleError, preview, window
-from intervention.admin_scoping import ScopedAdmin, ScopedInline
+from intervention.admin_scoping import FixedChoices, ScopedAdmin, ScopedInline
 from intervention.models import ExtraBankHoliday, Intervention, Person
 from intervention.permissions import Capability, access_for, has_capability, intervention_filter
 from intervention.queue import tell_if_waiting
@@ -54,7 +54,7 @@ def share_choices(formset: Any, name: str, queryset: Any, *, shown: bool = True)
     if field is not None:
         field.queryset = queryset
         if shown:
-            field.choices = list(field.choices)
+            field.choices = FixedChoices(field.choices)
 
 
 class LockedWhenIssuedInline(ScopedInline[Instrument]):
