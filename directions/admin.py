@@ -246,21 +246,29 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
         """A draft is written here, every row a form. Once it is issued, or for someone who may only
         read it, the clauses are laid out as the document cites them (only their compliance changes
         here), and the terms of reference, priorities, obligations and amendments are text
-        (`shown_as_text`)."""
+        (`shown_as_text`). For someone who may only read an issued one, its clauses are text too:
+        a form a clause, for nobody to send, was a third of the page's cost."""
         if obj is not None and self.reads_as_text(request, obj):
+            if self.clauses_as_text(request, obj):
+                return []
             return [IssuedClauseInline if obj.is_issued else ClauseInline]
         return list(self.inlines)
+
+    def clauses_as_text(self, request: HttpRequest, obj: Instrument) -> bool:
+        return obj.is_issued and not self.has_change_permission(request, obj)
 
     def reads_as_text(self, request: HttpRequest, obj: Instrument | None) -> bool:
         return obj is not None and (obj.is_issued or not self.has_change_permission(request, obj))
 
-    def shown_as_text(self, obj: Instrument, *, changeable: bool) -> dict[str, Any]:
+    def shown_as_text(self, obj: Instrument, *, changeable: bool, clauses: bool = False) -> dict[str, Any]:
         """An issued instrument's terms of reference, priorities, obligations and amendments, as text,
         not as inline forms: each priority and obligation is changed on its own page, where its
         history is, and amendments are written by the amendment service. (Forms for them made the
-        instrument's page, with its dozens of clauses, too slow: issue 7.)"""
+        instrument's page, with its dozens of clauses, too slow: issue 7.) With `clauses`, its
+        clauses too, for someone who may only read them."""
         clause = f"clause__{CLAUSE_ANCESTORS}"
         return {
+            "clauses": list(clauses_of(obj).select_related("covered_by")) if clauses else None,
             "terms": TermsOfReference.objects.filter(instrument=obj).first(),
             "priorities": list(obj.service_priorities.select_related(clause)),
             "obligations": list(obj.reporting_obligations.select_related(clause)),
@@ -272,7 +280,9 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
         response = super().render_change_form(request, context, *args, **kwargs)
         obj, data = context.get("original"), response.context_data  # rendered later: it can still be added to
         if obj is not None and self.reads_as_text(request, obj):
-            data["shown_as_text"] = self.shown_as_text(obj, changeable=data["has_change_permission"])
+            data["shown_as_text"] = self.shown_as_text(
+                obj, changeable=data["has_change_permission"], clauses=self.clauses_as_text(request, obj)
+            )
         return response
 
     def get_queryset(self, request: HttpRequest) -> Any:
