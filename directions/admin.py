@@ -449,6 +449,11 @@ class InstrumentRowAdmin(ScopedAdmin):
     list_filter = ["instrument__intervention__local_authority"]
     autocomplete_fields = ["instrument"]
 
+    def get_queryset(self, request: HttpRequest) -> Any:
+        # The row's page names its instrument ("Statutory direction to Herefordshire, ...") and checks
+        # access through its case: fetched with the row, not a query each.
+        return super().get_queryset(request).select_related("instrument__intervention__local_authority")
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None:
