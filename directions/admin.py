@@ -827,11 +827,16 @@ class InstructionAdmin(ScopedAdmin[Instruction]):
         class InstructionForm(form):  # type: ignore[misc, valid-type]
             def __init__(self, *args: Any, **kwargs: Any) -> None:
                 super().__init__(*args, **kwargs)
-                # An instruction made under a direction since revoked keeps showing what it was made under.
                 for name in ("service_priority", "terms_item"):
-                    current = getattr(obj, f"{name}_id", None) if obj is not None else None
                     field = self.fields.get(name)
-                    if current and field is not None:
+                    if field is None or obj is None:
+                        continue
+                    # A saved instruction stays with its case and names only that case's priority and
+                    # item (Instruction.clean refuses another's): those are offered, not every case's.
+                    field.queryset = field.queryset.filter(instrument__intervention_id=obj.intervention_id)
+                    # An instruction made under a direction since revoked keeps showing what it was made under.
+                    current = getattr(obj, f"{name}_id", None)
+                    if current:
                         model = field.queryset.model
                         field.queryset = (field.queryset | model.objects.filter(pk=current)).distinct()
 
