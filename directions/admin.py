@@ -51,9 +51,10 @@ def clauses_of(instrument: Instrument | None) -> Any:
 
 
 def share_choices(formset: Any, name: str, queryset: Any, *, shown: bool = True) -> None:
-    """Give a dropdown that every row of an inline shows its options once, from one query: each
-    row's field would otherwise run the query again and the page would cost a query per row.
-    `shown` is False when the rows are only read, and the options are never drawn."""
+    """Give a dropdown that every row of an inline shows its options once, from one query (when a
+    row first draws it): each row's field would otherwise run the query again and the page would
+    cost a query per row. `shown` is False when the rows are only read, and the options are never
+    drawn."""
     field = formset.form.base_fields.get(name)
     if field is not None:
         field.queryset = queryset

@@ -57,10 +57,19 @@ class FixedChoices(BaseChoiceIterator):
     """A dropdown's options, worked out once and shared by every copy of its field. Each form copies
     its fields, and Django copies a field's options with it, item by item, and checks them again for
     its widget: for an inline's rows, each with a few dropdowns, that was a fifth of the page's
-    forms' cost. Nothing changes a field's options in place (they are replaced), so copies may share."""
+    forms' cost. Nothing changes a field's options in place (they are replaced), so copies may share.
+    The options are worked out when first drawn (records read then), so a dropdown no row draws
+    costs nothing."""
 
     def __init__(self, choices: Any) -> None:
-        self.choices = tuple(choices)
+        self._source = choices
+        self._choices: tuple[Any, ...] | None = None
+
+    @property
+    def choices(self) -> tuple[Any, ...]:
+        if self._choices is None:
+            self._choices = tuple(self._source)
+        return self._choices
 
     def __iter__(self) -> Any:
         return iter(self.choices)
