@@ -285,6 +285,15 @@ def first_dates_of(
     return _dates_in_words(shown) if shown.count else "None in the window"
 
 
+def _naming_clauses(rows: Any, clauses: dict[int, Clause]) -> list[Any]:
+    """The rows, each given its clause from `clauses` where it is there (else read as usual)."""
+    rows = list(rows)
+    for row in rows:
+        if row.clause_id in clauses:
+            row.clause = clauses[row.clause_id]
+    return rows
+
+
 class InForceFilter(admin.SimpleListFilter):
     title = "in force"
     parameter_name = "in_force"
@@ -338,18 +347,27 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
     def reads_as_text(self, request: HttpRequest, obj: Instrument | None) -> bool:
         return obj is not None and (obj.is_issued or not self.has_change_permission(request, obj))
 
-    def shown_as_text(self, obj: Instrument, *, changeable: bool, clauses: bool = False) -> dict[str, Any]:
+    def shown_as_text(
+        self, obj: Instrument, *, changeable: bool, clauses: bool = False, read: list[Clause] | None = None
+    ) -> dict[str, Any]:
         """An issued instrument's terms of reference, priorities, obligations and amendments, as text,
         not as inline forms: each priority and obligation is changed on its own page, where its
         history is, and amendments are written by the amendment service. (Forms for them made the
         instrument's page, with its dozens of clauses, too slow: issue 7.) With `clauses`, its
-        clauses too, for someone who may only read them."""
-        clause = f"clause__{CLAUSE_ANCESTORS}"
+        clauses too, for someone who may only read them. A priority or obligation names its clause
+        from the clauses the page has read (`read`, or those), each with its ancestors."""
+        shown = list(clauses_of(obj).select_related("covered_by")) if clauses else None
+        by_pk = {clause.pk: clause for clause in (shown if shown is not None else read or ())}
+        priorities = obj.service_priorities.all()
+        obligations = obj.reporting_obligations.all()
+        if not by_pk:
+            priorities = priorities.select_related(f"clause__{CLAUSE_ANCESTORS}")
+            obligations = obligations.select_related(f"clause__{CLAUSE_ANCESTORS}")
         return {
-            "clauses": list(clauses_of(obj).select_related("covered_by")) if clauses else None,
+            "clauses": shown,
             "terms": TermsOfReference.objects.filter(instrument=obj).first(),
-            "priorities": list(obj.service_priorities.select_related(clause)),
-            "obligations": list(obj.reporting_obligations.select_related(clause)),
+            "priorities": _naming_clauses(priorities, by_pk),
+            "obligations": _naming_clauses(obligations, by_pk),
             "amendments": list(obj.amendments.select_related("made_by")),
             "changeable": changeable,
         }
@@ -358,8 +376,16 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
         response = super().render_change_form(request, context, *args, **kwargs)
         obj, data = context.get("original"), response.context_data  # rendered later: it can still be added to
         if obj is not None and self.reads_as_text(request, obj):
+            read = [
+                list(inline.formset.get_queryset())  # the rows the inline has read, with their ancestors
+                for inline in data.get("inline_admin_formsets", [])
+                if inline.formset.model is Clause
+            ]
             data["shown_as_text"] = self.shown_as_text(
-                obj, changeable=data["has_change_permission"], clauses=self.clauses_as_text(request, obj)
+                obj,
+                changeable=data["has_change_permission"],
+                clauses=self.clauses_as_text(request, obj),
+                read=read[0] if read else None,
             )
         return response
 
