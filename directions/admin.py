@@ -10,7 +10,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpRequest, QueryDict
-from django.utils import timezone
+from django.template.defaultfilters import linebreaksbr
+from django.utils import formats, timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from directions import services
 from directions.enums import CouncilEmail, InstructionStatus, InstrumentStatus
@@ -24,10 +27,11 @@ from directions.models import (
     TermsOfReference,
 )
 from directions.schedule import Preview, Rule, RuleError, preview, window
-from intervention.admin_scoping import ScopedAdmin, ScopedInline
+from intervention.admin_scoping import FixedChoices, ScopedAdmin, ScopedInline
 from intervention.models import ExtraBankHoliday, Intervention, Person
 from intervention.permissions import Capability, access_for, has_capability, intervention_filter
 from intervention.queue import tell_if_waiting
+from intervention.stale import StaleRowsFormSet
 from intervention.validators import sensible_date
 
 CHECK_THE_DATES = "Check the dates this gives, then save again: {dates}"
@@ -47,14 +51,15 @@ def clauses_of(instrument: Instrument | None) -> Any:
 
 
 def share_choices(formset: Any, name: str, queryset: Any, *, shown: bool = True) -> None:
-    """Give a dropdown that every row of an inline shows its options once, from one query: each
-    row's field would otherwise run the query again and the page would cost a query per row.
-    `shown` is False when the rows are only read, and the options are never drawn."""
+    """Give a dropdown that every row of an inline shows its options once, from one query (when a
+    row first draws it): each row's field would otherwise run the query again and the page would
+    cost a query per row. `shown` is False when the rows are only read, and the options are never
+    drawn."""
     field = formset.form.base_fields.get(name)
     if field is not None:
         field.queryset = queryset
         if shown:
-            field.choices = list(field.choices)
+            field.choices = FixedChoices(field.choices)
 
 
 class LockedWhenIssuedInline(ScopedInline[Instrument]):
@@ -101,15 +106,88 @@ class ClauseInline(LockedWhenIssuedInline):
         return formset
 
 
+class IssuedClauseRows(StaleRowsFormSet):
+    """The rows of an issued instrument's clauses, each drawn in Python with the markup
+    directions/admin/issued_clauses.html once gave it: through the template engine, its dozen cells
+    and lookups a row, for dozens of rows, cost more than the rows' widgets."""
+
+    editable = False  # set by the inline for someone who may change the clauses' compliance
+
+    @property
+    def rows(self) -> SafeString:
+        return mark_safe("".join(self.row(form, index) for index, form in enumerate(self.forms)))  # noqa: S308 - each row is escaped
+
+    def row(self, form: Any, index: int) -> str:
+        clause = form.instance
+        errors = form.non_field_errors()
+        hidden = (
+            f'<input type="hidden" name="{form.prefix}-id" value="{_shown(clause.pk)}" id="id_{form.prefix}-id">'
+            f'<input type="hidden" name="{form.prefix}-instrument" value="{_shown(clause.instrument_id)}"'
+            f' id="id_{form.prefix}-instrument">'
+        )
+        if self.editable:
+            hidden += str(form["seen_version"])
+        if clause.due_on and self.editable:
+            parties = _cell("covered_by", _field(form, "covered_by")) + _cell(
+                "parties", f"{_field(form, 'deliverer')} {_field(form, 'recipient')}"
+            )
+        elif clause.due_on:
+            delivered = (
+                ""
+                if clause.covered_by_id
+                else f"{_shown(clause.get_deliverer_display() or '-')}, {_shown(clause.get_recipient_display() or '-')}"
+            )
+            covered = clause.covered_by.what if clause.covered_by_id else ""
+            parties = _cell("covered_by", _paragraph(covered or "-")) + _cell("parties", f"<p>{delivered}</p>")
+        else:
+            parties = _cell("covered_by", "<p>-</p>") + _cell("parties", "<p>-</p>")
+        compliance = _field(form, "compliance") if self.editable else _paragraph(clause.get_compliance_display())
+        return (
+            (f'<tr class="row-form-errors"><td colspan="7">{errors}</td></tr>' if errors else "")
+            + f'<tr class="form-row has_original" id="{self.prefix}-{index}">'
+            + _cell("part", hidden + _paragraph(clause.get_part_display()))
+            + _cell("reference", _paragraph(clause.reference))
+            + _cell("text", f"<p>{linebreaksbr(clause.text, autoescape=True)}</p>")
+            + _cell("due_on", _paragraph(clause.due_on or "-"))
+            + parties
+            + _cell("compliance", compliance)
+            + "</tr>\n"
+        )
+
+
+def _shown(value: Any) -> str:
+    """A value as the template engine shows it: localised (a date in words), then escaped."""
+    return str(conditional_escape(formats.localize(value)))
+
+
+def _paragraph(value: Any) -> str:
+    return f"<p>{_shown(value)}</p>"
+
+
+def _cell(name: str, content: str) -> str:
+    return f'<td class="field-{name}">{content}</td>'
+
+
+def _field(form: Any, name: str) -> str:
+    """The field's widget, after its errors when it has some."""
+    field = form[name]
+    return (field.errors.as_ul() if field.errors else "") + str(field)
+
+
 class IssuedClauseInline(ClauseInline):
     """An issued instrument's clauses: read as the documents cite them (7b(i)); only compliance
     changes. Laid out by a template of its own, as a direction has dozens of clauses."""
 
     template = "directions/admin/issued_clauses.html"
     fields = ["compliance", "covered_by", "deliverer", "recipient"]
+    formset = IssuedClauseRows
 
     def get_readonly_fields(self, request: HttpRequest, obj: Instrument | None = None) -> Any:
         return ()
+
+    def get_formset(self, request: HttpRequest, obj: Instrument | None = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"editable": self.has_change_permission(request, obj)})
 
 
 class TermsOfReferenceInline(LockedWhenIssuedInline, admin.StackedInline):
@@ -207,6 +285,15 @@ def first_dates_of(
     return _dates_in_words(shown) if shown.count else "None in the window"
 
 
+def _naming_clauses(rows: Any, clauses: dict[int, Clause]) -> list[Any]:
+    """The rows, each given its clause from `clauses` where it is there (else read as usual)."""
+    rows = list(rows)
+    for row in rows:
+        if row.clause_id in clauses:
+            row.clause = clauses[row.clause_id]
+    return rows
+
+
 class InForceFilter(admin.SimpleListFilter):
     title = "in force"
     parameter_name = "in_force"
@@ -246,24 +333,41 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
         """A draft is written here, every row a form. Once it is issued, or for someone who may only
         read it, the clauses are laid out as the document cites them (only their compliance changes
         here), and the terms of reference, priorities, obligations and amendments are text
-        (`shown_as_text`)."""
+        (`shown_as_text`). For someone who may only read an issued one, its clauses are text too:
+        a form a clause, for nobody to send, was a third of the page's cost."""
         if obj is not None and self.reads_as_text(request, obj):
+            if self.clauses_as_text(request, obj):
+                return []
             return [IssuedClauseInline if obj.is_issued else ClauseInline]
         return list(self.inlines)
+
+    def clauses_as_text(self, request: HttpRequest, obj: Instrument) -> bool:
+        return obj.is_issued and not self.has_change_permission(request, obj)
 
     def reads_as_text(self, request: HttpRequest, obj: Instrument | None) -> bool:
         return obj is not None and (obj.is_issued or not self.has_change_permission(request, obj))
 
-    def shown_as_text(self, obj: Instrument, *, changeable: bool) -> dict[str, Any]:
+    def shown_as_text(
+        self, obj: Instrument, *, changeable: bool, clauses: bool = False, read: list[Clause] | None = None
+    ) -> dict[str, Any]:
         """An issued instrument's terms of reference, priorities, obligations and amendments, as text,
         not as inline forms: each priority and obligation is changed on its own page, where its
         history is, and amendments are written by the amendment service. (Forms for them made the
-        instrument's page, with its dozens of clauses, too slow: issue 7.)"""
-        clause = f"clause__{CLAUSE_ANCESTORS}"
+        instrument's page, with its dozens of clauses, too slow: issue 7.) With `clauses`, its
+        clauses too, for someone who may only read them. A priority or obligation names its clause
+        from the clauses the page has read (`read`, or those), each with its ancestors."""
+        shown = list(clauses_of(obj).select_related("covered_by")) if clauses else None
+        by_pk = {clause.pk: clause for clause in (shown if shown is not None else read or ())}
+        priorities = obj.service_priorities.all()
+        obligations = obj.reporting_obligations.all()
+        if not by_pk:
+            priorities = priorities.select_related(f"clause__{CLAUSE_ANCESTORS}")
+            obligations = obligations.select_related(f"clause__{CLAUSE_ANCESTORS}")
         return {
+            "clauses": shown,
             "terms": TermsOfReference.objects.filter(instrument=obj).first(),
-            "priorities": list(obj.service_priorities.select_related(clause)),
-            "obligations": list(obj.reporting_obligations.select_related(clause)),
+            "priorities": _naming_clauses(priorities, by_pk),
+            "obligations": _naming_clauses(obligations, by_pk),
             "amendments": list(obj.amendments.select_related("made_by")),
             "changeable": changeable,
         }
@@ -272,7 +376,17 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
         response = super().render_change_form(request, context, *args, **kwargs)
         obj, data = context.get("original"), response.context_data  # rendered later: it can still be added to
         if obj is not None and self.reads_as_text(request, obj):
-            data["shown_as_text"] = self.shown_as_text(obj, changeable=data["has_change_permission"])
+            read = [
+                list(inline.formset.get_queryset())  # the rows the inline has read, with their ancestors
+                for inline in data.get("inline_admin_formsets", [])
+                if inline.formset.model is Clause
+            ]
+            data["shown_as_text"] = self.shown_as_text(
+                obj,
+                changeable=data["has_change_permission"],
+                clauses=self.clauses_as_text(request, obj),
+                read=read[0] if read else None,
+            )
         return response
 
     def get_queryset(self, request: HttpRequest) -> Any:
@@ -438,6 +552,11 @@ class InstrumentRowAdmin(ScopedAdmin):
     list_select_related = ["instrument__intervention__local_authority", f"clause__{CLAUSE_ANCESTORS}"]
     list_filter = ["instrument__intervention__local_authority"]
     autocomplete_fields = ["instrument"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        # The row's page names its instrument ("Statutory direction to Herefordshire, ...") and checks
+        # access through its case: fetched with the row, not a query each.
+        return super().get_queryset(request).select_related("instrument__intervention__local_authority")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))
@@ -812,11 +931,16 @@ class InstructionAdmin(ScopedAdmin[Instruction]):
         class InstructionForm(form):  # type: ignore[misc, valid-type]
             def __init__(self, *args: Any, **kwargs: Any) -> None:
                 super().__init__(*args, **kwargs)
-                # An instruction made under a direction since revoked keeps showing what it was made under.
                 for name in ("service_priority", "terms_item"):
-                    current = getattr(obj, f"{name}_id", None) if obj is not None else None
                     field = self.fields.get(name)
-                    if current and field is not None:
+                    if field is None or obj is None:
+                        continue
+                    # A saved instruction stays with its case and names only that case's priority and
+                    # item (Instruction.clean refuses another's): those are offered, not every case's.
+                    field.queryset = field.queryset.filter(instrument__intervention_id=obj.intervention_id)
+                    # An instruction made under a direction since revoked keeps showing what it was made under.
+                    current = getattr(obj, f"{name}_id", None)
+                    if current:
                         model = field.queryset.model
                         field.queryset = (field.queryset | model.objects.filter(pk=current)).distinct()
 

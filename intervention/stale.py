@@ -56,28 +56,36 @@ def version_of(model: type[Model], pk: Any, *, lock: bool = False) -> str:
     return _version(_history_id(model, pk), values)
 
 
+def _values(record: Model) -> dict[str, Any]:
+    """The saved fields of a record just read, as `QuerySet.values()` gives them for its row."""
+    return {name: getattr(record, name) for name in _fields(type(record))}
+
+
 def _version(history_id: int | None, values: dict[str, Any]) -> str:
     """The latest history row's id, then a hash of the saved fields."""
     digest = hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:16]
     return f"{history_id or 0}.{digest}"
 
 
-def versions_of(model: type[Model], pks: list[Any]) -> dict[Any, str]:
-    """The versions of many records at once (an inline's rows): two queries, whatever their number."""
+def versions_as_read(records: list[Model]) -> dict[Any, str]:
+    """The versions of many records just read (an inline's rows), by id: one query for their
+    latest history rows, whatever their number."""
     from django.db.models import Max
 
+    if not records:
+        return {}
+    model = type(records[0])
     pk_name = model._meta.pk.attname
-    rows = model._base_manager.filter(pk__in=pks).values(*_fields(model))
     history = getattr(model, "history", None)
     latest: dict[Any, int] = {}
-    if history is not None and pks:
+    if history is not None:
         latest = dict(
-            history.filter(**{f"{pk_name}__in": pks})
+            history.filter(**{f"{pk_name}__in": [record.pk for record in records]})
             .values(pk_name)
             .annotate(latest=Max("history_id"))
             .values_list(pk_name, "latest")
         )
-    return {values[pk_name]: _version(latest.get(values[pk_name]), values) for values in rows}
+    return {record.pk: _version(latest.get(record.pk), _values(record)) for record in records}
 
 
 @dataclass(frozen=True)
@@ -178,7 +186,8 @@ class RefusesStaleRowSave(RefusesStaleSave):
 
 
 class StaleRowsFormSet(BaseInlineFormSet):
-    """An inline formset whose rows' versions are read in two queries, not two a row."""
+    """An inline formset whose rows' versions are worked out from the rows it read, with one query
+    for their history, not two a row."""
 
     def add_fields(self, form: Any, index: int | None) -> None:
         super().add_fields(form, index)
@@ -197,7 +206,7 @@ class StaleRowsFormSet(BaseInlineFormSet):
             return kwargs
         rows = self.get_queryset()  # evaluated once: the forms' own instances come from the same list
         if not hasattr(self, "_seen_versions"):
-            self._seen_versions = versions_of(rows.model, [row.pk for row in rows])
+            self._seen_versions = versions_as_read(list(rows))
         kwargs["seen_version"] = self._seen_versions.get(rows[index].pk, "")
         return kwargs
 

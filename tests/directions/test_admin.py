@@ -186,6 +186,47 @@ def test_a_commissioner_reads_their_cases_instruments_but_cannot_change_them(
     assert response.context["has_change_permission"] is False
 
 
+def test_a_commissioner_reads_an_issued_directions_clauses_as_the_document_cites_them(client, charlie, hereford_case):
+    direction = issued_direction(hereford_case, clauses=("To comply", "To co-operate"))
+    client.force_login(charlie)
+    response = client.get(f"/admin/directions/instrument/{direction.pk}/change/")
+    clauses = response.text.split('id="clauses-heading"')[1].split("</table>")[0]
+    cells = [
+        '<td class="field-reference"><p>7</p></td>',
+        '<td class="field-text"><p>To comply</p></td>',
+        '<td class="field-reference"><p>8</p></td>',
+        '<td class="field-text"><p>To co-operate</p></td>',
+        '<td class="field-compliance"><p>Not yet due</p></td>',
+    ]
+    assert [cell for cell in cells if cell not in clauses] == []
+    assert "<select" not in clauses
+
+
+def test_an_instructions_page_offers_only_its_own_cases_priorities(client, charlie, hereford_case, worcester_case):
+    from directions.models import ServicePriority
+    from intervention.enums import Role
+    from tests.factories import AppointmentFactory
+
+    AppointmentFactory(person=charlie.person, intervention=worcester_case, role=Role.COMMISSIONER)
+    # Written into the issued directions as their documents had them (a priority is not added after issue).
+    ours, _ = ServicePriority.objects.bulk_create(
+        [
+            ServicePriority(instrument=issued_direction(hereford_case), label="i", title="t", short_name="Ours"),
+            ServicePriority(
+                instrument=issued_direction(worcester_case, datetime.date(2017, 3, 8)),
+                label="i",
+                title="t",
+                short_name="Theirs",
+            ),
+        ]
+    )
+    instruction = _issue(hereford_case, charlie, "Recruitment", "Recruit permanent social workers by March.")
+    client.force_login(charlie)
+    response = client.get(f"/admin/directions/instruction/{instruction.pk}/change/")
+    offered = response.context["adminform"].form.fields["service_priority"].queryset
+    assert list(offered) == [ours]
+
+
 def test_the_revokes_autocomplete_is_scoped(client, charlie, hereford_case, worcester_case):
     mine = issued_direction(hereford_case)
     issued_direction(worcester_case, datetime.date(2017, 3, 8))
