@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("directions", "0011_obligation_report_kind"),
         ("intervention", "0014_prepared_download_expiry"),
-        ("reviews", "0025_indexes_for_latest_ratings_and_case_deadlines"),
+        ("reviews", "0026_progress_latest_rating_covering_index"),
     ]
 
     operations = [
