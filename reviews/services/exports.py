@@ -216,7 +216,7 @@ def instructions_table(instructions: QuerySet[Any]) -> Table:
         rounds: dict[int, list[tuple[str, str, datetime.datetime]]] = {}
         for instruction_id, kind, text, created_at in (
             InstructionResponse.objects.filter(instruction__in=instructions.values("pk"))
-            .order_by("instruction", "created_at", "pk")
+            .order_by("instruction_id", "created_at", "pk")
             .values_list("instruction_id", "kind", "text", "created_at")
         ):
             rounds.setdefault(instruction_id, []).append((kind, text, created_at))
