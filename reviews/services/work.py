@@ -333,7 +333,21 @@ def work_for(user: Any, *, today: datetime.date | None = None) -> list[Group]:
     if scope.empty:
         return groups
     by_key = {group.key: group for group in groups}
-    for item in failed_promises(scope).select_related("intervention__local_authority"):
+    # Only the kinds that can hold anything for the person's cases are asked for: building a kind's
+    # query cost more than the database's answer, and DfE staff appointed to no case have one kind.
+    council = scope.local_authority_id is not None or any(roles & COUNCIL_ROLES for roles in scope.roles.values())
+    asked = {
+        "failed": bool(scope.resending),
+        "plans": bool(scope.overseen),
+        "moves": bool(scope.overseen),
+        "answer": bool(scope.overseen),
+        "respond": council,
+        "reports": bool(scope.roles),
+        "deadlines": bool(scope.roles) or scope.local_authority_id is not None,
+        "nobody": bool(scope.dfe),
+    }
+    failed = failed_promises(scope) if asked["failed"] else OutboxItem.objects.none()
+    for item in failed.select_related("intervention__local_authority"):
         assert item.intervention is not None  # filtered on the case
         tries = "1 try" if item.attempts == 1 else f"{item.attempts} tries"
         by_key["failed"].items.append(
@@ -349,21 +363,21 @@ def work_for(user: Any, *, today: datetime.date | None = None) -> list[Group]:
         by_key["notices"].items.append(
             Item(notice.intervention, notice.what, notice.link, f"sent {_on(notice.created_at)}", notice=notice)
         )
-    for plan in plans_to_agree(scope).select_related("intervention__local_authority"):
+    plans = plans_to_agree(scope) if asked["plans"] else ImprovementPlan.objects.none()
+    for plan in plans.select_related("intervention__local_authority"):
         link = reverse("plan_agree", args=[plan.intervention_id, plan.pk])
         by_key["plans"].items.append(
             Item(plan.intervention, plan.title, link, f"submitted {_on(getattr(plan, 'since', None))}")
         )
-    for move in moves_to_decide(scope).select_related(
-        "action__objective__plan__intervention__local_authority", "requested_by"
-    ):
+    moves = moves_to_decide(scope) if asked["moves"] else DueDateMove.objects.none()
+    for move in moves.select_related("action__objective__plan__intervention__local_authority", "requested_by"):
         case = move.action.objective.plan.intervention
         what = f"Action {move.action.label}: {move.from_on:%-d %B %Y} to {move.to_on:%-d %B %Y}"
         link = reverse("move_decide", args=[case.pk, move.pk])
         by_key["moves"].items.append(Item(case, what, link, f"asked {_on(move.requested_at)}"))
     for key, instructions in (
-        ("answer", instructions_to_answer(scope)),
-        ("respond", instructions_to_respond_to(scope)),
+        ("answer", instructions_to_answer(scope) if asked["answer"] else Instruction.objects.none()),
+        ("respond", instructions_to_respond_to(scope) if asked["respond"] else Instruction.objects.none()),
     ):
         for instruction in instructions.select_related("intervention__local_authority"):
             link = reverse("instruction_detail", args=[instruction.intervention_id, instruction.pk])
@@ -371,21 +385,24 @@ def work_for(user: Any, *, today: datetime.date | None = None) -> list[Group]:
             when = f"due {_on(instruction.due_on)}" + (" (overdue)" if overdue else "")
             what = f"{instruction.reference}: {instruction.title}"
             by_key[key].items.append(Item(instruction.intervention, what, link, when, overdue=overdue))
-    for report in reports_to_sign(scope).select_related("intervention__local_authority"):
+    reports = reports_to_sign(scope) if asked["reports"] else Report.objects.none()
+    for report in reports.select_related("intervention__local_authority"):
         number = getattr(report, "latest_number", 0)
         link = reverse("report_sign_off", kwargs={"pk": report.pk, "number": number})
         what = f"{report.title} (version {number})"
         by_key["reports"].items.append(
             Item(report.intervention, what, link, f"ready {_on(getattr(report, 'since', None))}")
         )
-    for deadline in deadlines_to_deliver(scope, today=today).select_related("intervention__local_authority"):
+    delivered = deadlines_to_deliver(scope, today=today) if asked["deadlines"] else Deadline.objects.none()
+    for deadline in delivered.select_related("intervention__local_authority"):
         assert deadline.intervention is not None  # filtered on the case
         overdue = deadline.due_on < today
         when = f"due {_on(deadline.due_on)}" + (" (overdue)" if overdue else "")
         by_key["deadlines"].items.append(
             Item(deadline.intervention, deadline.what, deadline.get_absolute_url(), when, overdue=overdue)
         )
-    for deadline in deadlines_nobody_holds(scope, today=today).select_related("intervention__local_authority"):
+    unheld = deadlines_nobody_holds(scope, today=today) if asked["nobody"] else Deadline.objects.none()
+    for deadline in unheld.select_related("intervention__local_authority"):
         assert deadline.intervention is not None  # filtered on the case
         overdue = deadline.due_on < today
         role = deadline.get_deliverer_display() if deadline.deliverer else "no role given"
