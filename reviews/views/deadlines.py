@@ -56,7 +56,8 @@ def _case_deadlines_page(
     cancelled; each list paginated on its own. Past open and historical deadlines carry a checkbox
     for marking several met at once, for those who may."""
     today = timezone.localdate()
-    deadlines = Deadline.objects.filter(intervention=intervention).for_list()
+    # Not `for_list()`'s case and authority for each row: every row is this case's, and the rows show neither.
+    deadlines = Deadline.objects.filter(intervention=intervention).with_due_on()
     soonest, latest = ("effective_due_on", "pk"), ("-effective_due_on", "-pk")
     lists = {  # each list's rows, the page number's parameter, and its order
         "upcoming": (Q(status=DeadlineStatus.OPEN, effective_due_on__gte=today), "page", soonest),

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from directions.models import Instruction, InstructionResponse
+from directions.models import Instruction
 from intervention.models import PreparedDownload
 from reviews.forms.exports import DownloadRequestForm
 from reviews.models import Deadline
@@ -48,12 +47,7 @@ def case_deadlines_export(request: HttpRequest, pk: int, fmt: str) -> HttpRespon
 @require_GET
 def case_instructions_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     case = get_case(request, pk)
-    responses = InstructionResponse.objects.order_by("created_at", "pk")
-    instructions = (
-        Instruction.objects.filter(intervention=case)
-        .prefetch_related(Prefetch("responses", queryset=responses))
-        .order_by("number")
-    )
+    instructions = Instruction.objects.filter(intervention=case).order_by("number")
     return download(exports.instructions_table(instructions), fmt, stem=_stem(case, "instructions"))
 
 

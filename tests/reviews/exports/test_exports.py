@@ -90,3 +90,59 @@ def test_the_prepared_values_are_only_the_askers_cases(dora, bob, indicator, wor
     assert download.rows_total == 0  # Herefordshire's values are not Worcestershire's officer's
     with download.file.open("rb") as prepared:
         assert b"Herefordshire" not in prepared.read()
+
+
+def _csv_cell_by_cell(table: exports.Table) -> bytes:
+    """The table's CSV as `as_csv` writes it from its rows, a cell at a time."""
+    return exports.as_csv(exports.Table(title=table.title, headings=table.headings, rows=table.rows))
+
+
+def test_a_cases_indicator_values_csv_is_what_its_rows_write_cell_by_cell(
+    client, charlie, dora, hereford_case, priority, indicator
+):  # a formula and quotes in a name, no target, values out of order, negative, whole and zero
+    from reviews.models import Indicator
+
+    awkward = Indicator.objects.create(
+        service_priority=priority, name='=Caseload, "per" worker', unit="count", direction="lower"
+    )
+    for month, value in ((D(2024, 1, 31), Decimal("41.5")), (D(2023, 12, 31), Decimal("-3")), (D(2024, 2, 29), 0)):
+        Measurement.objects.create(indicator=indicator, period_end=month, value=value, recorded_by=dora)
+    Measurement.objects.create(indicator=awkward, period_end=D(2024, 1, 31), value=Decimal("17.25"), recorded_by=dora)
+
+    written = exports.as_csv(exports.case_indicator_values_table(hereford_case))
+    assert written == _csv_cell_by_cell(exports.case_indicator_values_table(hereford_case))
+    rows = list(csv.reader(io.StringIO(written.decode("utf-8-sig"))))
+    assert [row[1:] for row in rows[1:]] == [
+        ["i. Permanent social workers", "Agency social workers", "Percentage", "25.00", "2023-12-31", "-3.00"],
+        ["i. Permanent social workers", "Agency social workers", "Percentage", "25.00", "2024-01-31", "41.50"],
+        ["i. Permanent social workers", "Agency social workers", "Percentage", "25.00", "2024-02-29", "0.00"],
+        ["i. Permanent social workers", '\'=Caseload, "per" worker', "Number", "", "2024-01-31", "17.25"],
+    ]
+    client.force_login(charlie)
+    assert client.get(reverse("case_indicators_export", args=[hereford_case.pk, "csv"])).content == written
+
+
+def test_instructions_csv_has_a_row_a_round_oldest_first_and_one_for_an_unanswered_instruction(
+    client, charlie, hereford_case, instruction
+):
+    from directions import services
+
+    instruction.responses.create(kind="acknowledged", text='Received, "thanks"\nMore', by=charlie)
+    instruction.responses.create(kind="progress", text="-Halfway", by=charlie)
+    services.issue_instruction(
+        intervention=hereford_case,
+        issued_by=charlie.person,
+        by=charlie,
+        title="Caseloads",
+        text="Bring caseloads down",
+        issued_on=D(2023, 5, 1),
+        due_on=D(2023, 7, 31),
+    )
+    client.force_login(charlie)
+    response = client.get(reverse("case_instructions_export", args=[hereford_case.pk, "csv"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row[:2] + row[6:9] for row in rows[1:]] == [
+        ["Instruction 1", "Recruitment plan", "1", "Acknowledged", 'Received, "thanks"\nMore'],
+        ["Instruction 1", "Recruitment plan", "2", "Progress", "'-Halfway"],
+        ["Instruction 2", "Caseloads", "", "", ""],
+    ]

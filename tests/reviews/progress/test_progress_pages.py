@@ -70,6 +70,17 @@ def test_the_case_page_shows_priorities_instructions_and_whats_due(
     assert "1.1 Launch the recruitment campaign" in text
 
 
+def test_the_case_page_says_an_indicator_has_no_values_yet_and_shows_its_name_as_typed(
+    client, alice, hereford_case, priority
+):
+    from reviews.models import Indicator
+
+    Indicator.objects.create(service_priority=priority, name="Caseloads <over 20>", unit="count", direction="lower")
+    client.force_login(alice)
+    text = client.get(f"/interventions/{hereford_case.pk}/").text
+    assert "<li>Caseloads &lt;over 20&gt;: no values yet</li>" in text
+
+
 def test_logging_progress_with_evidence_through_the_form(client, alice, hereford_case, priority):
     client.force_login(alice)
     response = client.post(
