@@ -110,6 +110,15 @@ class QuickSelect(forms.Select):
         )
 
 
+class SharedChoicesField(forms.TypedChoiceField):
+    """A model field's fixed choices (a role, a kind), shared by every form of a page instead of copied
+    into each: Django deep-copies them, label by label, for each row of an inline. Nothing changes a
+    field's choices in place; a form that sets others assigns a new list to its own copy."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        return forms.Field.__deepcopy__(self, memo)
+
+
 class QuickFilteredSelectMultiple(admin_widgets.FilteredSelectMultiple):
     """The admin's two-list chooser (filter_horizontal): a multiple select its script rebuilds."""
 
