@@ -2,7 +2,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest
+from django.utils import timezone
 
 from intervention.admin_scoping import ScopedAdmin, ScopedInline
 from intervention.models import (
@@ -94,8 +96,22 @@ class InterventionAdmin(ScopedAdmin):
     readonly_fields = ["closed_on", "closure_reason"]
 
     def get_queryset(self, request):
-        # The stage comes from the instruments in force: fetched with the page's rows, not one by one.
-        return super().get_queryset(request).select_related("local_authority").prefetch_related("instruments")
+        # The stage comes from the instruments in force: fetched with the page's rows, not one by one,
+        # and only those that may be in force today (issued, not revoked before today: revoked ones
+        # pile up with the years and never count again), with the columns that decide it.
+        instruments: Any = self.model._meta.get_field("instruments").related_model._default_manager
+        today = timezone.localdate()
+        may_be_in_force = (
+            instruments.issued()
+            .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=today))
+            .only("pk", "intervention_id", "kind", "status", "issued_on", "revoked_on")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("local_authority")
+            .prefetch_related(Prefetch("instruments", queryset=may_be_in_force))
+        )
 
     @admin.display(description="Stage")
     def stage_label(self, obj: Intervention) -> str:

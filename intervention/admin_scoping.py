@@ -26,6 +26,7 @@ from intervention.widgets import (
     QuickFilteredSelectMultiple,
     QuickRelatedFieldWidgetWrapper,
     QuickSelect,
+    SharedChoicesField,
 )
 
 if TYPE_CHECKING:  # what the mixin's super() calls reach: the admin it is mixed into
@@ -117,6 +118,7 @@ class QuickWidgets(_AdminBase):
     def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if "widget" not in kwargs and db_field.name not in self.radio_fields:
             kwargs["widget"] = QuickSelect
+        kwargs.setdefault("choices_form_class", SharedChoicesField)
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:

@@ -8,6 +8,7 @@ same form, `required` and other true-or-false ones after the rest), with the sam
 
 from __future__ import annotations
 
+import functools
 import html
 from typing import Any
 
@@ -44,9 +45,22 @@ def flatatt(attrs: dict[str, Any]) -> SafeString:
     flags.sort()
     return mark_safe(  # noqa: S308 - every name and value is escaped
         "".join(
-            [f' {_escape(name)}="{_escape(value)}"' for name, value in pairs] + [f" {_escape(name)}" for name in flags]
+            [
+                _plain_attribute(name, value)
+                if type(name) is str and type(value) is str
+                else f' {_escape(name)}="{_escape(value)}"'
+                for name, value in pairs
+            ]
+            + [f" {_escape(name)}" for name in flags]
         )
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_attribute(name: str, value: str) -> str:
+    """An attribute of plain text (not safe text, which is equal to plain text but not escaped): the
+    rows of a long form repeat the same ones, each escaped once."""
+    return f' {html.escape(name)}="{html.escape(value)}"'
 
 
 def _select(widget: dict[str, Any]) -> SafeString:
@@ -94,6 +108,15 @@ class QuickSelect(forms.Select):
         return mark_safe(  # noqa: S308 - every part is escaped
             f'<select name="{_escape(widget["name"])}"{flatatt(widget["attrs"])}>{"".join(parts)}</select>'
         )
+
+
+class SharedChoicesField(forms.TypedChoiceField):
+    """A model field's fixed choices (a role, a kind), shared by every form of a page instead of copied
+    into each: Django deep-copies them, label by label, for each row of an inline. Nothing changes a
+    field's choices in place; a form that sets others assigns a new list to its own copy."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        return forms.Field.__deepcopy__(self, memo)
 
 
 class QuickFilteredSelectMultiple(admin_widgets.FilteredSelectMultiple):
@@ -157,7 +180,7 @@ QUICK_WIDGETS: dict[type[models.Field], dict[str, Any]] = {
 
 class QuickRelatedFieldWidgetWrapper(admin_widgets.RelatedFieldWidgetWrapper):
     """admin/widgets/related_widget_wrapper.html: the links to change, add, delete or view the chosen
-    record beside its dropdown, drawn once a row of an inline."""
+    record beside its dropdown, drawn once for the page and given each row's name and dropdown."""
 
     related_urls: dict[Any, str]
 
@@ -218,10 +241,24 @@ class QuickRelatedFieldWidgetWrapper(admin_widgets.RelatedFieldWidgetWrapper):
             self.related_urls[key] = static(f"admin/img/icon-{kind}link.svg")
         return self.related_urls[key]
 
+    # Stand-ins for a row's field name and its widget in the wrapper drawn once for the page: the rows
+    # differ in nothing else (the links' ids are the name's).
+    NAME = "__quick_name__"
+    WIDGET = "__quick_widget__"
+
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        if "frame" not in self.related_urls:
+            self.related_urls["frame"] = self.frame(value, attrs)
+        return mark_safe(  # noqa: S308 - the frame and the widget are drawn escaped, the name is escaped
+            self.related_urls["frame"]
+            .replace(self.NAME, _escape(name))
+            .replace(self.WIDGET, self.widget.render(name, value, attrs))
+        )
+
+    def frame(self, value: Any, attrs: dict[str, Any] | None) -> str:
         from django.utils.translation import gettext
 
-        context = self.get_context(name, value, attrs)
+        context = self.get_context(self.NAME, value, attrs)
         links = []
         if not context["is_hidden"]:
             model = context["model"]
@@ -233,7 +270,7 @@ class QuickRelatedFieldWidgetWrapper(admin_widgets.RelatedFieldWidgetWrapper):
                     format_html(
                         self.LINK,
                         kind=kind,
-                        name=name,
+                        name=self.NAME,
                         target=format_html(' data-href-template="{}"' if template else ' href="{}"', href),
                         popup=mark_safe(' data-popup="yes"' if kind != "view" else ""),  # noqa: S308 - a constant
                         title=gettext(title) % {"model": model},
@@ -245,7 +282,7 @@ class QuickRelatedFieldWidgetWrapper(admin_widgets.RelatedFieldWidgetWrapper):
         return format_html(
             '<div class="related-widget-wrapper"{}>\n    {}\n    {}\n</div>',
             model_ref,
-            context["rendered_widget"],
+            mark_safe(self.WIDGET),  # noqa: S308 - a constant
             mark_safe("".join(links)),  # noqa: S308 - every part was escaped by format_html
         )
 

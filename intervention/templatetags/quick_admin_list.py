@@ -1,12 +1,14 @@
 """The admin's list of results, drawn as Django's `result_list` tag draws it (the same cells, classes,
 links and icons), with what is the same for every row worked out once for the page: on a list of fifty
 rows of ten columns, Django's tag looks up the change address, the empty value and each yes/no icon
-cell by cell."""
+cell by cell. The list's filters and the admin's side menu, drawn in Python as Django's templates draw
+them: a filter of every local authority is some hundred and fifty links, each through a template."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
+from urllib.parse import quote
 
 from django import template
 from django.contrib.admin.templatetags import admin_list
@@ -16,7 +18,9 @@ from django.contrib.admin.utils import display_for_field, display_for_value, loo
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
+from django.utils.encoding import iri_to_uri
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from intervention.widgets import _escape
 
@@ -146,4 +150,83 @@ def quick_result_list_tag(parser: Any, token: Any) -> InclusionAdminNode:
     # django-stubs gives InclusionAdminNode a `name` first; Django 5.2's takes (parser, token, ...).
     return InclusionAdminNode(  # type: ignore[call-arg]
         parser, token, func=quick_result_list, template_name="change_list_results.html", takes_context=False
+    )
+
+
+@register.simple_tag
+def quick_list_filter(cl: Any, spec: Any) -> SafeString:
+    """admin_list.admin_list_filter, for a filter drawn by admin/filter.html."""
+    if spec.template != "admin/filter.html":
+        return admin_list.admin_list_filter(cl, spec)
+    title = _escape(spec.title)
+    by = gettext(" By %(filter_title)s ") % {"filter_title": title}
+    selected = ' class="selected"'
+    choices = "".join(
+        f"\n    <li{selected if choice['selected'] else ''}>"
+        f'\n    <a href="{_escape(iri_to_uri(choice["query_string"]))}">{_escape(choice["display"])}</a></li>\n  '
+        for choice in spec.choices(cl)
+    )
+    return SafeString(  # every part is escaped
+        f'\n<details data-filter-title="{title}" open>\n  <summary>\n    {by}\n  </summary>\n'
+        f"  <ul>\n  {choices}\n  </ul>\n</details>\n"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def quick_nav_sidebar(context: Any) -> SafeString:
+    """admin/nav_sidebar.html with the app list it includes (admin/app_list.html, without change links)."""
+    path = quote(context["request"].path)  # as the template's urlencode filter quotes it
+    apps = []
+    for app in context["available_apps"]:
+        current_app = " current-app" if app["app_url"] in path else ""
+        label = _escape(app["app_label"])
+        described = gettext("Models in the %(name)s application") % {"name": _escape(app["name"])}
+        rows = []
+        for model in app["models"]:
+            name = _escape(str(model["object_name"]).lower())
+            url = model.get("admin_url")
+            current = url and url in path
+            if url:
+                aria = ' aria-current="page"' if current else ""
+                shown = (
+                    f'\n                  <a href="{_escape(url)}"{aria}>{_escape(model["name"])}</a>\n                '
+                )
+            else:
+                shown = f"\n                  {_escape(model['name'])}\n                "
+            if model.get("add_url"):
+                add = (
+                    f'\n                <td><a href="{_escape(model["add_url"])}" class="addlink" '
+                    f'aria-describedby="{label}-{name}">{_escape(gettext("Add"))}</a></td>\n              '
+                )
+            else:
+                add = "\n                <td></td>\n              "
+            rows.append(
+                f'\n          \n            <tr class="model-{name}{" current-model" if current else ""}">'
+                f'\n              <th scope="row" id="{label}-{name}">\n                {shown}\n              </th>'
+                f"\n\n              {add}\n\n"
+                f"              \n            </tr>\n          \n        "
+            )
+        apps.append(
+            f'\n    <div class="app-{label} module{current_app}">\n      <table>\n        <caption>\n'
+            f'          <a href="{_escape(app["app_url"])}" class="section" title="{described}">'
+            f"{_escape(app['name'])}</a>\n        </caption>\n"
+            f'        <thead class="visually-hidden">\n          <tr>\n'
+            f'            <th scope="col">{_escape(gettext("Model name"))}</th>\n'
+            f'            <th scope="col">{_escape(gettext("Add link"))}</th>\n'
+            f'            <th scope="col">{_escape(gettext("Change or view list link"))}</th>\n'
+            f"          </tr>\n        </thead>\n        {''.join(rows)}\n      </table>\n    </div>\n  "
+        )
+    if apps:
+        app_list = f"\n\n\n  {''.join(apps)}\n\n"
+    else:
+        nothing = gettext("You don\u2019t have permission to view or edit anything.")  # Django's words
+        app_list = f"\n\n\n  <p>{_escape(nothing)}</p>\n\n"
+    return SafeString(  # every part is escaped
+        f'\n<button class="sticky toggle-nav-sidebar" id="toggle-nav-sidebar" '
+        f'aria-label="{_escape(gettext("Toggle navigation"))}"></button>\n'
+        f'<nav class="sticky" id="nav-sidebar" aria-label="{_escape(gettext("Sidebar"))}">\n'
+        f'  <input type="search" id="nav-filter"\n'
+        f'         placeholder="{_escape(gettext("Start typing to filter…"))}"\n'
+        f'         aria-label="{_escape(gettext("Filter navigation items"))}">\n'
+        f"  {app_list}\n</nav>\n"
     )

@@ -98,3 +98,28 @@ def test_the_intervention_form_draws_each_appointment_without_a_query_a_row(
 
     names = [a.person.name for a in hereford_case.appointments.select_related("person")]
     assert all(escape(name) in response.content.decode() for name in names)
+
+
+def test_the_interventions_list_reads_each_stage_from_the_instruments_in_force_today(client, dora, hereford_case):
+    import datetime
+
+    from django.utils import timezone
+
+    from directions import services
+    from tests.factories import issued_direction
+
+    today = timezone.localdate()
+    revoked = issued_direction(hereford_case, today - datetime.timedelta(days=400))
+    services.revoke_instrument(instrument=revoked, revoked_on=today, by=dora, reason="Intervention ended")
+    client.force_login(dora)
+
+    before_the_next = client.get("/admin/intervention/intervention/").content.decode()
+    issued_direction(hereford_case, today + datetime.timedelta(days=1))
+    with_one_to_come = client.get("/admin/intervention/intervention/").content.decode()
+
+    type(revoked).objects.filter(pk=revoked.pk).update(revoked_on=None)  # never revoked: in force for a year
+    with_one_in_force = client.get("/admin/intervention/intervention/").content.decode()
+
+    assert '<td class="field-stage_label">No instrument in force</td>' in before_the_next
+    assert '<td class="field-stage_label">No instrument in force</td>' in with_one_to_come
+    assert '<td class="field-stage_label">Statutory direction</td>' in with_one_in_force
