@@ -67,6 +67,15 @@ def _version(history_id: int | None, values: dict[str, Any]) -> str:
     return f"{history_id or 0}.{digest}"
 
 
+def version_as_read(record: Model) -> str:
+    """The version of a record the page has just read from the database, from its own fields: only
+    its latest history row is asked for. A record not read from the database (an old version rebuilt
+    from its history, say) is looked up as saved."""
+    if record._state.adding or record._state.db is None:
+        return version_of(type(record), record.pk)
+    return _version(_history_id(type(record), record.pk), _values(record))
+
+
 def versions_as_read(records: list[Model]) -> dict[Any, str]:
     """The versions of many records just read (an inline's rows), by id: one query for their
     latest history rows, whatever their number."""
@@ -153,7 +162,7 @@ class RefusesStaleSave(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None and not self.is_bound:
             # An inline's formset reads every row's version at once and passes it in.
-            self.initial[SEEN_FIELD] = seen_version or version_of(type(self.instance), self.instance.pk)
+            self.initial[SEEN_FIELD] = seen_version or version_as_read(self.instance)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or self.cleaned_data
