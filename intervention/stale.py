@@ -7,6 +7,7 @@ saving transaction makes the compare and the save one step: a second save waits,
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -32,8 +33,16 @@ def _fields(model: type[Model]) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields]
 
 
+@functools.cache
+def _history(model: type[Model]) -> Any:
+    """The model's history manager (None where it keeps none). simple-history makes the manager anew
+    at every access, with a class of its own built by inspecting every queryset method; the model's
+    own, with no record bound, holds nothing that changes, so it is made once."""
+    return getattr(model, "history", None)
+
+
 def _history_id(model: type[Model], pk: Any) -> int | None:
-    history = getattr(model, "history", None)
+    history = _history(model)
     if history is None:
         return None
     return (
@@ -85,7 +94,7 @@ def versions_as_read(records: list[Model]) -> dict[Any, str]:
         return {}
     model = type(records[0])
     pk_name = model._meta.pk.attname
-    history = getattr(model, "history", None)
+    history = _history(model)
     latest: dict[Any, int] = {}
     if history is not None:
         latest = dict(
@@ -113,7 +122,7 @@ class Change:
 
 def changes_since(model: type[Model], pk: Any, seen: str) -> list[Change]:
     """The saves made since the version `seen`, from the record's history (empty where it keeps none)."""
-    history = getattr(model, "history", None)
+    history = _history(model)
     try:
         seen_history_id = int(seen.split(".", 1)[0])
     except ValueError:
