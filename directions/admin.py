@@ -294,6 +294,23 @@ def _naming_clauses(rows: Any, clauses: dict[int, Clause]) -> list[Any]:
     return rows
 
 
+def _offered_with(rows: Any, current: int) -> Any:
+    """The rows offered, and the one chosen whatever it is now. Asked as "its id is one of theirs, or
+    the chosen one's", not as their own conditions or that id: that OR across the joins was answered
+    by reading every row of the table and then sorting them to drop the duplicates."""
+    offered = rows.model.objects.filter(Q(pk__in=rows.values("pk")) | Q(pk=current))
+    return offered.select_related(*_selected(rows.query.select_related))
+
+
+def _selected(tree: Any, prefix: str = "") -> list[str]:
+    """The paths a queryset's select_related holds ({"parent": {"parent": {}}} is "parent__parent")."""
+    if not isinstance(tree, dict):
+        return []
+    return [
+        path for name, below in tree.items() for path in (_selected(below, f"{prefix}{name}__") or [f"{prefix}{name}"])
+    ]
+
+
 class InForceFilter(admin.SimpleListFilter):
     title = "in force"
     parameter_name = "in_force"
@@ -941,8 +958,7 @@ class InstructionAdmin(ScopedAdmin[Instruction]):
                     # An instruction made under a direction since revoked keeps showing what it was made under.
                     current = getattr(obj, f"{name}_id", None)
                     if current:
-                        model = field.queryset.model
-                        field.queryset = (field.queryset | model.objects.filter(pk=current)).distinct()
+                        field.queryset = _offered_with(field.queryset, current)
 
             def clean(self) -> dict[str, Any]:
                 cleaned = super().clean()

@@ -7,6 +7,7 @@ saving transaction makes the compare and the save one step: a second save waits,
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -32,8 +33,16 @@ def _fields(model: type[Model]) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields]
 
 
+@functools.cache
+def _history(model: type[Model]) -> Any:
+    """The model's history manager (None where it keeps none). simple-history makes the manager anew
+    at every access, with a class of its own built by inspecting every queryset method; the model's
+    own, with no record bound, holds nothing that changes, so it is made once."""
+    return getattr(model, "history", None)
+
+
 def _history_id(model: type[Model], pk: Any) -> int | None:
-    history = getattr(model, "history", None)
+    history = _history(model)
     if history is None:
         return None
     return (
@@ -67,6 +76,15 @@ def _version(history_id: int | None, values: dict[str, Any]) -> str:
     return f"{history_id or 0}.{digest}"
 
 
+def version_as_read(record: Model) -> str:
+    """The version of a record the page has just read from the database, from its own fields: only
+    its latest history row is asked for. A record not read from the database (an old version rebuilt
+    from its history, say) is looked up as saved."""
+    if record._state.adding or record._state.db is None:
+        return version_of(type(record), record.pk)
+    return _version(_history_id(type(record), record.pk), _values(record))
+
+
 def versions_as_read(records: list[Model]) -> dict[Any, str]:
     """The versions of many records just read (an inline's rows), by id: one query for their
     latest history rows, whatever their number."""
@@ -76,7 +94,7 @@ def versions_as_read(records: list[Model]) -> dict[Any, str]:
         return {}
     model = type(records[0])
     pk_name = model._meta.pk.attname
-    history = getattr(model, "history", None)
+    history = _history(model)
     latest: dict[Any, int] = {}
     if history is not None:
         latest = dict(
@@ -104,7 +122,7 @@ class Change:
 
 def changes_since(model: type[Model], pk: Any, seen: str) -> list[Change]:
     """The saves made since the version `seen`, from the record's history (empty where it keeps none)."""
-    history = getattr(model, "history", None)
+    history = _history(model)
     try:
         seen_history_id = int(seen.split(".", 1)[0])
     except ValueError:
@@ -153,7 +171,7 @@ class RefusesStaleSave(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None and not self.is_bound:
             # An inline's formset reads every row's version at once and passes it in.
-            self.initial[SEEN_FIELD] = seen_version or version_of(type(self.instance), self.instance.pk)
+            self.initial[SEEN_FIELD] = seen_version or version_as_read(self.instance)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or self.cleaned_data

@@ -227,6 +227,29 @@ def test_an_instructions_page_offers_only_its_own_cases_priorities(client, charl
     assert list(offered) == [ours]
 
 
+def test_an_instruction_made_under_a_revoked_direction_still_offers_its_priority(client, charlie, hereford_case):
+    from directions.models import ServicePriority
+
+    first = issued_direction(hereford_case)
+    in_force = issued_direction(hereford_case, datetime.date(2023, 3, 1), revokes=first)
+    # Written into the issued directions as their documents had them (a priority is not added after issue).
+    old, _ = ServicePriority.objects.bulk_create(
+        [
+            ServicePriority(instrument=first, label="i", title="t", short_name="Old"),
+            ServicePriority(instrument=in_force, label="i", title="t", short_name="New"),
+        ]
+    )
+    instruction = _issue(hereford_case, charlie, "Recruitment", "Recruit permanent social workers by March.")
+    Instruction.objects.filter(pk=instruction.pk).update(service_priority=old)
+    client.force_login(charlie)
+
+    response = client.get(f"/admin/directions/instruction/{instruction.pk}/change/")
+
+    field = response.context["adminform"].form.fields["service_priority"]
+    assert sorted(priority.short_name for priority in field.queryset) == ["New", "Old"]
+    assert f'<option value="{old.pk}" selected>' in response.text
+
+
 def test_the_revokes_autocomplete_is_scoped(client, charlie, hereford_case, worcester_case):
     mine = issued_direction(hereford_case)
     issued_direction(worcester_case, datetime.date(2017, 3, 8))
