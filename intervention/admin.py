@@ -63,7 +63,7 @@ class AppointmentInline(ScopedInline):
     form = AppointmentForm
     fields = ["person", "role", "starts_on", "ends_on"]
     autocomplete_fields = ["person"]
-    template = "intervention/admin/appointments.html"  # the cells written out: see the template
+    template = "intervention/admin/tabular.html"  # the cells written out: see the template
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("person")
@@ -77,6 +77,7 @@ class AppointmentInline(ScopedInline):
 class DeliveryModelInline(ScopedInline):
     model = AlternativeDeliveryModel
     fields = ["name", "legal_form", "goes_live_on", "ends_on"]
+    template = "intervention/admin/tabular.html"
 
 
 @admin.register(Intervention)
