@@ -292,7 +292,7 @@ class KnownAutocompleteSelect(admin_widgets.AutocompleteSelect):
     record, fetched with the rows) instead of looking it up: a query a row otherwise. Anything else
     chosen, such as a value sent back with an error, is looked up as Django does."""
 
-    known: dict[str, Any] = {}  # replaced, never changed, per form
+    known: dict[str, Any] = {}  # never changed: a form that fills it in gives its widget a dict of its own
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
