@@ -1,3 +1,4 @@
+import copy
 from typing import Any
 
 from django import forms
@@ -46,6 +47,25 @@ class PersonAdmin(ScopedAdmin):
         return queryset if access.sees_everything else queryset.filter(pk=access.person_id)
 
 
+class RowsShareFields(dict):
+    """An inline's fields, shared by its rows' forms: Django deep-copies every field, with its widget
+    and choices, into each row's form, and a case's thirty-odd appointment rows spent more making the
+    copies than drawing them. Nothing changes a field or widget in place per row (a row's id and
+    parent are fields of its own, its values are the form's), and the fields are the page's own: the
+    inline's form class, with its fields, is made for each request."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        return dict(self)
+
+
+class SharedFieldsInline(ScopedInline):
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        # Copied once for the page: fields declared on a form class (the seen version) are the class's.
+        formset.form.base_fields = RowsShareFields(copy.deepcopy(formset.form.base_fields))
+        return formset
+
+
 class AppointmentForm(forms.ModelForm):
     """Each row's person widget draws the person fetched with the rows (AppointmentInline.get_queryset)."""
 
@@ -55,15 +75,16 @@ class AppointmentForm(forms.ModelForm):
         widget = getattr(field, "widget", None)
         widget = getattr(widget, "widget", widget)  # inside the wrapper that draws the add and change links
         if isinstance(widget, KnownAutocompleteSelect) and self.instance.person_id is not None:
-            widget.known = {str(self.instance.person_id): self.instance.person}
+            # The rows share the widget (RowsShareFields): it knows every row's person.
+            widget.__dict__.setdefault("known", {})[str(self.instance.person_id)] = self.instance.person
 
 
-class AppointmentInline(ScopedInline):
+class AppointmentInline(SharedFieldsInline):
     model = Appointment
     form = AppointmentForm
     fields = ["person", "role", "starts_on", "ends_on"]
     autocomplete_fields = ["person"]
-    template = "intervention/admin/appointments.html"  # the cells written out: see the template
+    template = "intervention/admin/tabular.html"  # the cells written out: see the template
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("person")
@@ -74,9 +95,10 @@ class AppointmentInline(ScopedInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class DeliveryModelInline(ScopedInline):
+class DeliveryModelInline(SharedFieldsInline):
     model = AlternativeDeliveryModel
     fields = ["name", "legal_form", "goes_live_on", "ends_on"]
+    template = "intervention/admin/tabular.html"
 
 
 @admin.register(Intervention)

@@ -292,19 +292,43 @@ class KnownAutocompleteSelect(admin_widgets.AutocompleteSelect):
     record, fetched with the rows) instead of looking it up: a query a row otherwise. Anything else
     chosen, such as a value sent back with an error, is looked up as Django does."""
 
-    known: dict[str, Any] = {}  # replaced, never changed, per form
+    known: dict[str, Any] = {}  # never changed: a form that fills it in gives its widget a dict of its own
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.search_url: list[str] = []  # shared by the copies each row's form makes: looked up once
+        self.flat_attrs: dict[tuple[Any, ...], str] = {}  # likewise, keyed by everything they come from
 
     def get_url(self) -> str:
         if not self.search_url:
             self.search_url.append(super().get_url())
         return self.search_url[0]
 
+    # Stand-in for a row's id in the attributes worked out once for the page.
+    ID = "__quick_id__"
+
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        return _select(self.get_context(name, value, attrs)["widget"])
+        values = self.format_value(value)
+        chosen = {str(v) for v in values if str(v) not in self.choices.field.empty_values}
+        if not chosen or not chosen <= self.known.keys() or self.allow_multiple_selected:
+            return _select(self.get_context(name, value, attrs)["widget"])
+        # A known record: the select's attributes (a dozen for the search script) are the same on
+        # every row but the id, so they are worked out once and given each row's id.
+        extra = dict(attrs or {})
+        row_id = extra.pop("id", None)
+        key = (tuple(sorted(self.attrs.items())), tuple(sorted(extra.items())), row_id is None, self.is_required)
+        flat = self.flat_attrs.get(key)
+        if flat is None:
+            if row_id is not None:
+                extra["id"] = self.ID
+            flat = self.flat_attrs[key] = flatatt(self.build_attrs(self.attrs, extra))
+        if row_id is not None:
+            flat = flat.replace(self.ID, _escape(row_id))
+        options = ['<option value=""></option>'] if not self.is_required else []
+        label = self.choices.field.label_from_instance
+        for pk in sorted(chosen):
+            options.append(f'<option value="{_escape(pk)}" selected>{_escape(label(self.known[pk]))}</option>')
+        return mark_safe(f'<select name="{_escape(name)}"{flat}>{"".join(options)}</select>')  # noqa: S308 - escaped
 
     def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
         chosen = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
