@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import enum
 import functools
+import html
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -39,7 +40,6 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, JSONObject, RowNumber
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from directions.enums import InstructionStatus, InstrumentKind, InstrumentStatus, LegalBasis
@@ -74,9 +74,10 @@ class DashboardStage(enum.Enum):
 
     @classmethod
     def from_rank(cls, rank: int) -> DashboardStage:
-        return next(stage for stage in cls if stage.rank == rank)
+        return STAGES_BY_RANK[rank]
 
 
+STAGES_BY_RANK = {stage.rank: stage for stage in DashboardStage}
 STAGE_CHOICES = [(stage.code, stage.label) for stage in DashboardStage]
 
 
@@ -392,9 +393,10 @@ def row_priorities(intervention: Intervention) -> list[RatedPriority]:
     return [priority for instrument in instruments for priority in instrument.priorities]
 
 
-# The page's cells, written out here rather than in the template: fifty rows of a few hundred
-# priorities through the template language (a loop, a `date` filter and a lookup a cell) cost more
-# than the rest of the page. The markup is the template's, GOV.UK's tags and lists, with every value escaped.
+# The page's rows, written out here rather than in the template: fifty rows of a few hundred
+# priorities and a dozen cells through the template language (a loop, a `date` filter and a lookup a
+# cell) cost more than the rest of the page. The markup is the template's, GOV.UK's tags and lists,
+# with every value escaped.
 SHORT_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 RAG_TAGS: dict[str, str] = {
     Rag.RED: '<strong class="govuk-tag govuk-tag--red">Red</strong>',
@@ -409,58 +411,84 @@ def short_date(day: datetime.date | None) -> str:
     return f"{day.day} {SHORT_MONTHS[day.month]} {day.year}" if day else ""
 
 
+def _text(value: Any) -> str:
+    """A value escaped for HTML, as the template's autoescaping and `escape` write it (without their
+    check, a call, for a lazy translation: the rows hold none)."""
+    return html.escape(str(value))
+
+
 def page_row(case: Intervention) -> dict[str, Any]:
-    """One row of the dashboard page: the case, its stage, and its cells ready to show (those with a
-    list or a choice in them written out, as the template would write them)."""
+    """One row of the dashboard page: the case and its row's markup, `<tr>` and cells, as the template
+    wrote them (its indentation too), every value escaped."""
     recommendations = dict(Recommendation.choices)
-    priorities = row_priorities(case)
     instruments = [
-        f"{escape(instrument.kind_label)} since {short_date(instrument.issued_on)}"
+        f"{_text(instrument.kind_label)} since {short_date(instrument.issued_on)}"
         for instrument in case.instruments_in_force  # type: ignore[attr-defined]
     ]
     overseers = [
-        f'{escape(overseer.name)} <span class="govuk-body-s">({escape(overseer.role_label)})</span>'
+        f'{_text(overseer.name)} <span class="govuk-body-s">({_text(overseer.role_label)})</span>'
         for overseer in case.overseers  # type: ignore[attr-defined]
     ]
+    priorities = "".join(
+        f"<li>{_text(priority.label)}. {_text(priority.short_name)} "
+        f"{RAG_TAGS.get(priority.latest_rag or '', NOT_RATED_TAG)}</li>"
+        for priority in row_priorities(case)
+    )
     next_due_on = short_date(case.next_due_on)  # type: ignore[attr-defined]
     review_held_on = short_date(case.review_held_on)  # type: ignore[attr-defined]
     recommendation = case.review_recommendation  # type: ignore[attr-defined]
     report_id = case.report_id  # type: ignore[attr-defined]
     if review_held_on and recommendation:
-        review = (
-            f'{review_held_on}<br><span class="govuk-body-s">{escape(recommendations.get(recommendation, ""))}</span>'
-        )
+        said = _text(recommendations.get(recommendation, ""))
+        review = f'{review_held_on}<br><span class="govuk-body-s">{said}</span>'
     else:
         review = review_held_on or "None yet"
     report = (
-        f'<a class="govuk-link" href="{escape(reverse("report_detail", args=[report_id]))}">'
-        f"{escape(case.report_title)}</a><br>"  # type: ignore[attr-defined]
+        f'<a class="govuk-link" href="{_text(reverse("report_detail", args=[report_id]))}">'
+        f"{_text(case.report_title)}</a><br>"  # type: ignore[attr-defined]
         f'<span class="govuk-body-s">signed off {short_date(case.report_signed_off_on)}</span>'  # type: ignore[attr-defined]
         if report_id
         else "None yet"
     )
-    # Each cell below is built from escaped values and fixed markup (the noqa: S308s).
-    return {
-        "case": case,
-        "stage": row_stage(case),
-        "priorities": mark_safe(  # noqa: S308
-            "".join(
-                f"<li>{escape(priority.label)}. {escape(priority.short_name)} "
-                f"{RAG_TAGS.get(priority.latest_rag or '', NOT_RATED_TAG)}</li>"
-                for priority in priorities
-            )
-        ),
-        "instruments": mark_safe("<br>".join(instruments) or "None"),  # noqa: S308
-        "overseers": mark_safe("<br>".join(overseers) or "None appointed"),  # noqa: S308
-        "oldest_overdue": short_date(case.oldest_overdue),  # type: ignore[attr-defined]
-        "next_due": mark_safe(  # noqa: S308
-            f'{next_due_on}<br><span class="govuk-body-s">{escape(case.next_due_what)}</span>'  # type: ignore[attr-defined]
-            if next_due_on
-            else "None"
-        ),
-        "review": mark_safe(review),  # noqa: S308
-        "report": mark_safe(report),  # noqa: S308
-    }
+    next_due = (
+        f'{next_due_on}<br><span class="govuk-body-s">{_text(case.next_due_what)}</span>'  # type: ignore[attr-defined]
+        if next_due_on
+        else "None"
+    )
+    overdue_count = case.overdue_count  # type: ignore[attr-defined]
+    stage = row_stage(case)
+    authority = case.local_authority
+    cell = '<td class="govuk-table__cell">'
+    numeric = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+    # Built from escaped values and fixed markup (the noqa: S308).
+    markup = mark_safe(  # noqa: S308
+        '\n        <tr class="govuk-table__row">\n'
+        '          <th scope="row" class="govuk-table__header">'
+        f'<a class="govuk-link" href="{_text(case.get_absolute_url())}">{_text(authority.name)}</a>'
+        f'<br><span class="govuk-body-s">{_text(authority.region_name)}</span></th>\n'
+        f'          {cell}<strong class="govuk-tag {_text(stage.tag_class)}">{_text(stage.label)}</strong></td>\n'
+        f"          {cell}{'<br>'.join(instruments) or 'None'}</td>\n"
+        f"          {cell}{'<br>'.join(overseers) or 'None appointed'}</td>\n"
+        f"          {cell}\n"
+        + (
+            f'            <ul class="govuk-list govuk-body-s app-dashboard-priorities">{priorities}</ul>\n'
+            if priorities
+            else "            None\n"
+        )
+        + "          </td>\n"
+        + (
+            f'          {numeric}<strong class="govuk-tag govuk-tag--red">{_text(overdue_count)}</strong></td>\n'
+            if overdue_count
+            else f"          {numeric}0</td>\n"
+        )
+        + f"          {cell}{short_date(case.oldest_overdue) or 'None'}</td>\n"  # type: ignore[attr-defined]
+        f"          {cell}{next_due}</td>\n"
+        f"          {numeric}{_text(case.awaiting_commissioner)}</td>\n"  # type: ignore[attr-defined]
+        f"          {cell}{review}</td>\n"
+        f"          {cell}{report}</td>\n"
+        "        </tr>\n        "
+    )
+    return {"case": case, "html": markup}
 
 
 # --- The picture: stage and RAG counts, now and a year ago -------------------------------------------
