@@ -283,39 +283,26 @@ def dashboard_rows(user: Any, case_ids: list[int], *, today: datetime.date) -> l
         .filter(newest=1)
         .values_list("intervention_id", "signed_off_on", "title", "pk")
     }
-    # Each instrument in force with each of its priorities (or none), in the documents' order.
-    latest_rag = latest_update(OuterRef("service_priorities")).values("rag")[:1]
-    in_force = (
-        Instrument.objects.filter(in_force_q(today), intervention_id__in=by_id)
-        .annotate(latest_rag=Subquery(latest_rag))
-        .order_by("issued_on", "pk", "service_priorities__position", "service_priorities__pk")
-        .values_list(
-            "pk",
-            "intervention_id",
-            "kind",
-            "legal_basis",
-            "issued_on",
-            "service_priorities__pk",
-            "service_priorities__label",
-            "service_priorities__short_name",
-            "latest_rag",
-        )
-    )
+    # Each instrument in force with each of its priorities (or none), in the documents' order; each
+    # case's overseers, by role and appointment.
+    in_force_sql, in_force_params, appointed_sql, appointed_params = _page_sql(today)
+    ids = f"({', '.join(['%s'] * len(by_id))})"
+    with connection.cursor() as cursor:
+        cursor.execute(in_force_sql.replace("{ids}", ids), [*in_force_params, *by_id])
+        in_force = cursor.fetchall()
+        cursor.execute(appointed_sql.replace("{ids}", ids), [*appointed_params, *by_id])
+        appointed = cursor.fetchall()
     instruments: dict[int, list[InstrumentInForce]] = {pk: [] for pk in by_id}
     read: dict[int, InstrumentInForce] = {}
-    for pk, case_id, kind, legal_basis, issued_on, priority, label, short_name, rag in in_force:
+    for pk, case_id, kind, legal_basis, issued_on, priority, label, short_name, rag, _position in in_force:
         if pk not in read:
+            # SQLite gives a raw query's dates as text.
+            issued_on = issued_on if issued_on is None or isinstance(issued_on, datetime.date) else _day(issued_on)
             read[pk] = InstrumentInForce(kind, legal_basis, issued_on, [])
             instruments[case_id].append(read[pk])
         if priority is not None:
             read[pk].priorities.append(RatedPriority(label, short_name, rag))
     overseers: dict[int, list[Overseer]] = {pk: [] for pk in by_id}
-    appointed = (
-        Appointment.objects.active_on(today)
-        .filter(role__in=OVERSEEING_ROLES, intervention_id__in=by_id)
-        .order_by("role", "starts_on", "pk")
-        .values_list("intervention_id", "person__name", "role")
-    )
     for case_id, name, role in appointed:
         overseers[case_id].append(Overseer(name, role))
     rows = [by_id[pk] for pk in case_ids if pk in by_id]
@@ -339,6 +326,51 @@ def _rows_sql(today: datetime.date) -> Sql:
     sql, params = _sql(cases)
     # Django compiled the inner SQL, its values kept apart as parameters.
     return f"SELECT * FROM ({sql}) AS dashboard_row", params  # noqa: S608
+
+
+@functools.lru_cache(maxsize=4)
+def _page_sql(today: datetime.date) -> tuple[str, tuple[Any, ...], str, tuple[Any, ...]]:
+    """The SQL of the rows' instruments in force (with their priorities, each with its latest rating)
+    and of their overseers on a day, for `dashboard_rows`, each with an `{ids}` for the page's cases:
+    building and compiling them cost more than the database takes to answer them, so each is built
+    once a day. Whoever looks, a case's instruments and overseers are the same."""
+    latest_rag = latest_update(OuterRef("service_priorities")).values("rag")[:1]
+    in_force = (
+        Instrument.objects.filter(in_force_q(today))
+        .annotate(latest_rag=Subquery(latest_rag))
+        .order_by()
+        .values_list(
+            "pk",
+            "intervention_id",
+            "kind",
+            "legal_basis",
+            "issued_on",
+            "service_priorities__pk",
+            "service_priorities__label",
+            "service_priorities__short_name",
+            "latest_rag",
+            "service_priorities__position",
+        )
+    )
+    appointed = (
+        Appointment.objects.active_on(today)
+        .filter(role__in=OVERSEEING_ROLES)
+        .order_by()
+        .values_list("intervention_id", "person__name", "role", "starts_on", "pk")
+    )
+    (in_force_sql, in_force_params), (appointed_sql, appointed_params) = _sql(in_force), _sql(appointed)
+    name = connection.ops.quote_name
+    # Django compiled the inner SQL, its values kept apart as parameters; the ids are too.
+    return (
+        f"SELECT * FROM ({in_force_sql}) AS in_force WHERE in_force.{name('intervention_id')} IN {{ids}} "  # noqa: S608
+        f"ORDER BY in_force.{name('issued_on')}, in_force.{name('pk')}, "
+        f"in_force.{name('service_priorities__position')}, in_force.{name('service_priorities__pk')}",
+        in_force_params,
+        f"SELECT {name('intervention_id')}, {name('person__name')}, {name('role')} FROM ({appointed_sql}) AS appointed "  # noqa: S608
+        f"WHERE appointed.{name('intervention_id')} IN {{ids}} "
+        f"ORDER BY appointed.{name('role')}, appointed.{name('starts_on')}, appointed.{name('pk')}",
+        appointed_params,
+    )
 
 
 def _unpack(case: Any, report: tuple[datetime.date, str, int] | None) -> None:
