@@ -271,34 +271,33 @@ def dashboard_rows(user: Any, case_ids: list[int], *, today: datetime.date) -> l
     # One placeholder an id (this SQL is Django's, its values parameters, as the ids are).
     sql = f"{sql} WHERE dashboard_row.id IN ({', '.join(['%s'] * len(case_ids))})"
     by_id = {case.pk: case for case in Intervention.objects.raw(sql, [*params, *case_ids])}
-    signed_off_on = ReportVersion.objects.filter(report=OuterRef("pk"), is_final=True).order_by("-signed_off_on")
-    latest = Window(RowNumber(), partition_by="intervention_id", order_by=("-signed_off_on", "-pk"))
-    reports = {
-        case_id: (day, title, pk)
-        for case_id, day, title, pk in Report.objects.visible_to(user)
-        .filter(intervention_id__in=by_id, kind__in=MINISTERIAL_KINDS)
-        .annotate(signed_off_on=Subquery(signed_off_on.values("signed_off_on")[:1]))
-        .filter(signed_off_on__isnull=False)
-        .annotate(newest=latest)
-        .filter(newest=1)
-        .values_list("intervention_id", "signed_off_on", "title", "pk")
-    }
-    # Each instrument in force with each of its priorities (or none), in the documents' order; each
-    # case's overseers, by role and appointment.
-    in_force_sql, in_force_params, appointed_sql, appointed_params = _page_sql(today)
     ids = f"({', '.join(['%s'] * len(by_id))})"
+    visible = Report.objects.visible_to(user).order_by().values("pk")
+    try:
+        visible_sql, visible_params = visible.query.get_compiler(using=visible.db).as_sql()
+    except EmptyResultSet:  # someone who may read no report
+        reports_sql, reports_params = "", ()
+    else:
+        reports_sql, reports_params = _reports_sql(visible_sql, tuple(visible_params))
+    in_force_sql, in_force_params, appointed_sql, appointed_params = _page_sql(today)
     with connection.cursor() as cursor:
+        if reports_sql:
+            cursor.execute(reports_sql.replace("{ids}", ids), [*reports_params, *by_id])
+            reported = cursor.fetchall()
+        else:
+            reported = []
         cursor.execute(in_force_sql.replace("{ids}", ids), [*in_force_params, *by_id])
         in_force = cursor.fetchall()
         cursor.execute(appointed_sql.replace("{ids}", ids), [*appointed_params, *by_id])
         appointed = cursor.fetchall()
+    reports = {case_id: (_date(day), title, pk) for case_id, day, title, pk in reported}
+    # Each instrument in force with each of its priorities (or none), in the documents' order; each
+    # case's overseers, by role and appointment.
     instruments: dict[int, list[InstrumentInForce]] = {pk: [] for pk in by_id}
     read: dict[int, InstrumentInForce] = {}
     for pk, case_id, kind, legal_basis, issued_on, priority, label, short_name, rag, _position in in_force:
         if pk not in read:
-            # SQLite gives a raw query's dates as text.
-            issued_on = issued_on if issued_on is None or isinstance(issued_on, datetime.date) else _day(issued_on)
-            read[pk] = InstrumentInForce(kind, legal_basis, issued_on, [])
+            read[pk] = InstrumentInForce(kind, legal_basis, _date(issued_on), [])
             instruments[case_id].append(read[pk])
         if priority is not None:
             read[pk].priorities.append(RatedPriority(label, short_name, rag))
@@ -326,6 +325,30 @@ def _rows_sql(today: datetime.date) -> Sql:
     sql, params = _sql(cases)
     # Django compiled the inner SQL, its values kept apart as parameters.
     return f"SELECT * FROM ({sql}) AS dashboard_row", params  # noqa: S608
+
+
+@functools.lru_cache(maxsize=256)
+def _reports_sql(visible_sql: str, visible_params: tuple[Any, ...]) -> Sql:
+    """The SQL of each case's latest report to the Minister, of the reports a person may read (as the
+    SQL of that choice, worked out afresh each request), with an `{ids}` for the page's cases: built
+    once per way of seeing reports, as building it cost more than the database takes to answer it."""
+    # Django compiled this SQL itself (visible_to), its values kept apart as parameters.
+    visible = Report.objects.filter(pk__in=RawSQL(visible_sql, visible_params))  # noqa: S611
+    signed_off_on = ReportVersion.objects.filter(report=OuterRef("pk"), is_final=True).order_by("-signed_off_on")
+    latest = Window(RowNumber(), partition_by="intervention_id", order_by=("-signed_off_on", "-pk"))
+    reports = (
+        visible.filter(kind__in=MINISTERIAL_KINDS)
+        .annotate(signed_off_on=Subquery(signed_off_on.values("signed_off_on")[:1]))
+        .filter(signed_off_on__isnull=False)
+        .annotate(newest=latest)
+        .filter(newest=1)
+        .values_list("intervention_id", "signed_off_on", "title", "pk")
+    )
+    sql, params = _sql(reports)
+    name = connection.ops.quote_name
+    # Django compiled the inner SQL, its values kept apart as parameters; the ids are too. The window
+    # is over each case's reports, so choosing the cases outside it chooses the same report each.
+    return f"SELECT * FROM ({sql}) AS reports WHERE reports.{name('intervention_id')} IN {{ids}}", params  # noqa: S608
 
 
 @functools.lru_cache(maxsize=4)
@@ -373,7 +396,7 @@ def _page_sql(today: datetime.date) -> tuple[str, tuple[Any, ...], str, tuple[An
     )
 
 
-def _unpack(case: Any, report: tuple[datetime.date, str, int] | None) -> None:
+def _unpack(case: Any, report: tuple[datetime.date | None, str, int] | None) -> None:
     """The rows' columns as the filters and sorts name them, from the records' fields as read; the
     authority as far as the dashboard shows it (its names)."""
     case.local_authority = LocalAuthority(
@@ -394,6 +417,11 @@ def _fields(value: Any) -> dict[str, Any]:
     if value is None:
         return {}
     return cast("dict[str, Any]", json.loads(value) if isinstance(value, str) else value)
+
+
+def _date(value: datetime.date | str | None) -> datetime.date | None:
+    """A date as a raw query gives it: a date, or (SQLite) its text."""
+    return value if value is None or isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
 def _day(iso: str | None) -> datetime.date | None:
