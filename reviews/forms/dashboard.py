@@ -105,7 +105,7 @@ class DashboardFilter(django_filters.FilterSet):
         return queryset
 
     def case_ids(self) -> list[int]:
-        """The ids of the filtered, sorted cases, in order: `dashboard_case_ids(self.qs)`, through SQL
+        """The ids of the filtered, sorted cases, in order (those of `self.qs`), through SQL
         built once for each day, way of seeing cases (the SQL of `visible_to`, worked out afresh each
         request) and choice of filters and sort. Building and compiling the filters' and sort's
         correlated subqueries cost more than the database takes to answer them. The SQL is keyed by

@@ -207,7 +207,7 @@ SHOWN_COLUMNS = ("overdue", "next_due", "awaiting_commissioner", "review")
 def dashboard_cases(user: Any) -> QuerySet[Intervention]:
     """Every case the user may see, for the filter set to filter and sort: it annotates the columns
     it uses (`with_columns`), so the database works out, for every case, only what the chosen filters
-    and sort need. Only the ids are read from it (`dashboard_case_ids`); `dashboard_rows` works out
+    and sort need. Only the ids are read from it (`DashboardFilter.case_ids`); `dashboard_rows` works out
     the rest for the rows shown."""
     return cast("QuerySet[Intervention]", Intervention.objects.visible_to(user))
 
@@ -218,11 +218,6 @@ def with_columns(
     """The cases with the named columns annotated, those not already."""
     missing = tuple(name for name in names if name not in cases.query.annotations)
     return cases.annotate(**_columns(user, today, missing)) if missing else cases
-
-
-def dashboard_case_ids(cases: QuerySet[Intervention]) -> list[int]:
-    """The ids of the filtered, sorted cases, in order: one query, whose cost follows the filters."""
-    return list(cases.values_list("pk", flat=True))
 
 
 @dataclass(frozen=True)
@@ -257,7 +252,7 @@ class Overseer:
 
 
 def dashboard_rows(user: Any, case_ids: list[int], *, today: datetime.date) -> list[Intervention]:
-    """The cases (ids from `dashboard_case_ids`, so of those the user may see), in that order, with
+    """The cases (ids from `DashboardFilter.case_ids`, so of those the user may see), in that order, with
     the dashboard's columns: `_unpack`'s worked-out ones, `stage_rank`, `instruments_in_force`
     (InstrumentInForce, each with its priorities) and `overseers` (Overseer). Four queries, each
     reading only these cases' records. The cases come through SQL built once a day (`_rows_sql`):
