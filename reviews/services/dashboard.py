@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import enum
 import functools
+import html
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -39,7 +40,6 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, JSONObject, RowNumber
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from directions.enums import InstructionStatus, InstrumentKind, InstrumentStatus, LegalBasis
@@ -74,9 +74,10 @@ class DashboardStage(enum.Enum):
 
     @classmethod
     def from_rank(cls, rank: int) -> DashboardStage:
-        return next(stage for stage in cls if stage.rank == rank)
+        return STAGES_BY_RANK[rank]
 
 
+STAGES_BY_RANK = {stage.rank: stage for stage in DashboardStage}
 STAGE_CHOICES = [(stage.code, stage.label) for stage in DashboardStage]
 
 
@@ -206,7 +207,7 @@ SHOWN_COLUMNS = ("overdue", "next_due", "awaiting_commissioner", "review")
 def dashboard_cases(user: Any) -> QuerySet[Intervention]:
     """Every case the user may see, for the filter set to filter and sort: it annotates the columns
     it uses (`with_columns`), so the database works out, for every case, only what the chosen filters
-    and sort need. Only the ids are read from it (`dashboard_case_ids`); `dashboard_rows` works out
+    and sort need. Only the ids are read from it (`DashboardFilter.case_ids`); `dashboard_rows` works out
     the rest for the rows shown."""
     return cast("QuerySet[Intervention]", Intervention.objects.visible_to(user))
 
@@ -217,11 +218,6 @@ def with_columns(
     """The cases with the named columns annotated, those not already."""
     missing = tuple(name for name in names if name not in cases.query.annotations)
     return cases.annotate(**_columns(user, today, missing)) if missing else cases
-
-
-def dashboard_case_ids(cases: QuerySet[Intervention]) -> list[int]:
-    """The ids of the filtered, sorted cases, in order: one query, whose cost follows the filters."""
-    return list(cases.values_list("pk", flat=True))
 
 
 @dataclass(frozen=True)
@@ -256,7 +252,7 @@ class Overseer:
 
 
 def dashboard_rows(user: Any, case_ids: list[int], *, today: datetime.date) -> list[Intervention]:
-    """The cases (ids from `dashboard_case_ids`, so of those the user may see), in that order, with
+    """The cases (ids from `DashboardFilter.case_ids`, so of those the user may see), in that order, with
     the dashboard's columns: `_unpack`'s worked-out ones, `stage_rank`, `instruments_in_force`
     (InstrumentInForce, each with its priorities) and `overseers` (Overseer). Four queries, each
     reading only these cases' records. The cases come through SQL built once a day (`_rows_sql`):
@@ -270,51 +266,37 @@ def dashboard_rows(user: Any, case_ids: list[int], *, today: datetime.date) -> l
     # One placeholder an id (this SQL is Django's, its values parameters, as the ids are).
     sql = f"{sql} WHERE dashboard_row.id IN ({', '.join(['%s'] * len(case_ids))})"
     by_id = {case.pk: case for case in Intervention.objects.raw(sql, [*params, *case_ids])}
-    signed_off_on = ReportVersion.objects.filter(report=OuterRef("pk"), is_final=True).order_by("-signed_off_on")
-    latest = Window(RowNumber(), partition_by="intervention_id", order_by=("-signed_off_on", "-pk"))
-    reports = {
-        case_id: (day, title, pk)
-        for case_id, day, title, pk in Report.objects.visible_to(user)
-        .filter(intervention_id__in=by_id, kind__in=MINISTERIAL_KINDS)
-        .annotate(signed_off_on=Subquery(signed_off_on.values("signed_off_on")[:1]))
-        .filter(signed_off_on__isnull=False)
-        .annotate(newest=latest)
-        .filter(newest=1)
-        .values_list("intervention_id", "signed_off_on", "title", "pk")
-    }
-    # Each instrument in force with each of its priorities (or none), in the documents' order.
-    latest_rag = latest_update(OuterRef("service_priorities")).values("rag")[:1]
-    in_force = (
-        Instrument.objects.filter(in_force_q(today), intervention_id__in=by_id)
-        .annotate(latest_rag=Subquery(latest_rag))
-        .order_by("issued_on", "pk", "service_priorities__position", "service_priorities__pk")
-        .values_list(
-            "pk",
-            "intervention_id",
-            "kind",
-            "legal_basis",
-            "issued_on",
-            "service_priorities__pk",
-            "service_priorities__label",
-            "service_priorities__short_name",
-            "latest_rag",
-        )
-    )
+    ids = f"({', '.join(['%s'] * len(by_id))})"
+    visible = Report.objects.visible_to(user).order_by().values("pk")
+    try:
+        visible_sql, visible_params = visible.query.get_compiler(using=visible.db).as_sql()
+    except EmptyResultSet:  # someone who may read no report
+        reports_sql, reports_params = "", ()
+    else:
+        reports_sql, reports_params = _reports_sql(visible_sql, tuple(visible_params))
+    in_force_sql, in_force_params, appointed_sql, appointed_params = _page_sql(today)
+    with connection.cursor() as cursor:
+        if reports_sql:
+            cursor.execute(reports_sql.replace("{ids}", ids), [*reports_params, *by_id])
+            reported = cursor.fetchall()
+        else:
+            reported = []
+        cursor.execute(in_force_sql.replace("{ids}", ids), [*in_force_params, *by_id])
+        in_force = cursor.fetchall()
+        cursor.execute(appointed_sql.replace("{ids}", ids), [*appointed_params, *by_id])
+        appointed = cursor.fetchall()
+    reports = {case_id: (_date(day), title, pk) for case_id, day, title, pk in reported}
+    # Each instrument in force with each of its priorities (or none), in the documents' order; each
+    # case's overseers, by role and appointment.
     instruments: dict[int, list[InstrumentInForce]] = {pk: [] for pk in by_id}
     read: dict[int, InstrumentInForce] = {}
-    for pk, case_id, kind, legal_basis, issued_on, priority, label, short_name, rag in in_force:
+    for pk, case_id, kind, legal_basis, issued_on, priority, label, short_name, rag, _position in in_force:
         if pk not in read:
-            read[pk] = InstrumentInForce(kind, legal_basis, issued_on, [])
+            read[pk] = InstrumentInForce(kind, legal_basis, _date(issued_on), [])
             instruments[case_id].append(read[pk])
         if priority is not None:
             read[pk].priorities.append(RatedPriority(label, short_name, rag))
     overseers: dict[int, list[Overseer]] = {pk: [] for pk in by_id}
-    appointed = (
-        Appointment.objects.active_on(today)
-        .filter(role__in=OVERSEEING_ROLES, intervention_id__in=by_id)
-        .order_by("role", "starts_on", "pk")
-        .values_list("intervention_id", "person__name", "role")
-    )
     for case_id, name, role in appointed:
         overseers[case_id].append(Overseer(name, role))
     rows = [by_id[pk] for pk in case_ids if pk in by_id]
@@ -340,7 +322,76 @@ def _rows_sql(today: datetime.date) -> Sql:
     return f"SELECT * FROM ({sql}) AS dashboard_row", params  # noqa: S608
 
 
-def _unpack(case: Any, report: tuple[datetime.date, str, int] | None) -> None:
+@functools.lru_cache(maxsize=256)
+def _reports_sql(visible_sql: str, visible_params: tuple[Any, ...]) -> Sql:
+    """The SQL of each case's latest report to the Minister, of the reports a person may read (as the
+    SQL of that choice, worked out afresh each request), with an `{ids}` for the page's cases: built
+    once per way of seeing reports, as building it cost more than the database takes to answer it."""
+    # Django compiled this SQL itself (visible_to), its values kept apart as parameters.
+    visible = Report.objects.filter(pk__in=RawSQL(visible_sql, visible_params))  # noqa: S611
+    signed_off_on = ReportVersion.objects.filter(report=OuterRef("pk"), is_final=True).order_by("-signed_off_on")
+    latest = Window(RowNumber(), partition_by="intervention_id", order_by=("-signed_off_on", "-pk"))
+    reports = (
+        visible.filter(kind__in=MINISTERIAL_KINDS)
+        .annotate(signed_off_on=Subquery(signed_off_on.values("signed_off_on")[:1]))
+        .filter(signed_off_on__isnull=False)
+        .annotate(newest=latest)
+        .filter(newest=1)
+        .values_list("intervention_id", "signed_off_on", "title", "pk")
+    )
+    sql, params = _sql(reports)
+    name = connection.ops.quote_name
+    # Django compiled the inner SQL, its values kept apart as parameters; the ids are too. The window
+    # is over each case's reports, so choosing the cases outside it chooses the same report each.
+    return f"SELECT * FROM ({sql}) AS reports WHERE reports.{name('intervention_id')} IN {{ids}}", params  # noqa: S608
+
+
+@functools.lru_cache(maxsize=4)
+def _page_sql(today: datetime.date) -> tuple[str, tuple[Any, ...], str, tuple[Any, ...]]:
+    """The SQL of the rows' instruments in force (with their priorities, each with its latest rating)
+    and of their overseers on a day, for `dashboard_rows`, each with an `{ids}` for the page's cases:
+    building and compiling them cost more than the database takes to answer them, so each is built
+    once a day. Whoever looks, a case's instruments and overseers are the same."""
+    latest_rag = latest_update(OuterRef("service_priorities")).values("rag")[:1]
+    in_force = (
+        Instrument.objects.filter(in_force_q(today))
+        .annotate(latest_rag=Subquery(latest_rag))
+        .order_by()
+        .values_list(
+            "pk",
+            "intervention_id",
+            "kind",
+            "legal_basis",
+            "issued_on",
+            "service_priorities__pk",
+            "service_priorities__label",
+            "service_priorities__short_name",
+            "latest_rag",
+            "service_priorities__position",
+        )
+    )
+    appointed = (
+        Appointment.objects.active_on(today)
+        .filter(role__in=OVERSEEING_ROLES)
+        .order_by()
+        .values_list("intervention_id", "person__name", "role", "starts_on", "pk")
+    )
+    (in_force_sql, in_force_params), (appointed_sql, appointed_params) = _sql(in_force), _sql(appointed)
+    name = connection.ops.quote_name
+    # Django compiled the inner SQL, its values kept apart as parameters; the ids are too.
+    return (
+        f"SELECT * FROM ({in_force_sql}) AS in_force WHERE in_force.{name('intervention_id')} IN {{ids}} "  # noqa: S608
+        f"ORDER BY in_force.{name('issued_on')}, in_force.{name('pk')}, "
+        f"in_force.{name('service_priorities__position')}, in_force.{name('service_priorities__pk')}",
+        in_force_params,
+        f"SELECT {name('intervention_id')}, {name('person__name')}, {name('role')} FROM ({appointed_sql}) AS appointed "  # noqa: S608
+        f"WHERE appointed.{name('intervention_id')} IN {{ids}} "
+        f"ORDER BY appointed.{name('role')}, appointed.{name('starts_on')}, appointed.{name('pk')}",
+        appointed_params,
+    )
+
+
+def _unpack(case: Any, report: tuple[datetime.date | None, str, int] | None) -> None:
     """The rows' columns as the filters and sorts name them, from the records' fields as read; the
     authority as far as the dashboard shows it (its names)."""
     case.local_authority = LocalAuthority(
@@ -361,6 +412,11 @@ def _fields(value: Any) -> dict[str, Any]:
     if value is None:
         return {}
     return cast("dict[str, Any]", json.loads(value) if isinstance(value, str) else value)
+
+
+def _date(value: datetime.date | str | None) -> datetime.date | None:
+    """A date as a raw query gives it: a date, or (SQLite) its text."""
+    return value if value is None or isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
 def _day(iso: str | None) -> datetime.date | None:
@@ -392,9 +448,10 @@ def row_priorities(intervention: Intervention) -> list[RatedPriority]:
     return [priority for instrument in instruments for priority in instrument.priorities]
 
 
-# The page's cells, written out here rather than in the template: fifty rows of a few hundred
-# priorities through the template language (a loop, a `date` filter and a lookup a cell) cost more
-# than the rest of the page. The markup is the template's, GOV.UK's tags and lists, with every value escaped.
+# The page's rows, written out here rather than in the template: fifty rows of a few hundred
+# priorities and a dozen cells through the template language (a loop, a `date` filter and a lookup a
+# cell) cost more than the rest of the page. The markup is the template's, GOV.UK's tags and lists,
+# with every value escaped.
 SHORT_MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 RAG_TAGS: dict[str, str] = {
     Rag.RED: '<strong class="govuk-tag govuk-tag--red">Red</strong>',
@@ -409,58 +466,84 @@ def short_date(day: datetime.date | None) -> str:
     return f"{day.day} {SHORT_MONTHS[day.month]} {day.year}" if day else ""
 
 
+def _text(value: Any) -> str:
+    """A value escaped for HTML, as the template's autoescaping and `escape` write it (without their
+    check, a call, for a lazy translation: the rows hold none)."""
+    return html.escape(str(value))
+
+
 def page_row(case: Intervention) -> dict[str, Any]:
-    """One row of the dashboard page: the case, its stage, and its cells ready to show (those with a
-    list or a choice in them written out, as the template would write them)."""
+    """One row of the dashboard page: the case and its row's markup, `<tr>` and cells, as the template
+    wrote them (its indentation too), every value escaped."""
     recommendations = dict(Recommendation.choices)
-    priorities = row_priorities(case)
     instruments = [
-        f"{escape(instrument.kind_label)} since {short_date(instrument.issued_on)}"
+        f"{_text(instrument.kind_label)} since {short_date(instrument.issued_on)}"
         for instrument in case.instruments_in_force  # type: ignore[attr-defined]
     ]
     overseers = [
-        f'{escape(overseer.name)} <span class="govuk-body-s">({escape(overseer.role_label)})</span>'
+        f'{_text(overseer.name)} <span class="govuk-body-s">({_text(overseer.role_label)})</span>'
         for overseer in case.overseers  # type: ignore[attr-defined]
     ]
+    priorities = "".join(
+        f"<li>{_text(priority.label)}. {_text(priority.short_name)} "
+        f"{RAG_TAGS.get(priority.latest_rag or '', NOT_RATED_TAG)}</li>"
+        for priority in row_priorities(case)
+    )
     next_due_on = short_date(case.next_due_on)  # type: ignore[attr-defined]
     review_held_on = short_date(case.review_held_on)  # type: ignore[attr-defined]
     recommendation = case.review_recommendation  # type: ignore[attr-defined]
     report_id = case.report_id  # type: ignore[attr-defined]
     if review_held_on and recommendation:
-        review = (
-            f'{review_held_on}<br><span class="govuk-body-s">{escape(recommendations.get(recommendation, ""))}</span>'
-        )
+        said = _text(recommendations.get(recommendation, ""))
+        review = f'{review_held_on}<br><span class="govuk-body-s">{said}</span>'
     else:
         review = review_held_on or "None yet"
     report = (
-        f'<a class="govuk-link" href="{escape(reverse("report_detail", args=[report_id]))}">'
-        f"{escape(case.report_title)}</a><br>"  # type: ignore[attr-defined]
+        f'<a class="govuk-link" href="{_text(reverse("report_detail", args=[report_id]))}">'
+        f"{_text(case.report_title)}</a><br>"  # type: ignore[attr-defined]
         f'<span class="govuk-body-s">signed off {short_date(case.report_signed_off_on)}</span>'  # type: ignore[attr-defined]
         if report_id
         else "None yet"
     )
-    # Each cell below is built from escaped values and fixed markup (the noqa: S308s).
-    return {
-        "case": case,
-        "stage": row_stage(case),
-        "priorities": mark_safe(  # noqa: S308
-            "".join(
-                f"<li>{escape(priority.label)}. {escape(priority.short_name)} "
-                f"{RAG_TAGS.get(priority.latest_rag or '', NOT_RATED_TAG)}</li>"
-                for priority in priorities
-            )
-        ),
-        "instruments": mark_safe("<br>".join(instruments) or "None"),  # noqa: S308
-        "overseers": mark_safe("<br>".join(overseers) or "None appointed"),  # noqa: S308
-        "oldest_overdue": short_date(case.oldest_overdue),  # type: ignore[attr-defined]
-        "next_due": mark_safe(  # noqa: S308
-            f'{next_due_on}<br><span class="govuk-body-s">{escape(case.next_due_what)}</span>'  # type: ignore[attr-defined]
-            if next_due_on
-            else "None"
-        ),
-        "review": mark_safe(review),  # noqa: S308
-        "report": mark_safe(report),  # noqa: S308
-    }
+    next_due = (
+        f'{next_due_on}<br><span class="govuk-body-s">{_text(case.next_due_what)}</span>'  # type: ignore[attr-defined]
+        if next_due_on
+        else "None"
+    )
+    overdue_count = case.overdue_count  # type: ignore[attr-defined]
+    stage = row_stage(case)
+    authority = case.local_authority
+    cell = '<td class="govuk-table__cell">'
+    numeric = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+    # Built from escaped values and fixed markup (the noqa: S308).
+    markup = mark_safe(  # noqa: S308
+        '\n        <tr class="govuk-table__row">\n'
+        '          <th scope="row" class="govuk-table__header">'
+        f'<a class="govuk-link" href="{_text(case.get_absolute_url())}">{_text(authority.name)}</a>'
+        f'<br><span class="govuk-body-s">{_text(authority.region_name)}</span></th>\n'
+        f'          {cell}<strong class="govuk-tag {_text(stage.tag_class)}">{_text(stage.label)}</strong></td>\n'
+        f"          {cell}{'<br>'.join(instruments) or 'None'}</td>\n"
+        f"          {cell}{'<br>'.join(overseers) or 'None appointed'}</td>\n"
+        f"          {cell}\n"
+        + (
+            f'            <ul class="govuk-list govuk-body-s app-dashboard-priorities">{priorities}</ul>\n'
+            if priorities
+            else "            None\n"
+        )
+        + "          </td>\n"
+        + (
+            f'          {numeric}<strong class="govuk-tag govuk-tag--red">{_text(overdue_count)}</strong></td>\n'
+            if overdue_count
+            else f"          {numeric}0</td>\n"
+        )
+        + f"          {cell}{short_date(case.oldest_overdue) or 'None'}</td>\n"  # type: ignore[attr-defined]
+        f"          {cell}{next_due}</td>\n"
+        f"          {numeric}{_text(case.awaiting_commissioner)}</td>\n"  # type: ignore[attr-defined]
+        f"          {cell}{review}</td>\n"
+        f"          {cell}{report}</td>\n"
+        "        </tr>\n        "
+    )
+    return {"case": case, "html": markup}
 
 
 # --- The picture: stage and RAG counts, now and a year ago -------------------------------------------

@@ -60,7 +60,7 @@ def _sort_headers(request: HttpRequest, current: str) -> dict[str, dict[str, str
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     filtered = _filtered(request)
     # Paged by id: the filters and sort are worked out for every case, the columns only for the page's.
-    page = Paginator(dashboard.dashboard_case_ids(filtered.qs), PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(filtered.case_ids(), PER_PAGE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [dashboard.page_row(case) for case in dashboard.dashboard_rows(request.user, list(page), today=today)]
     now, then = dashboard.counts_now_and_then(request.user, today=today, then=dashboard.a_year_before(today))
@@ -126,6 +126,6 @@ def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The dashboard's rows as filtered and sorted, every page of them."""
     if fmt not in exports.FORMATS:
         raise Http404
-    case_ids = dashboard.dashboard_case_ids(_filtered(request).qs)
+    case_ids = _filtered(request).case_ids()
     table = dashboard.dashboard_table(dashboard.dashboard_rows(request.user, case_ids, today=timezone.localdate()))
     return download(table, fmt, stem="dashboard")

@@ -120,6 +120,21 @@ def test_the_picture_counts_only_the_cases_each_person_sees(client, dora, charli
     assert client.get(reverse("dashboard")).context["now"].cases == 2
 
 
+def test_the_rows_follow_an_appointment_made_or_ended_during_the_day(client, charlie, both_cases):
+    """The same filters and sort, asked again, show the cases the person may see now."""
+    _, worcester = both_cases
+    filters = {"stage": "direction", "sort": "-stage"}
+    client.force_login(charlie)
+    assert rows_of(client.get(reverse("dashboard"), filters)) == ["Herefordshire"]
+    appointed = AppointmentFactory(person=charlie.person, intervention=worcester, role=Role.COMMISSIONER)
+    client.force_login(charlie)  # a new request: its access is worked out afresh
+    assert sorted(rows_of(client.get(reverse("dashboard"), filters))) == ["Herefordshire", "Worcestershire"]
+    appointed.delete()
+    charlie.person.appointments.update(ends_on=timezone.localdate() - datetime.timedelta(days=1))
+    client.force_login(charlie)
+    assert rows_of(client.get(reverse("dashboard"), filters)) == []
+
+
 def test_someone_whose_appointment_has_ended_sees_an_empty_picture_not_an_error(client, hereford_case):
     """Nothing to count is an answer: no case, no rating, now or a year ago."""
     from tests.conftest import _member
