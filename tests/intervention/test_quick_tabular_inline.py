@@ -75,8 +75,9 @@ def test_the_case_forms_rows_are_djangos_tabular_inline_opened_and_sent_back_wit
 
 def test_the_case_form_it_draws_saves_a_changed_row_and_a_new_one(client, case_form, hereford_case):
     data = sent_back(client.get(case_form).content.decode())
+    row = next(key for key, value in data.items() if key.startswith("delivery_models-") and value == "Co")
     data |= {
-        "delivery_models-1-name": "Renamed",
+        row: "Renamed",
         "delivery_models-TOTAL_FORMS": "3",
         "delivery_models-2-name": "New",
         "delivery_models-2-legal_form": "trust",
