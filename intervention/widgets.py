@@ -8,6 +8,7 @@ same form, `required` and other true-or-false ones after the rest), with the sam
 
 from __future__ import annotations
 
+import copy
 import functools
 import html
 from typing import Any
@@ -258,7 +259,11 @@ class QuickRelatedFieldWidgetWrapper(admin_widgets.RelatedFieldWidgetWrapper):
     def frame(self, value: Any, attrs: dict[str, Any] | None) -> str:
         from django.utils.translation import gettext
 
-        context = self.get_context(self.NAME, value, attrs)
+        # Django's context draws the wrapped widget too (for an instrument's appointments, every
+        # option): the frame has a stand-in where it goes, so a copy of the wrapper leaves it undrawn.
+        undrawn = copy.copy(self)
+        undrawn.widget = _Undrawn(self.widget)
+        context = undrawn.get_context(self.NAME, value, attrs)
         links = []
         if not context["is_hidden"]:
             model = context["model"]
@@ -285,6 +290,19 @@ class QuickRelatedFieldWidgetWrapper(admin_widgets.RelatedFieldWidgetWrapper):
             mark_safe(self.WIDGET),  # noqa: S308 - a constant
             mark_safe("".join(links)),  # noqa: S308 - every part was escaped by format_html
         )
+
+
+class _Undrawn:
+    """A widget as the related-field wrapper's context reads it, drawn as nothing."""
+
+    def __init__(self, widget: forms.Widget) -> None:
+        self.widget = widget
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.widget, name)
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        return ""
 
 
 class KnownAutocompleteSelect(admin_widgets.AutocompleteSelect):
