@@ -27,7 +27,7 @@ from directions.models import (
     TermsOfReference,
 )
 from directions.schedule import Preview, Rule, RuleError, preview, window
-from intervention.admin_scoping import FixedChoices, ScopedAdmin, ScopedInline
+from intervention.admin_scoping import FixedChoices, ScopedAdmin, ScopedInline, SharedFieldsInline
 from intervention.models import ExtraBankHoliday, Intervention, Person
 from intervention.permissions import Capability, access_for, has_capability, intervention_filter
 from intervention.queue import tell_if_waiting
@@ -72,8 +72,9 @@ def share_choices(formset: Any, name: str, queryset: Any, *, shown: bool = True)
             field.choices = FixedChoices(field.choices)
 
 
-class LockedWhenIssuedInline(ScopedInline[Instrument]):
-    """Inlines of an instrument: their text fields are read-only once it is issued, and no rows are added."""
+class LockedWhenIssuedInline(SharedFieldsInline):
+    """Inlines of an instrument: their text fields are read-only once it is issued, and no rows are
+    added. Their rows share their fields (an instrument has dozens of clauses)."""
 
     def get_readonly_fields(self, request: HttpRequest, obj: Instrument | None = None) -> Any:
         if obj is not None and obj.is_issued:

@@ -1,4 +1,3 @@
-import copy
 from typing import Any
 
 from django import forms
@@ -7,7 +6,7 @@ from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from intervention.admin_scoping import ScopedAdmin, ScopedInline
+from intervention.admin_scoping import ScopedAdmin, ScopedInline, SharedFieldsInline
 from intervention.models import (
     AlternativeDeliveryModel,
     Appointment,
@@ -45,25 +44,6 @@ class PersonAdmin(ScopedAdmin):
         queryset = super().get_queryset(request).select_related("local_authority")
         access = access_for(request.user)
         return queryset if access.sees_everything else queryset.filter(pk=access.person_id)
-
-
-class RowsShareFields(dict):
-    """An inline's fields, shared by its rows' forms: Django deep-copies every field, with its widget
-    and choices, into each row's form, and a case's thirty-odd appointment rows spent more making the
-    copies than drawing them. Nothing changes a field or widget in place per row (a row's id and
-    parent are fields of its own, its values are the form's), and the fields are the page's own: the
-    inline's form class, with its fields, is made for each request."""
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
-        return dict(self)
-
-
-class SharedFieldsInline(ScopedInline):
-    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        formset = super().get_formset(request, obj, **kwargs)
-        # Copied once for the page: fields declared on a form class (the seen version) are the class's.
-        formset.form.base_fields = RowsShareFields(copy.deepcopy(formset.form.base_fields))
-        return formset
 
 
 class AppointmentForm(forms.ModelForm):

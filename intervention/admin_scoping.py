@@ -3,6 +3,7 @@ only what intervention.permissions allows: in every list, form, dropdown, autoco
 
 from __future__ import annotations
 
+import copy
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.contrib import admin
@@ -351,3 +352,23 @@ class ScopedInline(QuickWidgets, admin.TabularInline, Generic[ModelT]):
 
     def has_delete_permission(self, request: HttpRequest, obj: ModelT | None = None) -> bool:
         return False
+
+
+class RowsShareFields(dict):
+    """An inline's fields, shared by its rows' forms: Django deep-copies every field, with its widget
+    and choices, into each row's form, and a case's thirty-odd appointment rows (an instrument's
+    thirty-odd clauses) spent more making the copies than drawing them. Nothing changes a field or
+    widget in place per row (a row's id and parent are fields of its own, its values are the form's),
+    and the fields are the page's own: the inline's form class, with its fields, is made for each
+    request."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        return dict(self)
+
+
+class SharedFieldsInline(ScopedInline):
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        # Copied once for the page: fields declared on a form class (the seen version) are the class's.
+        formset.form.base_fields = RowsShareFields(copy.deepcopy(formset.form.base_fields))
+        return formset
