@@ -170,8 +170,10 @@ class RefusesStaleSave(forms.ModelForm):
     def __init__(self, *args: Any, seen_version: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None and not self.is_bound:
-            # An inline's formset reads every row's version at once and passes it in.
-            self.initial[SEEN_FIELD] = seen_version or version_as_read(self.instance)
+            # An inline's formset reads every row's version at once and passes it in. Otherwise it is
+            # read when the hidden field is drawn (Django calls a callable initial value): a page for
+            # someone who may only read the record never draws it, and need not ask for it.
+            self.initial[SEEN_FIELD] = seen_version or functools.partial(version_as_read, self.instance)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or self.cleaned_data
