@@ -60,6 +60,30 @@ def clauses_of(instrument: Instrument | None) -> Any:
     return in_document_order(Clause.objects.filter(instrument=instrument).select_related(CLAUSE_ANCESTORS))
 
 
+def with_ancestors(clauses: list[Clause]) -> list[Clause]:
+    """One instrument's clauses, each given its parent from among them: a clause's parent is a clause
+    of the same instrument (Clause.clean), so its reference (7b(i)) needs no join for each level of
+    parents. A parent not among them (none should be) is read as usual."""
+    by_pk = {clause.pk: clause for clause in clauses}
+    for clause in clauses:
+        parent = by_pk.get(clause.parent_id) if clause.parent_id is not None else None
+        if parent is not None:
+            clause.parent = parent
+    return clauses
+
+
+class ClauseRows(StaleRowsFormSet):
+    """An instrument's clause rows, read with one query of the clauses alone and given their parents
+    from among themselves (with_ancestors)."""
+
+    def get_queryset(self) -> Any:
+        rows = super().get_queryset()
+        if not getattr(self, "_ancestors_given", False):
+            self._ancestors_given = True
+            with_ancestors(list(rows))  # the rows' own objects: the queryset keeps what it read
+        return rows
+
+
 def share_choices(formset: Any, name: str, queryset: Any, *, shown: bool = True) -> None:
     """Give a dropdown that every row of an inline shows its options once, from one query (when a
     row first draws it): each row's field would otherwise run the query again and the page would
@@ -92,6 +116,7 @@ class ClauseInline(LockedWhenIssuedInline):
     covers it (then the obligation's deadline is its only one)."""
 
     model = Clause
+    formset = ClauseRows
     fields = [
         "part",
         "parent",
@@ -106,7 +131,7 @@ class ClauseInline(LockedWhenIssuedInline):
     ]
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return in_document_order(super().get_queryset(request).select_related(CLAUSE_ANCESTORS, "covered_by"))
+        return in_document_order(super().get_queryset(request).select_related("covered_by"))
 
     def get_formset(self, request: HttpRequest, obj: Instrument | None = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
@@ -117,7 +142,7 @@ class ClauseInline(LockedWhenIssuedInline):
         return formset
 
 
-class IssuedClauseRows(StaleRowsFormSet):
+class IssuedClauseRows(ClauseRows):
     """The rows of an issued instrument's clauses, each drawn in Python with the markup
     directions/admin/issued_clauses.html once gave it: through the template engine, its dozen cells
     and lookups a row, for dozens of rows, cost more than the rows' widgets."""
@@ -384,7 +409,8 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
         instrument's page, with its dozens of clauses, too slow: issue 7.) With `clauses`, its
         clauses too, for someone who may only read them. A priority or obligation names its clause
         from the clauses the page has read (`read`, or those), each with its ancestors."""
-        shown = list(clauses_of(obj).select_related("covered_by")) if clauses else None
+        of_instrument = in_document_order(Clause.objects.filter(instrument=obj).select_related("covered_by"))
+        shown = with_ancestors(list(of_instrument)) if clauses else None
         by_pk = {clause.pk: clause for clause in (shown if shown is not None else read or ())}
         priorities = in_document_order(obj.service_priorities.all())
         obligations = in_document_order(obj.reporting_obligations.all())
