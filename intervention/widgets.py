@@ -262,7 +262,7 @@ class QuickRelatedFieldWidgetWrapper(admin_widgets.RelatedFieldWidgetWrapper):
         # Django's context draws the wrapped widget too (for an instrument's appointments, every
         # option): the frame has a stand-in where it goes, so a copy of the wrapper leaves it undrawn.
         undrawn = copy.copy(self)
-        undrawn.widget = _Undrawn(self.widget)
+        undrawn.widget = _Undrawn(self.widget)  # type: ignore[assignment]  # read as the widget it stands for
         context = undrawn.get_context(self.NAME, value, attrs)
         links = []
         if not context["is_hidden"]:
