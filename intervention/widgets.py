@@ -310,10 +310,11 @@ class KnownAutocompleteSelect(admin_widgets.AutocompleteSelect):
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         values = self.format_value(value)
         chosen = {str(v) for v in values if str(v) not in self.choices.field.empty_values}
-        if not chosen or not chosen <= self.known.keys() or self.allow_multiple_selected:
+        if not chosen <= self.known.keys() or self.allow_multiple_selected:
             return _select(self.get_context(name, value, attrs)["widget"])
-        # A known record: the select's attributes (a dozen for the search script) are the same on
-        # every row but the id, so they are worked out once and given each row's id.
+        # A known record, or none (a blank row): the select's attributes (a dozen for the search
+        # script) are the same on every row but the id, so they are worked out once and given each
+        # row's id.
         extra = dict(attrs or {})
         row_id = extra.pop("id", None)
         key = (tuple(sorted(self.attrs.items())), tuple(sorted(extra.items())), row_id is None, self.is_required)
