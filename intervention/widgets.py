@@ -23,6 +23,8 @@ from django.utils.safestring import SafeString, mark_safe
 def _escape(value: Any) -> str:
     """django.utils.html.conditional_escape, without its wrappers for lazy text (a widget's attributes
     and options are escaped by the hundred on a long form)."""
+    if type(value) is str:  # plain text, the commonest: neither lazy nor safe
+        return html.escape(value)
     if isinstance(value, Promise):
         value = str(value)
     if hasattr(value, "__html__"):
@@ -32,7 +34,9 @@ def _escape(value: Any) -> str:
 
 def flatatt(attrs: dict[str, Any]) -> SafeString:
     """django.forms.utils.flatatt, written out: the same attributes in the same order (sorted, true
-    or false ones last), escaped the same way, without a format_html call for each."""
+    or false ones last), escaped the same way, without a format_html call for each. (Text known to be
+    safe is made SafeString directly, here and below: mark_safe's check for lazy text, some hundreds
+    of times a long form, cost more than the attributes.)"""
     pairs = []
     flags = []
     for name, value in attrs.items():
@@ -43,7 +47,7 @@ def flatatt(attrs: dict[str, Any]) -> SafeString:
             pairs.append((name, value))
     pairs.sort(key=lambda pair: pair[0])
     flags.sort()
-    return mark_safe(  # noqa: S308 - every name and value is escaped
+    return SafeString(  # every name and value is escaped
         "".join(
             [
                 _plain_attribute(name, value)
@@ -75,7 +79,7 @@ def _select(widget: dict[str, Any]) -> SafeString:
         )
         if group_name:
             parts.append("</optgroup>")
-    return mark_safe(  # noqa: S308 - every part is escaped
+    return SafeString(  # every part is escaped
         f'<select name="{_escape(widget["name"])}"{flatatt(widget["attrs"])}>{"".join(parts)}</select>'
     )
 
@@ -105,7 +109,7 @@ class QuickSelect(forms.Select):
                 parts.append("</optgroup>")
             else:
                 parts.append(option(option_value, label))
-        return mark_safe(  # noqa: S308 - every part is escaped
+        return SafeString(  # every part is escaped
             f'<select name="{_escape(widget["name"])}"{flatatt(widget["attrs"])}>{"".join(parts)}</select>'
         )
 
@@ -129,9 +133,40 @@ class QuickFilteredSelectMultiple(admin_widgets.FilteredSelectMultiple):
 def _input(widget: dict[str, Any]) -> SafeString:
     """django/forms/widgets/input.html."""
     value = f' value="{_escape(widget["value"])}"' if widget["value"] is not None else ""
-    return mark_safe(  # noqa: S308 - every part is escaped
+    return SafeString(  # every part is escaped
         f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"{value}{flatatt(widget["attrs"])}>'
     )
+
+
+# Stand-in for a row's id in an input's attributes worked out once for the page.
+_ROW_ID = "__quick_row_id__"
+
+
+def _quick_input(widget: forms.Input, name: str, value: Any, attrs: dict[str, Any] | None) -> str:
+    """_input(widget.get_context(...)["widget"]), for an input given only its id, as each row of an
+    inline gives its widgets: the attributes, the same on every row but the id, are put together and
+    escaped once for the page and given each row's id."""
+    if (
+        attrs is None
+        or len(attrs) != 1
+        or "id" not in attrs
+        or "id" in widget.attrs
+        or type(widget).build_attrs is not forms.Widget.build_attrs  # attributes of its own making
+    ):
+        return _input(widget.get_context(name, value, attrs)["widget"])
+    try:
+        key = tuple(sorted(widget.attrs.items()))
+    except TypeError:  # an attribute that is not plain text: worked out each time
+        return _input(widget.get_context(name, value, attrs)["widget"])
+    # Copies of the widget (one a row's form) share the dictionary; the key is what it comes from.
+    drawn: dict[tuple[Any, ...], str] = widget.__dict__.setdefault("_quick_attributes", {})
+    flat = drawn.get(key)
+    if flat is None:
+        flat = drawn[key] = flatatt(widget.build_attrs(widget.attrs, {"id": _ROW_ID}))
+    shown = widget.format_value(value)
+    value_attribute = f' value="{_escape(shown)}"' if shown is not None else ""
+    attributes = flat.replace(_ROW_ID, _escape(attrs["id"]))
+    return f'<input type="{_escape(widget.input_type)}" name="{_escape(name)}"{value_attribute}{attributes}>'
 
 
 class QuickHiddenInput(forms.HiddenInput):
@@ -139,24 +174,24 @@ class QuickHiddenInput(forms.HiddenInput):
     the version it was read at)."""
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        return _input(self.get_context(name, value, attrs)["widget"])
+        return SafeString(_quick_input(self, name, value, attrs))  # every part is escaped
 
 
 class QuickTextInput(admin_widgets.AdminTextInputWidget):
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        return _input(self.get_context(name, value, attrs)["widget"])
+        return SafeString(_quick_input(self, name, value, attrs))  # every part is escaped
 
 
 class QuickIntegerInput(admin_widgets.AdminIntegerFieldWidget):
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        return _input(self.get_context(name, value, attrs)["widget"])
+        return SafeString(_quick_input(self, name, value, attrs))  # every part is escaped
 
 
 class QuickDateInput(admin_widgets.AdminDateWidget):
     """admin/widgets/date.html: the input in a paragraph the calendar script finds."""
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        return format_html('<p class="date">{}</p>', _input(self.get_context(name, value, attrs)["widget"]))
+        return SafeString(f'<p class="date">{_quick_input(self, name, value, attrs)}</p>')  # escaped
 
 
 class QuickTextarea(admin_widgets.AdminTextareaWidget):
@@ -249,7 +284,7 @@ class QuickRelatedFieldWidgetWrapper(admin_widgets.RelatedFieldWidgetWrapper):
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         if "frame" not in self.related_urls:
             self.related_urls["frame"] = self.frame(value, attrs)
-        return mark_safe(  # noqa: S308 - the frame and the widget are drawn escaped, the name is escaped
+        return SafeString(  # the frame and the widget are drawn escaped, the name is escaped
             self.related_urls["frame"]
             .replace(self.NAME, _escape(name))
             .replace(self.WIDGET, self.widget.render(name, value, attrs))
@@ -329,7 +364,7 @@ class KnownAutocompleteSelect(admin_widgets.AutocompleteSelect):
         label = self.choices.field.label_from_instance
         for pk in sorted(chosen):
             options.append(f'<option value="{_escape(pk)}" selected>{_escape(label(self.known[pk]))}</option>')
-        return mark_safe(f'<select name="{_escape(name)}"{flat}>{"".join(options)}</select>')  # noqa: S308 - escaped
+        return SafeString(f'<select name="{_escape(name)}"{flat}>{"".join(options)}</select>')  # escaped
 
     def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
         chosen = {str(v) for v in value if str(v) not in self.choices.field.empty_values}
