@@ -15,6 +15,7 @@ from typing import Any
 from django import forms
 from django.contrib.admin import widgets as admin_widgets
 from django.db import models
+from django.forms.widgets import Input
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -142,7 +143,7 @@ def _input(widget: dict[str, Any]) -> SafeString:
 _ROW_ID = "__quick_row_id__"
 
 
-def _quick_input(widget: forms.Input, name: str, value: Any, attrs: dict[str, Any] | None) -> str:
+def _quick_input(widget: Input, name: str, value: Any, attrs: dict[str, Any] | None) -> str:
     """_input(widget.get_context(...)["widget"]), for an input given only its id, as each row of an
     inline gives its widgets: the attributes, the same on every row but the id, are put together and
     escaped once for the page and given each row's id."""

@@ -26,7 +26,7 @@ ATTRIBUTES: list[dict[str, Any] | None] = [
 
 def djangos(widget: forms.Widget, name: str, value: Any, attrs: dict[str, Any] | None) -> str:
     """The widget drawn through its template, as Django draws it."""
-    return str(widget._render(widget.template_name, widget.get_context(name, value, attrs)))
+    return str(forms.Widget.render(widget, name, value, attrs))
 
 
 def from_its_context(widget: forms.Widget, name: str, value: Any, attrs: dict[str, Any] | None) -> str:
