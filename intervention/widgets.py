@@ -102,7 +102,18 @@ class QuickSelect(forms.Select):
             shown = " selected" if selected else ""
             return f'<option value="{_escape(option_value)}"{shown}>{_escape(label)}</option>'
 
-        parts: list[str] = []
+        drawn = self._drawn_options()
+        if drawn is not None:  # options worked out once: only which is selected differs
+            parts: list[str] = []
+            for option_value, escaped_value, escaped_label in drawn:
+                selected = not has_selected and option_value in chosen
+                has_selected |= selected
+                shown = " selected" if selected else ""
+                parts.append(f'<option value="{escaped_value}"{shown}>{escaped_label}</option>')
+            return SafeString(  # every part is escaped
+                f'<select name="{_escape(widget["name"])}"{flatatt(widget["attrs"])}>{"".join(parts)}</select>'
+            )
+        parts = []
         for option_value, label in self.choices:
             if isinstance(label, list | tuple):
                 parts.append(format_html('<optgroup label="{}">', option_value))
@@ -113,6 +124,26 @@ class QuickSelect(forms.Select):
         return SafeString(  # every part is escaped
             f'<select name="{_escape(widget["name"])}"{flatatt(widget["attrs"])}>{"".join(parts)}</select>'
         )
+
+    def _drawn_options(self) -> list[tuple[str, str, str]] | None:
+        """Each option's value, and its value and label escaped, for options that never change once
+        made (`frozen`, as the admin's FixedChoices): the rows of an inline share the widget and draw
+        the same options, escaped once for the page. None for any other options, or groups of them."""
+        choices = self.choices
+        if not getattr(choices, "frozen", False):
+            return None
+        # A copy of the widget given other options finds them not the ones these were drawn from.
+        cached = self.__dict__.get("_quick_options")
+        if cached is not None and cached[0] is choices:
+            return cached[1]
+        drawn = []
+        for option_value, label in choices:
+            if isinstance(label, list | tuple):
+                return None
+            shown = "" if option_value is None else str(option_value)
+            drawn.append((shown, _escape(shown), _escape(label)))
+        self.__dict__["_quick_options"] = (choices, drawn)
+        return drawn
 
 
 class SharedChoicesField(forms.TypedChoiceField):

@@ -11,8 +11,17 @@ from typing import Any
 import pytest
 from django import forms
 from django.test.html import parse_html
+from django.utils.translation import gettext_lazy
 
-from intervention.widgets import QuickDateInput, QuickHiddenInput, QuickIntegerInput, QuickTextInput, _input
+from intervention.admin_scoping import FixedChoices
+from intervention.widgets import (
+    QuickDateInput,
+    QuickHiddenInput,
+    QuickIntegerInput,
+    QuickSelect,
+    QuickTextInput,
+    _input,
+)
 
 VALUES = [None, "", "plain", 'a "quoted" <b>&amp; value</b>', 7, datetime.date(2024, 4, 1)]
 ATTRIBUTES: list[dict[str, Any] | None] = [
@@ -58,3 +67,17 @@ def test_copies_of_a_quick_input_with_other_attributes_draw_their_own():
 
     assert drawn == from_its_context(copied, "starts_on", None, {"id": "id_starts_on"})
     assert 'class="other"' in drawn
+
+
+def test_a_quick_select_of_options_that_never_change_draws_them_as_it_draws_any_options():
+    options = [("", "---------"), ("a", 'Tom & "Jerry" <b>'), ("b", gettext_lazy("Commissioner")), (3, "Three")]
+    frozen = QuickSelect(choices=FixedChoices(options))
+    plain = QuickSelect(choices=options)
+
+    for value in [None, "", "a", "b", 3, "missing"]:
+        for attrs in [None, {"id": "id_rows-0-role"}]:
+            assert frozen.render("rows-0-role", value, attrs) == plain.render("rows-0-role", value, attrs)
+
+    copied = frozen.__deepcopy__({})
+    copied.choices = FixedChoices([("c", "Other")])
+    assert copied.render("role", "c") == '<select name="role"><option value="c" selected>Other</option></select>'
