@@ -2,11 +2,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
 from intervention.admin_scoping import ScopedAdmin, ScopedInline, SharedFieldsInline
+from intervention.admin_site import SoundChangeList
 from intervention.models import (
     AlternativeDeliveryModel,
     Appointment,
@@ -81,6 +83,24 @@ class DeliveryModelInline(SharedFieldsInline):
     template = "intervention/admin/tabular.html"
 
 
+class CasesWithStage(SoundChangeList):
+    """The list of cases, whose Stage column comes from the instruments in force: fetched with the
+    page's rows, not one by one, and only those that may be in force today (issued, not revoked before
+    today: revoked ones pile up with the years and never count again), with the columns that decide
+    it. Only the list reads them: a case's own admin pages show no stage, so they fetch none."""
+
+    def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> Any:
+        instruments: Any = Intervention._meta.get_field("instruments").related_model._default_manager
+        today = timezone.localdate()
+        may_be_in_force = (
+            instruments.issued()
+            .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=today))
+            .only("pk", "intervention_id", "kind", "status", "issued_on", "revoked_on")
+        )
+        queryset = super().get_queryset(request, exclude_parameters)
+        return queryset.prefetch_related(Prefetch("instruments", queryset=may_be_in_force))
+
+
 @admin.register(Intervention)
 class InterventionAdmin(ScopedAdmin):
     intervention_path = ""
@@ -98,22 +118,10 @@ class InterventionAdmin(ScopedAdmin):
     readonly_fields = ["closed_on", "closure_reason"]
 
     def get_queryset(self, request):
-        # The stage comes from the instruments in force: fetched with the page's rows, not one by one,
-        # and only those that may be in force today (issued, not revoked before today: revoked ones
-        # pile up with the years and never count again), with the columns that decide it.
-        instruments: Any = self.model._meta.get_field("instruments").related_model._default_manager
-        today = timezone.localdate()
-        may_be_in_force = (
-            instruments.issued()
-            .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gt=today))
-            .only("pk", "intervention_id", "kind", "status", "issued_on", "revoked_on")
-        )
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("local_authority")
-            .prefetch_related(Prefetch("instruments", queryset=may_be_in_force))
-        )
+        return super().get_queryset(request).select_related("local_authority")
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return CasesWithStage
 
     @admin.display(description="Stage")
     def stage_label(self, obj: Intervention) -> str:

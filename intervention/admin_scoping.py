@@ -61,7 +61,9 @@ class FixedChoices(BaseChoiceIterator):
     its widget: for an inline's rows, each with a few dropdowns, that was a fifth of the page's
     forms' cost. Nothing changes a field's options in place (they are replaced), so copies may share.
     The options are worked out when first drawn (records read then), so a dropdown no row draws
-    costs nothing."""
+    costs nothing; once worked out they never change (`frozen`: QuickSelect escapes them once)."""
+
+    frozen = True
 
     def __init__(self, choices: Any) -> None:
         self._source = choices

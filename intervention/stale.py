@@ -218,6 +218,14 @@ class StaleRowsFormSet(BaseInlineFormSet):
             if field is not None and type(field.widget) is forms.HiddenInput:
                 field.widget = QuickHiddenInput(attrs=field.widget.attrs)
 
+    @cached_property
+    def empty_form(self) -> Any:
+        """The blank row the page's script copies to add one: made once for the formset. Django makes
+        it anew at each use, and an admin page uses it some five times an inline (its media, its column
+        headings, its row), each a form with its fields. Nothing it is made from changes once the
+        formset exists (its prefix, its parent, the form class), and drawing it changes nothing."""
+        return super().empty_form
+
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         kwargs = super().get_form_kwargs(index)
         if self.is_bound or index is None or index >= self.initial_form_count():

@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from django.contrib.admin import widgets as admin_widgets
 from django.db import models
+from django.forms.widgets import Input
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -24,6 +25,8 @@ from django.utils.safestring import SafeString, mark_safe
 def _escape(value: Any) -> str:
     """django.utils.html.conditional_escape, without its wrappers for lazy text (a widget's attributes
     and options are escaped by the hundred on a long form)."""
+    if type(value) is str:  # plain text, the commonest: neither lazy nor safe
+        return html.escape(value)
     if isinstance(value, Promise):
         value = str(value)
     if hasattr(value, "__html__"):
@@ -33,7 +36,9 @@ def _escape(value: Any) -> str:
 
 def flatatt(attrs: dict[str, Any]) -> SafeString:
     """django.forms.utils.flatatt, written out: the same attributes in the same order (sorted, true
-    or false ones last), escaped the same way, without a format_html call for each."""
+    or false ones last), escaped the same way, without a format_html call for each. (Text known to be
+    safe is made SafeString directly, here and below: mark_safe's check for lazy text, some hundreds
+    of times a long form, cost more than the attributes.)"""
     pairs = []
     flags = []
     for name, value in attrs.items():
@@ -44,7 +49,7 @@ def flatatt(attrs: dict[str, Any]) -> SafeString:
             pairs.append((name, value))
     pairs.sort(key=lambda pair: pair[0])
     flags.sort()
-    return mark_safe(  # noqa: S308 - every name and value is escaped
+    return SafeString(  # every name and value is escaped
         "".join(
             [
                 _plain_attribute(name, value)
@@ -76,7 +81,7 @@ def _select(widget: dict[str, Any]) -> SafeString:
         )
         if group_name:
             parts.append("</optgroup>")
-    return mark_safe(  # noqa: S308 - every part is escaped
+    return SafeString(  # every part is escaped
         f'<select name="{_escape(widget["name"])}"{flatatt(widget["attrs"])}>{"".join(parts)}</select>'
     )
 
@@ -98,7 +103,18 @@ class QuickSelect(forms.Select):
             shown = " selected" if selected else ""
             return f'<option value="{_escape(option_value)}"{shown}>{_escape(label)}</option>'
 
-        parts: list[str] = []
+        drawn = self._drawn_options()
+        if drawn is not None:  # options worked out once: only which is selected differs
+            parts: list[str] = []
+            for option_value, escaped_value, escaped_label in drawn:
+                selected = not has_selected and option_value in chosen
+                has_selected |= selected
+                shown = " selected" if selected else ""
+                parts.append(f'<option value="{escaped_value}"{shown}>{escaped_label}</option>')
+            return SafeString(  # every part is escaped
+                f'<select name="{_escape(widget["name"])}"{flatatt(widget["attrs"])}>{"".join(parts)}</select>'
+            )
+        parts = []
         for option_value, label in self.choices:
             if isinstance(label, list | tuple):
                 parts.append(format_html('<optgroup label="{}">', option_value))
@@ -106,9 +122,29 @@ class QuickSelect(forms.Select):
                 parts.append("</optgroup>")
             else:
                 parts.append(option(option_value, label))
-        return mark_safe(  # noqa: S308 - every part is escaped
+        return SafeString(  # every part is escaped
             f'<select name="{_escape(widget["name"])}"{flatatt(widget["attrs"])}>{"".join(parts)}</select>'
         )
+
+    def _drawn_options(self) -> list[tuple[str, str, str]] | None:
+        """Each option's value, and its value and label escaped, for options that never change once
+        made (`frozen`, as the admin's FixedChoices): the rows of an inline share the widget and draw
+        the same options, escaped once for the page. None for any other options, or groups of them."""
+        choices = self.choices
+        if not getattr(choices, "frozen", False):
+            return None
+        # A copy of the widget given other options finds them not the ones these were drawn from.
+        cached = self.__dict__.get("_quick_options")
+        if cached is not None and cached[0] is choices:
+            return cached[1]
+        drawn = []
+        for option_value, label in choices:
+            if isinstance(label, list | tuple):
+                return None
+            shown = "" if option_value is None else str(option_value)
+            drawn.append((shown, _escape(shown), _escape(label)))
+        self.__dict__["_quick_options"] = (choices, drawn)
+        return drawn
 
 
 class SharedChoicesField(forms.TypedChoiceField):
@@ -130,9 +166,40 @@ class QuickFilteredSelectMultiple(admin_widgets.FilteredSelectMultiple):
 def _input(widget: dict[str, Any]) -> SafeString:
     """django/forms/widgets/input.html."""
     value = f' value="{_escape(widget["value"])}"' if widget["value"] is not None else ""
-    return mark_safe(  # noqa: S308 - every part is escaped
+    return SafeString(  # every part is escaped
         f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"{value}{flatatt(widget["attrs"])}>'
     )
+
+
+# Stand-in for a row's id in an input's attributes worked out once for the page.
+_ROW_ID = "__quick_row_id__"
+
+
+def _quick_input(widget: Input, name: str, value: Any, attrs: dict[str, Any] | None) -> str:
+    """_input(widget.get_context(...)["widget"]), for an input given only its id, as each row of an
+    inline gives its widgets: the attributes, the same on every row but the id, are put together and
+    escaped once for the page and given each row's id."""
+    if (
+        attrs is None
+        or len(attrs) != 1
+        or "id" not in attrs
+        or "id" in widget.attrs
+        or type(widget).build_attrs is not forms.Widget.build_attrs  # attributes of its own making
+    ):
+        return _input(widget.get_context(name, value, attrs)["widget"])
+    try:
+        key = tuple(sorted(widget.attrs.items()))
+    except TypeError:  # an attribute that is not plain text: worked out each time
+        return _input(widget.get_context(name, value, attrs)["widget"])
+    # Copies of the widget (one a row's form) share the dictionary; the key is what it comes from.
+    drawn: dict[tuple[Any, ...], str] = widget.__dict__.setdefault("_quick_attributes", {})
+    flat = drawn.get(key)
+    if flat is None:
+        flat = drawn[key] = flatatt(widget.build_attrs(widget.attrs, {"id": _ROW_ID}))
+    shown = widget.format_value(value)
+    value_attribute = f' value="{_escape(shown)}"' if shown is not None else ""
+    attributes = flat.replace(_ROW_ID, _escape(attrs["id"]))
+    return f'<input type="{_escape(widget.input_type)}" name="{_escape(name)}"{value_attribute}{attributes}>'
 
 
 class QuickHiddenInput(forms.HiddenInput):
@@ -140,24 +207,24 @@ class QuickHiddenInput(forms.HiddenInput):
     the version it was read at)."""
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        return _input(self.get_context(name, value, attrs)["widget"])
+        return SafeString(_quick_input(self, name, value, attrs))  # every part is escaped
 
 
 class QuickTextInput(admin_widgets.AdminTextInputWidget):
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        return _input(self.get_context(name, value, attrs)["widget"])
+        return SafeString(_quick_input(self, name, value, attrs))  # every part is escaped
 
 
 class QuickIntegerInput(admin_widgets.AdminIntegerFieldWidget):
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        return _input(self.get_context(name, value, attrs)["widget"])
+        return SafeString(_quick_input(self, name, value, attrs))  # every part is escaped
 
 
 class QuickDateInput(admin_widgets.AdminDateWidget):
     """admin/widgets/date.html: the input in a paragraph the calendar script finds."""
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        return format_html('<p class="date">{}</p>', _input(self.get_context(name, value, attrs)["widget"]))
+        return SafeString(f'<p class="date">{_quick_input(self, name, value, attrs)}</p>')  # escaped
 
 
 class QuickTextarea(admin_widgets.AdminTextareaWidget):
@@ -250,7 +317,7 @@ class QuickRelatedFieldWidgetWrapper(admin_widgets.RelatedFieldWidgetWrapper):
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         if "frame" not in self.related_urls:
             self.related_urls["frame"] = self.frame(value, attrs)
-        return mark_safe(  # noqa: S308 - the frame and the widget are drawn escaped, the name is escaped
+        return SafeString(  # the frame and the widget are drawn escaped, the name is escaped
             self.related_urls["frame"]
             .replace(self.NAME, _escape(name))
             .replace(self.WIDGET, self.widget.render(name, value, attrs))
@@ -328,10 +395,11 @@ class KnownAutocompleteSelect(admin_widgets.AutocompleteSelect):
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         values = self.format_value(value)
         chosen = {str(v) for v in values if str(v) not in self.choices.field.empty_values}
-        if not chosen or not chosen <= self.known.keys() or self.allow_multiple_selected:
+        if not chosen <= self.known.keys() or self.allow_multiple_selected:
             return _select(self.get_context(name, value, attrs)["widget"])
-        # A known record: the select's attributes (a dozen for the search script) are the same on
-        # every row but the id, so they are worked out once and given each row's id.
+        # A known record, or none (a blank row): the select's attributes (a dozen for the search
+        # script) are the same on every row but the id, so they are worked out once and given each
+        # row's id.
         extra = dict(attrs or {})
         row_id = extra.pop("id", None)
         key = (tuple(sorted(self.attrs.items())), tuple(sorted(extra.items())), row_id is None, self.is_required)
@@ -346,7 +414,7 @@ class KnownAutocompleteSelect(admin_widgets.AutocompleteSelect):
         label = self.choices.field.label_from_instance
         for pk in sorted(chosen):
             options.append(f'<option value="{_escape(pk)}" selected>{_escape(label(self.known[pk]))}</option>')
-        return mark_safe(f'<select name="{_escape(name)}"{flat}>{"".join(options)}</select>')  # noqa: S308 - escaped
+        return SafeString(f'<select name="{_escape(name)}"{flat}>{"".join(options)}</select>')  # escaped
 
     def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
         chosen = {str(v) for v in value if str(v) not in self.choices.field.empty_values}

@@ -6,19 +6,64 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import template
+from django import forms, template
+from django.forms.boundfield import BoundField
 from django.utils.safestring import SafeString
 
 from intervention.stale import SEEN_FIELD
-from intervention.widgets import _escape
+from intervention.widgets import _escape, _input
 
 register = template.Library()
 
 
 @register.simple_tag
+def inline_rows(inline_admin_formset: Any) -> SafeString:
+    """The table's rows, laid out as the template's loop over them lays them out: each row under its
+    own errors, then the blank row the page's script copies to add one. A template loop over thirty
+    rows, with a dozen lookups a row, cost more than the rows' own markup."""
+    formset = inline_admin_formset.formset
+    prefix = _escape(formset.prefix)
+    parts = ["\n    "]
+    for index, form in enumerate(formset.forms):
+        parts.append("\n      ")
+        errors = form.non_field_errors() if form.is_bound else None  # a form not sent back has none
+        if errors:
+            colspan = len(form.visible_fields()) + 1
+            parts.append(f'<tr class="row-form-errors"><td colspan="{colspan}">{errors}</td></tr>')
+        original = " has_original" if form.instance.pk else ""
+        parts.append(f'\n      <tr class="form-row{original}" id="{prefix}-{index}">\n        ')
+        parts.append(f"{row_cells(form, formset)}\n      </tr>\n    ")
+    parts.append("\n    ")
+    if inline_admin_formset.has_add_permission:
+        parts.append(f'\n      <tr class="form-row empty-form" id="{prefix}-empty">\n        ')
+        parts.append(f"{row_cells(formset.empty_form, formset)}\n      </tr>\n    ")
+    parts.append("\n    ")
+    return SafeString("".join(parts))  # every part is escaped or drawn by its widget
+
+
 def row_cells(form: Any, formset: Any) -> SafeString:
     """A row's cells: what it is with its hidden inputs (its id and its parent's), each visible field
     under its errors, and, under a stored parent, the version the row was read at."""
+    if form.is_bound:  # sent back: its values and errors are the data's, drawn through its bound fields
+        return _bound_row_cells(form, formset)
+    original = f"<p>{_escape(form.instance)}</p>" if form.instance.pk else ""
+    pk_name, fk_name = formset.model._meta.pk.name, formset.fk.name
+    cells = [f'<td class="original">{original}{_widget(form, pk_name)}{_widget(form, fk_name)}</td>\n']
+    # A form not sent back has no errors: each visible field is its widget alone.
+    cells.extend(
+        f'<td class="field-{_escape(name)}">{_widget(form, name)}</td>'
+        for name, field in form.fields.items()
+        if not field.widget.is_hidden
+    )
+    cells.append("\n")
+    if formset.instance.pk:
+        seen = _widget(form, SEEN_FIELD) if SEEN_FIELD in form.fields else ""
+        cells.append(f'<td class="field-seen_version hidden">{seen}</td>')
+    cells.append('\n<td class="delete"></td>\n')
+    return SafeString("".join(cells))  # every part is escaped or drawn by its widget
+
+
+def _bound_row_cells(form: Any, formset: Any) -> SafeString:
     original = f"<p>{_escape(form.instance)}</p>" if form.instance.pk else ""
     cells = [f'<td class="original">{original}{form[formset.model._meta.pk.name]}{form[formset.fk.name]}</td>\n']
     for field in form.visible_fields():
@@ -30,3 +75,46 @@ def row_cells(form: Any, formset: Any) -> SafeString:
         cells.append(f'<td class="field-seen_version hidden">{seen}</td>')
     cells.append('\n<td class="delete"></td>\n')
     return SafeString("".join(cells))  # every part is escaped or drawn by its widget
+
+
+@register.simple_tag
+def management_form(formset: Any) -> SafeString:
+    """`{{ formset.management_form }}`: its four hidden inputs, drawn in Python rather than through the
+    form's template and a template for each input. One sent back is drawn by Django, with any errors."""
+    form = formset.management_form
+    if form.is_bound:
+        return SafeString(str(form))  # drawn by the form's own template
+    return SafeString("".join(_widget(form, name, quick=True) for name in form.fields))
+
+
+def _widget(form: forms.BaseForm, name: str, *, quick: bool = False) -> str:
+    """`str(form[name])` for a form not sent back, without the bound field: a case's rows draw some
+    two hundred and fifty widgets, and the bound field's work around each (its attributes, its value,
+    its errors) cost as much as drawing it. Where that work adds anything but the widget's id (a
+    required, disabled or described field, an id of the widget's own, a field of its own bound-field
+    class), the bound field draws it. With `quick`, Django's own hidden input is drawn in Python, as
+    QuickHiddenInput draws it."""
+    field = form.fields[name]
+    widget = field.widget
+    auto_id = form.auto_id
+    if (
+        form.is_bound
+        or not isinstance(auto_id, str)
+        or "%s" not in auto_id
+        or field.localize
+        or field.show_hidden_initial
+        or field.disabled
+        or (field.help_text and not widget.is_hidden)
+        or "id" in widget.attrs
+        or "aria-describedby" in widget.attrs
+        or (field.bound_field_class or form.bound_field_class or BoundField) is not BoundField
+    ):
+        return str(form[name])
+    initial = form.get_initial_for_field(field, name)
+    if field.required and form.use_required_attribute and widget.use_required_attribute(initial):
+        return str(form[name])
+    html_name = form.add_prefix(name)
+    value = field.prepare_value(initial)
+    if quick and type(widget) is forms.HiddenInput:
+        return _input(widget.get_context(html_name, value, {"id": auto_id % html_name})["widget"])
+    return widget.render(name=html_name, value=value, attrs={"id": auto_id % html_name}, renderer=form.renderer)

@@ -5,10 +5,14 @@ own contents."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django import template
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from intervention.widgets import _escape
 
@@ -47,13 +51,16 @@ def _fieldset(fieldset: Any, *, heading_level: int, heading_id: str) -> str:
 def _line(line: Any) -> str:
     fields = list(line)  # each iteration makes new field helpers: the template made them twice
     single = len(line.fields) == 1
+    # A form without errors (one just opened, most often) has an empty list for each field, drawn
+    # through a template to nothing: it is not drawn.
+    errors = str(line.errors()) if single and line.form.errors else ""
     classes = "form-row"
-    if single and line.errors():
+    if errors:
         classes += " errors"
     if not line.has_visible_field:
         classes += " hidden"
     classes += "".join(f" field-{_escape(name)}" for name in (_name(field) for field in fields) if name)
-    opening = str(line.errors()) if single else '<div class="flex-container form-multiline">'
+    opening = errors if single else '<div class="flex-container form-multiline">'
     parts = [f'<div class="{classes}">', opening]
     parts.extend(_field(field, single=single) for field in fields)
     if not single:
@@ -65,7 +72,7 @@ def _line(line: Any) -> str:
 def _field(field: Any, *, single: bool) -> str:
     bound = field.field  # a BoundField, or for a read-only field a dict of its name, label and help text
     hidden = bound["is_hidden"] if field.is_readonly else bound.is_hidden
-    errors = "" if field.is_readonly else str(field.errors())
+    errors = "" if field.is_readonly or not bound.form.errors else str(field.errors())
     classes = "flex-container"
     if not single:
         name = _name(field)
@@ -73,11 +80,11 @@ def _field(field: Any, *, single: bool) -> str:
         classes += (" errors" if errors else "") + (" hidden" if hidden else "")
     if field.is_checkbox:
         classes += " checkbox-row"
-        shown = f"{bound}{field.label_tag()}"
+        shown = f"{bound}{_label_tag(field)}"
     elif field.is_readonly:
         shown = f'{field.label_tag()}<div class="readonly">{field.contents()}</div>'
     else:
-        shown = f"{field.label_tag()}{bound}"
+        shown = f"{_label_tag(field)}{bound}"
     parts = ["<div>", errors if not single else "", f'<div class="{classes}">{shown}</div>']
     help_text = bound["help_text"] if field.is_readonly else bound.help_text
     if help_text:
@@ -86,6 +93,46 @@ def _field(field: Any, *, single: bool) -> str:
         parts.append(f'<div class="help{" hidden" if hidden else ""}"{described}><div>{help_text}</div></div>')
     parts.append("</div>")
     return "".join(parts)
+
+
+def _label_tag(field: Any) -> str:
+    """AdminField.label_tag(), written out as django/forms/label.html draws it (a template a field).
+    A form that draws its labels otherwise (a template, a renderer or a required class of its own), or
+    a field with no id to label, is drawn by Django."""
+    bound = field.field
+    form = bound.form
+    widget = bound.field.widget
+    label_for = widget.attrs.get("id") or bound.auto_id
+    if (
+        not label_for
+        or form.template_name_label != "django/forms/label.html"
+        or type(form.renderer) is not DjangoTemplates
+        or hasattr(form, "required_css_class")
+    ):
+        return str(field.label_tag())
+    contents = conditional_escape(bound.label)
+    if field.is_checkbox:
+        suffix = ""
+    else:
+        suffix = bound.field.label_suffix if bound.field.label_suffix is not None else form.label_suffix
+    if suffix and contents and contents[-1] not in gettext(":?.!"):
+        contents = format_html("{}{}", contents, suffix)
+    classes = [
+        *(["vCheckboxLabel"] if field.is_checkbox else []),
+        *(["required"] if bound.field.required else []),
+        *(["inline"] if not field.is_first else []),
+    ]
+    attrs: dict[str, Any] = {"class": " ".join(classes)} if classes else {}
+    if id_for_label := widget.id_for_label(label_for):
+        attrs["for"] = id_for_label
+    # django/forms/attrs.html: in the order given, False left out, True as a bare name, any other
+    # value made text (`stringformat:'s'`, so escaped even where it was safe).
+    shown = "".join(
+        f" {_escape(name)}" if value is True else f' {_escape(name)}="{html.escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+    return f"<label{shown}>{contents}</label>"
 
 
 def _name(field: Any) -> str:

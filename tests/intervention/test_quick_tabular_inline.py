@@ -10,10 +10,14 @@ import html
 import re
 
 import pytest
+from django.test.html import parse_html
 
 from intervention import admin as intervention_admin
 from intervention.enums import Role
 from intervention.models import AlternativeDeliveryModel
+from intervention.templatetags import quick_admin_rows
+from intervention.templatetags.quick_fieldsets import quick_fieldsets
+from tests.directions.test_quick_fieldsets import djangos_fieldsets
 from tests.factories import AppointmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +90,30 @@ def test_the_case_form_it_draws_saves_a_changed_row_and_a_new_one(client, case_f
     response = client.post(case_form, data)
     assert response.status_code == 302, re.findall(r"errorlist.{0,300}", response.content.decode(), re.S)
     assert sorted(AlternativeDeliveryModel.objects.values_list("name", flat=True)) == ["New", "Renamed", "Trust <A>"]
+
+
+def test_each_rows_widgets_drawn_without_bound_fields_are_the_bound_fields_own(client, case_form):
+    """The rows of a form just opened draw their widgets straight, not through bound fields: the same
+    markup, for every row, the blank row, and each management form."""
+    inline_formsets = client.get(case_form).context["inline_admin_formsets"]
+
+    for inline_formset in inline_formsets:
+        formset = inline_formset.formset
+        for form in [*formset.forms, formset.empty_form]:
+            for name in form.fields:
+                assert quick_admin_rows._widget(form, name) == str(form[name]), (form.prefix, name)
+        assert quick_admin_rows.management_form(formset) == str(formset.management_form)
+    assert [len(each.formset.forms) for each in inline_formsets] == [1, 2]
+
+
+@pytest.mark.parametrize("sent", [False, True])
+def test_the_case_forms_fieldsets_read_as_djangos_own(client, case_form, sent):
+    if sent:
+        page = client.get(case_form).content.decode()
+        response = client.post(case_form, sent_back(page) | {"opened_on": "not a date", "service_area": ""})
+    else:
+        response = client.get(case_form)
+    adminform = response.context["adminform"]
+
+    assert bool(adminform.form.errors) == sent
+    assert parse_html(quick_fieldsets(adminform)) == parse_html(djangos_fieldsets(adminform))
