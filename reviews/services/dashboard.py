@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -567,20 +567,30 @@ def counts_now_and_then(user: Any, *, today: datetime.date, then: datetime.date)
     case's stage from the instruments in force that day (their issue and revocation dates), each
     in-force priority's latest rating (today's from the updates as they are; the earlier day's from
     the updates for periods ending by then, as recorded by then: reviews.reports.as_at). Two queries,
-    each reading a few indexed rows per case or priority, however many years of updates there are."""
+    each reading a few indexed rows per case or priority, however many years of updates there are;
+    on PostgreSQL they are kept between requests while nothing they read has changed (`_kept_counts`),
+    as their cost follows the number of cases."""
     visible = Intervention.objects.visible_to(user).order_by().values("pk")  # counted: no order needed
     try:
         visible_sql, visible_params = visible.query.get_compiler(using=visible.db).as_sql()
     except EmptyResultSet:  # someone who may see no case (`pk__in=[]`): nothing to count, nor to ask
         return _counts(today, Counter(), Counter()), _counts(then, Counter(), Counter())
-    (ranks_sql, ranks_params), (ratings_sql, ratings_params) = _counts_sql(
-        today, then, visible_sql, tuple(visible_params)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(ranks_sql, ranks_params)
-        ranks = cursor.fetchall()
-        cursor.execute(ratings_sql, ratings_params)
-        ratings = cursor.fetchall()
+    counting = _counts_sql(today, then, visible_sql, tuple(visible_params))
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            return _count_picture(cursor, counting, today=today, then=then)
+    return _kept_counts((today, then, visible_sql, tuple(visible_params)), counting)
+
+
+def _count_picture(
+    cursor: Any, counting: tuple[Sql, Sql], *, today: datetime.date, then: datetime.date
+) -> tuple[Counts, Counts]:
+    """Run the two counting queries (`_counts_sql`) and add up their rows."""
+    (ranks_sql, ranks_params), (ratings_sql, ratings_params) = counting
+    cursor.execute(ranks_sql, ranks_params)
+    ranks = cursor.fetchall()
+    cursor.execute(ratings_sql, ratings_params)
+    ratings = cursor.fetchall()
     stages_now: Counter[DashboardStage] = Counter()
     stages_then: Counter[DashboardStage] = Counter()
     for rank_now, rank_then in ranks:
@@ -596,6 +606,88 @@ def counts_now_and_then(user: Any, *, today: datetime.date, then: datetime.date)
         if rag_then is not None:
             rags_then[rag_then] += 1
     return _counts(today, stages_now, rags_now), _counts(then, stages_then, rags_then)
+
+
+# --- The picture kept between requests -------------------------------------------------------------
+#
+# The counts read cases (opening, closing, authority), their instruments (issue, revocation, kind,
+# basis), the instruments' service priorities and the progress updates with their history. Each of
+# these records changes only through its model's save or delete (nothing calls QuerySet.update(),
+# bulk_update or raw SQL on them outside data loading: reviews/demo), and each save or delete writes a
+# row to the model's history table, whose history_id comes from a sequence. So a committed change
+# shows as a larger max(history_id) in one of the four tables, read afresh each request: the key.
+#
+# One gap: a transaction that took a history id before another's and commits after it (two saves
+# overlapping) leaves the maximum where it was when it commits. So the counts are worked out in one
+# REPEATABLE READ snapshot together with the key and the writing transactions then in progress in this
+# database; they are used again only while every one of those is still in progress (its changes still
+# unseen). A transaction that commits afterwards either was one of those, or took its history ids
+# after the snapshot, so above the maximum. The day, and the SQL and values that choose the visible
+# cases (a commissioner's appointed cases are its values), are in the key too.
+
+PICTURE_HISTORIES = (Intervention, Instrument, ServicePriority, ProgressUpdate)
+# Transaction ids shown as 64-bit; pg_stat_activity's backend_xid is the 32-bit one.
+XID_WRAP = 2**32
+
+
+@dataclass(frozen=True)
+class KeptCounts:
+    counts: tuple[Counts, Counts]
+    pending: frozenset[int]  # writing transactions in this database in progress when counted
+
+
+KEPT_COUNTS: dict[tuple[Any, ...], KeptCounts] = {}
+KEPT_COUNTS_MAX = 64
+
+
+@functools.cache
+def _fingerprint_sql(*, pending: bool) -> str:
+    """The key's query: each history table's largest id, and the snapshot's transactions in progress
+    (all of them, to check a kept picture's against; or, counting, those of this database). Table
+    names are the models' own, quoted; nothing in it comes from a request (the noqa: S608)."""
+    name = connection.ops.quote_name
+    maxima = ", ".join(
+        f"(SELECT max({name('history_id')}) FROM {name(model.history.model._meta.db_table)})"  # noqa: S608
+        for model in PICTURE_HISTORIES
+    )
+    if not pending:
+        return f"SELECT {maxima}, pg_current_snapshot()::text"
+    # Less the transactions of other databases (which write none of these tables); one not listed,
+    # or listed since with another id, stays.
+    return (
+        f"SELECT {maxima}, ARRAY("  # noqa: S608
+        f"SELECT xip::text FROM pg_snapshot_xip(pg_current_snapshot()) AS xip "
+        f"WHERE (xip::text::bigint % {XID_WRAP})::text NOT IN (SELECT backend_xid::text FROM pg_stat_activity "
+        "WHERE backend_xid IS NOT NULL AND datid IS DISTINCT FROM "
+        "(SELECT oid FROM pg_database WHERE datname = current_database())))"
+    )
+
+
+def _in_progress(snapshot: str) -> set[int]:
+    """The transactions in progress in a pg_snapshot's text (xmin:xmax:xip,xip,...)."""
+    listed = snapshot.split(":")[2]
+    return {int(xid) for xid in listed.split(",")} if listed else set()
+
+
+def _kept_counts(key: tuple[Any, ...], counting: tuple[Sql, Sql]) -> tuple[Counts, Counts]:
+    """The counts, as kept under the key and the history's maxima if nothing they read has changed
+    since (see above), else counted afresh in one snapshot with the maxima, and kept."""
+    today, then = key[0], key[1]
+    with connection.cursor() as cursor:
+        cursor.execute(_fingerprint_sql(pending=False))
+        *maxima, snapshot = cursor.fetchone()
+    kept = KEPT_COUNTS.get((*key, *maxima))
+    if kept is not None and kept.pending <= _in_progress(snapshot):
+        return kept.counts
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cursor.execute(_fingerprint_sql(pending=True))
+        *maxima, pending = cursor.fetchone()
+        counts = _count_picture(cursor, counting, today=today, then=then)
+    if len(KEPT_COUNTS) >= KEPT_COUNTS_MAX:
+        KEPT_COUNTS.clear()
+    KEPT_COUNTS[(*key, *maxima)] = KeptCounts(counts, frozenset(int(xid) for xid in pending))
+    return counts
 
 
 @functools.lru_cache(maxsize=256)
