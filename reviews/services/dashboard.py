@@ -616,24 +616,25 @@ def _count_picture(
 # bulk_update or raw SQL on them outside data loading: reviews/demo), and each save or delete writes a
 # row to the model's history table, whose history_id comes from a sequence. So a committed change
 # shows as a larger max(history_id) in one of the four tables, read afresh each request: the key.
+# The day, and the SQL and values that choose the visible cases (a commissioner's appointed cases are
+# its values), are in the key too.
 #
-# One gap: a transaction that took a history id before another's and commits after it (two saves
-# overlapping) leaves the maximum where it was when it commits. So the counts are worked out in one
-# REPEATABLE READ snapshot together with the key and the writing transactions then in progress in this
-# database; they are used again only while every one of those is still in progress (its changes still
-# unseen). A transaction that commits afterwards either was one of those, or took its history ids
-# after the snapshot, so above the maximum. The day, and the SQL and values that choose the visible
-# cases (a commissioner's appointed cases are its values), are in the key too.
+# One gap in that: a transaction that took a history id before another's and commits after it (two
+# saves overlapping) leaves the maximum where it was. So the counts are worked out in one REPEATABLE
+# READ snapshot together with the maxima and the writing transactions in progress then (the
+# snapshot's own list, less those of other databases, and this database's from pg_stat_activity,
+# which has those too new for the list), and are used again only while each of those is still in
+# progress (its changes still unseen by a later snapshot). A transaction that commits afterwards was
+# either one of those, or took its history ids after the snapshot was taken, so above the maxima.
 
 PICTURE_HISTORIES = (Intervention, Instrument, ServicePriority, ProgressUpdate)
-# Transaction ids shown as 64-bit; pg_stat_activity's backend_xid is the 32-bit one.
-XID_WRAP = 2**32
+XID_WRAP = 2**32  # pg_stat_activity's backend_xid is a 32-bit transaction id, a snapshot's 64-bit
 
 
 @dataclass(frozen=True)
 class KeptCounts:
     counts: tuple[Counts, Counts]
-    pending: frozenset[int]  # writing transactions in this database in progress when counted
+    pending: frozenset[int]  # writing transactions in progress when counted (64-bit ids)
 
 
 KEPT_COUNTS: dict[tuple[Any, ...], KeptCounts] = {}
@@ -641,32 +642,49 @@ KEPT_COUNTS_MAX = 64
 
 
 @functools.cache
-def _fingerprint_sql(*, pending: bool) -> str:
-    """The key's query: each history table's largest id, and the snapshot's transactions in progress
-    (all of them, to check a kept picture's against; or, counting, those of this database). Table
+def _fingerprint_sql(*, counting: bool) -> str:
+    """The key's query: each history table's largest id and the snapshot (pg_current_snapshot, as
+    text); counting, also each transaction holding an id, and whether it is in this database. Table
     names are the models' own, quoted; nothing in it comes from a request (the noqa: S608)."""
     name = connection.ops.quote_name
     maxima = ", ".join(
         f"(SELECT max({name('history_id')}) FROM {name(model.history.model._meta.db_table)})"  # noqa: S608
         for model in PICTURE_HISTORIES
     )
-    if not pending:
+    if not counting:
         return f"SELECT {maxima}, pg_current_snapshot()::text"
-    # Less the transactions of other databases (which write none of these tables); one not listed,
-    # or listed since with another id, stays.
     return (
-        f"SELECT {maxima}, ARRAY("  # noqa: S608
-        f"SELECT xip::text FROM pg_snapshot_xip(pg_current_snapshot()) AS xip "
-        f"WHERE (xip::text::bigint % {XID_WRAP})::text NOT IN (SELECT backend_xid::text FROM pg_stat_activity "
-        "WHERE backend_xid IS NOT NULL AND datid IS DISTINCT FROM "
-        "(SELECT oid FROM pg_database WHERE datname = current_database())))"
+        f"SELECT {maxima}, pg_current_snapshot()::text, ARRAY("  # noqa: S608
+        "SELECT backend_xid::text || ':' || (datname IS NOT DISTINCT FROM current_database())::text "
+        "FROM pg_stat_activity WHERE backend_xid IS NOT NULL)"
     )
 
 
-def _in_progress(snapshot: str) -> set[int]:
-    """The transactions in progress in a pg_snapshot's text (xmin:xmax:xip,xip,...)."""
-    listed = snapshot.split(":")[2]
-    return {int(xid) for xid in listed.split(",")} if listed else set()
+@dataclass(frozen=True)
+class Snapshot:
+    """A pg_snapshot: transactions below xmax and not listed had finished; those listed, or at or
+    above xmax, had not."""
+
+    xmax: int
+    listed: frozenset[int]
+
+    @classmethod
+    def parse(cls, text: str) -> Snapshot:
+        _, xmax, listed = text.split(":")
+        return cls(int(xmax), frozenset(int(xid) for xid in listed.split(",")) if listed else frozenset())
+
+    def in_progress(self, xid: int) -> bool:
+        return xid >= self.xmax or xid in self.listed
+
+    def widen(self, xid32: int) -> int:
+        """A 32-bit transaction id of a transaction in progress as the snapshot's 64-bit one: the
+        one within half the range of xmax."""
+        xid = (self.xmax - self.xmax % XID_WRAP) + xid32
+        if xid - self.xmax > XID_WRAP // 2:
+            return xid - XID_WRAP
+        if self.xmax - xid > XID_WRAP // 2:
+            return xid + XID_WRAP
+        return xid
 
 
 def _kept_counts(key: tuple[Any, ...], counting: tuple[Sql, Sql]) -> tuple[Counts, Counts]:
@@ -674,19 +692,29 @@ def _kept_counts(key: tuple[Any, ...], counting: tuple[Sql, Sql]) -> tuple[Count
     since (see above), else counted afresh in one snapshot with the maxima, and kept."""
     today, then = key[0], key[1]
     with connection.cursor() as cursor:
-        cursor.execute(_fingerprint_sql(pending=False))
+        cursor.execute(_fingerprint_sql(counting=False))
         *maxima, snapshot = cursor.fetchone()
     kept = KEPT_COUNTS.get((*key, *maxima))
-    if kept is not None and kept.pending <= _in_progress(snapshot):
+    now = Snapshot.parse(snapshot)
+    if kept is not None and all(now.in_progress(xid) for xid in kept.pending):
         return kept.counts
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        cursor.execute(_fingerprint_sql(pending=True))
-        *maxima, pending = cursor.fetchone()
+        cursor.execute(_fingerprint_sql(counting=True))
+        *maxima, snapshot, active = cursor.fetchone()
         counts = _count_picture(cursor, counting, today=today, then=then)
+    # Those in progress then, less those seen to be of other databases (which write none of these
+    # tables), with this database's too new for the snapshot's list. One that had finished by the time
+    # pg_stat_activity was read, or had moved on to another id, stays.
+    counted = Snapshot.parse(snapshot)
+    ours: set[int] = set()
+    others: set[int] = set()
+    for xid, here in (row.split(":") for row in active):
+        (ours if here == "true" else others).add(counted.widen(int(xid)))
+    pending = (counted.listed - others) | ours
     if len(KEPT_COUNTS) >= KEPT_COUNTS_MAX:
         KEPT_COUNTS.clear()
-    KEPT_COUNTS[(*key, *maxima)] = KeptCounts(counts, frozenset(int(xid) for xid in pending))
+    KEPT_COUNTS[(*key, *maxima)] = KeptCounts(counts, frozenset(pending))
     return counts
 
 
