@@ -174,6 +174,9 @@ def _columns(user: Any, today: datetime.date, names: tuple[str, ...]) -> dict[st
     columns: dict[str, Callable[[], Any]] = {
         "stage_rank": lambda: stage_rank(today),
         "overdue_count": lambda: _count(overdue()),
+        # Whether any deadline is overdue, for the filter: the first entry of the open deadlines'
+        # index, where counting them visits every overdue deadline's row.
+        "any_overdue": lambda: Exists(overdue()),
         "oldest_overdue": lambda: Subquery(overdue().values("effective_due_on")[:1]),
         "next_due_on": lambda: Subquery(coming().values("effective_due_on")[:1]),
         "awaiting_commissioner": lambda: _count(
