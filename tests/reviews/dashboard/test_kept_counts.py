@@ -22,7 +22,8 @@ from reviews.services.progress import log_progress
 from tests.factories import issued_direction
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    # Committed, as the service runs; the data the migrations loaded are put back after each test.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif("connection.vendor != 'postgresql'", reason="kept on PostgreSQL only"),
 ]
 D = datetime.date
