@@ -702,8 +702,9 @@ def _kept_counts(key: tuple[Any, ...], counting: tuple[Sql, Sql]) -> tuple[Count
     if kept is not None and all(now.in_progress(xid) for xid in kept.pending):
         return kept.counts
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        cursor.execute(_fingerprint_sql(counting=True))
+        # One round trip (no parameters: the simple protocol takes both statements); the second's row.
+        cursor.execute(f"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; {_fingerprint_sql(counting=True)}")
+        cursor.nextset()
         *maxima, snapshot, active = cursor.fetchone()
         counts = _count_picture(cursor, counting, today=today, then=then)
     # Those in progress then, less those seen to be of other databases (which write none of these
