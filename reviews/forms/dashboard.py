@@ -195,8 +195,7 @@ class DashboardFilter(django_filters.FilterSet):
         return self.with_columns(queryset, "red_priority").filter(red_priority__isnull=False)
 
     def filter_overdue(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
-        queryset = self.with_columns(queryset, "overdue_count")
-        return queryset.filter(overdue_count__gt=0) if value == "yes" else queryset.filter(overdue_count=0)
+        return self.with_columns(queryset, "any_overdue").filter(any_overdue=value == "yes")
 
     def filter_commissioner(self, queryset: QuerySet[Any], name: str, value: Person) -> QuerySet[Any]:
         appointed = Appointment.objects.active_on(self.today).filter(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -174,6 +174,9 @@ def _columns(user: Any, today: datetime.date, names: tuple[str, ...]) -> dict[st
     columns: dict[str, Callable[[], Any]] = {
         "stage_rank": lambda: stage_rank(today),
         "overdue_count": lambda: _count(overdue()),
+        # Whether any deadline is overdue, for the filter: the first entry of the open deadlines'
+        # index, where counting them visits every overdue deadline's row.
+        "any_overdue": lambda: Exists(overdue()),
         "oldest_overdue": lambda: Subquery(overdue().values("effective_due_on")[:1]),
         "next_due_on": lambda: Subquery(coming().values("effective_due_on")[:1]),
         "awaiting_commissioner": lambda: _count(
@@ -567,20 +570,30 @@ def counts_now_and_then(user: Any, *, today: datetime.date, then: datetime.date)
     case's stage from the instruments in force that day (their issue and revocation dates), each
     in-force priority's latest rating (today's from the updates as they are; the earlier day's from
     the updates for periods ending by then, as recorded by then: reviews.reports.as_at). Two queries,
-    each reading a few indexed rows per case or priority, however many years of updates there are."""
+    each reading a few indexed rows per case or priority, however many years of updates there are;
+    on PostgreSQL they are kept between requests while nothing they read has changed (`_kept_counts`),
+    as their cost follows the number of cases."""
     visible = Intervention.objects.visible_to(user).order_by().values("pk")  # counted: no order needed
     try:
         visible_sql, visible_params = visible.query.get_compiler(using=visible.db).as_sql()
     except EmptyResultSet:  # someone who may see no case (`pk__in=[]`): nothing to count, nor to ask
         return _counts(today, Counter(), Counter()), _counts(then, Counter(), Counter())
-    (ranks_sql, ranks_params), (ratings_sql, ratings_params) = _counts_sql(
-        today, then, visible_sql, tuple(visible_params)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(ranks_sql, ranks_params)
-        ranks = cursor.fetchall()
-        cursor.execute(ratings_sql, ratings_params)
-        ratings = cursor.fetchall()
+    counting = _counts_sql(today, then, visible_sql, tuple(visible_params))
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            return _count_picture(cursor, counting, today=today, then=then)
+    return _kept_counts((today, then, visible_sql, tuple(visible_params)), counting)
+
+
+def _count_picture(
+    cursor: Any, counting: tuple[Sql, Sql], *, today: datetime.date, then: datetime.date
+) -> tuple[Counts, Counts]:
+    """Run the two counting queries (`_counts_sql`) and add up their rows."""
+    (ranks_sql, ranks_params), (ratings_sql, ratings_params) = counting
+    cursor.execute(ranks_sql, ranks_params)
+    ranks = cursor.fetchall()
+    cursor.execute(ratings_sql, ratings_params)
+    ratings = cursor.fetchall()
     stages_now: Counter[DashboardStage] = Counter()
     stages_then: Counter[DashboardStage] = Counter()
     for rank_now, rank_then in ranks:
@@ -596,6 +609,117 @@ def counts_now_and_then(user: Any, *, today: datetime.date, then: datetime.date)
         if rag_then is not None:
             rags_then[rag_then] += 1
     return _counts(today, stages_now, rags_now), _counts(then, stages_then, rags_then)
+
+
+# --- The picture kept between requests -------------------------------------------------------------
+#
+# The counts read cases (opening, closing, authority), their instruments (issue, revocation, kind,
+# basis), the instruments' service priorities and the progress updates with their history. Each of
+# these records changes only through its model's save or delete (nothing calls QuerySet.update(),
+# bulk_update or raw SQL on them outside data loading: reviews/demo), and each save or delete writes a
+# row to the model's history table, whose history_id comes from a sequence. So a committed change
+# shows as a larger max(history_id) in one of the four tables, read afresh each request: the key.
+# The day, and the SQL and values that choose the visible cases (a commissioner's appointed cases are
+# its values), are in the key too.
+#
+# One gap in that: a transaction that took a history id before another's and commits after it (two
+# saves overlapping) leaves the maximum where it was. So the counts are worked out in one REPEATABLE
+# READ snapshot together with the maxima and the writing transactions in progress then (the
+# snapshot's own list, less those of other databases, and this database's from pg_stat_activity,
+# which has those too new for the list), and are used again only while each of those is still in
+# progress (its changes still unseen by a later snapshot). A transaction that commits afterwards was
+# either one of those, or took its history ids after the snapshot was taken, so above the maxima.
+
+PICTURE_HISTORIES = (Intervention, Instrument, ServicePriority, ProgressUpdate)
+XID_WRAP = 2**32  # pg_stat_activity's backend_xid is a 32-bit transaction id, a snapshot's 64-bit
+
+
+@dataclass(frozen=True)
+class KeptCounts:
+    counts: tuple[Counts, Counts]
+    pending: frozenset[int]  # writing transactions in progress when counted (64-bit ids)
+
+
+KEPT_COUNTS: dict[tuple[Any, ...], KeptCounts] = {}
+KEPT_COUNTS_MAX = 64
+
+
+@functools.cache
+def _fingerprint_sql(*, counting: bool) -> str:
+    """The key's query: each history table's largest id and the snapshot (pg_current_snapshot, as
+    text); counting, also each transaction holding an id, and whether it is in this database. Table
+    names are the models' own, quoted; nothing in it comes from a request (the noqa: S608)."""
+    name = connection.ops.quote_name
+    maxima = ", ".join(
+        f"(SELECT max({name('history_id')}) FROM {name(model.history.model._meta.db_table)})"  # noqa: S608
+        for model in PICTURE_HISTORIES
+    )
+    if not counting:
+        return f"SELECT {maxima}, pg_current_snapshot()::text"
+    return (
+        f"SELECT {maxima}, pg_current_snapshot()::text, ARRAY("  # noqa: S608
+        "SELECT backend_xid::text || ':' || (datname IS NOT DISTINCT FROM current_database())::text "
+        "FROM pg_stat_activity WHERE backend_xid IS NOT NULL)"
+    )
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A pg_snapshot: transactions below xmax and not listed had finished; those listed, or at or
+    above xmax, had not."""
+
+    xmax: int
+    listed: frozenset[int]
+
+    @classmethod
+    def parse(cls, text: str) -> Snapshot:
+        _, xmax, listed = text.split(":")
+        return cls(int(xmax), frozenset(int(xid) for xid in listed.split(",")) if listed else frozenset())
+
+    def in_progress(self, xid: int) -> bool:
+        return xid >= self.xmax or xid in self.listed
+
+    def widen(self, xid32: int) -> int:
+        """A 32-bit transaction id of a transaction in progress as the snapshot's 64-bit one: the
+        one within half the range of xmax."""
+        xid = (self.xmax - self.xmax % XID_WRAP) + xid32
+        if xid - self.xmax > XID_WRAP // 2:
+            return xid - XID_WRAP
+        if self.xmax - xid > XID_WRAP // 2:
+            return xid + XID_WRAP
+        return xid
+
+
+def _kept_counts(key: tuple[Any, ...], counting: tuple[Sql, Sql]) -> tuple[Counts, Counts]:
+    """The counts, as kept under the key and the history's maxima if nothing they read has changed
+    since (see above), else counted afresh in one snapshot with the maxima, and kept."""
+    today, then = key[0], key[1]
+    with connection.cursor() as cursor:
+        cursor.execute(_fingerprint_sql(counting=False))
+        *maxima, snapshot = cursor.fetchone()
+    kept = KEPT_COUNTS.get((*key, *maxima))
+    now = Snapshot.parse(snapshot)
+    if kept is not None and all(now.in_progress(xid) for xid in kept.pending):
+        return kept.counts
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        # One round trip (no parameters: the simple protocol takes both statements); the second's row.
+        cursor.execute(f"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; {_fingerprint_sql(counting=True)}")
+        cursor.nextset()
+        *maxima, snapshot, active = cursor.fetchone()
+        counts = _count_picture(cursor, counting, today=today, then=then)
+    # Those in progress then, less those seen to be of other databases (which write none of these
+    # tables), with this database's too new for the snapshot's list. One that had finished by the time
+    # pg_stat_activity was read, or had moved on to another id, stays.
+    counted = Snapshot.parse(snapshot)
+    ours: set[int] = set()
+    others: set[int] = set()
+    for xid, here in (row.split(":") for row in active):
+        (ours if here == "true" else others).add(counted.widen(int(xid)))
+    pending = (counted.listed - others) | ours
+    if len(KEPT_COUNTS) >= KEPT_COUNTS_MAX:
+        KEPT_COUNTS.clear()
+    KEPT_COUNTS[(*key, *maxima)] = KeptCounts(counts, frozenset(pending))
+    return counts
 
 
 @functools.lru_cache(maxsize=256)

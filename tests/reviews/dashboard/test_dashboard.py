@@ -79,6 +79,23 @@ def test_the_red_and_overdue_filters_narrow_the_rows_and_stay_in_the_address(cli
     assert rows_of(client.get(reverse("dashboard"), {"overdue": "no"})) == []
 
 
+def test_the_overdue_filter_counts_only_open_deadlines_past_their_date(client, dora, both_cases):
+    """A deadline met, one moved past today and one still to come are not overdue; one open and past
+    its date is, in whichever case it is."""
+    hereford, worcester = both_cases
+    met = overdue_deadline(hereford, days=30, what="Met already")
+    met.status = DeadlineStatus.MET
+    met.save()
+    moved = overdue_deadline(hereford, days=5, what="Moved")
+    moved.override_on = timezone.localdate() + datetime.timedelta(days=10)
+    moved.save()
+    overdue_deadline(hereford, days=-3, what="Still to come")
+    overdue_deadline(worcester, days=1)
+    client.force_login(dora)
+    assert rows_of(client.get(reverse("dashboard"), {"overdue": "yes"})) == ["Worcestershire"]
+    assert rows_of(client.get(reverse("dashboard"), {"overdue": "no"})) == ["Herefordshire"]
+
+
 def test_my_cases_are_the_cases_i_am_appointed_to(client, dora, both_cases):
     hereford, _ = both_cases
     AppointmentFactory(person=dora.person, intervention=hereford, role=Role.DFE_CASE_LEAD)
