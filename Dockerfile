@@ -35,4 +35,5 @@ RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput --ver
     && chown -R casework:casework /app/var
 USER casework
 EXPOSE 8000
-CMD ["gunicorn", "intervention.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]
+# Bind, workers and the access log: gunicorn.conf.py, read from this folder.
+CMD ["gunicorn", "intervention.wsgi:application"]

