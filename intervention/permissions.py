@@ -151,11 +151,12 @@ def access_for(user: Any) -> Access:
 def _unwrapped(user: Any) -> Any:
     """The user itself, not the lazy stand-in `request.user` is: an admin page asks for access some
     hundreds of times, and each read of an attribute through the stand-in costs a few calls and a
-    caught exception. The stand-in loads the user as its own first read would."""
-    if isinstance(user, LazyObject):
+    caught exception. The stand-in loads the user as its own first read would; one middleware's
+    stand-in may wrap another's (the second factor's wraps the session's)."""
+    while isinstance(user, LazyObject):
         if user._wrapped is empty:
             user._setup()
-        return user._wrapped
+        user = user._wrapped
     return user
 
 

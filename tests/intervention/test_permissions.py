@@ -162,6 +162,7 @@ def test_access_through_the_requests_lazy_user_is_the_users_own(alice, hereford_
     with django_assert_num_queries(0):
         assert access_for(alice) is access
         assert access_for(SimpleLazyObject(lambda: alice)) is access
+        assert access_for(SimpleLazyObject(lambda: SimpleLazyObject(lambda: alice))) is access
     assert access_for(SimpleLazyObject(AnonymousUser)) is NO_ACCESS
     alice.is_active = False
     assert access_for(lazy) is NO_ACCESS
