@@ -230,7 +230,7 @@ class ScopedAdmin(SoundInput, QuickWidgets, RefusesStaleAdminSave, SimpleHistory
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and permissions.access_for(request.user).may_use_admin
+        return permissions.access_for(request.user).may_use_admin  # none for an inactive user
 
     def has_view_permission(self, request: HttpRequest, obj: ModelT | None = None) -> bool:
         if not self.has_module_permission(request):

@@ -51,7 +51,7 @@ class CaseworkAdminSite(admin.AdminSite):
         super().register(model_or_iterable, admin_class, **options)
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and permissions.access_for(request.user).may_use_admin
+        return permissions.access_for(request.user).may_use_admin  # none for an inactive user
 
     def get_urls(self) -> list[URLResolver | URLPattern]:
         # Django's "view on site" redirects for any object of any model, visible or not, and answers

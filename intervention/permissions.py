@@ -22,6 +22,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import FilteredRelation, Q
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 
 from intervention.enums import DFE_ROLES, OVERSEEING_ROLES, Organisation, Role
 
@@ -98,6 +99,7 @@ def model(name: str) -> Any:
 
 def access_for(user: Any) -> Access:
     """The user's access, cached on the user object for the rest of the request."""
+    user = _unwrapped(user)
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_ACCESS
     cached: Access | None = getattr(user, "_intervention_access", None)
@@ -144,6 +146,18 @@ def access_for(user: Any) -> Access:
     )
     user._intervention_access = access
     return access
+
+
+def _unwrapped(user: Any) -> Any:
+    """The user itself, not the lazy stand-in `request.user` is: an admin page asks for access some
+    hundreds of times, and each read of an attribute through the stand-in costs a few calls and a
+    caught exception. The stand-in loads the user as its own first read would; one middleware's
+    stand-in may wrap another's (the second factor's wraps the session's)."""
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
 
 
 def forget_access(user: Any) -> None:

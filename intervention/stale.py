@@ -17,7 +17,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, InlineForeignKeyField, ModelChoiceField
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -210,13 +210,33 @@ class StaleRowsFormSet(BaseInlineFormSet):
     for their history, not two a row."""
 
     def add_fields(self, form: Any, index: int | None) -> None:
+        assert self.model is not None
+        pk_name = self.model._meta.pk.name
+        # A row read to be shown (not sent back) gets the hidden id and parent fields made for the
+        # first row: Django makes both anew for each row (the id's a dropdown of the model's records,
+        # with querysets of its own), and they differ only in the id shown, which the row's initial
+        # values give. A form sent back gets fields of its own, as Django makes them.
+        shared = self.__dict__.get("_row_fields")
+        shows_row = not self.is_bound and not form.is_bound and index is not None
+        if shows_row and shared is not None:
+            form.fields.update(shared)
+            form.initial[pk_name] = self._row_pk(index)
+            return
         super().add_fields(form, index)
         # The row's id and its parent, hidden in every row: drawn in Python, not through a template.
-        assert self.model is not None
-        for name in (self.model._meta.pk.name, self.fk.name):
+        for name in (pk_name, self.fk.name):
             field = form.fields.get(name)
             if field is not None and type(field.widget) is forms.HiddenInput:
                 field.widget = QuickHiddenInput(attrs=field.widget.attrs)
+        made = (form.fields.get(pk_name), form.fields.get(self.fk.name))
+        if shows_row and type(made[0]) is ModelChoiceField and type(made[1]) is InlineForeignKeyField:
+            self._row_fields = {pk_name: made[0], self.fk.name: made[1]}
+            form.initial[pk_name] = self._row_pk(index)
+
+    def _row_pk(self, index: int | None) -> Any:
+        """The id Django's own hidden field for the row would show: the row's, or none for an extra one."""
+        rows = self.get_queryset()
+        return rows[index].pk if index is not None and index < len(rows) else None
 
     @cached_property
     def empty_form(self) -> Any:

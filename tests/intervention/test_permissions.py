@@ -3,10 +3,13 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils.functional import SimpleLazyObject
 
 from intervention.enums import Role
 from intervention.models import Appointment, Intervention
 from intervention.permissions import (
+    NO_ACCESS,
     Capability,
     access_for,
     can_change,
@@ -148,6 +151,21 @@ def test_access_is_worked_out_once_per_request(alice, hereford_case, django_asse
         access_for(alice)
         visible_ids = Intervention.objects.visible_to(alice).query  # building the query runs nothing
     assert visible_ids is not None
+
+
+def test_access_through_the_requests_lazy_user_is_the_users_own(alice, hereford_case, django_assert_num_queries):
+    """request.user is a lazy stand-in: access read through it is worked out for the user it stands
+    for, cached on that user, and an anonymous or deactivated one has none."""
+    lazy = SimpleLazyObject(lambda: alice)
+    access = access_for(lazy)
+    assert access.person_id == alice.person.pk
+    with django_assert_num_queries(0):
+        assert access_for(alice) is access
+        assert access_for(SimpleLazyObject(lambda: alice)) is access
+        assert access_for(SimpleLazyObject(lambda: SimpleLazyObject(lambda: alice))) is access
+    assert access_for(SimpleLazyObject(AnonymousUser)) is NO_ACCESS
+    alice.is_active = False
+    assert access_for(lazy) is NO_ACCESS
 
 
 def test_a_second_case_in_the_same_council_is_visible_to_its_officers(alice, herefordshire):

@@ -106,6 +106,18 @@ def test_each_rows_widgets_drawn_without_bound_fields_are_the_bound_fields_own(c
     assert [len(each.formset.forms) for each in inline_formsets] == [1, 2]
 
 
+def test_each_row_of_a_form_just_opened_carries_its_own_id(client, case_form, hereford_case):
+    """The rows share their hidden id and parent fields (made once for the page): each still shows its
+    own record's id, under its own case."""
+    page = client.get(case_form).content.decode()
+    ids = re.findall(r'<input type="hidden" name="delivery_models-(\d)-id" value="(\d+)"', page)
+    parents = re.findall(r'<input type="hidden" name="delivery_models-\d-intervention" value="(\d+)"', page)
+    rows = AlternativeDeliveryModel.objects.filter(intervention=hereford_case).order_by("pk")
+    assert sorted(pk for _, pk in ids) == sorted(str(row.pk) for row in rows)
+    assert [index for index, _ in ids] == ["0", "1"]
+    assert parents == [str(hereford_case.pk)] * 2
+
+
 @pytest.mark.parametrize("sent", [False, True])
 def test_the_case_forms_fieldsets_read_as_djangos_own(client, case_form, sent):
     if sent:
