@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpRequest, QueryDict
@@ -28,6 +29,7 @@ from directions.models import (
 )
 from directions.schedule import Preview, Rule, RuleError, preview, window
 from intervention.admin_scoping import FixedChoices, ScopedAdmin, ScopedInline, SharedFieldsInline
+from intervention.admin_site import SoundChangeList
 from intervention.models import ExtraBankHoliday, Intervention, Person
 from intervention.permissions import Capability, access_for, has_capability, intervention_filter
 from intervention.queue import tell_if_waiting
@@ -363,6 +365,22 @@ class InForceFilter(admin.SimpleListFilter):
         return queryset
 
 
+class InstrumentsWithNextDue(SoundChangeList):
+    """The list of instruments, with each one's next clause due (a column it sorts by). Only the list
+    reads it: the instrument's own page, and the autocomplete that offers an instrument to revoke,
+    would compile and run the subquery for nothing."""
+
+    def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> Any:
+        if "next_clause_due" not in self.root_queryset.query.annotations:
+            # A subquery, not Min() over a join of every clause: the join and its GROUP BY made the
+            # count, the date hierarchy and the page itself each aggregate all the clauses of all
+            # the instruments on every view of the list.
+            today = timezone.localdate()
+            next_due = Clause.objects.filter(instrument=OuterRef("pk"), due_on__gte=today).order_by("due_on")
+            self.root_queryset = self.root_queryset.annotate(next_clause_due=Subquery(next_due.values("due_on")[:1]))
+        return super().get_queryset(request, exclude_parameters)
+
+
 @admin.register(Instrument)
 class InstrumentAdmin(ScopedAdmin[Instrument]):
     intervention_path = "intervention__"
@@ -444,18 +462,15 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
         return response
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        today = timezone.localdate()
-        # A subquery, not Min() over a join of every clause: the join and its GROUP BY made the
-        # count, the date hierarchy and the page itself each aggregate all the clauses of all
-        # the instruments on every view of the list.
-        next_due = Clause.objects.filter(instrument=OuterRef("pk"), due_on__gte=today).order_by("due_on")
         return (
             super()
             .get_queryset(request)
             .select_related("intervention__local_authority", "revoked_by")
-            .annotate(next_clause_due=Subquery(next_due.values("due_on")[:1]))
             .order_by("intervention__local_authority__name", "issued_on", "pk")
         )
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return InstrumentsWithNextDue
 
     def get_readonly_fields(self, request: HttpRequest, obj: Instrument | None = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))
@@ -491,7 +506,7 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
 
     @admin.display(description="Next clause due", ordering="next_clause_due")
     def next_due(self, obj: Instrument) -> Any:
-        return getattr(obj, "next_clause_due", None)  # annotated by get_queryset
+        return getattr(obj, "next_clause_due", None)  # annotated by the list (InstrumentsWithNextDue)
 
     @admin.display(description="Revoked by")
     def revoked_by_link(self, obj: Instrument) -> str:

@@ -127,3 +127,17 @@ def test_a_drafts_clause_rows_keep_what_was_typed_in_each_show_their_own_errors_
     response = client.post(url, values)
     assert response.status_code == 302
     assert Clause.objects.get(instrument=instrument, label="7").text == "Improve <now>"
+
+
+def test_the_list_shows_and_sorts_by_the_next_clause_due_and_the_page_does_not_ask_for_it(client, dora, hereford_case):
+    instrument = direction(hereford_case, issued=True)
+    due = datetime.date.today() + datetime.timedelta(days=30)
+    Clause.objects.filter(instrument=instrument, label="8").update(due_on=due)
+    client.force_login(dora)
+
+    listed = client.get("/admin/directions/instrument/?o=7")
+    assert [row.next_clause_due for row in listed.context["cl"].result_list] == [due]
+
+    with CaptureQueriesContext(connection) as read:
+        client.get(f"/admin/directions/instrument/{instrument.pk}/change/")
+    assert not [query for query in read.captured_queries if '"directions_clause"."due_on" >=' in query["sql"]]
