@@ -133,7 +133,9 @@ class ClauseInline(LockedWhenIssuedInline):
     ]
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return in_document_order(super().get_queryset(request).select_related("covered_by"))
+        # Each row's covering obligation is not joined: its dropdown needs only its id, and a page that
+        # shows it as text gives it from the obligations it reads (_covered_from).
+        return in_document_order(super().get_queryset(request))
 
     def get_formset(self, request: HttpRequest, obj: Instrument | None = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
@@ -170,13 +172,7 @@ class IssuedClauseRows(ClauseRows):
                 "parties", f"{_field(form, 'deliverer')} {_field(form, 'recipient')}"
             )
         elif clause.due_on:
-            delivered = (
-                ""
-                if clause.covered_by_id
-                else f"{_shown(clause.get_deliverer_display() or '-')}, {_shown(clause.get_recipient_display() or '-')}"
-            )
-            covered = clause.covered_by.what if clause.covered_by_id else ""
-            parties = _cell("covered_by", _paragraph(covered or "-")) + _cell("parties", f"<p>{delivered}</p>")
+            parties = _cell("covered_by", _covered_by(clause)) + _cell("parties", _parties(clause))
         else:
             parties = _cell("covered_by", "<p>-</p>") + _cell("parties", "<p>-</p>")
         compliance = _field(form, "compliance") if self.editable else _paragraph(clause.get_compliance_display())
@@ -191,6 +187,48 @@ class IssuedClauseRows(ClauseRows):
             + _cell("compliance", compliance)
             + "</tr>\n"
         )
+
+
+def _covered_by(clause: Clause) -> str:
+    """The obligation that covers a dated paragraph, as its cell shows it ({{ ...|default:"-" }})."""
+    covered = clause.covered_by if clause.covered_by_id else None
+    return _paragraph((covered.what if covered else "") or "-")
+
+
+def _parties(clause: Clause) -> str:
+    """Who delivers a dated paragraph and who receives it, unless an obligation covers it."""
+    if clause.covered_by_id:
+        return "<p></p>"
+    return f"<p>{_shown(clause.get_deliverer_display() or '-')}, {_shown(clause.get_recipient_display() or '-')}</p>"
+
+
+def clauses_as_text(clauses: list[Clause]) -> SafeString:
+    """An issued instrument's clauses for someone who may only read them, each a row of text, drawn
+    in Python with the markup (its spacing too) of the template loop that drew them: its dozen
+    lookups and filters a row, for dozens of rows, cost more than the rest of the table."""
+    rows = []
+    for index, clause in enumerate(clauses):
+        if clause.due_on:
+            parties = (
+                f'\n            <td class="field-covered_by">{_covered_by(clause)}</td>'
+                f'\n            <td class="field-parties">{_parties(clause)}</td>\n            '
+            )
+        else:
+            parties = (
+                '\n            <td class="field-covered_by"><p>-</p></td><td class="field-parties"><p>-</p></td>'
+                "\n            "
+            )
+        rows.append(
+            f'\n          <tr class="form-row has_original" id="clauses-{index}">'
+            f'\n            <td class="field-part">{_paragraph(clause.get_part_display())}</td>'
+            f'\n            <td class="field-reference">{_paragraph(clause.reference)}</td>'
+            f'\n            <td class="field-text"><p>{linebreaksbr(clause.text, autoescape=True)}</p></td>'
+            f'\n            <td class="field-due_on">{_paragraph(clause.due_on or "-")}</td>'
+            f"\n            {parties}"
+            f'\n            <td class="field-compliance">{_paragraph(clause.get_compliance_display())}</td>'
+            "\n          </tr>\n        "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - each value is escaped
 
 
 def _shown(value: Any) -> str:
@@ -323,6 +361,26 @@ def first_dates_of(
     return _dates_in_words(shown) if shown.count else "None in the window"
 
 
+def _covered_from(clauses: Any, obligations: list[ReportingObligation]) -> None:
+    """Give each clause the obligation covering it from its instrument's obligations, which the page
+    reads anyway (an obligation covers only a clause of its own instrument: Clause.clean). Read with
+    the clauses, they were joined to every obligation of every instrument, a table that grows with the
+    cases. One not among them (none should be) is read as usual, when asked for."""
+    by_pk = {obligation.pk: obligation for obligation in obligations}
+    for clause in clauses:
+        if clause.covered_by_id in by_pk:
+            clause.covered_by = by_pk[clause.covered_by_id]
+
+
+def _terms_of(instrument: Instrument) -> TermsOfReference | None:
+    """The instrument's terms of reference, if it has any: read with the instrument on its own page
+    (InstrumentAdmin.get_object)."""
+    try:
+        return instrument.terms_of_reference
+    except TermsOfReference.DoesNotExist:
+        return None
+
+
 def _naming_clauses(rows: Any, clauses: dict[int, Clause]) -> list[Any]:
     """The rows, each given its clause from `clauses` where it is there (else read as usual)."""
     rows = list(rows)
@@ -427,7 +485,7 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
         instrument's page, with its dozens of clauses, too slow: issue 7.) With `clauses`, its
         clauses too, for someone who may only read them. A priority or obligation names its clause
         from the clauses the page has read (`read`, or those), each with its ancestors."""
-        of_instrument = in_document_order(Clause.objects.filter(instrument=obj).select_related("covered_by"))
+        of_instrument = in_document_order(Clause.objects.filter(instrument=obj))
         shown = with_ancestors(list(of_instrument)) if clauses else None
         by_pk = {clause.pk: clause for clause in (shown if shown is not None else read or ())}
         priorities = in_document_order(obj.service_priorities.all())
@@ -435,11 +493,14 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
         if not by_pk:
             priorities = priorities.select_related(f"clause__{CLAUSE_ANCESTORS}")
             obligations = obligations.select_related(f"clause__{CLAUSE_ANCESTORS}")
+        obligations = _naming_clauses(obligations, by_pk)
+        _covered_from(by_pk.values(), obligations)
         return {
             "clauses": shown,
-            "terms": TermsOfReference.objects.filter(instrument=obj).first(),
+            "clause_rows": clauses_as_text(shown) if shown is not None else "",
+            "terms": _terms_of(obj),
             "priorities": _naming_clauses(priorities, by_pk),
-            "obligations": _naming_clauses(obligations, by_pk),
+            "obligations": obligations,
             "amendments": list(in_document_order(obj.amendments.select_related("made_by"))),
             "changeable": changeable,
         }
@@ -471,6 +532,16 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return InstrumentsWithNextDue
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        """Django's, with the terms of reference (one to one) read in the same query: the page shows
+        them, as a form for a draft and as text once issued."""
+        queryset = self.get_queryset(request).select_related("terms_of_reference")
+        field = Instrument._meta.pk if from_field is None else Instrument._meta.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})  # type: ignore[union-attr]
+        except (Instrument.DoesNotExist, ValidationError, ValueError):
+            return None
 
     def get_readonly_fields(self, request: HttpRequest, obj: Instrument | None = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))
