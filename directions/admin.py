@@ -11,7 +11,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpRequest, QueryDict
-from django.template.defaultfilters import linebreaksbr
+from django.template.defaultfilters import capfirst, linebreaksbr
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -226,6 +226,66 @@ def clauses_as_text(clauses: list[Clause]) -> SafeString:
             f'\n            <td class="field-due_on">{_paragraph(clause.due_on or "-")}</td>'
             f"\n            {parties}"
             f'\n            <td class="field-compliance">{_paragraph(clause.get_compliance_display())}</td>'
+            "\n          </tr>\n        "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - each value is escaped
+
+
+def _change_link(name: str) -> Any:
+    """The address of a record's change page by its id, as {% url name pk %} gives it, escaped: the
+    pattern is reversed once for the page, not once a row."""
+    from django.urls import reverse
+
+    pattern = reverse(name, args=["__pk__"])
+    return lambda pk: str(conditional_escape(pattern.replace("__pk__", str(pk))))
+
+
+def priorities_as_text(priorities: list[ServicePriority], *, changeable: bool) -> SafeString:
+    """An issued instrument's service priorities, each a row of text: drawn in Python with the markup
+    (its spacing too) of the template loop that drew them."""
+    link = _change_link("admin:directions_servicepriority_change")
+    rows = []
+    for priority in priorities:
+        change = (
+            f'<td class="field-change"><p><a href="{link(priority.pk)}" class="changelink">Change'
+            f'<span class="visually-hidden"> priority {_shown(priority.label)}</span></a></p></td>'
+            if changeable
+            else ""
+        )
+        rows.append(
+            '\n          <tr class="form-row has_original">'
+            f'\n            <td class="field-label">{_paragraph(priority.label)}</td>'
+            f'\n            <td class="field-title"><p>{linebreaksbr(priority.title, autoescape=True)}</p></td>'
+            f'\n            <td class="field-short_name">{_paragraph(priority.short_name)}</td>'
+            f'\n            <td class="field-clause">{_paragraph(priority.clause or "-")}</td>'
+            f"\n            {change}"
+            "\n          </tr>\n        "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - each value is escaped
+
+
+def obligations_as_text(obligations: list[ReportingObligation], *, changeable: bool) -> SafeString:
+    """An instrument's reporting obligations, each a row of text: drawn in Python with the markup (its
+    spacing too) of the template loop that drew them."""
+    link = _change_link("admin:directions_reportingobligation_change")
+    rows = []
+    for obligation in obligations:
+        change = (
+            f'<td class="field-change"><p><a href="{link(obligation.pk)}" class="changelink">Change'
+            f'<span class="visually-hidden"> {_shown(obligation.what)}</span></a></p></td>'
+            if changeable
+            else ""
+        )
+        kind = obligation.get_report_kind_display() or "-"
+        rows.append(
+            '\n          <tr class="form-row has_original">'
+            f'\n            <td class="field-what">{_paragraph(obligation.what)}</td>'
+            f'\n            <td class="field-deliverer">{_paragraph(obligation.get_deliverer_display())}</td>'
+            f'\n            <td class="field-recipient">{_paragraph(obligation.get_recipient_display())}</td>'
+            f'\n            <td class="field-report_kind">{_paragraph(kind)}</td>'
+            f'\n            <td class="field-cadence">{_paragraph(capfirst(obligation.describe()))}</td>'
+            f'\n            <td class="field-clause">{_paragraph(obligation.clause or "-")}</td>'
+            f"\n            {change}"
             "\n          </tr>\n        "
         )
     return mark_safe("".join(rows))  # noqa: S308 - each value is escaped
@@ -495,12 +555,15 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
             obligations = obligations.select_related(f"clause__{CLAUSE_ANCESTORS}")
         obligations = _naming_clauses(obligations, by_pk)
         _covered_from(by_pk.values(), obligations)
+        priorities = _naming_clauses(priorities, by_pk)
         return {
             "clauses": shown,
             "clause_rows": clauses_as_text(shown) if shown is not None else "",
             "terms": _terms_of(obj),
-            "priorities": _naming_clauses(priorities, by_pk),
+            "priorities": priorities,
+            "priority_rows": priorities_as_text(priorities, changeable=changeable),
             "obligations": obligations,
+            "obligation_rows": obligations_as_text(obligations, changeable=changeable),
             "amendments": list(in_document_order(obj.amendments.select_related("made_by"))),
             "changeable": changeable,
         }

@@ -17,8 +17,8 @@ from django.test.utils import CaptureQueriesContext
 
 from directions import services
 from directions.admin import in_document_order, with_ancestors
-from directions.enums import Cadence, Deliverer, InstrumentKind, LegalBasis, Part, Recipient
-from directions.models import Clause, Instrument, ReportingObligation, TermsOfReference
+from directions.enums import Cadence, Deliverer, InstrumentKind, LegalBasis, Part, Recipient, ReportKind
+from directions.models import Clause, Instrument, ReportingObligation, ServicePriority, TermsOfReference
 from intervention.enums import Role
 from intervention.stale import version_of
 from intervention.widgets import QuickRelatedFieldWidgetWrapper
@@ -164,6 +164,36 @@ CLAUSES_LOOP = """{% for clause in clauses %}
         {% endfor %}"""  # noqa: E501 - the template's own lines
 
 
+# Likewise the loops that drew an issued instrument's priorities and obligations as text.
+PRIORITIES_LOOP = """{% for priority in rows.priorities %}
+          <tr class="form-row has_original">
+            <td class="field-label"><p>{{ priority.label }}</p></td>
+            <td class="field-title"><p>{{ priority.title|linebreaksbr }}</p></td>
+            <td class="field-short_name"><p>{{ priority.short_name }}</p></td>
+            <td class="field-clause"><p>{{ priority.clause|default:"-" }}</p></td>
+            {% if rows.changeable %}<td class="field-change"><p><a href="{% url 'admin:directions_servicepriority_change' priority.pk %}" class="changelink">Change<span class="visually-hidden"> priority {{ priority.label }}</span></a></p></td>{% endif %}
+          </tr>
+        {% endfor %}"""  # noqa: E501 - the template's own lines
+OBLIGATIONS_LOOP = """{% for obligation in rows.obligations %}
+          <tr class="form-row has_original">
+            <td class="field-what"><p>{{ obligation.what }}</p></td>
+            <td class="field-deliverer"><p>{{ obligation.get_deliverer_display }}</p></td>
+            <td class="field-recipient"><p>{{ obligation.get_recipient_display }}</p></td>
+            <td class="field-report_kind"><p>{{ obligation.get_report_kind_display|default:"-" }}</p></td>
+            <td class="field-cadence"><p>{{ obligation.describe|capfirst }}</p></td>
+            <td class="field-clause"><p>{{ obligation.clause|default:"-" }}</p></td>
+            {% if rows.changeable %}<td class="field-change"><p><a href="{% url 'admin:directions_reportingobligation_change' obligation.pk %}" class="changelink">Change<span class="visually-hidden"> {{ obligation.what }}</span></a></p></td>{% endif %}
+          </tr>
+        {% endfor %}"""  # noqa: E501 - the template's own lines
+
+
+def as_the_loops_drew_them(instrument: Instrument, *, changeable: bool) -> list[str]:
+    priorities = in_document_order(instrument.service_priorities.select_related("clause__parent"))
+    obligations = in_document_order(instrument.reporting_obligations.select_related("clause__parent"))
+    rows = {"priorities": list(priorities), "obligations": list(obligations), "changeable": changeable}
+    return [Template(loop).render(Context({"rows": rows})) for loop in (PRIORITIES_LOOP, OBLIGATIONS_LOOP)]
+
+
 def dated(instrument: Instrument) -> ReportingObligation:
     """Two of a direction's paragraphs dated, one covered by an obligation, one delivered by the
     council to the commissioner, and terms of reference, each with markup typed into it."""
@@ -181,8 +211,29 @@ def dated(instrument: Instrument) -> ReportingObligation:
         due_on=datetime.date(2023, 7, 1), deliverer=Deliverer.COUNCIL, recipient=Recipient.COMMISSIONER
     )
     rows.filter(label="11").update(text="Line <one>\nLine two")
+    # As if written before the issue, which locks their text.
     terms = TermsOfReference(instrument=instrument, heading="Terms <heading>", introduction="In <brief>")
-    TermsOfReference.objects.bulk_create([terms])  # as if written before the issue, which locks the text
+    TermsOfReference.objects.bulk_create([terms])
+    eight = rows.get(label="8")
+    ServicePriority.objects.bulk_create(
+        [
+            ServicePriority(
+                instrument=instrument, clause=eight, label="1", title="Title <one>\nmore", short_name="S<1>"
+            ),
+            ServicePriority(instrument=instrument, label="2", position=2, title="Two", short_name="Two"),
+        ]
+    )
+    ReportingObligation.objects.create(
+        instrument=instrument,
+        clause=eight,
+        what="Quarterly <return>",
+        deliverer=Deliverer.COMMISSIONER,
+        recipient=Recipient.COUNCIL,
+        report_kind=ReportKind.HIGHLIGHT,
+        cadence=Cadence.EVERY_N_MONTHS,
+        anchor_on=datetime.date(2023, 4, 1),
+        interval=3,
+    )
     return obligation
 
 
@@ -204,6 +255,9 @@ def test_clauses_read_as_text_are_drawn_as_the_template_drew_them_with_their_cov
     assert "<p>Highlight &lt;report&gt;</p>" in page and "<p>The council, the commissioner</p>" in page
     assert "Line &lt;one&gt;<br>Line two" in page
     assert "Terms &lt;heading&gt;" in page and "In &lt;brief&gt;" in page
+    for rows in as_the_loops_drew_them(instrument, changeable=False):
+        assert rows in page
+    assert "S&lt;1&gt;" in page and "Quarterly &lt;return&gt;" in page and "Title &lt;one&gt;<br>more" in page
     sql = [query["sql"] for query in read.captured_queries]
     assert not [query for query in sql if 'FROM "directions_termsofreference"' in query]
     assert len([query for query in sql if 'FROM "directions_reportingobligation"' in query]) == 1
@@ -218,3 +272,6 @@ def test_dfe_sees_the_covering_obligation_chosen_and_the_terms_of_reference(clie
 
     assert re.search(rf'<option value="{obligation.pk}" selected>[^<]*Highlight &lt;report&gt;', page)
     assert "Terms &lt;heading&gt;" in page
+    for rows in as_the_loops_drew_them(instrument, changeable=True):
+        assert rows in page
+    assert 'class="changelink">Change<span class="visually-hidden"> Quarterly &lt;return&gt;</span>' in page
