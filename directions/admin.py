@@ -166,7 +166,7 @@ class IssuedClauseRows(ClauseRows):
             f' id="id_{form.prefix}-instrument">'
         )
         if self.editable:
-            hidden += str(form["seen_version"])
+            hidden += _field(form, "seen_version")
         if clause.due_on and self.editable:
             parties = _cell("covered_by", _field(form, "covered_by")) + _cell(
                 "parties", f"{_field(form, 'deliverer')} {_field(form, 'recipient')}"
@@ -306,8 +306,30 @@ def _cell(name: str, content: str) -> str:
 
 def _field(form: Any, name: str) -> str:
     """The field's widget, after its errors when it has some."""
+    if not form.is_bound:
+        return _unbound_widget(form, name)
     field = form[name]
     return (field.errors.as_ul() if field.errors else "") + str(field)
+
+
+def _unbound_widget(form: Any, name: str) -> str:
+    """str(form[name]) for a form not sent back (so with no errors), as BoundField.as_widget draws it,
+    without making a bound field: a row's form draws two to five, and an instrument has dozens of
+    rows. A field with anything more to it (help text, disabled, localised, its initial value
+    hidden beside it) is drawn by Django."""
+    field = form.fields[name]
+    plain = not (field.help_text or field.disabled or field.localize or field.show_hidden_initial)
+    if not plain or "%s" not in str(form.auto_id):
+        return str(form[name])
+    widget = field.widget
+    initial = form.get_initial_for_field(field, name)
+    attrs = {}
+    if widget.use_required_attribute(initial) and field.required and form.use_required_attribute:
+        attrs["required"] = True
+    html_name = form.add_prefix(name)
+    if "id" not in widget.attrs:
+        attrs["id"] = form.auto_id % html_name
+    return widget.render(name=html_name, value=field.prepare_value(initial), attrs=attrs, renderer=form.renderer)
 
 
 class IssuedClauseInline(ClauseInline):

@@ -16,7 +16,7 @@ from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 
 from directions import services
-from directions.admin import in_document_order, with_ancestors
+from directions.admin import _field, in_document_order, with_ancestors
 from directions.enums import Cadence, Deliverer, InstrumentKind, LegalBasis, Part, Recipient, ReportKind
 from directions.models import Clause, Instrument, ReportingObligation, ServicePriority, TermsOfReference
 from intervention.enums import Role
@@ -275,3 +275,16 @@ def test_dfe_sees_the_covering_obligation_chosen_and_the_terms_of_reference(clie
     for rows in as_the_loops_drew_them(instrument, changeable=True):
         assert rows in page
     assert 'class="changelink">Change<span class="visually-hidden"> Quarterly &lt;return&gt;</span>' in page
+
+
+def test_an_issued_directions_clause_rows_draw_their_fields_as_django_does(client, dora, hereford_case):
+    instrument = direction(hereford_case, issued=True, nested=False)
+    dated(instrument)
+    client.force_login(dora)
+
+    response = client.get(f"/admin/directions/instrument/{instrument.pk}/change/")
+
+    (clauses,) = [inline for inline in response.context["inline_admin_formsets"] if inline.formset.model is Clause]
+    for form in clauses.formset.forms:
+        for name in ("compliance", "covered_by", "deliverer", "recipient", "seen_version"):
+            assert _field(form, name) == str(form[name]), name
