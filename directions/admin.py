@@ -472,11 +472,13 @@ def _naming_clauses(rows: Any, clauses: dict[int, Clause]) -> list[Any]:
     return rows
 
 
-def _offered_with(rows: Any, current: int) -> Any:
+def _offered_with(rows: Any, current: int, *, within: Q) -> Any:
     """The rows offered, and the one chosen whatever it is now. Asked as "its id is one of theirs, or
     the chosen one's", not as their own conditions or that id: that OR across the joins was answered
-    by reading every row of the table and then sorting them to drop the duplicates."""
-    offered = rows.model.objects.filter(Q(pk__in=rows.values("pk")) | Q(pk=current))
+    by reading every row of the table and then sorting them to drop the duplicates. `within` holds
+    them all (the instruction's case): without it the OR alone was answered by reading every row of
+    the table, and every instrument, to keep the few."""
+    offered = rows.model.objects.filter(within).filter(Q(pk__in=rows.values("pk")) | Q(pk=current))
     return offered.select_related(*_selected(rows.query.select_related))
 
 
@@ -1166,7 +1168,8 @@ class InstructionAdmin(ScopedAdmin[Instruction]):
                     # An instruction made under a direction since revoked keeps showing what it was made under.
                     current = getattr(obj, f"{name}_id", None)
                     if current:
-                        field.queryset = _offered_with(field.queryset, current)
+                        within = Q(instrument__intervention_id=obj.intervention_id)
+                        field.queryset = _offered_with(field.queryset, current, within=within)
 
             def clean(self) -> dict[str, Any]:
                 cleaned = super().clean()
