@@ -7,10 +7,11 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpRequest, QueryDict
-from django.template.defaultfilters import linebreaksbr
+from django.template.defaultfilters import capfirst, linebreaksbr
 from django.utils import formats, timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -28,6 +29,7 @@ from directions.models import (
 )
 from directions.schedule import Preview, Rule, RuleError, preview, window
 from intervention.admin_scoping import FixedChoices, ScopedAdmin, ScopedInline, SharedFieldsInline
+from intervention.admin_site import SoundChangeList
 from intervention.models import ExtraBankHoliday, Intervention, Person
 from intervention.permissions import Capability, access_for, has_capability, intervention_filter
 from intervention.queue import tell_if_waiting
@@ -131,7 +133,9 @@ class ClauseInline(LockedWhenIssuedInline):
     ]
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return in_document_order(super().get_queryset(request).select_related("covered_by"))
+        # Each row's covering obligation is not joined: its dropdown needs only its id, and a page that
+        # shows it as text gives it from the obligations it reads (_covered_from).
+        return in_document_order(super().get_queryset(request))
 
     def get_formset(self, request: HttpRequest, obj: Instrument | None = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
@@ -162,19 +166,13 @@ class IssuedClauseRows(ClauseRows):
             f' id="id_{form.prefix}-instrument">'
         )
         if self.editable:
-            hidden += str(form["seen_version"])
+            hidden += _field(form, "seen_version")
         if clause.due_on and self.editable:
             parties = _cell("covered_by", _field(form, "covered_by")) + _cell(
                 "parties", f"{_field(form, 'deliverer')} {_field(form, 'recipient')}"
             )
         elif clause.due_on:
-            delivered = (
-                ""
-                if clause.covered_by_id
-                else f"{_shown(clause.get_deliverer_display() or '-')}, {_shown(clause.get_recipient_display() or '-')}"
-            )
-            covered = clause.covered_by.what if clause.covered_by_id else ""
-            parties = _cell("covered_by", _paragraph(covered or "-")) + _cell("parties", f"<p>{delivered}</p>")
+            parties = _cell("covered_by", _covered_by(clause)) + _cell("parties", _parties(clause))
         else:
             parties = _cell("covered_by", "<p>-</p>") + _cell("parties", "<p>-</p>")
         compliance = _field(form, "compliance") if self.editable else _paragraph(clause.get_compliance_display())
@@ -189,6 +187,108 @@ class IssuedClauseRows(ClauseRows):
             + _cell("compliance", compliance)
             + "</tr>\n"
         )
+
+
+def _covered_by(clause: Clause) -> str:
+    """The obligation that covers a dated paragraph, as its cell shows it ({{ ...|default:"-" }})."""
+    covered = clause.covered_by if clause.covered_by_id else None
+    return _paragraph((covered.what if covered else "") or "-")
+
+
+def _parties(clause: Clause) -> str:
+    """Who delivers a dated paragraph and who receives it, unless an obligation covers it."""
+    if clause.covered_by_id:
+        return "<p></p>"
+    return f"<p>{_shown(clause.get_deliverer_display() or '-')}, {_shown(clause.get_recipient_display() or '-')}</p>"
+
+
+def clauses_as_text(clauses: list[Clause]) -> SafeString:
+    """An issued instrument's clauses for someone who may only read them, each a row of text, drawn
+    in Python with the markup (its spacing too) of the template loop that drew them: its dozen
+    lookups and filters a row, for dozens of rows, cost more than the rest of the table."""
+    rows = []
+    for index, clause in enumerate(clauses):
+        if clause.due_on:
+            parties = (
+                f'\n            <td class="field-covered_by">{_covered_by(clause)}</td>'
+                f'\n            <td class="field-parties">{_parties(clause)}</td>\n            '
+            )
+        else:
+            parties = (
+                '\n            <td class="field-covered_by"><p>-</p></td><td class="field-parties"><p>-</p></td>'
+                "\n            "
+            )
+        rows.append(
+            f'\n          <tr class="form-row has_original" id="clauses-{index}">'
+            f'\n            <td class="field-part">{_paragraph(clause.get_part_display())}</td>'
+            f'\n            <td class="field-reference">{_paragraph(clause.reference)}</td>'
+            f'\n            <td class="field-text"><p>{linebreaksbr(clause.text, autoescape=True)}</p></td>'
+            f'\n            <td class="field-due_on">{_paragraph(clause.due_on or "-")}</td>'
+            f"\n            {parties}"
+            f'\n            <td class="field-compliance">{_paragraph(clause.get_compliance_display())}</td>'
+            "\n          </tr>\n        "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - each value is escaped
+
+
+def _change_link(name: str) -> Any:
+    """The address of a record's change page by its id, as {% url name pk %} gives it, escaped: the
+    pattern is reversed once for the page, not once a row."""
+    from django.urls import reverse
+
+    pattern = reverse(name, args=["__pk__"])
+    return lambda pk: str(conditional_escape(pattern.replace("__pk__", str(pk))))
+
+
+def priorities_as_text(priorities: list[ServicePriority], *, changeable: bool) -> SafeString:
+    """An issued instrument's service priorities, each a row of text: drawn in Python with the markup
+    (its spacing too) of the template loop that drew them."""
+    link = _change_link("admin:directions_servicepriority_change")
+    rows = []
+    for priority in priorities:
+        change = (
+            f'<td class="field-change"><p><a href="{link(priority.pk)}" class="changelink">Change'
+            f'<span class="visually-hidden"> priority {_shown(priority.label)}</span></a></p></td>'
+            if changeable
+            else ""
+        )
+        rows.append(
+            '\n          <tr class="form-row has_original">'
+            f'\n            <td class="field-label">{_paragraph(priority.label)}</td>'
+            f'\n            <td class="field-title"><p>{linebreaksbr(priority.title, autoescape=True)}</p></td>'
+            f'\n            <td class="field-short_name">{_paragraph(priority.short_name)}</td>'
+            f'\n            <td class="field-clause">{_paragraph(priority.clause or "-")}</td>'
+            f"\n            {change}"
+            "\n          </tr>\n        "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - each value is escaped
+
+
+def obligations_as_text(obligations: list[ReportingObligation], *, changeable: bool) -> SafeString:
+    """An instrument's reporting obligations, each a row of text: drawn in Python with the markup (its
+    spacing too) of the template loop that drew them."""
+    link = _change_link("admin:directions_reportingobligation_change")
+    rows = []
+    for obligation in obligations:
+        change = (
+            f'<td class="field-change"><p><a href="{link(obligation.pk)}" class="changelink">Change'
+            f'<span class="visually-hidden"> {_shown(obligation.what)}</span></a></p></td>'
+            if changeable
+            else ""
+        )
+        kind = obligation.get_report_kind_display() or "-"
+        rows.append(
+            '\n          <tr class="form-row has_original">'
+            f'\n            <td class="field-what">{_paragraph(obligation.what)}</td>'
+            f'\n            <td class="field-deliverer">{_paragraph(obligation.get_deliverer_display())}</td>'
+            f'\n            <td class="field-recipient">{_paragraph(obligation.get_recipient_display())}</td>'
+            f'\n            <td class="field-report_kind">{_paragraph(kind)}</td>'
+            f'\n            <td class="field-cadence">{_paragraph(capfirst(obligation.describe()))}</td>'
+            f'\n            <td class="field-clause">{_paragraph(obligation.clause or "-")}</td>'
+            f"\n            {change}"
+            "\n          </tr>\n        "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - each value is escaped
 
 
 def _shown(value: Any) -> str:
@@ -206,8 +306,30 @@ def _cell(name: str, content: str) -> str:
 
 def _field(form: Any, name: str) -> str:
     """The field's widget, after its errors when it has some."""
+    if not form.is_bound:
+        return _unbound_widget(form, name)
     field = form[name]
     return (field.errors.as_ul() if field.errors else "") + str(field)
+
+
+def _unbound_widget(form: Any, name: str) -> str:
+    """str(form[name]) for a form not sent back (so with no errors), as BoundField.as_widget draws it,
+    without making a bound field: a row's form draws two to five, and an instrument has dozens of
+    rows. A field with anything more to it (help text, disabled, localised, its initial value
+    hidden beside it) is drawn by Django."""
+    field = form.fields[name]
+    plain = not (field.help_text or field.disabled or field.localize or field.show_hidden_initial)
+    if not plain or "%s" not in str(form.auto_id):
+        return str(form[name])
+    widget = field.widget
+    initial = form.get_initial_for_field(field, name)
+    attrs = {}
+    if widget.use_required_attribute(initial) and field.required and form.use_required_attribute:
+        attrs["required"] = True
+    html_name = form.add_prefix(name)
+    if "id" not in widget.attrs:
+        attrs["id"] = form.auto_id % html_name
+    return widget.render(name=html_name, value=field.prepare_value(initial), attrs=attrs, renderer=form.renderer)
 
 
 class IssuedClauseInline(ClauseInline):
@@ -321,6 +443,26 @@ def first_dates_of(
     return _dates_in_words(shown) if shown.count else "None in the window"
 
 
+def _covered_from(clauses: Any, obligations: list[ReportingObligation]) -> None:
+    """Give each clause the obligation covering it from its instrument's obligations, which the page
+    reads anyway (an obligation covers only a clause of its own instrument: Clause.clean). Read with
+    the clauses, they were joined to every obligation of every instrument, a table that grows with the
+    cases. One not among them (none should be) is read as usual, when asked for."""
+    by_pk = {obligation.pk: obligation for obligation in obligations}
+    for clause in clauses:
+        if clause.covered_by_id in by_pk:
+            clause.covered_by = by_pk[clause.covered_by_id]
+
+
+def _terms_of(instrument: Instrument) -> TermsOfReference | None:
+    """The instrument's terms of reference, if it has any: read with the instrument on its own page
+    (InstrumentAdmin.get_object)."""
+    try:
+        return instrument.terms_of_reference
+    except TermsOfReference.DoesNotExist:
+        return None
+
+
 def _naming_clauses(rows: Any, clauses: dict[int, Clause]) -> list[Any]:
     """The rows, each given its clause from `clauses` where it is there (else read as usual)."""
     rows = list(rows)
@@ -330,11 +472,13 @@ def _naming_clauses(rows: Any, clauses: dict[int, Clause]) -> list[Any]:
     return rows
 
 
-def _offered_with(rows: Any, current: int) -> Any:
+def _offered_with(rows: Any, current: int, *, within: Q) -> Any:
     """The rows offered, and the one chosen whatever it is now. Asked as "its id is one of theirs, or
     the chosen one's", not as their own conditions or that id: that OR across the joins was answered
-    by reading every row of the table and then sorting them to drop the duplicates."""
-    offered = rows.model.objects.filter(Q(pk__in=rows.values("pk")) | Q(pk=current))
+    by reading every row of the table and then sorting them to drop the duplicates. `within` holds
+    them all (the instruction's case): without it the OR alone was answered by reading every row of
+    the table, and every instrument, to keep the few."""
+    offered = rows.model.objects.filter(within).filter(Q(pk__in=rows.values("pk")) | Q(pk=current))
     return offered.select_related(*_selected(rows.query.select_related))
 
 
@@ -361,6 +505,22 @@ class InForceFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.exclude(pk__in=in_force)
         return queryset
+
+
+class InstrumentsWithNextDue(SoundChangeList):
+    """The list of instruments, with each one's next clause due (a column it sorts by). Only the list
+    reads it: the instrument's own page, and the autocomplete that offers an instrument to revoke,
+    would compile and run the subquery for nothing."""
+
+    def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> Any:
+        if "next_clause_due" not in self.root_queryset.query.annotations:
+            # A subquery, not Min() over a join of every clause: the join and its GROUP BY made the
+            # count, the date hierarchy and the page itself each aggregate all the clauses of all
+            # the instruments on every view of the list.
+            today = timezone.localdate()
+            next_due = Clause.objects.filter(instrument=OuterRef("pk"), due_on__gte=today).order_by("due_on")
+            self.root_queryset = self.root_queryset.annotate(next_clause_due=Subquery(next_due.values("due_on")[:1]))
+        return super().get_queryset(request, exclude_parameters)
 
 
 @admin.register(Instrument)
@@ -409,7 +569,7 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
         instrument's page, with its dozens of clauses, too slow: issue 7.) With `clauses`, its
         clauses too, for someone who may only read them. A priority or obligation names its clause
         from the clauses the page has read (`read`, or those), each with its ancestors."""
-        of_instrument = in_document_order(Clause.objects.filter(instrument=obj).select_related("covered_by"))
+        of_instrument = in_document_order(Clause.objects.filter(instrument=obj))
         shown = with_ancestors(list(of_instrument)) if clauses else None
         by_pk = {clause.pk: clause for clause in (shown if shown is not None else read or ())}
         priorities = in_document_order(obj.service_priorities.all())
@@ -417,11 +577,17 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
         if not by_pk:
             priorities = priorities.select_related(f"clause__{CLAUSE_ANCESTORS}")
             obligations = obligations.select_related(f"clause__{CLAUSE_ANCESTORS}")
+        obligations = _naming_clauses(obligations, by_pk)
+        _covered_from(by_pk.values(), obligations)
+        priorities = _naming_clauses(priorities, by_pk)
         return {
             "clauses": shown,
-            "terms": TermsOfReference.objects.filter(instrument=obj).first(),
-            "priorities": _naming_clauses(priorities, by_pk),
-            "obligations": _naming_clauses(obligations, by_pk),
+            "clause_rows": clauses_as_text(shown) if shown is not None else "",
+            "terms": _terms_of(obj),
+            "priorities": priorities,
+            "priority_rows": priorities_as_text(priorities, changeable=changeable),
+            "obligations": obligations,
+            "obligation_rows": obligations_as_text(obligations, changeable=changeable),
             "amendments": list(in_document_order(obj.amendments.select_related("made_by"))),
             "changeable": changeable,
         }
@@ -444,18 +610,25 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
         return response
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        today = timezone.localdate()
-        # A subquery, not Min() over a join of every clause: the join and its GROUP BY made the
-        # count, the date hierarchy and the page itself each aggregate all the clauses of all
-        # the instruments on every view of the list.
-        next_due = Clause.objects.filter(instrument=OuterRef("pk"), due_on__gte=today).order_by("due_on")
         return (
             super()
             .get_queryset(request)
             .select_related("intervention__local_authority", "revoked_by")
-            .annotate(next_clause_due=Subquery(next_due.values("due_on")[:1]))
             .order_by("intervention__local_authority__name", "issued_on", "pk")
         )
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return InstrumentsWithNextDue
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        """Django's, with the terms of reference (one to one) read in the same query: the page shows
+        them, as a form for a draft and as text once issued."""
+        queryset = self.get_queryset(request).select_related("terms_of_reference")
+        field = Instrument._meta.pk if from_field is None else Instrument._meta.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})  # type: ignore[union-attr]
+        except (Instrument.DoesNotExist, ValidationError, ValueError):
+            return None
 
     def get_readonly_fields(self, request: HttpRequest, obj: Instrument | None = None) -> Any:
         readonly = list(super().get_readonly_fields(request, obj))
@@ -491,7 +664,7 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
 
     @admin.display(description="Next clause due", ordering="next_clause_due")
     def next_due(self, obj: Instrument) -> Any:
-        return getattr(obj, "next_clause_due", None)  # annotated by get_queryset
+        return getattr(obj, "next_clause_due", None)  # annotated by the list (InstrumentsWithNextDue)
 
     @admin.display(description="Revoked by")
     def revoked_by_link(self, obj: Instrument) -> str:
@@ -995,7 +1168,8 @@ class InstructionAdmin(ScopedAdmin[Instruction]):
                     # An instruction made under a direction since revoked keeps showing what it was made under.
                     current = getattr(obj, f"{name}_id", None)
                     if current:
-                        field.queryset = _offered_with(field.queryset, current)
+                        within = Q(instrument__intervention_id=obj.intervention_id)
+                        field.queryset = _offered_with(field.queryset, current, within=within)
 
             def clean(self) -> dict[str, Any]:
                 cleaned = super().clean()

@@ -11,12 +11,14 @@ import re
 import pytest
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db import connection
+from django.template import Context, Template
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
 
 from directions import services
-from directions.enums import InstrumentKind, LegalBasis, Part
-from directions.models import Clause, Instrument
+from directions.admin import _field, in_document_order, with_ancestors
+from directions.enums import Cadence, Deliverer, InstrumentKind, LegalBasis, Part, Recipient, ReportKind
+from directions.models import Clause, Instrument, ReportingObligation, ServicePriority, TermsOfReference
 from intervention.enums import Role
 from intervention.stale import version_of
 from intervention.widgets import QuickRelatedFieldWidgetWrapper
@@ -127,3 +129,162 @@ def test_a_drafts_clause_rows_keep_what_was_typed_in_each_show_their_own_errors_
     response = client.post(url, values)
     assert response.status_code == 302
     assert Clause.objects.get(instrument=instrument, label="7").text == "Improve <now>"
+
+
+def test_the_list_shows_and_sorts_by_the_next_clause_due_and_the_page_does_not_ask_for_it(client, dora, hereford_case):
+    instrument = direction(hereford_case, issued=True)
+    due = datetime.date.today() + datetime.timedelta(days=30)
+    Clause.objects.filter(instrument=instrument, label="8").update(due_on=due)
+    client.force_login(dora)
+
+    listed = client.get("/admin/directions/instrument/?o=7")
+    assert [row.next_clause_due for row in listed.context["cl"].result_list] == [due]
+
+    with CaptureQueriesContext(connection) as read:
+        client.get(f"/admin/directions/instrument/{instrument.pk}/change/")
+    assert not [query for query in read.captured_queries if '"directions_clause"."due_on" >=' in query["sql"]]
+
+
+# The template loop that drew the clauses for someone who may only read them, before they were drawn
+# in Python (directions.admin.clauses_as_text): the rows must come out byte for byte the same.
+CLAUSES_LOOP = """{% for clause in clauses %}
+          <tr class="form-row has_original" id="clauses-{{ forloop.counter0 }}">
+            <td class="field-part"><p>{{ clause.get_part_display }}</p></td>
+            <td class="field-reference"><p>{{ clause.reference }}</p></td>
+            <td class="field-text"><p>{{ clause.text|linebreaksbr }}</p></td>
+            <td class="field-due_on"><p>{{ clause.due_on|default:"-" }}</p></td>
+            {% if clause.due_on %}
+            <td class="field-covered_by"><p>{{ clause.covered_by.what|default:"-" }}</p></td>
+            <td class="field-parties"><p>{% if not clause.covered_by_id %}{{ clause.get_deliverer_display|default:"-" }}, {{ clause.get_recipient_display|default:"-" }}{% endif %}</p></td>
+            {% else %}
+            <td class="field-covered_by"><p>-</p></td><td class="field-parties"><p>-</p></td>
+            {% endif %}
+            <td class="field-compliance"><p>{{ clause.get_compliance_display }}</p></td>
+          </tr>
+        {% endfor %}"""  # noqa: E501 - the template's own lines
+
+
+# Likewise the loops that drew an issued instrument's priorities and obligations as text.
+PRIORITIES_LOOP = """{% for priority in rows.priorities %}
+          <tr class="form-row has_original">
+            <td class="field-label"><p>{{ priority.label }}</p></td>
+            <td class="field-title"><p>{{ priority.title|linebreaksbr }}</p></td>
+            <td class="field-short_name"><p>{{ priority.short_name }}</p></td>
+            <td class="field-clause"><p>{{ priority.clause|default:"-" }}</p></td>
+            {% if rows.changeable %}<td class="field-change"><p><a href="{% url 'admin:directions_servicepriority_change' priority.pk %}" class="changelink">Change<span class="visually-hidden"> priority {{ priority.label }}</span></a></p></td>{% endif %}
+          </tr>
+        {% endfor %}"""  # noqa: E501 - the template's own lines
+OBLIGATIONS_LOOP = """{% for obligation in rows.obligations %}
+          <tr class="form-row has_original">
+            <td class="field-what"><p>{{ obligation.what }}</p></td>
+            <td class="field-deliverer"><p>{{ obligation.get_deliverer_display }}</p></td>
+            <td class="field-recipient"><p>{{ obligation.get_recipient_display }}</p></td>
+            <td class="field-report_kind"><p>{{ obligation.get_report_kind_display|default:"-" }}</p></td>
+            <td class="field-cadence"><p>{{ obligation.describe|capfirst }}</p></td>
+            <td class="field-clause"><p>{{ obligation.clause|default:"-" }}</p></td>
+            {% if rows.changeable %}<td class="field-change"><p><a href="{% url 'admin:directions_reportingobligation_change' obligation.pk %}" class="changelink">Change<span class="visually-hidden"> {{ obligation.what }}</span></a></p></td>{% endif %}
+          </tr>
+        {% endfor %}"""  # noqa: E501 - the template's own lines
+
+
+def as_the_loops_drew_them(instrument: Instrument, *, changeable: bool) -> list[str]:
+    priorities = in_document_order(instrument.service_priorities.select_related("clause__parent"))
+    obligations = in_document_order(instrument.reporting_obligations.select_related("clause__parent"))
+    rows = {"priorities": list(priorities), "obligations": list(obligations), "changeable": changeable}
+    return [Template(loop).render(Context({"rows": rows})) for loop in (PRIORITIES_LOOP, OBLIGATIONS_LOOP)]
+
+
+def dated(instrument: Instrument) -> ReportingObligation:
+    """Two of a direction's paragraphs dated, one covered by an obligation, one delivered by the
+    council to the commissioner, and terms of reference, each with markup typed into it."""
+    obligation = ReportingObligation.objects.create(
+        instrument=instrument,
+        what="Highlight <report>",
+        deliverer=Deliverer.COUNCIL,
+        recipient=Recipient.COMMISSIONER,
+        cadence=Cadence.FIXED_DATE,
+        due_on=datetime.date(2023, 6, 1),
+    )
+    rows = Clause.objects.filter(instrument=instrument)
+    rows.filter(label="9").update(due_on=datetime.date(2023, 5, 1), covered_by=obligation)
+    rows.filter(label="10").update(
+        due_on=datetime.date(2023, 7, 1), deliverer=Deliverer.COUNCIL, recipient=Recipient.COMMISSIONER
+    )
+    rows.filter(label="11").update(text="Line <one>\nLine two")
+    # As if written before the issue, which locks their text.
+    terms = TermsOfReference(instrument=instrument, heading="Terms <heading>", introduction="In <brief>")
+    TermsOfReference.objects.bulk_create([terms])
+    eight = rows.get(label="8")
+    ServicePriority.objects.bulk_create(
+        [
+            ServicePriority(
+                instrument=instrument, clause=eight, label="1", title="Title <one>\nmore", short_name="S<1>"
+            ),
+            ServicePriority(instrument=instrument, label="2", position=2, title="Two", short_name="Two"),
+        ]
+    )
+    ReportingObligation.objects.create(
+        instrument=instrument,
+        clause=eight,
+        what="Quarterly <return>",
+        deliverer=Deliverer.COMMISSIONER,
+        recipient=Recipient.COUNCIL,
+        report_kind=ReportKind.HIGHLIGHT,
+        cadence=Cadence.EVERY_N_MONTHS,
+        anchor_on=datetime.date(2023, 4, 1),
+        interval=3,
+    )
+    return obligation
+
+
+def test_clauses_read_as_text_are_drawn_as_the_template_drew_them_with_their_covering_obligations(
+    client, charlie, hereford_case
+):
+    instrument = direction(hereford_case, issued=True, nested=False)
+    dated(instrument)
+    client.force_login(charlie)
+    url = f"/admin/directions/instrument/{instrument.pk}/change/"
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as read:
+        page = client.get(url).text
+
+    clauses = in_document_order(Clause.objects.filter(instrument=instrument).select_related("covered_by"))
+    expected = Template(CLAUSES_LOOP).render(Context({"clauses": with_ancestors(list(clauses))}))
+    assert expected in page
+    assert "<p>Highlight &lt;report&gt;</p>" in page and "<p>The council, the commissioner</p>" in page
+    assert "Line &lt;one&gt;<br>Line two" in page
+    assert "Terms &lt;heading&gt;" in page and "In &lt;brief&gt;" in page
+    for rows in as_the_loops_drew_them(instrument, changeable=False):
+        assert rows in page
+    assert "S&lt;1&gt;" in page and "Quarterly &lt;return&gt;" in page and "Title &lt;one&gt;<br>more" in page
+    sql = [query["sql"] for query in read.captured_queries]
+    assert not [query for query in sql if 'FROM "directions_termsofreference"' in query]
+    assert len([query for query in sql if 'FROM "directions_reportingobligation"' in query]) == 1
+
+
+def test_dfe_sees_the_covering_obligation_chosen_and_the_terms_of_reference(client, dora, hereford_case):
+    instrument = direction(hereford_case, issued=True, nested=False)
+    obligation = dated(instrument)
+    client.force_login(dora)
+
+    page = client.get(f"/admin/directions/instrument/{instrument.pk}/change/").text
+
+    assert re.search(rf'<option value="{obligation.pk}" selected>[^<]*Highlight &lt;report&gt;', page)
+    assert "Terms &lt;heading&gt;" in page
+    for rows in as_the_loops_drew_them(instrument, changeable=True):
+        assert rows in page
+    assert 'class="changelink">Change<span class="visually-hidden"> Quarterly &lt;return&gt;</span>' in page
+
+
+def test_an_issued_directions_clause_rows_draw_their_fields_as_django_does(client, dora, hereford_case):
+    instrument = direction(hereford_case, issued=True, nested=False)
+    dated(instrument)
+    client.force_login(dora)
+
+    response = client.get(f"/admin/directions/instrument/{instrument.pk}/change/")
+
+    (clauses,) = [inline for inline in response.context["inline_admin_formsets"] if inline.formset.model is Clause]
+    for form in clauses.formset.forms:
+        for name in ("compliance", "covered_by", "deliverer", "recipient", "seen_version"):
+            assert _field(form, name) == str(form[name]), name
