@@ -67,6 +67,9 @@ class AppointmentInline(SharedFieldsInline):
     fields = ["person", "role", "starts_on", "ends_on"]
     autocomplete_fields = ["person"]
     template = "intervention/admin/tabular.html"  # the cells written out: see the template
+    # The model's ordering starts with the case, which joins every case and authority to order one
+    # case's rows; and two people appointed to the same role on the same day came in either order.
+    ordering = ("starts_on", "role", "pk")
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("person")

@@ -123,3 +123,24 @@ def test_the_interventions_list_reads_each_stage_from_the_instruments_in_force_t
     assert '<td class="field-stage_label">No instrument in force</td>' in before_the_next
     assert '<td class="field-stage_label">No instrument in force</td>' in with_one_to_come
     assert '<td class="field-stage_label">Statutory direction</td>' in with_one_in_force
+
+
+def test_the_intervention_form_lists_appointments_by_start_then_role_then_as_made(client, dora, hereford_case):
+    import datetime
+
+    from intervention.enums import Role
+    from tests.factories import AppointmentFactory
+
+    same_day = datetime.date(2024, 4, 1)
+    first, second = (
+        AppointmentFactory(intervention=hereford_case, role=Role.COUNCIL_OFFICER, starts_on=same_day) for _ in range(2)
+    )
+    earlier = AppointmentFactory(
+        intervention=hereford_case, role=Role.COUNCIL_OFFICER, starts_on=same_day.replace(day=1, month=3)
+    )
+    client.force_login(dora)
+
+    response = client.get(f"/admin/intervention/intervention/{hereford_case.pk}/change/")
+
+    rows = [form.instance.pk for form in response.context["inline_admin_formsets"][0].formset.forms if form.instance.pk]
+    assert rows.index(earlier.pk) < rows.index(first.pk) < rows.index(second.pk)
