@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -603,7 +604,6 @@ def _priorities_with_indicators(case: Intervention, today: Any) -> list[ServiceP
     """The service priorities of the instruments in force, each with its latest rating and its
     indicators' latest two values (`indicator_list`), in one query: a row per indicator (or one for a
     priority with none), put back together here."""
-    from django.db import DEFAULT_DB_ALIAS, connections
 
     # The connection itself, not the proxy: each thread has its own, and the compiled query is kept per connection.
     db = connections[DEFAULT_DB_ALIAS]
@@ -701,14 +701,52 @@ def _indicator_item(indicator: Indicator) -> str:
     return f"<li>{escape(indicator.name)}: {escape(plain_number(latest))}{unit}{escape(latest_trend(indicator))}</li>"
 
 
+# In place of the case in the overview's compiled SQL (reviews.services.compiled): no case has it.
+_OVERVIEW_CASE_STAND_IN = -918_273_649
+
+
+@functools.lru_cache(maxsize=64)
+def _overview_queries(db: Any, today: datetime.date) -> dict[str, CompiledQuery]:
+    """The overview's lists of the case's records: its first open instructions (overdue first), its next
+    deadlines, its plan actions off track and who is appointed to it today. Built and compiled once a day
+    per connection, as building and compiling them cost more than the database takes to answer them; only
+    the case varies, swapped in at each visit (`CompiledQuery.instances`)."""
+    from django.db.models import Q
+
+    from intervention.models import Appointment
+    from reviews.enums import ActionStatus, Rag
+    from reviews.models import Deadline
+
+    case = _OVERVIEW_CASE_STAND_IN
+    lists: dict[str, Any] = {
+        "instructions": Instruction.objects.filter(intervention=case, status__in=OPEN_INSTRUCTION_STATUSES)
+        .overdue_first(on=today)
+        .only(*INSTRUCTION_ROW_FIELDS)[: OVERVIEW_INSTRUCTIONS + 1],
+        "next_deadlines": Deadline.objects.open()
+        .with_due_on()
+        .filter(intervention=case, effective_due_on__gte=today)
+        .order_by("effective_due_on")[:5],
+        "off_track": PlanAction.objects.filter(objective__plan__intervention=case)
+        .exclude(status=ActionStatus.COMPLETE)
+        .filter(Q(rag__in=[Rag.RED, Rag.AMBER]) | Q(status=ActionStatus.BLOCKED) | Q(due_on__lt=today))
+        .select_related("objective")
+        .order_by("due_on")[:10],
+        # As intervention.views.case_record_context would read them.
+        "appointments": Appointment.objects.filter(intervention=case)
+        .active_on(today)
+        .select_related("person")
+        .order_by("role"),
+    }
+    return {name: CompiledQuery.of(queryset, db, {"case": (case, 1)}) for name, queryset in lists.items()}
+
+
 @login_required
 def case_overview(request: HttpRequest, pk: int) -> HttpResponse:
     """The case's front page: what is due next, open instructions (overdue first), each service
     priority's latest rating and indicator trend, off-track plan actions, then the case record."""
-    from django.db.models import OuterRef, Q
+    from django.db.models import OuterRef
 
     from intervention.views import case_record_context
-    from reviews.enums import ActionStatus, Rag
     from reviews.models import Deadline
     from reviews.services.work import SubqueryCount
 
@@ -724,18 +762,10 @@ def case_overview(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     # The first few, overdue first; the instructions page has the rest a page at a time.
-    open_instructions = Instruction.objects.filter(intervention=case, status__in=OPEN_INSTRUCTION_STATUSES)
-    instructions = list(
-        open_instructions.overdue_first(on=today).only(*INSTRUCTION_ROW_FIELDS)[: OVERVIEW_INSTRUCTIONS + 1]
-    )
-    off_track = (
-        PlanAction.objects.filter(objective__plan__intervention=case)
-        .exclude(status=ActionStatus.COMPLETE)
-        .filter(Q(rag__in=[Rag.RED, Rag.AMBER]) | Q(status=ActionStatus.BLOCKED) | Q(due_on__lt=today))
-        .select_related("objective")
-        .order_by("due_on")[:10]
-    )
-    context = case_record_context(request, case)
+    db = connections[DEFAULT_DB_ALIAS]
+    lists = {name: query.instances(db, case=case.pk) for name, query in _overview_queries(db, today).items()}
+    instructions = lists["instructions"]
+    context = case_record_context(request, case, appointments=lists["appointments"])
     # Only a look at the page is a visit: anything else sent to it changes nothing.
     last_visit = (
         work.record_visit(case, request.user, last_seen_at=case.last_seen_at) if request.method == "GET" else None
@@ -747,11 +777,9 @@ def case_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "priorities": _priorities_with_indicators(case, today),
             "open_instructions": instructions[:OVERVIEW_INSTRUCTIONS],
             "more_open_instructions": len(instructions) > OVERVIEW_INSTRUCTIONS,
-            "next_deadlines": deadlines.filter(intervention=case, effective_due_on__gte=today).order_by(
-                "effective_due_on"
-            )[:5],
+            "next_deadlines": lists["next_deadlines"],
             "overdue_deadlines": case.overdue_deadlines,
-            "off_track_actions": off_track,
+            "off_track_actions": lists["off_track"],
         }
     )
     # The latest events, a page at a time: a case's years of history are not drawn on every visit.
