@@ -46,13 +46,12 @@ from directions.enums import InstructionStatus, InstrumentKind, InstrumentStatus
 from directions.models import Instruction, Instrument, ServicePriority
 from intervention.enums import OVERSEEING_ROLES, Role
 from intervention.models import Appointment, Intervention, LocalAuthority
-from intervention.permissions import access_for
 from reviews.charts import Event, case_timeline
 from reviews.enums import DeadlineStatus, Rag
 from reviews.models import Deadline, ProgressUpdate, Report, ReportKind, ReportVersion, Review
 from reviews.models.reviewing import Recommendation, ReviewKind, ReviewStatus
 from reviews.reports.as_at import rating_as_at
-from reviews.services.compiled import CompiledQuery
+from reviews.services.compiled import CompiledQuery, reader_key
 from reviews.services.exports import Cell, Table
 
 MINISTERIAL_KINDS = (ReportKind.PROGRESS, ReportKind.MINISTERIAL_UPDATE)
@@ -872,7 +871,7 @@ def case_events(user: Any, case: Intervention, *, page: int = 1, per_page: int =
     page = max(page, 1)
     # The connection itself, not the proxy: each thread has its own, and the compiled query is kept per connection.
     db = connections[DEFAULT_DB_ALIAS]
-    key = (db, _reader_key(user), page, per_page)
+    key = (db, reader_key(user), page, per_page)
     events_query = _CASE_EVENTS_QUERIES.get(key)
     if events_query is None:
         if len(_CASE_EVENTS_QUERIES) >= CASE_EVENTS_QUERIES_MAX:
@@ -886,27 +885,9 @@ def case_events(user: Any, case: Intervention, *, page: int = 1, per_page: int =
     return TimelineWindow(events=events[::-1], number=page, has_earlier=len(rows) > per_page)
 
 
-def _reader_key(user: Any) -> tuple[Any, ...]:
-    """Everything `visible_to(user)` reads of the person, for the reviews and reports they may read:
-    who they are and their access today (read afresh each request, `access_for`)."""
-    access = access_for(user)
-    user_id = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
-    roles = tuple(sorted((pk, frozenset(r)) for pk, r in access.roles.items()))
-    return (
-        user_id,
-        access.authenticated,
-        access.is_admin,
-        access.is_dfe,
-        access.person_id,
-        access.local_authority_id,
-        roles,
-        access.appointed_authority_ids,
-    )
-
-
 # In place of the case in the timeline's compiled SQL (reviews.services.compiled): no case has it.
 _TIMELINE_CASE_STAND_IN = -918_273_648
-# The timeline's compiled queries, by connection, reader (`_reader_key`) and page: kept in the process,
+# The timeline's compiled queries, by connection, reader (`reader_key`) and page: kept in the process,
 # as building the four-part UNION cost several times what the database takes to answer it. The rows
 # are read afresh each visit; only the SQL is kept.
 _CASE_EVENTS_QUERIES: dict[tuple[Any, ...], CompiledQuery] = {}
