@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Prefetch
@@ -757,7 +757,11 @@ def _overview_case(db: Any, user: Any, pk: int, today: datetime.date) -> Interve
     if queries is None:
         if len(_CASE_QUERIES) >= CASE_QUERIES_MAX:
             _CASE_QUERIES.clear()
-        queries = _CASE_QUERIES[key] = _case_queries(db, user, today)
+        try:
+            queries = _case_queries(db, user, today)
+        except EmptyResultSet:  # the person may see no case at all
+            raise Http404("No Intervention matches the given query.") from None
+        _CASE_QUERIES[key] = queries
     case_query, instruments_query = queries
     found = case_query.instances(db, case=pk, user=user.pk)
     if not found:
