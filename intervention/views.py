@@ -3,6 +3,8 @@ intervention.permissions; anything outside what a user may see is a 404, so a UR
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,15 +41,19 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
     return render(request, "intervention/intervention_list.html", {"page": page})
 
 
-def case_record_context(request: HttpRequest, intervention: Intervention) -> dict[str, object]:
-    """The case record every case page shows: who is appointed now, the authority's inspections.
-    The case page itself is drawn by the reviews app, which adds the work of the case."""
-    appointments = (
-        Appointment.objects.filter(intervention=intervention)
-        .active_on(timezone.localdate())
-        .select_related("person")
-        .order_by("role")
-    )
+def case_record_context(
+    request: HttpRequest, intervention: Intervention, *, appointments: Iterable[Appointment] | None = None
+) -> dict[str, object]:
+    """The case record every case page shows: who is appointed now (unless the caller has read them, as
+    these would be read), the authority's inspections. The case page itself is drawn by the reviews app,
+    which adds the work of the case."""
+    if appointments is None:
+        appointments = (
+            Appointment.objects.filter(intervention=intervention)
+            .active_on(timezone.localdate())
+            .select_related("person")
+            .order_by("role")
+        )
     inspections = (
         intervention.local_authority.inspections.visible_to(request.user)
         .prefetch_related("judgements", "findings")

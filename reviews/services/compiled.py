@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.db.models.query import get_related_populators
+
+from intervention.permissions import access_for
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,46 @@ class CompiledQuery:
             fetched = cursor.fetchall()
         return list(self.compiler.results_iter(results=[fetched], tuple_expected=True))
 
+    def instances(self, db: Any, **values: Any) -> list[Any]:
+        """The rows as the queryset's model instances, as iterating it gives them (Django's
+        `ModelIterable`): with the objects its `select_related` names and its annotations, not its
+        `prefetch_related` (the caller prefetches, if it needs to)."""
+        compiler = self.compiler
+        select, klass_info, annotation_col_map = compiler.select, compiler.klass_info, compiler.annotation_col_map
+        model = klass_info["model"]
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        init_list = [column[0].target.attname for column in select[start:end]]
+        # Django 5.2 takes three arguments; the stubs describe a later release.
+        populators = get_related_populators(klass_info, select, db.alias)  # type: ignore[call-arg]
+        objects = []
+        for row in self.rows(db, **values):
+            obj = model.from_db(db.alias, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, position in (annotation_col_map or {}).items():
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        return objects
+
     def dicts(self, db: Any, **values: Any) -> list[dict[str, Any]]:
         """The rows as a `values()` queryset gives them."""
         return [dict(zip(self.names, row, strict=True)) for row in self.rows(db, **values)]
+
+
+def reader_key(user: Any) -> tuple[Any, ...]:
+    """Everything the `visible_to(user)` filters read of the person: who they are and their access today
+    (read afresh each request, `access_for`). Two requests with the same key compile the same SQL, so it
+    keys a query compiled with what the person may see (the rows are still read each time)."""
+    access = access_for(user)
+    user_id = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+    roles = tuple(sorted((pk, frozenset(r)) for pk, r in access.roles.items()))
+    return (
+        user_id,
+        access.authenticated,
+        access.is_admin,
+        access.is_dfe,
+        access.person_id,
+        access.local_authority_id,
+        roles,
+        access.appointed_authority_ids,
+    )

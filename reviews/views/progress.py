@@ -10,10 +10,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -46,7 +47,7 @@ from reviews.models import (
     ProgressUpdate,
 )
 from reviews.services import dashboard, planning, progress, work
-from reviews.services.compiled import CompiledQuery
+from reviews.services.compiled import CompiledQuery, reader_key
 from reviews.services.corrections import correct_evidence, may_correct
 from reviews.templatetags.trends import latest_trend
 from reviews.timeline import timeline
@@ -603,7 +604,6 @@ def _priorities_with_indicators(case: Intervention, today: Any) -> list[ServiceP
     """The service priorities of the instruments in force, each with its latest rating and its
     indicators' latest two values (`indicator_list`), in one query: a row per indicator (or one for a
     priority with none), put back together here."""
-    from django.db import DEFAULT_DB_ALIAS, connections
 
     # The connection itself, not the proxy: each thread has its own, and the compiled query is kept per connection.
     db = connections[DEFAULT_DB_ALIAS]
@@ -701,45 +701,127 @@ def _indicator_item(indicator: Indicator) -> str:
     return f"<li>{escape(indicator.name)}: {escape(plain_number(latest))}{unit}{escape(latest_trend(indicator))}</li>"
 
 
+# In place of the case in the overview's compiled SQL (reviews.services.compiled): no case has it.
+_OVERVIEW_CASE_STAND_IN = -918_273_649
+
+
+@functools.lru_cache(maxsize=64)
+def _overview_queries(db: Any, today: datetime.date) -> dict[str, CompiledQuery]:
+    """The overview's lists of the case's records: its first open instructions (overdue first), its next
+    deadlines, its plan actions off track and who is appointed to it today. Built and compiled once a day
+    per connection, as building and compiling them cost more than the database takes to answer them; only
+    the case varies, swapped in at each visit (`CompiledQuery.instances`)."""
+    from django.db.models import Q
+
+    from intervention.models import Appointment
+    from reviews.enums import ActionStatus, Rag
+    from reviews.models import Deadline
+
+    case = _OVERVIEW_CASE_STAND_IN
+    lists: dict[str, Any] = {
+        "instructions": Instruction.objects.filter(intervention=case, status__in=OPEN_INSTRUCTION_STATUSES)
+        .overdue_first(on=today)
+        .only(*INSTRUCTION_ROW_FIELDS)[: OVERVIEW_INSTRUCTIONS + 1],
+        "next_deadlines": Deadline.objects.open()
+        .with_due_on()
+        .filter(intervention=case, effective_due_on__gte=today)
+        .order_by("effective_due_on")[:5],
+        "off_track": PlanAction.objects.filter(objective__plan__intervention=case)
+        .exclude(status=ActionStatus.COMPLETE)
+        .filter(Q(rag__in=[Rag.RED, Rag.AMBER]) | Q(status=ActionStatus.BLOCKED) | Q(due_on__lt=today))
+        .select_related("objective")
+        .order_by("due_on")[:10],
+        # As intervention.views.case_record_context would read them.
+        "appointments": Appointment.objects.filter(intervention=case)
+        .active_on(today)
+        .select_related("person")
+        .order_by("role"),
+    }
+    return {name: CompiledQuery.of(queryset, db, {"case": (case, 1)}) for name, queryset in lists.items()}
+
+
+# In place of the person in the overview's compiled SQL: no account has it.
+_OVERVIEW_USER_STAND_IN = -918_273_650
+# The case's compiled queries, by connection, reader (`reader_key`) and day: building and compiling the
+# case's query (what the person may see, their last visit, the overdue count) and its instruments' cost
+# more than the database takes to answer them. Only the SQL is kept; the rows are read each visit.
+_CASE_QUERIES: dict[tuple[Any, ...], tuple[CompiledQuery, CompiledQuery]] = {}
+CASE_QUERIES_MAX = 256
+
+
+def _overview_case(db: Any, user: Any, pk: int, today: datetime.date) -> Intervention:
+    """The case if the person may see it (else a 404), with its authority, the person's last visit
+    (`last_seen_at`), its count of overdue deadlines and its instruments (as `for_list` prefetches them)."""
+    key = (db, reader_key(user), today)
+    queries = _CASE_QUERIES.get(key)
+    if queries is None:
+        if len(_CASE_QUERIES) >= CASE_QUERIES_MAX:
+            _CASE_QUERIES.clear()
+        try:
+            queries = _case_queries(db, user, today)
+        except EmptyResultSet:  # the person may see no case at all
+            raise Http404("No Intervention matches the given query.") from None
+        _CASE_QUERIES[key] = queries
+    case_query, instruments_query = queries
+    found = case_query.instances(db, case=pk, user=user.pk)
+    if not found:
+        raise Http404("No Intervention matches the given query.")
+    case: Intervention = found[0]
+    instruments = instruments_query.instances(db, case=pk)
+    for instrument in instruments:
+        instrument.intervention = case  # as a prefetch sets it
+    # As prefetch_related("instruments") leaves them.
+    prefetched = case.instruments.get_queryset()
+    prefetched._result_cache = instruments
+    prefetched._prefetch_done = True  # type: ignore[attr-defined]
+    case._prefetched_objects_cache = {"instruments": prefetched}  # type: ignore[attr-defined]
+    return case
+
+
+def _case_queries(db: Any, user: Any, today: datetime.date) -> tuple[CompiledQuery, CompiledQuery]:
+    from django.db.models import OuterRef
+
+    from directions.models import Instrument
+    from reviews.models import Deadline
+    from reviews.services.work import SubqueryCount
+
+    case = _OVERVIEW_CASE_STAND_IN
+    overdue = (
+        Deadline.objects.open()
+        .with_due_on()
+        .filter(intervention=OuterRef("pk"), effective_due_on__lt=today)
+        .order_by()
+        .values("pk")
+    )
+    cases = (
+        Intervention.objects.visible_to(user)
+        .select_related("local_authority")
+        .with_last_visit(_OVERVIEW_USER_STAND_IN)
+        .annotate(overdue_deadlines=SubqueryCount(overdue))
+        .filter(pk=case)
+    )
+    return (
+        CompiledQuery.of(cases, db, {"case": (case, 1), "user": (_OVERVIEW_USER_STAND_IN, 1)}),
+        CompiledQuery.of(Instrument.objects.filter(intervention=case), db, {"case": (case, 1)}),
+    )
+
+
 @login_required
 def case_overview(request: HttpRequest, pk: int) -> HttpResponse:
     """The case's front page: what is due next, open instructions (overdue first), each service
     priority's latest rating and indicator trend, off-track plan actions, then the case record."""
-    from django.db.models import OuterRef, Q
-
     from intervention.views import case_record_context
-    from reviews.enums import ActionStatus, Rag
-    from reviews.models import Deadline
-    from reviews.services.work import SubqueryCount
 
     today = timezone.localdate()
-    deadlines = Deadline.objects.open().with_due_on()
-    # The last visit and the count of overdue deadlines come with the case, not in queries of their own.
-    overdue = deadlines.filter(intervention=OuterRef("pk"), effective_due_on__lt=today).order_by().values("pk")
-    case = get_object_or_404(
-        Intervention.objects.visible_to(request.user)
-        .for_list()
-        .with_last_visit(request.user)
-        .annotate(overdue_deadlines=SubqueryCount(overdue)),
-        pk=pk,
-    )
+    db = connections[DEFAULT_DB_ALIAS]
+    case = _overview_case(db, request.user, pk, today)
     # The first few, overdue first; the instructions page has the rest a page at a time.
-    open_instructions = Instruction.objects.filter(intervention=case, status__in=OPEN_INSTRUCTION_STATUSES)
-    instructions = list(
-        open_instructions.overdue_first(on=today).only(*INSTRUCTION_ROW_FIELDS)[: OVERVIEW_INSTRUCTIONS + 1]
-    )
-    off_track = (
-        PlanAction.objects.filter(objective__plan__intervention=case)
-        .exclude(status=ActionStatus.COMPLETE)
-        .filter(Q(rag__in=[Rag.RED, Rag.AMBER]) | Q(status=ActionStatus.BLOCKED) | Q(due_on__lt=today))
-        .select_related("objective")
-        .order_by("due_on")[:10]
-    )
-    context = case_record_context(request, case)
+    lists = {name: query.instances(db, case=case.pk) for name, query in _overview_queries(db, today).items()}
+    instructions = lists["instructions"]
+    context = case_record_context(request, case, appointments=lists["appointments"])
     # Only a look at the page is a visit: anything else sent to it changes nothing.
-    last_visit = (
-        work.record_visit(case, request.user, last_seen_at=case.last_seen_at) if request.method == "GET" else None
-    )
+    seen: Any = case.last_seen_at  # type: ignore[attr-defined]
+    last_visit = work.record_visit(case, request.user, last_seen_at=seen) if request.method == "GET" else None
     context.update(
         {
             "today": today,
@@ -747,11 +829,9 @@ def case_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "priorities": _priorities_with_indicators(case, today),
             "open_instructions": instructions[:OVERVIEW_INSTRUCTIONS],
             "more_open_instructions": len(instructions) > OVERVIEW_INSTRUCTIONS,
-            "next_deadlines": deadlines.filter(intervention=case, effective_due_on__gte=today).order_by(
-                "effective_due_on"
-            )[:5],
-            "overdue_deadlines": case.overdue_deadlines,
-            "off_track_actions": off_track,
+            "next_deadlines": lists["next_deadlines"],
+            "overdue_deadlines": case.overdue_deadlines,  # type: ignore[attr-defined]
+            "off_track_actions": lists["off_track"],
         }
     )
     # The latest events, a page at a time: a case's years of history are not drawn on every visit.

@@ -365,3 +365,54 @@ def test_officer_pages_run_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large.captured_queries) == len(small.captured_queries), name
+
+
+def test_each_case_page_lists_its_own_deadlines_actions_instructions_and_people(
+    client, dora, hereford_case, worcester_case
+):
+    """The overview's lists are read by SQL compiled once and run with each case swapped in
+    (reviews.views.progress._overview_queries): a second case's page shows its own records only."""
+    from django.utils import timezone
+
+    from directions.models import Instruction
+    from intervention.enums import Role
+    from reviews.enums import DeadlineStatus
+    from reviews.models import Deadline, ImprovementPlan, PlanObjective
+    from tests.factories import AppointmentFactory, PersonFactory
+
+    today = timezone.localdate()
+    for case, name in ((hereford_case, "Hereford"), (worcester_case, "Worcester")):
+        Deadline.objects.create(
+            intervention=case,
+            what=f"{name} evidence",
+            computed_on=today + datetime.timedelta(days=7),
+            status=DeadlineStatus.OPEN,
+        )
+        plan = ImprovementPlan.objects.create(intervention=case, title="Plan")
+        objective = PlanObjective.objects.create(plan=plan, label="2", title="Objective")
+        PlanAction.objects.create(
+            objective=objective,
+            label="3",
+            description=f"{name} campaign",
+            owner="Head",
+            due_on=D(2030, 1, 1),
+            rag="red",
+        )
+        person = PersonFactory(name=f"{name} <Adviser>")
+        Instruction.objects.create(
+            intervention=case,
+            issued_by=person,
+            number=1,
+            title=f"{name} plan",
+            text="Text",
+            issued_on=D(2023, 4, 3),
+            due_on=D(2023, 6, 30),
+        )
+        AppointmentFactory(person=person, intervention=case, role=Role.IMPROVEMENT_ADVISER, starts_on=D(2023, 1, 1))
+    client.force_login(dora)
+    for case, name, other in ((hereford_case, "Hereford", "Worcester"), (worcester_case, "Worcester", "Hereford")):
+        text = client.get(f"/interventions/{case.pk}/").text
+        assert f"{name} evidence" in text and f"{other} evidence" not in text
+        assert f"2.3 {name} campaign" in text and f"{other} campaign" not in text
+        assert f"{name} plan</a>" in text and f"{other} plan</a>" not in text
+        assert f'<td class="govuk-table__cell">{name} &lt;Adviser&gt;</td>' in text and f"{other} &lt;" not in text
