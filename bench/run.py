@@ -40,8 +40,17 @@ from bench import dataset, growth, pages, timing  # noqa: E402 - after the path 
 from bench.dataset import Dials  # noqa: E402
 
 # The budgets (issue 20), at --cases 153 --years 3 on a 2-core machine. Pass or fail on CPU time
-# (the serving thread's and the database backend's), which a busy machine hardly changes; wall time
-# is reported beside it.
+# (the serving thread's and the database backend's); wall time is reported beside it.
+#
+# A page's CPU time is judged at the reference machine's speed: its p95 over the baseline page's p95,
+# measured in pairs in the same seconds, times the baseline's p95 on the reference machine. CPU time
+# alone is not steady enough on these shared cores: with the test suite beside the bench, the same
+# baseline page takes 7 to 8 ms of CPU where it takes 5 to 6 ms quiet (its neighbour shares the core's
+# caches), so an absolute budget gave a busy machine and a quiet one different verdicts. The reference
+# is the machine the budgets were measured on, quiet: its baseline was 5 to 6 ms at p95 in every run of
+# the second session (README.md), and about the same on a quiet machine of the same speed since. On
+# such a machine the two measures agree; the absolute figure is reported beside the judged one.
+REFERENCE_BASELINE_CPU_P95_MS = 5.5
 PAGE_P95_MS = 50.0
 PAGE_QUERIES = 15
 ADMIN_QUERIES = 25
@@ -348,6 +357,11 @@ def run_child(args: argparse.Namespace, dials: Dials, base_url: str, *, full: bo
     return json.loads(out.read_text())
 
 
+def at_reference_speed(page: dict[str, Any]) -> float:
+    """The page's CPU p95 as the reference machine would give it (REFERENCE_BASELINE_CPU_P95_MS says why)."""
+    return round(page["cpu_p95_ms"] * REFERENCE_BASELINE_CPU_P95_MS / max(page["baseline_cpu_p95_ms"], 0.01), 1)
+
+
 def budgets(main: dict[str, Any], checks: list[growth.Growth]) -> list[dict[str, Any]]:
     found = []
 
@@ -356,11 +370,12 @@ def budgets(main: dict[str, Any], checks: list[growth.Growth]) -> list[dict[str,
 
     for page in main["pages"]:
         limit = ADMIN_QUERIES if page["kind"] == "admin" else PAGE_QUERIES
+        judged = at_reference_speed(page)
         add(
-            f"{page['name']}: p95 CPU",
+            f"{page['name']}: p95 CPU at the reference speed",
             f"<= {PAGE_P95_MS:g} ms",
-            f"{page['cpu_p95_ms']} ms",
-            page["cpu_p95_ms"] <= PAGE_P95_MS,
+            f"{judged} ms ({page['cpu_p95_ms']} ms here, the baseline {page['baseline_cpu_p95_ms']} ms)",
+            judged <= PAGE_P95_MS,
         )
         add(f"{page['name']}: queries", f"<= {limit}", str(page["queries"]), page["queries"] <= limit)
     for check in checks:
@@ -431,13 +446,14 @@ def markdown(results: dict[str, Any]) -> str:
         f"CPU time; the baseline's p95 {first.get('baseline_p95_ms', '-')} ms wall, "
         f"{first.get('baseline_cpu_p95_ms', '-')} ms CPU):",
         "",
-        "| page | signed in as | queries | median ms | p95 ms | CPU p95 ms | CPU / baseline (median pair) |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| page | signed in as | queries | median ms | p95 ms | CPU p95 ms | CPU / baseline (median pair) "
+        f"| CPU p95 at the reference speed (baseline {REFERENCE_BASELINE_CPU_P95_MS:g} ms) |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for page in main["pages"]:
         lines.append(
             f"| {page['name']} | {page['role']} | {page['queries']} | {page['median_ms']} | {page['p95_ms']} | "
-            f"{page['cpu_p95_ms']} | {page['cpu_ratio_median']} |"
+            f"{page['cpu_p95_ms']} | {page['cpu_ratio_median']} | {at_reference_speed(page)} |"
         )
     if results["growth"]:
         lines += [

@@ -134,3 +134,17 @@ def test_a_processs_cpu_time_is_read_from_proc_as_the_process_itself_counts_it()
     own = os.times()
     assert abs(load.process_cpu_seconds(os.getpid()) - (own.user + own.system)) < 0.05
     assert load.process_cpu_seconds(2**22 + 1) == 0.0  # a process that has gone (or never was)
+
+
+def test_a_page_is_judged_at_the_reference_speed_by_the_baseline_measured_beside_it():
+    def verdict(cpu_p95_ms: float, baseline_cpu_p95_ms: float) -> bool:
+        page = {**measured_page("Priority", queries=11, cpu_p95_ms=cpu_p95_ms, baseline_cpu_p95_ms=baseline_cpu_p95_ms)}
+        (judged,) = [b for b in run.budgets({"pages": [{**page, "kind": "page"}]}, []) if "CPU" in b["what"]]
+        return judged["ok"]
+
+    # 64 ms on a busy machine whose baseline took 8 ms is 44 ms on the reference machine (5.5 ms).
+    assert verdict(64.0, 8.0)
+    # The same 64 ms where the baseline took what it takes on the reference machine is over 50 ms.
+    assert not verdict(64.0, 5.5)
+    # A faster machine does not excuse a page: 40 ms beside a 4 ms baseline is 55 ms at the reference.
+    assert not verdict(40.0, 4.0)
