@@ -9,9 +9,9 @@ dials appended (casework_bench_c153_y3), loaded once and reused (bench/dataset.p
 
 1. refuse without a PostgreSQL DATABASE_URL (the figures mean nothing on SQLite);
 2. for the dials asked for, and for the smaller dials the growth check compares them with (`--years
-   1`, and a third of the cases, more than a list's page), run a child process over that
-   dataset's database: production settings, migrate, load or reuse the dataset, then time every page in pairs with the baseline page
-   (bench/timing.py: ABAB, wall and CPU time, queries);
+   1`, and a third of the cases, more than a list's page), run a child process over that dataset's
+   database: production settings, migrate, load or reuse the dataset, then time every page in pairs
+   with the baseline page (bench/timing.py: ABAB, wall and CPU time, queries);
 3. in the child of the asked-for dials only: render each report kind (and a 24-month progress report)
    in a fresh process, run the nightly sweep rolled back, and load gunicorn with 20 clients;
 4. compare each page across the datasets (bench/growth.py), check the budgets, print the table, write
