@@ -148,3 +148,25 @@ def test_a_page_is_judged_at_the_reference_speed_by_the_baseline_measured_beside
     assert not verdict(64.0, 5.5)
     # A faster machine does not excuse a page: 40 ms beside a 4 ms baseline is 55 ms at the reference.
     assert not verdict(40.0, 4.0)
+
+
+def test_growth_with_cases_compares_with_a_dataset_that_fills_every_lists_page():
+    """With fewer cases than a page holds, a national list shows fewer rows than at 153 cases, and the
+    check would read the page's bound as growth with the data."""
+    from intervention import admin_scoping
+    from intervention import views as case_views
+    from reviews.views import dashboard, deadlines, reports
+
+    longest_page = max(
+        case_views.INTERVENTIONS_PER_PAGE,
+        dashboard.PER_PAGE,
+        deadlines.PER_PAGE,
+        reports.REPORTS_PER_PAGE,
+        admin_scoping.ScopedAdmin.list_per_page,
+    )
+    asked, smaller = run.datasets(run.parser().parse_args(["--cases", "153", "--years", "3"]))
+
+    assert asked == Dials(153, 3)
+    assert smaller == [("years", Dials(153, 1)), ("cases", Dials(51, 3))]
+    assert longest_page == run.LONGEST_PAGE
+    assert all(dials.cases > longest_page for _, dials in smaller)
