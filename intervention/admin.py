@@ -175,7 +175,7 @@ class ExtraBankHolidayAdmin(ScopedAdmin):
     search_fields = ["name"]
 
     def may_change_some(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.is_superuser
+        return access_for(request.user).is_admin
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         self.refuse_unless_may_write(request, obj, change=change)

@@ -14,13 +14,15 @@ from django.db.models import IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
+from intervention.permissions import access_for
+
 
 class SuperusersOnly:
     """Only superusers see these records, whatever model permissions anyone else holds. Records are
     never added or changed by hand; only failed attempts are deleted, by unlocking."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.is_superuser
+        return access_for(request.user).is_admin
 
     def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return self.has_module_permission(request)
