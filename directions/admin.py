@@ -983,6 +983,53 @@ class ResponseInline(ScopedInline):
         return False
 
 
+def offered_on_case(rows: Any, user: Any, *, case: Intervention, current: int | None, **conditions: Any) -> Any:
+    """A saved instruction's choices of `rows` (its case's service priorities, or terms of reference
+    items): those of its case's instruments in force today that the user may see, and the one chosen,
+    whatever it is now. All are of one case, so they are asked of that case alone, in their model's
+    order among one case's instruments: the order through the case and its authority (two joins) and
+    the admin's general dropdown with its subqueries (InstructionAdmin.formfield_for_foreignkey) cost
+    the planner more than reading the rows. Their labels name the case already read with the instruction
+    (OnCaseLabels)."""
+    offered = Q(
+        intervention_filter(user, prefix="instrument__intervention__"),
+        instrument__in=Instrument.objects.in_force_on(timezone.localdate()).values("pk"),
+        **conditions,
+    )
+    if current:
+        offered |= Q(pk=current)
+    first, *rest = rows.model._meta.ordering
+    assert first == "instrument", rows.model  # the model's order begins with its instrument
+    instrument_first, *instrument_rest = Instrument._meta.ordering
+    assert instrument_first == "intervention"  # the instrument's order begins with its case: one case here
+    in_case = [f"instrument__{name}" for name in instrument_rest]
+    return rows.filter(offered, instrument__intervention_id=case.pk).order_by(*in_case, *rest)
+
+
+class OnCaseLabels:
+    """Labels for a saved instruction's choices (offered_on_case), "instrument: item" as the admin's
+    dropdown gives them, each instrument named through the instruction's case and authority (read with
+    the instruction), and a clause's reference through its parents among the clauses offered (a parent
+    is a clause of the same instrument and part: Clause.clean); any other is read as usual."""
+
+    def __init__(self, field: Any, case: Intervention) -> None:
+        self.field = field
+        self.case = case
+        self.read: dict[int, Any] | None = None
+
+    def __call__(self, row: Any) -> str:
+        if self.read is None:  # the options drawn: read already, from the field's queryset's cache
+            self.read = {choice.pk: choice for choice in self.field.queryset}
+        instrument = row.instrument
+        if instrument.intervention_id == self.case.pk:
+            instrument.intervention = self.case
+        node = row
+        while isinstance(node, Clause) and node.parent_id in self.read and not Clause.parent.is_cached(node):
+            node.parent = self.read[node.parent_id]
+            node = node.parent
+        return f"{instrument}: {row}"
+
+
 @admin.register(Instruction)
 class InstructionAdmin(ScopedAdmin[Instruction]):
     intervention_path = "intervention__"
@@ -1152,24 +1199,37 @@ class InstructionAdmin(ScopedAdmin[Instruction]):
         return {f"{prefix}in": ids}
 
     def get_form(self, request: HttpRequest, obj: Instruction | None = None, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, **kwargs)
         admin_self = self
+        # The admin's form, given these rules before Django makes it for the model: made first and
+        # subclassed after, the model's fields and their dropdowns were made twice, once a class.
+        form = kwargs.pop("form", None)
+        if form is None:  # what Django's get_form would start from: its form without the read-only declared fields
+            readonly = self.get_readonly_fields(request, obj)
+            form = type(
+                self.form.__name__, (self.form,), dict.fromkeys(f for f in readonly if f in self.form.declared_fields)
+            )
 
         class InstructionForm(form):  # type: ignore[misc, valid-type]
             def __init__(self, *args: Any, **kwargs: Any) -> None:
                 super().__init__(*args, **kwargs)
-                for name in ("service_priority", "terms_item"):
+                for name, rows, conditions in (
+                    ("service_priority", ServicePriority.objects.select_related("instrument"), {}),
+                    ("terms_item", Clause.objects.select_related("instrument"), {"part": "terms_of_reference"}),
+                ):
                     field = self.fields.get(name)
                     if field is None or obj is None:
                         continue
                     # A saved instruction stays with its case and names only that case's priority and
                     # item (Instruction.clean refuses another's): those are offered, not every case's.
-                    field.queryset = field.queryset.filter(instrument__intervention_id=obj.intervention_id)
-                    # An instruction made under a direction since revoked keeps showing what it was made under.
+                    # An instruction made under a direction since revoked keeps showing what it was made
+                    # under, with its parents (not among the items offered).
                     current = getattr(obj, f"{name}_id", None)
-                    if current:
-                        within = Q(instrument__intervention_id=obj.intervention_id)
-                        field.queryset = _offered_with(field.queryset, current, within=within)
+                    if current and name == "terms_item":
+                        rows = rows.select_related("parent__parent")
+                    field.queryset = offered_on_case(
+                        rows, request.user, case=obj.intervention, current=current, **conditions
+                    )
+                    field.label_from_instance = OnCaseLabels(field, obj.intervention)
 
             def clean(self) -> dict[str, Any]:
                 cleaned = super().clean()
@@ -1182,7 +1242,7 @@ class InstructionAdmin(ScopedAdmin[Instruction]):
                     raise ValidationError("Your account is not linked to a person, so it cannot issue instructions")
                 return cleaned
 
-        return InstructionForm
+        return super().get_form(request, obj, form=InstructionForm, **kwargs)
 
     @staticmethod
     def acting_person(request: HttpRequest) -> Person | None:
