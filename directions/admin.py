@@ -472,25 +472,6 @@ def _naming_clauses(rows: Any, clauses: dict[int, Clause]) -> list[Any]:
     return rows
 
 
-def _offered_with(rows: Any, current: int, *, within: Q) -> Any:
-    """The rows offered, and the one chosen whatever it is now. Asked as "its id is one of theirs, or
-    the chosen one's", not as their own conditions or that id: that OR across the joins was answered
-    by reading every row of the table and then sorting them to drop the duplicates. `within` holds
-    them all (the instruction's case): without it the OR alone was answered by reading every row of
-    the table, and every instrument, to keep the few."""
-    offered = rows.model.objects.filter(within).filter(Q(pk__in=rows.values("pk")) | Q(pk=current))
-    return offered.select_related(*_selected(rows.query.select_related))
-
-
-def _selected(tree: Any, prefix: str = "") -> list[str]:
-    """The paths a queryset's select_related holds ({"parent": {"parent": {}}} is "parent__parent")."""
-    if not isinstance(tree, dict):
-        return []
-    return [
-        path for name, below in tree.items() for path in (_selected(below, f"{prefix}{name}__") or [f"{prefix}{name}"])
-    ]
-
-
 class InForceFilter(admin.SimpleListFilter):
     title = "in force"
     parameter_name = "in_force"
@@ -1000,7 +981,7 @@ def offered_on_case(rows: Any, user: Any, *, case: Intervention, current: int | 
         offered |= Q(pk=current)
     first, *rest = rows.model._meta.ordering
     assert first == "instrument", rows.model  # the model's order begins with its instrument
-    instrument_first, *instrument_rest = Instrument._meta.ordering
+    instrument_first, *instrument_rest = cast(list[str], Instrument._meta.ordering)
     assert instrument_first == "intervention"  # the instrument's order begins with its case: one case here
     in_case = [f"instrument__{name}" for name in instrument_rest]
     return rows.filter(offered, instrument__intervention_id=case.pk).order_by(*in_case, *rest)
@@ -1212,20 +1193,22 @@ class InstructionAdmin(ScopedAdmin[Instruction]):
         class InstructionForm(form):  # type: ignore[misc, valid-type]
             def __init__(self, *args: Any, **kwargs: Any) -> None:
                 super().__init__(*args, **kwargs)
+                # A saved instruction stays with its case and names only that case's priority and
+                # item (Instruction.clean refuses another's): those are offered, not every case's.
+                # An instruction made under a direction since revoked keeps showing what it was made
+                # under, with its parents (not among the items offered).
+                terms = Clause.objects.select_related(
+                    "instrument", *(["parent__parent"] if obj and obj.terms_item_id else [])
+                )
+                rows: Any
                 for name, rows, conditions in (
                     ("service_priority", ServicePriority.objects.select_related("instrument"), {}),
-                    ("terms_item", Clause.objects.select_related("instrument"), {"part": "terms_of_reference"}),
+                    ("terms_item", terms, {"part": "terms_of_reference"}),
                 ):
                     field = self.fields.get(name)
                     if field is None or obj is None:
                         continue
-                    # A saved instruction stays with its case and names only that case's priority and
-                    # item (Instruction.clean refuses another's): those are offered, not every case's.
-                    # An instruction made under a direction since revoked keeps showing what it was made
-                    # under, with its parents (not among the items offered).
                     current = getattr(obj, f"{name}_id", None)
-                    if current and name == "terms_item":
-                        rows = rows.select_related("parent__parent")
                     field.queryset = offered_on_case(
                         rows, request.user, case=obj.intervention, current=current, **conditions
                     )
