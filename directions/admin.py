@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 from typing import Any, cast
 
 from django import forms
@@ -28,7 +29,7 @@ from directions.models import (
     TermsOfReference,
 )
 from directions.schedule import Preview, Rule, RuleError, preview, window
-from intervention.admin_scoping import FixedChoices, ScopedAdmin, ScopedInline, SharedFieldsInline
+from intervention.admin_scoping import FetchedChoices, FixedChoices, ScopedAdmin, ScopedInline, SharedFieldsInline
 from intervention.admin_site import SoundChangeList
 from intervention.models import ExtraBankHoliday, Intervention, Person
 from intervention.permissions import Capability, access_for, has_capability, intervention_filter
@@ -987,28 +988,26 @@ def offered_on_case(rows: Any, user: Any, *, case: Intervention, current: int | 
     return rows.filter(offered, instrument__intervention_id=case.pk).order_by(*in_case, *rest)
 
 
-class OnCaseLabels:
-    """Labels for a saved instruction's choices (offered_on_case), "instrument: item" as the admin's
-    dropdown gives them, each instrument named through the instruction's case and authority (read with
-    the instruction), and a clause's reference through its parents among the clauses offered (a parent
-    is a clause of the same instrument and part: Clause.clean); any other is read as usual."""
+class OnCaseChoices(FetchedChoices):
+    """A saved instruction's choices (offered_on_case), labelled "instrument: item" as the admin's
+    dropdown labels them, each instrument named through the instruction's case and its authority (read
+    with the instruction), and a clause's reference through its parents among the clauses offered (a
+    parent is a clause of the same instrument and part: Clause.clean); any other is read as usual."""
 
-    def __init__(self, field: Any, case: Intervention) -> None:
-        self.field = field
+    def __init__(self, field: Any, *, case: Intervention) -> None:
+        super().__init__(field)
         self.case = case
-        self.read: dict[int, Any] | None = None
 
-    def __call__(self, row: Any) -> str:
-        if self.read is None:  # the options drawn: read already, from the field's queryset's cache
-            self.read = {choice.pk: choice for choice in self.field.queryset}
-        instrument = row.instrument
-        if instrument.intervention_id == self.case.pk:
-            instrument.intervention = self.case
-        node = row
-        while isinstance(node, Clause) and node.parent_id in self.read and not Clause.parent.is_cached(node):
-            node.parent = self.read[node.parent_id]
-            node = node.parent
-        return f"{instrument}: {row}"
+    def __iter__(self) -> Any:
+        read = {row.pk: row for row in self.queryset}  # the field's queryset: read once, then from its cache
+        for row in read.values():
+            if row.instrument.intervention_id == self.case.pk:
+                row.instrument.intervention = self.case
+            node = row
+            while isinstance(node, Clause) and node.parent_id in read and not Clause.parent.is_cached(node):
+                node.parent = read[node.parent_id]
+                node = node.parent
+        return super().__iter__()
 
 
 @admin.register(Instruction)
@@ -1154,12 +1153,12 @@ class InstructionAdmin(ScopedAdmin[Instruction]):
                 Intervention.objects.filter(intervention_filter(request.user)).open().select_related("local_authority")
             )
             kwargs["queryset"] = cases
-        elif db_field.name == "service_priority":
+        elif db_field.name == "service_priority" and "queryset" not in kwargs:
             kwargs["queryset"] = ServicePriority.objects.filter(
                 intervention_filter(request.user, prefix="instrument__intervention__"),
                 **self._in_force_today("instrument__"),
             ).select_related("instrument__intervention__local_authority")
-        elif db_field.name == "terms_item":
+        elif db_field.name == "terms_item" and "queryset" not in kwargs:
             kwargs["queryset"] = (
                 Clause.objects.visible_to(request.user)
                 .filter(part="terms_of_reference", **self._in_force_today("instrument__"))
@@ -1191,29 +1190,6 @@ class InstructionAdmin(ScopedAdmin[Instruction]):
             )
 
         class InstructionForm(form):  # type: ignore[misc, valid-type]
-            def __init__(self, *args: Any, **kwargs: Any) -> None:
-                super().__init__(*args, **kwargs)
-                # A saved instruction stays with its case and names only that case's priority and
-                # item (Instruction.clean refuses another's): those are offered, not every case's.
-                # An instruction made under a direction since revoked keeps showing what it was made
-                # under, with its parents (not among the items offered).
-                terms = Clause.objects.select_related(
-                    "instrument", *(["parent__parent"] if obj and obj.terms_item_id else [])
-                )
-                rows: Any
-                for name, rows, conditions in (
-                    ("service_priority", ServicePriority.objects.select_related("instrument"), {}),
-                    ("terms_item", terms, {"part": "terms_of_reference"}),
-                ):
-                    field = self.fields.get(name)
-                    if field is None or obj is None:
-                        continue
-                    current = getattr(obj, f"{name}_id", None)
-                    field.queryset = offered_on_case(
-                        rows, request.user, case=obj.intervention, current=current, **conditions
-                    )
-                    field.label_from_instance = OnCaseLabels(field, obj.intervention)
-
             def clean(self) -> dict[str, Any]:
                 cleaned = super().clean()
                 case = cleaned.get("intervention") or (obj.intervention if obj else None)
@@ -1225,7 +1201,30 @@ class InstructionAdmin(ScopedAdmin[Instruction]):
                     raise ValidationError("Your account is not linked to a person, so it cannot issue instructions")
                 return cleaned
 
+        if obj is not None:
+            kwargs.setdefault("formfield_callback", partial(self.formfield_on_case, request=request, instruction=obj))
         return super().get_form(request, obj, form=InstructionForm, **kwargs)
+
+    def formfield_on_case(self, db_field: Any, request: HttpRequest, *, instruction: Instruction, **kwargs: Any) -> Any:
+        """A saved instruction's form fields. It stays with its case and names only that case's priority
+        and item (Instruction.clean refuses another's): those are offered, not every case's. One made under
+        a direction since revoked keeps showing what it was made under, with its parents (not among the
+        items offered)."""
+        rows: Any
+        if db_field.name == "service_priority":
+            rows, conditions = ServicePriority.objects.select_related("instrument"), {}
+        elif db_field.name == "terms_item":
+            parents = ["parent__parent"] if instruction.terms_item_id else []
+            rows, conditions = Clause.objects.select_related("instrument", *parents), {"part": "terms_of_reference"}
+        else:
+            return self.formfield_for_dbfield(db_field, request, **kwargs)
+        case = instruction.intervention
+        current = getattr(instruction, db_field.attname)
+        kwargs["queryset"] = offered_on_case(rows, request.user, case=case, current=current, **conditions)
+        field = self.formfield_for_dbfield(db_field, request, **kwargs)
+        field.iterator = partial(OnCaseChoices, case=case)
+        field.queryset = field.queryset  # its widget's choices made again, by this iterator
+        return field
 
     @staticmethod
     def acting_person(request: HttpRequest) -> Person | None:
