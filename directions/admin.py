@@ -957,6 +957,7 @@ class ResponseInline(ScopedInline):
     model = InstructionResponse
     fields = ("created_at", "kind", "text", "by")
     readonly_fields = fields
+    template = "admin/quick_tabular.html"  # the tabular inline, its rows (read only) drawn in Python
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).select_related("by")
