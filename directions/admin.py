@@ -28,6 +28,7 @@ from directions.models import (
     ServicePriority,
     TermsOfReference,
 )
+from directions.querysets import in_force_on
 from directions.schedule import Preview, Rule, RuleError, preview, window
 from intervention.admin_scoping import FetchedChoices, FixedChoices, ScopedAdmin, ScopedInline, SharedFieldsInline
 from intervention.admin_site import SoundChangeList
@@ -960,7 +961,12 @@ class ResponseInline(ScopedInline):
     template = "admin/quick_tabular.html"  # the tabular inline, its rows (read only) drawn in Python
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).select_related("by")
+        # One instruction's rounds, in their model's order without its first key, the instruction: that
+        # orders by the instruction's own order (its case's authority, through three joins), which
+        # orders nothing among the rounds of one instruction.
+        first, *rest = cast(list[str], InstructionResponse._meta.ordering)
+        assert first == "instruction"  # the model's order begins with its instruction
+        return super().get_queryset(request).select_related("by").order_by(*rest)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -973,10 +979,10 @@ def offered_on_case(rows: Any, user: Any, *, case: Intervention, current: int | 
     order among one case's instruments: the order through the case and its authority (two joins) and
     the admin's general dropdown with its subqueries (InstructionAdmin.formfield_for_foreignkey) cost
     the planner more than reading the rows. Their labels name the case already read with the instruction
-    (OnCaseLabels)."""
+    (OnCaseChoices)."""
     offered = Q(
         intervention_filter(user, prefix="instrument__intervention__"),
-        instrument__in=Instrument.objects.in_force_on(timezone.localdate()).values("pk"),
+        in_force_on(timezone.localdate(), prefix="instrument__"),
         **conditions,
     )
     if current:
@@ -1222,6 +1228,9 @@ class InstructionAdmin(ScopedAdmin[Instruction]):
         case = instruction.intervention
         current = getattr(instruction, db_field.attname)
         kwargs["queryset"] = offered_on_case(rows, request.user, case=case, current=current, **conditions)
+        # The model's limit on the items (terms of reference only) is among the conditions: applied
+        # again, by each form, it was a subquery of the rows for each to pass (Django's, against duplicates).
+        kwargs["limit_choices_to"] = None
         field = self.formfield_for_dbfield(db_field, request, **kwargs)
         field.iterator = partial(OnCaseChoices, case=case)
         field.queryset = field.queryset  # its widget's choices made again, by this iterator
