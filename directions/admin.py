@@ -972,6 +972,16 @@ class ResponseInline(ScopedInline):
         return False
 
 
+# What names a dropdown's row and its instrument ("Statutory direction to Herefordshire, 1 March 2023:
+# 1a. Step"), and what Instruction.clean reads of the one chosen: read alone, without the instrument's
+# whole text (its preamble, its address) with each row.
+_NAMED_INSTRUMENT = ["instrument__intervention_id", "instrument__kind", "instrument__issued_on"]
+NAMING = {
+    "service_priority": ["instrument_id", "label", "short_name", *_NAMED_INSTRUMENT],
+    "terms_item": ["instrument_id", "part", "parent_id", "label", "text", *_NAMED_INSTRUMENT],
+}
+
+
 def offered_on_case(rows: Any, user: Any, *, case: Intervention, current: int | None, **conditions: Any) -> Any:
     """A saved instruction's choices of `rows` (its case's service priorities, or terms of reference
     items): those of its case's instruments in force today that the user may see, and the one chosen,
@@ -1221,10 +1231,13 @@ class InstructionAdmin(ScopedAdmin[Instruction]):
         if db_field.name == "service_priority":
             rows, conditions = ServicePriority.objects.select_related("instrument"), {}
         elif db_field.name == "terms_item":
-            parents = ["parent__parent"] if instruction.terms_item_id else []
-            rows, conditions = Clause.objects.select_related("instrument", *parents), {"part": "terms_of_reference"}
+            rows, conditions = Clause.objects.select_related("instrument"), {"part": "terms_of_reference"}
         else:
             return self.formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "terms_item" and instruction.terms_item_id:
+            rows = rows.select_related("parent__parent")  # the chosen item's parents, read whole with it
+        else:
+            rows = rows.only(*NAMING[db_field.name])
         case = instruction.intervention
         current = getattr(instruction, db_field.attname)
         kwargs["queryset"] = offered_on_case(rows, request.user, case=case, current=current, **conditions)

@@ -161,3 +161,52 @@ def test_the_quick_tabular_template_is_djangos_but_for_its_rows():
     ours = ours.replace(fast_path, "")
     ours = ours.replace("{% endfor %}{% endif %}\n     </tbody>", "{% endfor %}\n     </tbody>")
     assert ours == djangos
+
+
+def test_a_commissioner_saves_a_saved_instruction_with_its_cases_priority_and_item(
+    client, charlie, hereford_case, directions
+):
+    from tests.sweep.support import form_data
+
+    _, in_force = directions
+    instruction = _issue(hereford_case, charlie)
+    item = Clause.objects.get(instrument=in_force, part=Part.TERMS_OF_REFERENCE, label="a")
+    priority = ServicePriority.objects.get(instrument=in_force)
+    client.force_login(charlie)
+    url = f"/admin/directions/instruction/{instruction.pk}/change/"
+    data = form_data(client.get(url).text)
+    data.update(service_priority=[str(priority.pk)], terms_item=[str(item.pk)], title=["Recruit & retain"])
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.text
+    instruction.refresh_from_db()
+    assert (instruction.service_priority, instruction.terms_item, instruction.title) == (
+        priority,
+        item,
+        "Recruit & retain",
+    )
+    # Chosen now, it is offered and named as before, through its parent.
+    page = client.get(url).text
+    assert (
+        f'<option value="{item.pk}" selected>Statutory direction to Herefordshire, 1 March 2023: 1a. Sub-step' in page
+    )
+
+
+def test_a_saved_instruction_refuses_another_cases_terms_item(client, charlie, hereford_case, worcester_case):
+    from tests.sweep.support import form_data
+
+    instruction = _issue(hereford_case, charlie)
+    other = issued_direction(worcester_case, datetime.date(2017, 3, 8), terms_of_reference=("Theirs",))
+    theirs = Clause.objects.get(instrument=other, part=Part.TERMS_OF_REFERENCE)
+    client.force_login(charlie)
+    url = f"/admin/directions/instruction/{instruction.pk}/change/"
+    data = form_data(client.get(url).text)
+    data.update(terms_item=[str(theirs.pk)])
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+    instruction.refresh_from_db()
+    assert instruction.terms_item is None
