@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 from typing import Any, cast
 
 from django import forms
@@ -27,8 +28,9 @@ from directions.models import (
     ServicePriority,
     TermsOfReference,
 )
+from directions.querysets import in_force_on
 from directions.schedule import Preview, Rule, RuleError, preview, window
-from intervention.admin_scoping import FixedChoices, ScopedAdmin, ScopedInline, SharedFieldsInline
+from intervention.admin_scoping import FetchedChoices, FixedChoices, ScopedAdmin, ScopedInline, SharedFieldsInline
 from intervention.admin_site import SoundChangeList
 from intervention.models import ExtraBankHoliday, Intervention, Person
 from intervention.permissions import Capability, access_for, has_capability, intervention_filter
@@ -470,25 +472,6 @@ def _naming_clauses(rows: Any, clauses: dict[int, Clause]) -> list[Any]:
         if row.clause_id in clauses:
             row.clause = clauses[row.clause_id]
     return rows
-
-
-def _offered_with(rows: Any, current: int, *, within: Q) -> Any:
-    """The rows offered, and the one chosen whatever it is now. Asked as "its id is one of theirs, or
-    the chosen one's", not as their own conditions or that id: that OR across the joins was answered
-    by reading every row of the table and then sorting them to drop the duplicates. `within` holds
-    them all (the instruction's case): without it the OR alone was answered by reading every row of
-    the table, and every instrument, to keep the few."""
-    offered = rows.model.objects.filter(within).filter(Q(pk__in=rows.values("pk")) | Q(pk=current))
-    return offered.select_related(*_selected(rows.query.select_related))
-
-
-def _selected(tree: Any, prefix: str = "") -> list[str]:
-    """The paths a queryset's select_related holds ({"parent": {"parent": {}}} is "parent__parent")."""
-    if not isinstance(tree, dict):
-        return []
-    return [
-        path for name, below in tree.items() for path in (_selected(below, f"{prefix}{name}__") or [f"{prefix}{name}"])
-    ]
 
 
 class InForceFilter(admin.SimpleListFilter):
@@ -975,12 +958,73 @@ class ResponseInline(ScopedInline):
     model = InstructionResponse
     fields = ("created_at", "kind", "text", "by")
     readonly_fields = fields
+    template = "admin/quick_tabular.html"  # the tabular inline, its rows (read only) drawn in Python
 
     def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).select_related("by")
+        # One instruction's rounds, in their model's order without its first key, the instruction: that
+        # orders by the instruction's own order (its case's authority, through three joins), which
+        # orders nothing among the rounds of one instruction.
+        first, *rest = cast(list[str], InstructionResponse._meta.ordering)
+        assert first == "instruction"  # the model's order begins with its instruction
+        return super().get_queryset(request).select_related("by").order_by(*rest)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# What names a dropdown's row and its instrument ("Statutory direction to Herefordshire, 1 March 2023:
+# 1a. Step"), and what Instruction.clean reads of the one chosen: read alone, without the instrument's
+# whole text (its preamble, its address) with each row.
+_NAMED_INSTRUMENT = ["instrument__intervention_id", "instrument__kind", "instrument__issued_on"]
+NAMING = {
+    "service_priority": ["instrument_id", "label", "short_name", *_NAMED_INSTRUMENT],
+    "terms_item": ["instrument_id", "part", "parent_id", "label", "text", *_NAMED_INSTRUMENT],
+}
+
+
+def offered_on_case(rows: Any, user: Any, *, case: Intervention, current: int | None, **conditions: Any) -> Any:
+    """A saved instruction's choices of `rows` (its case's service priorities, or terms of reference
+    items): those of its case's instruments in force today that the user may see, and the one chosen,
+    whatever it is now. All are of one case, so they are asked of that case alone, in their model's
+    order among one case's instruments: the order through the case and its authority (two joins) and
+    the admin's general dropdown with its subqueries (InstructionAdmin.formfield_for_foreignkey) cost
+    the planner more than reading the rows. Their labels name the case already read with the instruction
+    (OnCaseChoices)."""
+    offered = Q(
+        intervention_filter(user, prefix="instrument__intervention__"),
+        in_force_on(timezone.localdate(), prefix="instrument__"),
+        **conditions,
+    )
+    if current:
+        offered |= Q(pk=current)
+    first, *rest = rows.model._meta.ordering
+    assert first == "instrument", rows.model  # the model's order begins with its instrument
+    instrument_first, *instrument_rest = cast(list[str], Instrument._meta.ordering)
+    assert instrument_first == "intervention"  # the instrument's order begins with its case: one case here
+    in_case = [f"instrument__{name}" for name in instrument_rest]
+    return rows.filter(offered, instrument__intervention_id=case.pk).order_by(*in_case, *rest)
+
+
+class OnCaseChoices(FetchedChoices):
+    """A saved instruction's choices (offered_on_case), labelled "instrument: item" as the admin's
+    dropdown labels them, each instrument named through the instruction's case and its authority (read
+    with the instruction), and a clause's reference through its parents among the clauses offered (a
+    parent is a clause of the same instrument and part: Clause.clean); any other is read as usual."""
+
+    def __init__(self, field: Any, *, case: Intervention) -> None:
+        super().__init__(field)
+        self.case = case
+
+    def __iter__(self) -> Any:
+        read = {row.pk: row for row in self.queryset}  # the field's queryset: read once, then from its cache
+        for row in read.values():
+            if row.instrument.intervention_id == self.case.pk:
+                row.instrument.intervention = self.case
+            node = row
+            while isinstance(node, Clause) and node.parent_id in read and not Clause.parent.is_cached(node):
+                node.parent = read[node.parent_id]
+                node = node.parent
+        return super().__iter__()
 
 
 @admin.register(Instruction)
@@ -1126,12 +1170,12 @@ class InstructionAdmin(ScopedAdmin[Instruction]):
                 Intervention.objects.filter(intervention_filter(request.user)).open().select_related("local_authority")
             )
             kwargs["queryset"] = cases
-        elif db_field.name == "service_priority":
+        elif db_field.name == "service_priority" and "queryset" not in kwargs:
             kwargs["queryset"] = ServicePriority.objects.filter(
                 intervention_filter(request.user, prefix="instrument__intervention__"),
                 **self._in_force_today("instrument__"),
             ).select_related("instrument__intervention__local_authority")
-        elif db_field.name == "terms_item":
+        elif db_field.name == "terms_item" and "queryset" not in kwargs:
             kwargs["queryset"] = (
                 Clause.objects.visible_to(request.user)
                 .filter(part="terms_of_reference", **self._in_force_today("instrument__"))
@@ -1152,25 +1196,17 @@ class InstructionAdmin(ScopedAdmin[Instruction]):
         return {f"{prefix}in": ids}
 
     def get_form(self, request: HttpRequest, obj: Instruction | None = None, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, **kwargs)
         admin_self = self
+        # The admin's form, given these rules before Django makes it for the model: made first and
+        # subclassed after, the model's fields and their dropdowns were made twice, once a class.
+        form = kwargs.pop("form", None)
+        if form is None:  # what Django's get_form would start from: its form without the read-only declared fields
+            readonly = self.get_readonly_fields(request, obj)
+            form = type(
+                self.form.__name__, (self.form,), dict.fromkeys(f for f in readonly if f in self.form.declared_fields)
+            )
 
         class InstructionForm(form):  # type: ignore[misc, valid-type]
-            def __init__(self, *args: Any, **kwargs: Any) -> None:
-                super().__init__(*args, **kwargs)
-                for name in ("service_priority", "terms_item"):
-                    field = self.fields.get(name)
-                    if field is None or obj is None:
-                        continue
-                    # A saved instruction stays with its case and names only that case's priority and
-                    # item (Instruction.clean refuses another's): those are offered, not every case's.
-                    field.queryset = field.queryset.filter(instrument__intervention_id=obj.intervention_id)
-                    # An instruction made under a direction since revoked keeps showing what it was made under.
-                    current = getattr(obj, f"{name}_id", None)
-                    if current:
-                        within = Q(instrument__intervention_id=obj.intervention_id)
-                        field.queryset = _offered_with(field.queryset, current, within=within)
-
             def clean(self) -> dict[str, Any]:
                 cleaned = super().clean()
                 case = cleaned.get("intervention") or (obj.intervention if obj else None)
@@ -1182,7 +1218,36 @@ class InstructionAdmin(ScopedAdmin[Instruction]):
                     raise ValidationError("Your account is not linked to a person, so it cannot issue instructions")
                 return cleaned
 
-        return InstructionForm
+        if obj is not None:
+            kwargs.setdefault("formfield_callback", partial(self.formfield_on_case, request=request, instruction=obj))
+        return super().get_form(request, obj, form=InstructionForm, **kwargs)
+
+    def formfield_on_case(self, db_field: Any, request: HttpRequest, *, instruction: Instruction, **kwargs: Any) -> Any:
+        """A saved instruction's form fields. It stays with its case and names only that case's priority
+        and item (Instruction.clean refuses another's): those are offered, not every case's. One made under
+        a direction since revoked keeps showing what it was made under, with its parents (not among the
+        items offered)."""
+        rows: Any
+        if db_field.name == "service_priority":
+            rows, conditions = ServicePriority.objects.select_related("instrument"), {}
+        elif db_field.name == "terms_item":
+            rows, conditions = Clause.objects.select_related("instrument"), {"part": "terms_of_reference"}
+        else:
+            return self.formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "terms_item" and instruction.terms_item_id:
+            rows = rows.select_related("parent__parent")  # the chosen item's parents, read whole with it
+        else:
+            rows = rows.only(*NAMING[db_field.name])
+        case = instruction.intervention
+        current = getattr(instruction, db_field.attname)
+        kwargs["queryset"] = offered_on_case(rows, request.user, case=case, current=current, **conditions)
+        # The model's limit on the items (terms of reference only) is among the conditions: applied
+        # again, by each form, it was a subquery of the rows for each to pass (Django's, against duplicates).
+        kwargs["limit_choices_to"] = None
+        field = self.formfield_for_dbfield(db_field, request, **kwargs)
+        field.iterator = partial(OnCaseChoices, case=case)
+        field.queryset = field.queryset  # its widget's choices made again, by this iterator
+        return field
 
     @staticmethod
     def acting_person(request: HttpRequest) -> Person | None:

@@ -21,7 +21,16 @@ class InstrumentQuerySet(models.QuerySet):
         return self.filter(status=InstrumentStatus.ISSUED)
 
     def in_force_on(self, day: datetime.date) -> InstrumentQuerySet:
-        return self.issued().filter(Q(issued_on__lte=day), Q(revoked_on__isnull=True) | Q(revoked_on__gt=day))
+        return self.filter(in_force_on(day))
+
+
+def in_force_on(day: datetime.date, prefix: str = "") -> Q:
+    """Instruments in force on the day: issued, by then, and not revoked by then. `prefix` reaches them
+    from another model ("instrument__" from its rows), asked of the rows' own join to them."""
+    return Q(
+        Q(**{f"{prefix}revoked_on__isnull": True}) | Q(**{f"{prefix}revoked_on__gt": day}),
+        **{f"{prefix}status": InstrumentStatus.ISSUED, f"{prefix}issued_on__lte": day},
+    )
 
 
 class ClauseQuerySet(models.QuerySet):
