@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import html
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +16,9 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import HttpRequest, QueryDict
 from django.template.defaultfilters import capfirst, linebreaksbr
 from django.utils import formats, timezone
+from django.utils.encoding import force_str
 from django.utils.functional import cached_property
+from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -171,7 +176,7 @@ class IssuedClauseRows(ClauseRows):
 
     def row(self, form: Any, index: int) -> str:
         clause = form.instance
-        errors = form.non_field_errors()
+        errors = form.non_field_errors() if form.is_bound else ""  # a form not sent back has none
         hidden = (
             f'<input type="hidden" name="{form.prefix}-id" value="{_shown(clause.pk)}" id="id_{form.prefix}-id">'
             f'<input type="hidden" name="{form.prefix}-instrument" value="{_shown(clause.instrument_id)}"'
@@ -187,13 +192,13 @@ class IssuedClauseRows(ClauseRows):
             parties = _cell("covered_by", _covered_by(clause)) + _cell("parties", _parties(clause))
         else:
             parties = _cell("covered_by", "<p>-</p>") + _cell("parties", "<p>-</p>")
-        compliance = _field(form, "compliance") if self.editable else _paragraph(clause.get_compliance_display())
+        compliance = _field(form, "compliance") if self.editable else _paragraph(_display(clause, "compliance"))
         return (
             (f'<tr class="row-form-errors"><td colspan="7">{errors}</td></tr>' if errors else "")
             + f'<tr class="form-row has_original" id="{self.prefix}-{index}">'
-            + _cell("part", hidden + _paragraph(clause.get_part_display()))
+            + _cell("part", hidden + _paragraph(_display(clause, "part")))
             + _cell("reference", _paragraph(clause.reference))
-            + _cell("text", f"<p>{linebreaksbr(clause.text, autoescape=True)}</p>")
+            + _cell("text", f"<p>{_lines(clause.text)}</p>")
             + _cell("due_on", _paragraph(clause.due_on or "-"))
             + parties
             + _cell("compliance", compliance)
@@ -211,7 +216,7 @@ def _parties(clause: Clause) -> str:
     """Who delivers a dated paragraph and who receives it, unless an obligation covers it."""
     if clause.covered_by_id:
         return "<p></p>"
-    return f"<p>{_shown(clause.get_deliverer_display() or '-')}, {_shown(clause.get_recipient_display() or '-')}</p>"
+    return f"<p>{_shown(_display(clause, 'deliverer') or '-')}, {_shown(_display(clause, 'recipient') or '-')}</p>"
 
 
 def clauses_as_text(clauses: list[Clause]) -> SafeString:
@@ -228,12 +233,12 @@ def clauses_as_text(clauses: list[Clause]) -> SafeString:
         else:
             parties = _ROW_CELL.join(["", _cell("covered_by", "<p>-</p>") + _cell("parties", "<p>-</p>"), ""])
         cells = [
-            _cell("part", _paragraph(clause.get_part_display())),
+            _cell("part", _paragraph(_display(clause, "part"))),
             _cell("reference", _paragraph(clause.reference)),
-            _cell("text", f"<p>{linebreaksbr(clause.text, autoescape=True)}</p>"),
+            _cell("text", f"<p>{_lines(clause.text)}</p>"),
             _cell("due_on", _paragraph(clause.due_on or "-")),
             parties,
-            _cell("compliance", _paragraph(clause.get_compliance_display())),
+            _cell("compliance", _paragraph(_display(clause, "compliance"))),
         ]
         rows.append(_table_row(cells, row_id=f"clauses-{index}"))
     return mark_safe("".join(rows))  # noqa: S308 - each value is escaped
@@ -262,7 +267,7 @@ def priorities_as_text(priorities: list[ServicePriority], *, changeable: bool) -
         )
         cells = [
             _cell("label", _paragraph(priority.label)),
-            _cell("title", f"<p>{linebreaksbr(priority.title, autoescape=True)}</p>"),
+            _cell("title", f"<p>{_lines(priority.title)}</p>"),
             _cell("short_name", _paragraph(priority.short_name)),
             _cell("clause", _paragraph(priority.clause or "-")),
             change,
@@ -283,11 +288,11 @@ def obligations_as_text(obligations: list[ReportingObligation], *, changeable: b
             if changeable
             else ""
         )
-        kind = obligation.get_report_kind_display() or "-"
+        kind = _display(obligation, "report_kind") or "-"
         cells = [
             _cell("what", _paragraph(obligation.what)),
-            _cell("deliverer", _paragraph(obligation.get_deliverer_display())),
-            _cell("recipient", _paragraph(obligation.get_recipient_display())),
+            _cell("deliverer", _paragraph(_display(obligation, "deliverer"))),
+            _cell("recipient", _paragraph(_display(obligation, "recipient"))),
             _cell("report_kind", _paragraph(kind)),
             _cell("cadence", _paragraph(capfirst(obligation.describe()))),
             _cell("clause", _paragraph(obligation.clause or "-")),
@@ -299,7 +304,32 @@ def obligations_as_text(obligations: list[ReportingObligation], *, changeable: b
 
 def _shown(value: Any) -> str:
     """A value as the template engine shows it: localised (a date in words), then escaped."""
+    if type(value) is str:  # plain text, the commonest, which localising leaves as it is
+        return html.escape(value)
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:  # an id, which localising leaves as it is
+        return str(value)
     return str(conditional_escape(formats.localize(value)))
+
+
+def _lines(text: Any) -> str:
+    """linebreaksbr(text, autoescape=True), for plain text without the filter's wrappers: a clause's
+    text is drawn on each of dozens of rows."""
+    if type(text) is not str:
+        return str(linebreaksbr(text, autoescape=True))
+    return html.escape(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
+
+
+def _display(record: Any, name: str) -> str:
+    """record.get_<name>_display(), with the field's labels gathered once: Django gathers them again
+    (every choice made hashable) at each call, a few a row of dozens."""
+    field = record._meta.get_field(name)
+    value = getattr(record, field.attname)
+    return str(force_str(_labels(field).get(make_hashable(value), value), strings_only=True))
+
+
+@functools.cache
+def _labels(field: Any) -> dict[Any, Any]:
+    return dict(make_hashable(field.flatchoices))
 
 
 def _paragraph(value: Any) -> str:

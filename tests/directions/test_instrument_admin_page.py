@@ -13,11 +13,14 @@ from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db import connection
 from django.forms.utils import RenderableMixin
 from django.template import Context, Template
+from django.template.defaultfilters import linebreaksbr
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
+from django.utils import formats
+from django.utils.html import conditional_escape
 
 from directions import services
-from directions.admin import _field, in_document_order, with_ancestors
+from directions.admin import _display, _field, _lines, _shown, in_document_order, with_ancestors
 from directions.enums import Cadence, Deliverer, InstrumentKind, LegalBasis, Part, Recipient, ReportKind
 from directions.models import Clause, Instrument, ReportingObligation, ServicePriority, TermsOfReference
 from intervention.admin_scoping import QuickManagementForm
@@ -344,3 +347,17 @@ def test_the_clause_rows_management_form_is_drawn_as_djangos_own(client, dora, h
     assert isinstance(management, QuickManagementForm)
     assert str(management) == RenderableMixin.render(management)
     assert str(management) in response.text
+
+
+@pytest.mark.parametrize("text", ["Plain", "A <script>alert(1)</script> & B\r\nline two\rthree\nfour", ""])
+def test_text_is_drawn_as_the_templates_filters_drew_it(text):
+    assert _lines(text) == linebreaksbr(text, autoescape=True)
+    assert _shown(text) == str(conditional_escape(formats.localize(text)))
+
+
+def test_a_choices_label_is_the_models_own():
+    clause = Clause(part=Part.OPERATIVE, deliverer=Deliverer.COUNCIL, recipient="")
+    assert _display(clause, "part") == clause.get_part_display()
+    assert _display(clause, "deliverer") == clause.get_deliverer_display()
+    assert _display(clause, "recipient") == clause.get_recipient_display() == ""
+    assert _shown(3473) == str(conditional_escape(formats.localize(3473)))
