@@ -607,6 +607,13 @@ def appointments_read_once(field: Any, instrument: Instrument) -> None:
             "appointments": relation,
         }
     read_choices(field, rows)
+    field.label_from_instance = _appointment_label
+
+
+def _appointment_label(appointment: Any) -> str:
+    """str(appointment) (a test compares them), its role's label looked up once for the options:
+    Django gathers every role's label again for each."""
+    return f"{appointment.person.name}, {_display(appointment, 'role').lower()}"
 
 
 @admin.register(Instrument)
@@ -655,8 +662,7 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
         instrument's page, with its dozens of clauses, too slow: issue 7.) With `clauses`, its
         clauses too, for someone who may only read them. A priority or obligation names its clause
         from the clauses the page has read (`read`, or those), each with its ancestors."""
-        of_instrument = in_document_order(Clause.objects.filter(instrument=obj))
-        shown = with_ancestors(list(of_instrument)) if clauses else None
+        shown = with_ancestors(list(in_document_order(Clause.objects.filter(instrument=obj)))) if clauses else None
         by_pk = {clause.pk: clause for clause in (shown if shown is not None else read or ())}
         priorities = in_document_order(obj.service_priorities.all())
         obligations = in_document_order(obj.reporting_obligations.all())

@@ -20,7 +20,15 @@ from django.utils import formats
 from django.utils.html import conditional_escape
 
 from directions import services
-from directions.admin import _display, _field, _lines, _shown, in_document_order, with_ancestors
+from directions.admin import (
+    _appointment_label,
+    _display,
+    _field,
+    _lines,
+    _shown,
+    in_document_order,
+    with_ancestors,
+)
 from directions.enums import Cadence, Deliverer, InstrumentKind, LegalBasis, Part, Recipient, ReportKind
 from directions.models import Clause, Instrument, ReportingObligation, ServicePriority, TermsOfReference
 from intervention.admin_scoping import QuickManagementForm
@@ -361,3 +369,9 @@ def test_a_choices_label_is_the_models_own():
     assert _display(clause, "deliverer") == clause.get_deliverer_display()
     assert _display(clause, "recipient") == clause.get_recipient_display() == ""
     assert _shown(3473) == str(conditional_escape(formats.localize(3473)))
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_an_appointments_option_is_labelled_as_the_appointment_names_itself(role):
+    appointment = AppointmentFactory.build(role=role, person__name="Ann <b> & Co")
+    assert _appointment_label(appointment) == str(appointment)
