@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import html
 from functools import partial
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.http import HttpRequest, QueryDict
 from django.template.defaultfilters import capfirst, linebreaksbr
 from django.utils import formats, timezone
+from django.utils.encoding import force_str
+from django.utils.functional import cached_property
+from django.utils.hashable import make_hashable
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -30,7 +36,15 @@ from directions.models import (
 )
 from directions.querysets import in_force_on
 from directions.schedule import Preview, Rule, RuleError, preview, window
-from intervention.admin_scoping import FetchedChoices, FixedChoices, ScopedAdmin, ScopedInline, SharedFieldsInline
+from intervention.admin_scoping import (
+    FetchedChoices,
+    FixedChoices,
+    ScopedAdmin,
+    ScopedInline,
+    SharedFieldsInline,
+    quick_management_form,
+    read_choices,
+)
 from intervention.admin_site import SoundChangeList
 from intervention.models import ExtraBankHoliday, Intervention, Person
 from intervention.permissions import Capability, access_for, has_capability, intervention_filter
@@ -86,6 +100,10 @@ class ClauseRows(StaleRowsFormSet):
             self._ancestors_given = True
             with_ancestors(list(rows))  # the rows' own objects: the queryset keeps what it read
         return rows
+
+    @cached_property
+    def management_form(self) -> Any:
+        return quick_management_form(super().management_form)
 
 
 def share_choices(formset: Any, name: str, queryset: Any, *, shown: bool = True) -> None:
@@ -161,7 +179,7 @@ class IssuedClauseRows(ClauseRows):
 
     def row(self, form: Any, index: int) -> str:
         clause = form.instance
-        errors = form.non_field_errors()
+        errors = form.non_field_errors() if form.is_bound else ""  # a form not sent back has none
         hidden = (
             f'<input type="hidden" name="{form.prefix}-id" value="{_shown(clause.pk)}" id="id_{form.prefix}-id">'
             f'<input type="hidden" name="{form.prefix}-instrument" value="{_shown(clause.instrument_id)}"'
@@ -177,13 +195,13 @@ class IssuedClauseRows(ClauseRows):
             parties = _cell("covered_by", _covered_by(clause)) + _cell("parties", _parties(clause))
         else:
             parties = _cell("covered_by", "<p>-</p>") + _cell("parties", "<p>-</p>")
-        compliance = _field(form, "compliance") if self.editable else _paragraph(clause.get_compliance_display())
+        compliance = _field(form, "compliance") if self.editable else _paragraph(_display(clause, "compliance"))
         return (
             (f'<tr class="row-form-errors"><td colspan="7">{errors}</td></tr>' if errors else "")
             + f'<tr class="form-row has_original" id="{self.prefix}-{index}">'
-            + _cell("part", hidden + _paragraph(clause.get_part_display()))
+            + _cell("part", hidden + _paragraph(_display(clause, "part")))
             + _cell("reference", _paragraph(clause.reference))
-            + _cell("text", f"<p>{linebreaksbr(clause.text, autoescape=True)}</p>")
+            + _cell("text", f"<p>{_lines(clause.text)}</p>")
             + _cell("due_on", _paragraph(clause.due_on or "-"))
             + parties
             + _cell("compliance", compliance)
@@ -201,7 +219,7 @@ def _parties(clause: Clause) -> str:
     """Who delivers a dated paragraph and who receives it, unless an obligation covers it."""
     if clause.covered_by_id:
         return "<p></p>"
-    return f"<p>{_shown(clause.get_deliverer_display() or '-')}, {_shown(clause.get_recipient_display() or '-')}</p>"
+    return f"<p>{_shown(_display(clause, 'deliverer') or '-')}, {_shown(_display(clause, 'recipient') or '-')}</p>"
 
 
 def clauses_as_text(clauses: list[Clause]) -> SafeString:
@@ -210,26 +228,22 @@ def clauses_as_text(clauses: list[Clause]) -> SafeString:
     lookups and filters a row, for dozens of rows, cost more than the rest of the table."""
     rows = []
     for index, clause in enumerate(clauses):
+        # Two cells in one, as the loop's {% if %} laid them out, with lines of their own around them.
         if clause.due_on:
-            parties = (
-                f'\n            <td class="field-covered_by">{_covered_by(clause)}</td>'
-                f'\n            <td class="field-parties">{_parties(clause)}</td>\n            '
+            parties = _ROW_CELL.join(
+                ["", _cell("covered_by", _covered_by(clause)), _cell("parties", _parties(clause)), ""]
             )
         else:
-            parties = (
-                '\n            <td class="field-covered_by"><p>-</p></td><td class="field-parties"><p>-</p></td>'
-                "\n            "
-            )
-        rows.append(
-            f'\n          <tr class="form-row has_original" id="clauses-{index}">'
-            f'\n            <td class="field-part">{_paragraph(clause.get_part_display())}</td>'
-            f'\n            <td class="field-reference">{_paragraph(clause.reference)}</td>'
-            f'\n            <td class="field-text"><p>{linebreaksbr(clause.text, autoescape=True)}</p></td>'
-            f'\n            <td class="field-due_on">{_paragraph(clause.due_on or "-")}</td>'
-            f"\n            {parties}"
-            f'\n            <td class="field-compliance">{_paragraph(clause.get_compliance_display())}</td>'
-            "\n          </tr>\n        "
-        )
+            parties = _ROW_CELL.join(["", _cell("covered_by", "<p>-</p>") + _cell("parties", "<p>-</p>"), ""])
+        cells = [
+            _cell("part", _paragraph(_display(clause, "part"))),
+            _cell("reference", _paragraph(clause.reference)),
+            _cell("text", f"<p>{_lines(clause.text)}</p>"),
+            _cell("due_on", _paragraph(clause.due_on or "-")),
+            parties,
+            _cell("compliance", _paragraph(_display(clause, "compliance"))),
+        ]
+        rows.append(_table_row(cells, row_id=f"clauses-{index}"))
     return mark_safe("".join(rows))  # noqa: S308 - each value is escaped
 
 
@@ -254,15 +268,14 @@ def priorities_as_text(priorities: list[ServicePriority], *, changeable: bool) -
             if changeable
             else ""
         )
-        rows.append(
-            '\n          <tr class="form-row has_original">'
-            f'\n            <td class="field-label">{_paragraph(priority.label)}</td>'
-            f'\n            <td class="field-title"><p>{linebreaksbr(priority.title, autoescape=True)}</p></td>'
-            f'\n            <td class="field-short_name">{_paragraph(priority.short_name)}</td>'
-            f'\n            <td class="field-clause">{_paragraph(priority.clause or "-")}</td>'
-            f"\n            {change}"
-            "\n          </tr>\n        "
-        )
+        cells = [
+            _cell("label", _paragraph(priority.label)),
+            _cell("title", f"<p>{_lines(priority.title)}</p>"),
+            _cell("short_name", _paragraph(priority.short_name)),
+            _cell("clause", _paragraph(priority.clause or "-")),
+            change,
+        ]
+        rows.append(_table_row(cells))
     return mark_safe("".join(rows))  # noqa: S308 - each value is escaped
 
 
@@ -278,24 +291,48 @@ def obligations_as_text(obligations: list[ReportingObligation], *, changeable: b
             if changeable
             else ""
         )
-        kind = obligation.get_report_kind_display() or "-"
-        rows.append(
-            '\n          <tr class="form-row has_original">'
-            f'\n            <td class="field-what">{_paragraph(obligation.what)}</td>'
-            f'\n            <td class="field-deliverer">{_paragraph(obligation.get_deliverer_display())}</td>'
-            f'\n            <td class="field-recipient">{_paragraph(obligation.get_recipient_display())}</td>'
-            f'\n            <td class="field-report_kind">{_paragraph(kind)}</td>'
-            f'\n            <td class="field-cadence">{_paragraph(capfirst(obligation.describe()))}</td>'
-            f'\n            <td class="field-clause">{_paragraph(obligation.clause or "-")}</td>'
-            f"\n            {change}"
-            "\n          </tr>\n        "
-        )
+        kind = _display(obligation, "report_kind") or "-"
+        cells = [
+            _cell("what", _paragraph(obligation.what)),
+            _cell("deliverer", _paragraph(_display(obligation, "deliverer"))),
+            _cell("recipient", _paragraph(_display(obligation, "recipient"))),
+            _cell("report_kind", _paragraph(kind)),
+            _cell("cadence", _paragraph(capfirst(obligation.describe()))),
+            _cell("clause", _paragraph(obligation.clause or "-")),
+            change,
+        ]
+        rows.append(_table_row(cells))
     return mark_safe("".join(rows))  # noqa: S308 - each value is escaped
 
 
 def _shown(value: Any) -> str:
     """A value as the template engine shows it: localised (a date in words), then escaped."""
+    if type(value) is str:  # plain text, the commonest, which localising leaves as it is
+        return html.escape(value)
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:  # an id, which localising leaves as it is
+        return str(value)
     return str(conditional_escape(formats.localize(value)))
+
+
+def _lines(text: Any) -> str:
+    """linebreaksbr(text, autoescape=True), for plain text without the filter's wrappers: a clause's
+    text is drawn on each of dozens of rows."""
+    if type(text) is not str:
+        return str(linebreaksbr(text, autoescape=True))
+    return html.escape(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
+
+
+def _display(record: Any, name: str) -> str:
+    """record.get_<name>_display(), with the field's labels gathered once: Django gathers them again
+    (every choice made hashable) at each call, a few a row of dozens."""
+    field = record._meta.get_field(name)
+    value = getattr(record, field.attname)
+    return str(force_str(_labels(field).get(make_hashable(value), value), strings_only=True))
+
+
+@functools.cache
+def _labels(field: Any) -> dict[Any, Any]:
+    return dict(make_hashable(field.flatchoices))
 
 
 def _paragraph(value: Any) -> str:
@@ -304,6 +341,16 @@ def _paragraph(value: Any) -> str:
 
 def _cell(name: str, content: str) -> str:
     return f'<td class="field-{name}">{content}</td>'
+
+
+def _table_row(cells: list[str], row_id: str | None = None) -> str:
+    """A row of text, its cells (already escaped) each on a line of its own, with the spacing of the
+    template loops that drew the clauses, priorities and obligations as text."""
+    opening = f'<tr class="form-row has_original" id="{row_id}">' if row_id else '<tr class="form-row has_original">'
+    return f"\n          {opening}{''.join(f'{_ROW_CELL}{cell}' for cell in cells)}\n          </tr>\n        "
+
+
+_ROW_CELL = "\n            "  # a cell's line in those loops
 
 
 def _field(form: Any, name: str) -> str:
@@ -506,6 +553,53 @@ class InstrumentsWithNextDue(SoundChangeList):
         return super().get_queryset(request, exclude_parameters)
 
 
+def appointments_read_once(field: Any, instrument: Instrument) -> None:
+    """The appointments an instrument's form offers (`field`'s, of its case) and those it has chosen,
+    read in one query. Django reads the chosen ones for the form's value, then the offered ones for
+    the options, each joined to the person table (which the database read whole to find a case's
+    few people) and to the case and its authority to sort them, which one case's rows need not.
+    Each person's name (all an option shows) is looked up by its key, so the query reads the case's
+    rows and no others. Anything chosen from outside them (none should be: the form offers only
+    these) leaves the chosen ones to be read as Django reads them."""
+    from intervention.models import Appointment
+
+    by_case, *within_a_case = Appointment._meta.ordering or [""]
+    assert by_case == "intervention", Appointment._meta.ordering  # the offered rows are one case's
+    chosen = Instrument.appointments.through.objects.filter(instrument_id=instrument.pk)
+    rows = list(
+        field.queryset.select_related(None)
+        .order_by(*within_a_case)
+        .annotate(
+            person_name=Subquery(Person.objects.filter(pk=OuterRef("person_id")).order_by().values("name")),
+            is_chosen=Exists(chosen.filter(appointment_id=OuterRef("pk"))),
+            chosen_in_all=Subquery(
+                chosen.order_by().values("instrument_id").annotate(n=Count("pk")).values("n")  # type: ignore[misc]  # the stubs miss the annotation
+            ),
+        )
+    )
+    for row in rows:  # the person as .only("name") gives it: anything else is read when asked for
+        row.person = Person.from_db(row._state.db, ["id", "name"], [row.person_id, row.person_name])
+    picked = [row for row in rows if row.is_chosen]
+    if rows and len(picked) == (rows[0].chosen_in_all or 0):
+        # As prefetch_related leaves them: `instrument.appointments.all()` gives these, and anything
+        # else asked of the relation (a filter, a change) goes to the database.
+        relation = instrument.appointments.all()
+        relation._result_cache = picked
+        relation._prefetch_done = True  # type: ignore[attr-defined]  # Django's own marks, as prefetch_related sets them
+        instrument._prefetched_objects_cache = {  # type: ignore[attr-defined]
+            **getattr(instrument, "_prefetched_objects_cache", {}),
+            "appointments": relation,
+        }
+    read_choices(field, rows)
+    field.label_from_instance = _appointment_label
+
+
+def _appointment_label(appointment: Any) -> str:
+    """str(appointment) (a test compares them), its role's label looked up once for the options:
+    Django gathers every role's label again for each."""
+    return f"{appointment.person.name}, {_display(appointment, 'role').lower()}"
+
+
 @admin.register(Instrument)
 class InstrumentAdmin(ScopedAdmin[Instrument]):
     intervention_path = "intervention__"
@@ -552,8 +646,7 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
         instrument's page, with its dozens of clauses, too slow: issue 7.) With `clauses`, its
         clauses too, for someone who may only read them. A priority or obligation names its clause
         from the clauses the page has read (`read`, or those), each with its ancestors."""
-        of_instrument = in_document_order(Clause.objects.filter(instrument=obj))
-        shown = with_ancestors(list(of_instrument)) if clauses else None
+        shown = with_ancestors(list(in_document_order(Clause.objects.filter(instrument=obj)))) if clauses else None
         by_pk = {clause.pk: clause for clause in (shown if shown is not None else read or ())}
         priorities = in_document_order(obj.service_priorities.all())
         obligations = in_document_order(obj.reporting_obligations.all())
@@ -635,6 +728,8 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
             # An instrument appoints people to its own case: offer that case's appointments, not
             # every appointment the user can see (all of them, for DfE staff).
             field.queryset = field.queryset.filter(intervention_id=obj.intervention_id)
+            if request.method in ("GET", "HEAD"):  # a form sent back is read and checked as Django does
+                appointments_read_once(field, obj)
         return form
 
     @admin.display(description="Authority", ordering="intervention__local_authority__name")

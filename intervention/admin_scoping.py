@@ -13,10 +13,12 @@ from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.forms import ChoiceField
+from django.forms.formsets import ManagementForm
 from django.forms.models import BaseInlineFormSet, ModelChoiceField, ModelChoiceIterator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from simple_history.admin import SimpleHistoryAdmin
 
 from intervention import permissions
@@ -25,6 +27,7 @@ from intervention.stale import SEEN_FIELD, StaleRowsFormSet, refusing_stale_save
 from intervention.widgets import (
     QUICK_WIDGETS,
     QuickFilteredSelectMultiple,
+    QuickHiddenInput,
     QuickRelatedFieldWidgetWrapper,
     QuickSelect,
     SharedChoicesField,
@@ -53,6 +56,45 @@ class FetchedChoices(ModelChoiceIterator):
 
     def __bool__(self) -> bool:
         return self.field.empty_label is not None or bool(self.queryset)
+
+
+class ReadChoices(FetchedChoices):
+    """A dropdown's records as the page has read them already, with something else it needed
+    (`read_choices`): no query of their own. The copy of the field each form makes shares them."""
+
+    def __init__(self, field: ModelChoiceField) -> None:
+        super().__init__(field)
+        self.queryset = vars(field)["read_rows"]  # a list, iterated, counted and tested as the queryset was
+
+
+def read_choices(field: ModelChoiceField, rows: list[Model]) -> None:
+    """Offer `rows`, records of the field's queryset already read, as the field's options. Only
+    drawing them changes: a form sent back is still checked against the queryset."""
+    field.read_rows = rows  # type: ignore[attr-defined]  # read by ReadChoices
+    field.iterator = ReadChoices
+    field.widget.choices = field.choices
+
+
+class QuickManagementForm(ManagementForm):
+    """A formset's management form for a page opened (not sent back, so with no errors), drawn as
+    django/forms/div.html draws it then: its four hidden inputs, in Python. Through that template
+    and each input's, it cost as much as a few of an instrument's clause rows."""
+
+    def render(self, template_name: str | None = None, context: Any = None, renderer: Any = None) -> SafeString:
+        if template_name is not None or context is not None or self.is_bound or self.visible_fields():
+            return super().render(template_name, context, renderer)
+        return SafeString(  # each input is drawn escaped
+            "".join(str(field.as_widget(QuickHiddenInput(attrs=field.field.widget.attrs))) for field in self)
+        )
+
+    __str__ = __html__ = render  # Django's are its own render
+
+
+def quick_management_form(form: ManagementForm) -> ManagementForm:
+    """A formset's management form, drawn quickly when it is for a page opened."""
+    if not form.is_bound and type(form) is ManagementForm:
+        form.__class__ = QuickManagementForm  # the same form, drawn otherwise
+    return form
 
 
 class FixedChoices(BaseChoiceIterator):

@@ -82,7 +82,7 @@ def _field(field: Any, *, single: bool) -> str:
         classes += " checkbox-row"
         shown = f"{bound}{_label_tag(field)}"
     elif field.is_readonly:
-        shown = f'{field.label_tag()}<div class="readonly">{field.contents()}</div>'
+        shown = f'{_readonly_label_tag(field)}<div class="readonly">{field.contents()}</div>'
     else:
         shown = f"{_label_tag(field)}{bound}"
     parts = ["<div>", errors if not single else "", f'<div class="{classes}">{shown}</div>']
@@ -133,6 +133,17 @@ def _label_tag(field: Any) -> str:
         if value is not False
     )
     return f"<label{shown}>{contents}</label>"
+
+
+def _readonly_label_tag(field: Any) -> str:
+    """AdminReadonlyField.label_tag(), written out: an issued instrument's page has a dozen and more
+    read-only fields, and Django's puts each label together through format_html, flatatt and capfirst.
+    A label that is not plain text (lazy, safe, or none) is drawn by Django."""
+    label = field.field["label"]
+    if type(label) is not str or not label:
+        return str(field.label_tag())
+    classes = "" if field.is_first else ' class="inline"'
+    return f"<label{classes}>{html.escape(label[0].upper() + label[1:])}{_escape(field.form.label_suffix)}</label>"
 
 
 def _name(field: Any) -> str:

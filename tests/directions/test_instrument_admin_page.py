@@ -11,14 +11,27 @@ import re
 import pytest
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.db import connection
+from django.forms.utils import RenderableMixin
 from django.template import Context, Template
+from django.template.defaultfilters import linebreaksbr
 from django.test.html import parse_html
 from django.test.utils import CaptureQueriesContext
+from django.utils import formats
+from django.utils.html import conditional_escape
 
 from directions import services
-from directions.admin import _field, in_document_order, with_ancestors
+from directions.admin import (
+    _appointment_label,
+    _display,
+    _field,
+    _lines,
+    _shown,
+    in_document_order,
+    with_ancestors,
+)
 from directions.enums import Cadence, Deliverer, InstrumentKind, LegalBasis, Part, Recipient, ReportKind
 from directions.models import Clause, Instrument, ReportingObligation, ServicePriority, TermsOfReference
+from intervention.admin_scoping import QuickManagementForm
 from intervention.enums import Role
 from intervention.stale import version_of
 from intervention.widgets import QuickRelatedFieldWidgetWrapper
@@ -288,3 +301,77 @@ def test_an_issued_directions_clause_rows_draw_their_fields_as_django_does(clien
     for form in clauses.formset.forms:
         for name in ("compliance", "covered_by", "deliverer", "recipient", "seen_version"):
             assert _field(form, name) == str(form[name]), name
+
+
+def test_the_appointments_offered_and_chosen_are_read_in_one_query_naming_each_person_escaped(
+    client, dora, hereford_case, worcester_case
+):
+    instrument = direction(hereford_case, issued=False)
+    chosen = instrument.appointments.get()
+    named = AppointmentFactory.create(
+        intervention=hereford_case,
+        role=Role.IMPROVEMENT_ADVISER,
+        starts_on=datetime.date(2023, 1, 5),
+        person__name="Ann <script>alert(1)</script> & Co",
+    )
+    AppointmentFactory.create(intervention=worcester_case, role=Role.IMPROVEMENT_ADVISER)
+    client.force_login(dora)
+
+    with CaptureQueriesContext(connection) as read:
+        page = client.get(f"/admin/directions/instrument/{instrument.pk}/change/").text
+
+    sql = [query["sql"] for query in read.captured_queries]
+    assert len([query for query in sql if query.startswith('SELECT "intervention_appointment"')]) == 1
+    options = re.search(r'<select name="appointments"[^>]*>(.*?)</select>', page).group(1)
+    assert options == (
+        f'<option value="{chosen.pk}" selected>{chosen.person.name}, commissioner</option>'
+        f'<option value="{named.pk}">Ann &lt;script&gt;alert(1)&lt;/script&gt; &amp; Co, improvement adviser</option>'
+    )
+
+
+def test_an_appointment_chosen_from_another_case_is_still_the_forms_value(client, dora, hereford_case, worcester_case):
+    instrument = direction(hereford_case, issued=False)
+    ours = instrument.appointments.get()
+    elsewhere = AppointmentFactory.create(intervention=worcester_case)
+    instrument.appointments.add(elsewhere)
+    client.force_login(dora)
+
+    response = client.get(f"/admin/directions/instrument/{instrument.pk}/change/")
+
+    form = response.context["adminform"].form
+    assert {appointment.pk for appointment in form.initial["appointments"]} == {ours.pk, elsewhere.pk}
+    options = re.search(r'<select name="appointments"[^>]*>(.*?)</select>', response.text).group(1)
+    assert re.findall(r'<option value="(\d+)"', options) == [str(ours.pk)]  # offered from its own case only
+
+
+def test_the_clause_rows_management_form_is_drawn_as_djangos_own(client, dora, hereford_case):
+    instrument = direction(hereford_case, issued=True)
+    client.force_login(dora)
+
+    response = client.get(f"/admin/directions/instrument/{instrument.pk}/change/")
+
+    (clauses,) = response.context["inline_admin_formsets"]
+    management = clauses.formset.management_form
+    assert isinstance(management, QuickManagementForm)
+    assert str(management) == RenderableMixin.render(management)
+    assert str(management) in response.text
+
+
+@pytest.mark.parametrize("text", ["Plain", "A <script>alert(1)</script> & B\r\nline two\rthree\nfour", ""])
+def test_text_is_drawn_as_the_templates_filters_drew_it(text):
+    assert _lines(text) == linebreaksbr(text, autoescape=True)
+    assert _shown(text) == str(conditional_escape(formats.localize(text)))
+
+
+def test_a_choices_label_is_the_models_own():
+    clause = Clause(part=Part.OPERATIVE, deliverer=Deliverer.COUNCIL, recipient="")
+    assert _display(clause, "part") == clause.get_part_display()
+    assert _display(clause, "deliverer") == clause.get_deliverer_display()
+    assert _display(clause, "recipient") == clause.get_recipient_display() == ""
+    assert _shown(3473) == str(conditional_escape(formats.localize(3473)))
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_an_appointments_option_is_labelled_as_the_appointment_names_itself(role):
+    appointment = AppointmentFactory.build(role=role, person__name="Ann <b> & Co")
+    assert _appointment_label(appointment) == str(appointment)

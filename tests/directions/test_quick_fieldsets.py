@@ -4,14 +4,16 @@ the fields a person reads and fills in are those Django's own fieldset template 
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.contrib.admin import helpers
 from django.template.loader import get_template
 from django.test import Client
 from django.test.html import parse_html
 
-from intervention.templatetags.quick_fieldsets import quick_fieldsets
+from intervention.templatetags.quick_fieldsets import _readonly_label_tag, quick_fieldsets
 from tests.test_query_counts import SMALL, load
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +58,12 @@ def test_fieldsets_sent_back_with_errors_read_as_djangos_own():
     drawn = quick_fieldsets(adminform)
     assert parse_html(drawn) == parse_html(djangos_fieldsets(adminform))
     assert 'class="errorlist' in drawn
+
+
+@pytest.mark.parametrize("label", ["Revoked on", "title <script>alert(1)</script> & more", "", None])
+@pytest.mark.parametrize("is_first", [True, False])
+def test_a_read_only_fields_label_is_drawn_as_djangos_own(label, is_first):
+    field = SimpleNamespace(field={"label": label}, is_first=is_first, form=SimpleNamespace(label_suffix=":"))
+    field.label_tag = lambda: helpers.AdminReadonlyField.label_tag(field)
+
+    assert _readonly_label_tag(field) == helpers.AdminReadonlyField.label_tag(field)
