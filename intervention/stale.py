@@ -17,7 +17,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django.forms.models import BaseInlineFormSet, InlineForeignKeyField, ModelChoiceField
+from django.forms.models import BaseInlineFormSet, InlineForeignKeyField, ModelChoiceField, model_to_dict
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -233,6 +233,83 @@ class StaleRowsFormSet(BaseInlineFormSet):
             self._row_fields = {pk_name: made[0], self.fk.name: made[1]}
             form.initial[pk_name] = self._row_pk(index)
 
+    @cached_property
+    def forms(self) -> list[Any]:
+        """Django's, with the first row's form made already (`rows_alike`) kept as it is."""
+        first = self.__dict__.get("_first_row")
+        return [
+            first if index == 0 and first is not None else self._construct_form(index, **self.get_form_kwargs(index))  # type: ignore[attr-defined]  # Django's own, not in the stubs
+            for index in range(self.total_form_count())
+        ]
+
+    def __getitem__(self, index: Any) -> Any:
+        # A template's `formset.prefix` tries `formset["prefix"]` first, which made every row's form
+        # to find that a list has no such item: the same TypeError, without the forms.
+        if not isinstance(index, int | slice):
+            raise TypeError(f"list indices must be integers or slices, not {type(index).__name__}")
+        return self.forms[index]  # as Django's
+
+    def rows_alike(self) -> Any:
+        """The first row's form, standing for every row's, when the rows' forms would differ in their
+        values alone (`row_as_read` gives each row's): a formset not sent back, of stored rows only,
+        whose rows share their fields (RowsShareFields, and the id and parent fields above), of a form
+        class that does nothing in making a row but take its values. None otherwise. A page that only
+        draws the rows need not make a form for each (a case's dozens of appointments)."""
+        if "_first_row" not in self.__dict__:
+            self._first_row = self._first_row_standing_for_all()
+        return self._first_row
+
+    def _first_row_standing_for_all(self) -> Any:
+        count = self.initial_form_count()
+        if self.is_bound or self.initial or count == 0 or self.total_form_count() != count:
+            return None
+        if not _makes_rows_from_values(self.form) or set(self.get_form_kwargs(0)) - {"seen_version"}:
+            return None
+        made = self.__dict__.get("forms")  # the rows' forms, if something made them already
+        construct = self._construct_form  # type: ignore[attr-defined]  # Django's own, not in the stubs
+        form = made[0] if made else construct(0, **self.get_form_kwargs(0))
+        shared = self.__dict__.get("_row_fields") or {}
+        pk_name = self.model._meta.pk.name  # type: ignore[union-attr]  # a model formset has a model
+        if set(shared) != {pk_name, self.fk.name} or form.use_required_attribute:
+            return None
+        for name, field in [*shared.items(), *self.form.base_fields.items()]:
+            if form.fields.get(name) is not field:
+                return None
+        return form
+
+    def row_as_read(self, index: int) -> tuple[Model, dict[str, Any]]:
+        """Row `index`'s record, and the initial values its form would have, as the formset
+        (_construct_form, add_fields, get_form_kwargs) and the form (ModelForm, RefusesStaleSave)
+        give them; for a formset whose `rows_alike` is a form. The form class is told of the row
+        (`row_shown`), as making its form would."""
+        instance = self.get_queryset()[index]
+        remote = self.fk.remote_field
+        assert remote is not None and remote.field_name is not None
+        fk_value = self.instance.pk  # as BaseInlineFormSet._construct_form gives each row its parent
+        if remote.field_name != remote.model._meta.pk.name:
+            fk_value = getattr(self.instance, remote.field_name)
+            fk_value = getattr(fk_value, "pk", fk_value)
+        setattr(instance, self.fk.attname, fk_value)
+        opts = self.form._meta
+        initial = model_to_dict(instance, opts.fields, opts.exclude)
+        if issubclass(self.form, RefusesStaleSave) and instance.pk is not None:
+            seen_version = self.get_form_kwargs(index).get("seen_version")
+            initial[SEEN_FIELD] = seen_version or functools.partial(version_as_read, instance)
+        initial[self.model._meta.pk.name] = self._row_pk(index)  # type: ignore[union-attr]  # it has a model
+        row_shown = getattr(self.form, "row_shown", None)
+        if row_shown is not None:
+            row_shown(self.rows_alike().fields, instance)
+        return instance, initial
+
+    def is_multipart(self) -> bool:
+        first = self.rows_alike()  # as Django's, which asks the first row's form
+        return first.is_multipart() if first is not None else super().is_multipart()
+
+    @property
+    def media(self) -> Any:
+        first = self.rows_alike()  # as Django's, which asks the first row's form
+        return first.media if first is not None else super().media
+
     def _row_pk(self, index: int | None) -> Any:
         """The id Django's own hidden field for the row would show: the row's, or none for an extra one."""
         rows = self.get_queryset()
@@ -257,6 +334,18 @@ class StaleRowsFormSet(BaseInlineFormSet):
             self._seen_versions = versions_as_read(list(rows))
         kwargs["seen_version"] = self._seen_versions.get(rows[index].pk, "")
         return kwargs
+
+
+def _makes_rows_from_values(form_class: type[forms.BaseForm]) -> bool:
+    """Whether making the form for a stored row does nothing but take its values: Django's forms,
+    RefusesStaleSave, and a form whose own making only tells its fields of the row, which its
+    `row_shown` does too."""
+    for klass in form_class.__mro__:
+        if "__init__" not in klass.__dict__ or klass in (RefusesStaleSave, object):
+            continue
+        if not klass.__module__.startswith("django.forms.") and "row_shown" not in klass.__dict__:
+            return False
+    return True
 
 
 def refusing_stale_saves(form_class: type[forms.ModelForm], *, rows: bool = False) -> type[forms.ModelForm]:

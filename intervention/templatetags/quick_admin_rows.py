@@ -24,7 +24,7 @@ def inline_rows(inline_admin_formset: Any) -> SafeString:
     formset = inline_admin_formset.formset
     prefix = _escape(formset.prefix)
     parts = ["\n    "]
-    for index, form in enumerate(formset.forms):
+    for index, form in enumerate(_rows(formset)):
         parts.append("\n      ")
         errors = form.non_field_errors() if form.is_bound else None  # a form not sent back has none
         if errors:
@@ -39,6 +39,42 @@ def inline_rows(inline_admin_formset: Any) -> SafeString:
         parts.append(f"{row_cells(formset.empty_form, formset)}\n      </tr>\n    ")
     parts.append("\n    ")
     return SafeString("".join(parts))  # every part is escaped or drawn by its widget
+
+
+def _rows(formset: Any) -> list[Any]:
+    """The rows' forms; or, where they would differ in their values alone (StaleRowsFormSet.rows_alike)
+    and every field is drawn by its widget alone, the first row's form and a stand-in for each other
+    row with its record and values: making a form for each of a case's dozens of appointments cost
+    more than drawing them."""
+    rows_alike = getattr(formset, "rows_alike", None)
+    first = rows_alike() if rows_alike is not None else None
+    if (
+        first is None
+        or type(first).get_initial_for_field is not forms.BaseForm.get_initial_for_field
+        or type(first).add_prefix is not forms.BaseForm.add_prefix
+        or not all(_drawn_by_widget(first, name) for name in first.fields)
+    ):
+        return formset.forms
+    return [first, *(_RowShown(first, formset, index) for index in range(1, formset.initial_form_count()))]
+
+
+class _RowShown:
+    """A stored row as its form would draw it, not sent back (what `_widget` and `row_cells` read):
+    the fields of the first row's form, which every row's form shares, and this row's record and
+    values (StaleRowsFormSet.row_as_read)."""
+
+    is_bound = False
+    get_initial_for_field = forms.BaseForm.get_initial_for_field
+    add_prefix = forms.BaseForm.add_prefix
+
+    def __init__(self, first: forms.BaseForm, formset: Any, index: int) -> None:
+        self.fields = first.fields
+        self.auto_id = first.auto_id
+        self.use_required_attribute = first.use_required_attribute
+        self.bound_field_class = first.bound_field_class
+        self.renderer = first.renderer
+        self.prefix = formset.add_prefix(index)
+        self.instance, self.initial = formset.row_as_read(index)
 
 
 def row_cells(form: Any, formset: Any) -> SafeString:
@@ -96,8 +132,27 @@ def _widget(form: forms.BaseForm, name: str, *, quick: bool = False) -> str:
     QuickHiddenInput draws it."""
     field = form.fields[name]
     widget = field.widget
+    if not _drawn_by_widget(form, name):
+        return str(form[name])
+    initial = form.get_initial_for_field(field, name)
+    if field.required and form.use_required_attribute and widget.use_required_attribute(initial):
+        return str(form[name])
     auto_id = form.auto_id
-    if (
+    assert isinstance(auto_id, str)  # as _drawn_by_widget found it
+    html_name = form.add_prefix(name)
+    value = field.prepare_value(initial)
+    if quick and type(widget) is forms.HiddenInput:
+        return _input(widget.get_context(html_name, value, {"id": auto_id % html_name})["widget"])
+    return widget.render(name=html_name, value=value, attrs={"id": auto_id % html_name}, renderer=form.renderer)
+
+
+def _drawn_by_widget(form: forms.BaseForm, name: str) -> bool:
+    """Whether the bound field adds nothing to the field's widget but its id (and, for a required
+    field of a form that asks for them, the `required` attribute, which `_widget` checks)."""
+    field = form.fields[name]
+    widget = field.widget
+    auto_id = form.auto_id
+    return not (
         form.is_bound
         or not isinstance(auto_id, str)
         or "%s" not in auto_id
@@ -108,13 +163,4 @@ def _widget(form: forms.BaseForm, name: str, *, quick: bool = False) -> str:
         or "id" in widget.attrs
         or "aria-describedby" in widget.attrs
         or (field.bound_field_class or form.bound_field_class or BoundField) is not BoundField
-    ):
-        return str(form[name])
-    initial = form.get_initial_for_field(field, name)
-    if field.required and form.use_required_attribute and widget.use_required_attribute(initial):
-        return str(form[name])
-    html_name = form.add_prefix(name)
-    value = field.prepare_value(initial)
-    if quick and type(widget) is forms.HiddenInput:
-        return _input(widget.get_context(html_name, value, {"id": auto_id % html_name})["widget"])
-    return widget.render(name=html_name, value=value, attrs={"id": auto_id % html_name}, renderer=form.renderer)
+    )
