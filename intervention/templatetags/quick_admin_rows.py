@@ -52,6 +52,7 @@ def _rows(formset: Any) -> list[Any]:
         first is None
         or type(first).get_initial_for_field is not forms.BaseForm.get_initial_for_field
         or type(first).add_prefix is not forms.BaseForm.add_prefix
+        or first.use_required_attribute
         or not all(_drawn_by_widget(first, name) for name in first.fields)
     ):
         return formset.forms
@@ -69,7 +70,8 @@ class _RowShown:
 
     def __init__(self, first: forms.BaseForm, formset: Any, index: int) -> None:
         self.fields = first.fields
-        self.auto_id = first.auto_id
+        assert isinstance(first.auto_id, str)  # as _rows found it: each field drawn by its widget alone
+        self.auto_id: str = first.auto_id
         self.use_required_attribute = first.use_required_attribute
         self.bound_field_class = first.bound_field_class
         self.renderer = first.renderer
@@ -82,18 +84,20 @@ def row_cells(form: Any, formset: Any) -> SafeString:
     under its errors, and, under a stored parent, the version the row was read at."""
     if form.is_bound:  # sent back: its values and errors are the data's, drawn through its bound fields
         return _bound_row_cells(form, formset)
+    # A stand-in's fields are the first row's, each found drawn by its widget alone (_rows).
+    widget = _shown_widget if type(form) is _RowShown else _widget
     original = f"<p>{_escape(form.instance)}</p>" if form.instance.pk else ""
     pk_name, fk_name = formset.model._meta.pk.name, formset.fk.name
-    cells = [f'<td class="original">{original}{_widget(form, pk_name)}{_widget(form, fk_name)}</td>\n']
+    cells = [f'<td class="original">{original}{widget(form, pk_name)}{widget(form, fk_name)}</td>\n']
     # A form not sent back has no errors: each visible field is its widget alone.
     cells.extend(
-        f'<td class="field-{_escape(name)}">{_widget(form, name)}</td>'
+        f'<td class="field-{_escape(name)}">{widget(form, name)}</td>'
         for name, field in form.fields.items()
         if not field.widget.is_hidden
     )
     cells.append("\n")
     if formset.instance.pk:
-        seen = _widget(form, SEEN_FIELD) if SEEN_FIELD in form.fields else ""
+        seen = widget(form, SEEN_FIELD) if SEEN_FIELD in form.fields else ""
         cells.append(f'<td class="field-seen_version hidden">{seen}</td>')
     cells.append('\n<td class="delete"></td>\n')
     return SafeString("".join(cells))  # every part is escaped or drawn by its widget
@@ -144,6 +148,17 @@ def _widget(form: forms.BaseForm, name: str, *, quick: bool = False) -> str:
     if quick and type(widget) is forms.HiddenInput:
         return _input(widget.get_context(html_name, value, {"id": auto_id % html_name})["widget"])
     return widget.render(name=html_name, value=value, attrs={"id": auto_id % html_name}, renderer=form.renderer)
+
+
+def _shown_widget(row: _RowShown, name: str) -> str:
+    """`_widget(row, name)` for a stand-in, whose fields `_rows` found drawn by their widgets alone,
+    with no `required` attribute asked for: the same, without asking again for each row."""
+    field = row.fields[name]
+    html_name = f"{row.prefix}-{name}"
+    value = field.prepare_value(row.get_initial_for_field(field, name))  # type: ignore[misc]  # the form's own: it reads only `initial`
+    return field.widget.render(
+        name=html_name, value=value, attrs={"id": row.auto_id % html_name}, renderer=row.renderer
+    )
 
 
 def _drawn_by_widget(form: forms.BaseForm, name: str) -> bool:
