@@ -90,6 +90,9 @@ class DeliveryModelInline(SharedFieldsInline):
     model = AlternativeDeliveryModel
     fields = ["name", "legal_form", "goes_live_on", "ends_on"]
     template = QUICK_TABULAR
+    # The model's ordering starts with the case, which joins the case and its authority to order one
+    # case's rows by what they all share; and two models going live on the same day came in either order.
+    ordering = ("goes_live_on", "pk")
 
 
 class CasesWithStage(SoundChangeList):
