@@ -16,6 +16,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import Model
 from django.forms.models import BaseInlineFormSet, InlineForeignKeyField, ModelChoiceField, model_to_dict
 from django.utils import timezone
@@ -41,16 +42,61 @@ def _history(model: type[Model]) -> Any:
     return getattr(model, "history", None)
 
 
-def _history_id(model: type[Model], pk: Any) -> int | None:
+# Stands in for the records' ids in a query compiled once (_latest_history_sql): no record has an id
+# below zero, and Django leaves out of a query an id too large for its column.
+_STAND_IN = -(2**31) + 1
+
+
+@functools.lru_cache(maxsize=128)
+def _latest_history_sql(
+    model: type[Model], alias: str, count: int | None
+) -> tuple[str, tuple[Any, ...], tuple[int, ...]]:
+    """The SQL asking for a record's latest history row (`count` None), or for the latest of each of
+    `count` records, compiled once for the model and database, and where in its parameters each id
+    goes. Every change form asks it, and building and compiling the query cost more than the database
+    took to answer it."""
+    from django.db.models import Max
+
     history = _history(model)
-    if history is None:
+    pk_name = model._meta.pk.attname
+    stand_ins = [_STAND_IN + n for n in range(count or 1)]
+    if count is None:
+        rows = history.filter(**{pk_name: stand_ins[0]}).order_by("-history_id").values_list("history_id")[:1]
+    else:
+        rows = (
+            history.filter(**{f"{pk_name}__in": stand_ins})
+            .values(pk_name)
+            .annotate(latest=Max("history_id"))
+            .values_list(pk_name, "latest")
+        )
+    sql, params = rows.query.get_compiler(using=alias).as_sql()
+    # (An id goes to PostgreSQL as an int of psycopg's own sizes: equal to the int it stands for.)
+    positions = tuple(index for index, param in enumerate(params) if isinstance(param, int) and param in stand_ins)
+    if [params[index] for index in positions] != stand_ins:
+        raise RuntimeError(f"The ids' stand-ins are not each once in order in the SQL: {sql}")
+    return sql, tuple(params), positions
+
+
+def _latest_history_rows(model: type[Model], ids: list[Any], *, one: bool) -> list[tuple[Any, ...]]:
+    """The rows of the query `_latest_history_sql` compiled, for these ids (distinct, not None)."""
+    history = _history(model)
+    alias = history.db
+    sql, params, positions = _latest_history_sql(model, alias, None if one else len(ids))
+    connection = connections[alias]
+    field = history.model._meta.get_field(model._meta.pk.attname)
+    sent = list(params)
+    for position, pk in zip(positions, ids, strict=True):
+        sent[position] = field.get_db_prep_value(field.get_prep_value(pk), connection, prepared=True)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sent)
+        return cursor.fetchall()
+
+
+def _history_id(model: type[Model], pk: Any) -> int | None:
+    if _history(model) is None:
         return None
-    return (
-        history.filter(**{model._meta.pk.attname: pk})
-        .order_by("-history_id")
-        .values_list("history_id", flat=True)
-        .first()
-    )
+    rows = _latest_history_rows(model, [pk], one=True)
+    return rows[0][0] if rows else None
 
 
 def version_of(model: type[Model], pk: Any, *, lock: bool = False) -> str:
@@ -88,21 +134,13 @@ def version_as_read(record: Model) -> str:
 def versions_as_read(records: list[Model]) -> dict[Any, str]:
     """The versions of many records just read (an inline's rows), by id: one query for their
     latest history rows, whatever their number."""
-    from django.db.models import Max
-
     if not records:
         return {}
     model = type(records[0])
-    pk_name = model._meta.pk.attname
-    history = _history(model)
     latest: dict[Any, int] = {}
-    if history is not None:
-        latest = dict(
-            history.filter(**{f"{pk_name}__in": [record.pk for record in records]})
-            .values(pk_name)
-            .annotate(latest=Max("history_id"))
-            .values_list(pk_name, "latest")
-        )
+    ids = list(dict.fromkeys(record.pk for record in records if record.pk is not None))  # as `__in` sends them
+    if _history(model) is not None and ids:
+        latest = dict(_latest_history_rows(model, ids, one=False))
     return {record.pk: _version(latest.get(record.pk), _values(record)) for record in records}
 
 
