@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from intervention.admin_scoping import ScopedAdmin, ScopedInline, SharedFieldsInline
+from intervention.admin_scoping import QUICK_TABULAR, ScopedAdmin, ScopedInline, SharedFieldsInline
 from intervention.admin_site import SoundChangeList
 from intervention.models import (
     AlternativeDeliveryModel,
@@ -53,12 +53,18 @@ class AppointmentForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields.get("person")
+        self.row_shown(self.fields, self.instance)
+
+    @staticmethod
+    def row_shown(fields: dict[str, Any], instance: Appointment) -> None:
+        """Tell the person widget the row's person (also for a row drawn without a form of its own:
+        StaleRowsFormSet.row_as_read)."""
+        field = fields.get("person")
         widget = getattr(field, "widget", None)
         widget = getattr(widget, "widget", widget)  # inside the wrapper that draws the add and change links
-        if isinstance(widget, KnownAutocompleteSelect) and self.instance.person_id is not None:
+        if isinstance(widget, KnownAutocompleteSelect) and instance.person_id is not None:
             # The rows share the widget (RowsShareFields): it knows every row's person.
-            widget.__dict__.setdefault("known", {})[str(self.instance.person_id)] = self.instance.person
+            widget.__dict__.setdefault("known", {})[str(instance.person_id)] = instance.person
 
 
 class AppointmentInline(SharedFieldsInline):
@@ -66,7 +72,7 @@ class AppointmentInline(SharedFieldsInline):
     form = AppointmentForm
     fields = ["person", "role", "starts_on", "ends_on"]
     autocomplete_fields = ["person"]
-    template = "intervention/admin/tabular.html"  # the cells written out: see the template
+    template = QUICK_TABULAR  # the cells written out: see the template
     # The model's ordering starts with the case, which joins every case and authority to order one
     # case's rows; and two people appointed to the same role on the same day came in either order.
     ordering = ("starts_on", "role", "pk")
@@ -83,7 +89,10 @@ class AppointmentInline(SharedFieldsInline):
 class DeliveryModelInline(SharedFieldsInline):
     model = AlternativeDeliveryModel
     fields = ["name", "legal_form", "goes_live_on", "ends_on"]
-    template = "intervention/admin/tabular.html"
+    template = QUICK_TABULAR
+    # The model's ordering starts with the case, which joins the case and its authority to order one
+    # case's rows by what they all share; and two models going live on the same day came in either order.
+    ordering = ("goes_live_on", "pk")
 
 
 class CasesWithStage(SoundChangeList):

@@ -197,16 +197,49 @@ class RefusesStaleAdminSave(_AdminBase):
         return fieldsets
 
 
+# The tabular inline whose rows are drawn in Python (intervention.templatetags.quick_admin_rows), for
+# someone who may change them; anyone else reads them through Django's tabular inline.
+QUICK_TABULAR = "intervention/admin/tabular.html"
+
+
 class QuickMediaInlineAdminFormSet(helpers.InlineAdminFormSet):
     """Django gathers an inline's scripts and styles by wrapping every row in an admin form and adding
     up its widgets' media, row after row. Rows of one form class draw the same widgets: their media
     are gathered once for each kind of row."""
 
+    def __iter__(self) -> Any:
+        """Each row wrapped in an admin form, as Django's templates draw them; but where the quick
+        template draws the rows itself (from one form standing for all, StaleRowsFormSet.rows_alike),
+        only the rows not yet stored: what else reads the rows then, Django's prepopulated_fields_js
+        at the foot of the change form, reads only those, and a case's dozens of stored appointments
+        would each be made a form to be passed over."""
+        rows_alike = getattr(self.formset, "rows_alike", None)
+        if not (self.opts.template == QUICK_TABULAR and self.has_change_permission and rows_alike is not None):
+            yield from super().__iter__()
+            return
+        if rows_alike() is None:
+            yield from super().__iter__()
+            return
+        # Rows alike are stored rows only: no extra rows, only the blank row the script copies.
+        if self.has_add_permission:
+            yield helpers.InlineAdminForm(
+                self.formset,
+                self.formset.empty_form,
+                self.fieldsets,
+                self.prepopulated_fields,
+                None,
+                self.readonly_fields,
+                model_admin=self.opts,
+            )
+
     @property
     def media(self) -> Any:
         media = self.opts.media + self.formset.media
         seen: set[tuple[Any, ...]] = set()
-        for form in [*self.formset.forms, self.formset.empty_form]:
+        rows_alike = getattr(self.formset, "rows_alike", None)
+        first = rows_alike() if rows_alike is not None else None  # a form standing for every row's
+        forms = [first] if first is not None else self.formset.forms
+        for form in [*forms, self.formset.empty_form]:
             kind = (type(form), *(_widget_kind(field.widget) for field in form.fields.values()))
             if kind not in seen:
                 seen.add(kind)

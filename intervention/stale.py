@@ -16,8 +16,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import Model
-from django.forms.models import BaseInlineFormSet, InlineForeignKeyField, ModelChoiceField
+from django.forms.models import BaseInlineFormSet, InlineForeignKeyField, ModelChoiceField, model_to_dict
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -41,16 +42,61 @@ def _history(model: type[Model]) -> Any:
     return getattr(model, "history", None)
 
 
-def _history_id(model: type[Model], pk: Any) -> int | None:
+# Stands in for the records' ids in a query compiled once (_latest_history_sql): no record has an id
+# below zero, and Django leaves out of a query an id too large for its column.
+_STAND_IN = -(2**31) + 1
+
+
+@functools.lru_cache(maxsize=128)
+def _latest_history_sql(
+    model: type[Model], alias: str, count: int | None
+) -> tuple[str, tuple[Any, ...], tuple[int, ...]]:
+    """The SQL asking for a record's latest history row (`count` None), or for the latest of each of
+    `count` records, compiled once for the model and database, and where in its parameters each id
+    goes. Every change form asks it, and building and compiling the query cost more than the database
+    took to answer it."""
+    from django.db.models import Max
+
     history = _history(model)
-    if history is None:
+    pk_name = model._meta.pk.attname
+    stand_ins = [_STAND_IN + n for n in range(count or 1)]
+    if count is None:
+        rows = history.filter(**{pk_name: stand_ins[0]}).order_by("-history_id").values_list("history_id")[:1]
+    else:
+        rows = (
+            history.filter(**{f"{pk_name}__in": stand_ins})
+            .values(pk_name)
+            .annotate(latest=Max("history_id"))
+            .values_list(pk_name, "latest")
+        )
+    sql, params = rows.query.get_compiler(using=alias).as_sql()
+    # (An id goes to PostgreSQL as an int of psycopg's own sizes: equal to the int it stands for.)
+    positions = tuple(index for index, param in enumerate(params) if isinstance(param, int) and param in stand_ins)
+    if [params[index] for index in positions] != stand_ins:
+        raise RuntimeError(f"The ids' stand-ins are not each once in order in the SQL: {sql}")
+    return sql, tuple(params), positions
+
+
+def _latest_history_rows(model: type[Model], ids: list[Any], *, one: bool) -> list[tuple[Any, ...]]:
+    """The rows of the query `_latest_history_sql` compiled, for these ids (distinct, not None)."""
+    history = _history(model)
+    alias = history.db
+    sql, params, positions = _latest_history_sql(model, alias, None if one else len(ids))
+    connection = connections[alias]
+    field = history.model._meta.get_field(model._meta.pk.attname)
+    sent = list(params)
+    for position, pk in zip(positions, ids, strict=True):
+        sent[position] = field.get_db_prep_value(field.get_prep_value(pk), connection, prepared=True)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sent)
+        return cursor.fetchall()
+
+
+def _history_id(model: type[Model], pk: Any) -> int | None:
+    if _history(model) is None:
         return None
-    return (
-        history.filter(**{model._meta.pk.attname: pk})
-        .order_by("-history_id")
-        .values_list("history_id", flat=True)
-        .first()
-    )
+    rows = _latest_history_rows(model, [pk], one=True)
+    return rows[0][0] if rows else None
 
 
 def version_of(model: type[Model], pk: Any, *, lock: bool = False) -> str:
@@ -88,21 +134,13 @@ def version_as_read(record: Model) -> str:
 def versions_as_read(records: list[Model]) -> dict[Any, str]:
     """The versions of many records just read (an inline's rows), by id: one query for their
     latest history rows, whatever their number."""
-    from django.db.models import Max
-
     if not records:
         return {}
     model = type(records[0])
-    pk_name = model._meta.pk.attname
-    history = _history(model)
     latest: dict[Any, int] = {}
-    if history is not None:
-        latest = dict(
-            history.filter(**{f"{pk_name}__in": [record.pk for record in records]})
-            .values(pk_name)
-            .annotate(latest=Max("history_id"))
-            .values_list(pk_name, "latest")
-        )
+    ids = list(dict.fromkeys(record.pk for record in records if record.pk is not None))  # as `__in` sends them
+    if _history(model) is not None and ids:
+        latest = dict(_latest_history_rows(model, ids, one=False))
     return {record.pk: _version(latest.get(record.pk), _values(record)) for record in records}
 
 
@@ -233,6 +271,83 @@ class StaleRowsFormSet(BaseInlineFormSet):
             self._row_fields = {pk_name: made[0], self.fk.name: made[1]}
             form.initial[pk_name] = self._row_pk(index)
 
+    @cached_property
+    def forms(self) -> list[Any]:
+        """Django's, with the first row's form made already (`rows_alike`) kept as it is."""
+        first = self.__dict__.get("_first_row")
+        return [
+            first if index == 0 and first is not None else self._construct_form(index, **self.get_form_kwargs(index))  # type: ignore[attr-defined]  # Django's own, not in the stubs
+            for index in range(self.total_form_count())
+        ]
+
+    def __getitem__(self, index: Any) -> Any:
+        # A template's `formset.prefix` tries `formset["prefix"]` first, which made every row's form
+        # to find that a list has no such item: the same TypeError, without the forms.
+        if not isinstance(index, int | slice):
+            raise TypeError(f"list indices must be integers or slices, not {type(index).__name__}")
+        return self.forms[index]  # as Django's
+
+    def rows_alike(self) -> Any:
+        """The first row's form, standing for every row's, when the rows' forms would differ in their
+        values alone (`row_as_read` gives each row's): a formset not sent back, of stored rows only,
+        whose rows share their fields (RowsShareFields, and the id and parent fields above), of a form
+        class that does nothing in making a row but take its values. None otherwise. A page that only
+        draws the rows need not make a form for each (a case's dozens of appointments)."""
+        if "_first_row" not in self.__dict__:
+            self._first_row = self._first_row_standing_for_all()
+        return self._first_row
+
+    def _first_row_standing_for_all(self) -> Any:
+        count = self.initial_form_count()
+        if self.is_bound or self.initial or count == 0 or self.total_form_count() != count:
+            return None
+        if not _makes_rows_from_values(self.form) or set(self.get_form_kwargs(0)) - {"seen_version"}:
+            return None
+        made = self.__dict__.get("forms")  # the rows' forms, if something made them already
+        construct = self._construct_form  # type: ignore[attr-defined]  # Django's own, not in the stubs
+        form = made[0] if made else construct(0, **self.get_form_kwargs(0))
+        shared = self.__dict__.get("_row_fields") or {}
+        pk_name = self.model._meta.pk.name  # type: ignore[union-attr]  # a model formset has a model
+        if set(shared) != {pk_name, self.fk.name} or form.use_required_attribute:
+            return None
+        for name, field in [*shared.items(), *self.form.base_fields.items()]:
+            if form.fields.get(name) is not field:
+                return None
+        return form
+
+    def row_as_read(self, index: int) -> tuple[Model, dict[str, Any]]:
+        """Row `index`'s record, and the initial values its form would have, as the formset
+        (_construct_form, add_fields, get_form_kwargs) and the form (ModelForm, RefusesStaleSave)
+        give them; for a formset whose `rows_alike` is a form. The form class is told of the row
+        (`row_shown`), as making its form would."""
+        instance = self.get_queryset()[index]
+        remote = self.fk.remote_field
+        assert remote is not None and remote.field_name is not None
+        fk_value = self.instance.pk  # as BaseInlineFormSet._construct_form gives each row its parent
+        if remote.field_name != remote.model._meta.pk.name:
+            fk_value = getattr(self.instance, remote.field_name)
+            fk_value = getattr(fk_value, "pk", fk_value)
+        setattr(instance, self.fk.attname, fk_value)
+        opts = self.form._meta
+        initial = model_to_dict(instance, opts.fields, opts.exclude)
+        if issubclass(self.form, RefusesStaleSave) and instance.pk is not None:
+            seen_version = self.get_form_kwargs(index).get("seen_version")
+            initial[SEEN_FIELD] = seen_version or functools.partial(version_as_read, instance)
+        initial[self.model._meta.pk.name] = self._row_pk(index)  # type: ignore[union-attr]  # it has a model
+        row_shown = getattr(self.form, "row_shown", None)
+        if row_shown is not None:
+            row_shown(self.rows_alike().fields, instance)
+        return instance, initial
+
+    def is_multipart(self) -> bool:
+        first = self.rows_alike()  # as Django's, which asks the first row's form
+        return first.is_multipart() if first is not None else super().is_multipart()
+
+    @property
+    def media(self) -> Any:
+        first = self.rows_alike()  # as Django's, which asks the first row's form
+        return first.media if first is not None else super().media
+
     def _row_pk(self, index: int | None) -> Any:
         """The id Django's own hidden field for the row would show: the row's, or none for an extra one."""
         rows = self.get_queryset()
@@ -257,6 +372,18 @@ class StaleRowsFormSet(BaseInlineFormSet):
             self._seen_versions = versions_as_read(list(rows))
         kwargs["seen_version"] = self._seen_versions.get(rows[index].pk, "")
         return kwargs
+
+
+def _makes_rows_from_values(form_class: type[forms.BaseForm]) -> bool:
+    """Whether making the form for a stored row does nothing but take its values: Django's forms,
+    RefusesStaleSave, and a form whose own making only tells its fields of the row, which its
+    `row_shown` does too."""
+    for klass in form_class.__mro__:
+        if "__init__" not in klass.__dict__ or klass in (RefusesStaleSave, object):
+            continue
+        if not klass.__module__.startswith("django.forms.") and "row_shown" not in klass.__dict__:
+            return False
+    return True
 
 
 def refusing_stale_saves(form_class: type[forms.ModelForm], *, rows: bool = False) -> type[forms.ModelForm]:

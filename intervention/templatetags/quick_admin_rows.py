@@ -25,7 +25,7 @@ def inline_rows(inline_admin_formset: Any) -> SafeString:
     formset = inline_admin_formset.formset
     prefix = _escape(formset.prefix)
     parts = ["\n    "]
-    for index, form in enumerate(formset.forms):
+    for index, form in enumerate(_rows(formset)):
         parts.append("\n      ")
         errors = form.non_field_errors() if form.is_bound else None  # a form not sent back has none
         if errors:
@@ -42,23 +42,63 @@ def inline_rows(inline_admin_formset: Any) -> SafeString:
     return SafeString("".join(parts))  # every part is escaped or drawn by its widget
 
 
+def _rows(formset: Any) -> list[Any]:
+    """The rows' forms; or, where they would differ in their values alone (StaleRowsFormSet.rows_alike)
+    and every field is drawn by its widget alone, the first row's form and a stand-in for each other
+    row with its record and values: making a form for each of a case's dozens of appointments cost
+    more than drawing them."""
+    rows_alike = getattr(formset, "rows_alike", None)
+    first = rows_alike() if rows_alike is not None else None
+    if (
+        first is None
+        or type(first).get_initial_for_field is not forms.BaseForm.get_initial_for_field
+        or type(first).add_prefix is not forms.BaseForm.add_prefix
+        or first.use_required_attribute
+        or not all(_drawn_by_widget(first, name) for name in first.fields)
+    ):
+        return formset.forms
+    return [first, *(_RowShown(first, formset, index) for index in range(1, formset.initial_form_count()))]
+
+
+class _RowShown:
+    """A stored row as its form would draw it, not sent back (what `_widget` and `row_cells` read):
+    the fields of the first row's form, which every row's form shares, and this row's record and
+    values (StaleRowsFormSet.row_as_read)."""
+
+    is_bound = False
+    get_initial_for_field = forms.BaseForm.get_initial_for_field
+    add_prefix = forms.BaseForm.add_prefix
+
+    def __init__(self, first: forms.BaseForm, formset: Any, index: int) -> None:
+        self.fields = first.fields
+        assert isinstance(first.auto_id, str)  # as _rows found it: each field drawn by its widget alone
+        self.auto_id: str = first.auto_id
+        self.use_required_attribute = first.use_required_attribute
+        self.bound_field_class = first.bound_field_class
+        self.renderer = first.renderer
+        self.prefix = formset.add_prefix(index)
+        self.instance, self.initial = formset.row_as_read(index)
+
+
 def row_cells(form: Any, formset: Any) -> SafeString:
     """A row's cells: what it is with its hidden inputs (its id and its parent's), each visible field
     under its errors, and, under a stored parent, the version the row was read at."""
     if form.is_bound:  # sent back: its values and errors are the data's, drawn through its bound fields
         return _bound_row_cells(form, formset)
+    # A stand-in's fields are the first row's, each found drawn by its widget alone (_rows).
+    widget = _shown_widget if type(form) is _RowShown else _widget
     original = f"<p>{_escape(form.instance)}</p>" if form.instance.pk else ""
     pk_name, fk_name = formset.model._meta.pk.name, formset.fk.name
-    cells = [f'<td class="original">{original}{_widget(form, pk_name)}{_widget(form, fk_name)}</td>\n']
+    cells = [f'<td class="original">{original}{widget(form, pk_name)}{widget(form, fk_name)}</td>\n']
     # A form not sent back has no errors: each visible field is its widget alone.
     cells.extend(
-        f'<td class="field-{_escape(name)}">{_widget(form, name)}</td>'
+        f'<td class="field-{_escape(name)}">{widget(form, name)}</td>'
         for name, field in form.fields.items()
         if not field.widget.is_hidden
     )
     cells.append("\n")
     if formset.instance.pk:
-        seen = _widget(form, SEEN_FIELD) if SEEN_FIELD in form.fields else ""
+        seen = widget(form, SEEN_FIELD) if SEEN_FIELD in form.fields else ""
         cells.append(f'<td class="field-seen_version hidden">{seen}</td>')
     cells.append('\n<td class="delete"></td>\n')
     return SafeString("".join(cells))  # every part is escaped or drawn by its widget
@@ -97,8 +137,38 @@ def _widget(form: forms.BaseForm, name: str, *, quick: bool = False) -> str:
     QuickHiddenInput draws it."""
     field = form.fields[name]
     widget = field.widget
+    if not _drawn_by_widget(form, name):
+        return str(form[name])
+    initial = form.get_initial_for_field(field, name)
+    if field.required and form.use_required_attribute and widget.use_required_attribute(initial):
+        return str(form[name])
     auto_id = form.auto_id
-    if (
+    assert isinstance(auto_id, str)  # as _drawn_by_widget found it
+    html_name = form.add_prefix(name)
+    value = field.prepare_value(initial)
+    if quick and type(widget) is forms.HiddenInput:
+        return _input(widget.get_context(html_name, value, {"id": auto_id % html_name})["widget"])
+    return widget.render(name=html_name, value=value, attrs={"id": auto_id % html_name}, renderer=form.renderer)
+
+
+def _shown_widget(row: _RowShown, name: str) -> str:
+    """`_widget(row, name)` for a stand-in, whose fields `_rows` found drawn by their widgets alone,
+    with no `required` attribute asked for: the same, without asking again for each row."""
+    field = row.fields[name]
+    html_name = f"{row.prefix}-{name}"
+    value = field.prepare_value(row.get_initial_for_field(field, name))  # type: ignore[misc]  # the form's own: it reads only `initial`
+    return field.widget.render(
+        name=html_name, value=value, attrs={"id": row.auto_id % html_name}, renderer=row.renderer
+    )
+
+
+def _drawn_by_widget(form: forms.BaseForm, name: str) -> bool:
+    """Whether the bound field adds nothing to the field's widget but its id (and, for a required
+    field of a form that asks for them, the `required` attribute, which `_widget` checks)."""
+    field = form.fields[name]
+    widget = field.widget
+    auto_id = form.auto_id
+    return not (
         form.is_bound
         or not isinstance(auto_id, str)
         or "%s" not in auto_id
@@ -109,16 +179,7 @@ def _widget(form: forms.BaseForm, name: str, *, quick: bool = False) -> str:
         or "id" in widget.attrs
         or "aria-describedby" in widget.attrs
         or (field.bound_field_class or form.bound_field_class or BoundField) is not BoundField
-    ):
-        return str(form[name])
-    initial = form.get_initial_for_field(field, name)
-    if field.required and form.use_required_attribute and widget.use_required_attribute(initial):
-        return str(form[name])
-    html_name = form.add_prefix(name)
-    value = field.prepare_value(initial)
-    if quick and type(widget) is forms.HiddenInput:
-        return _input(widget.get_context(html_name, value, {"id": auto_id % html_name})["widget"])
-    return widget.render(name=html_name, value=value, attrs={"id": auto_id % html_name}, renderer=form.renderer)
+    )
 
 
 @register.simple_tag

@@ -144,3 +144,25 @@ def test_the_intervention_form_lists_appointments_by_start_then_role_then_as_mad
 
     rows = [form.instance.pk for form in response.context["inline_admin_formsets"][0].formset.forms if form.instance.pk]
     assert rows.index(earlier.pk) < rows.index(first.pk) < rows.index(second.pk)
+
+
+def test_the_intervention_form_lists_delivery_models_by_going_live_then_as_made(client, dora, hereford_case):
+    import datetime
+
+    from intervention.models import AlternativeDeliveryModel
+
+    same_day = datetime.date(2024, 4, 1)
+    first, second = (
+        AlternativeDeliveryModel.objects.create(intervention=hereford_case, name=name, goes_live_on=same_day)
+        for name in ("B", "A")
+    )
+    earlier = AlternativeDeliveryModel.objects.create(
+        intervention=hereford_case, name="C", goes_live_on=same_day.replace(month=3)
+    )
+    client.force_login(dora)
+
+    response = client.get(f"/admin/intervention/intervention/{hereford_case.pk}/change/")
+
+    formset = response.context["inline_admin_formsets"][1].formset
+    assert [row.pk for row in formset.get_queryset()] == [earlier.pk, first.pk, second.pk]
+    assert "intervention_intervention" not in str(formset.get_queryset().query)  # no join to order one case's rows

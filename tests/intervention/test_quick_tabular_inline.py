@@ -18,7 +18,7 @@ from intervention.models import AlternativeDeliveryModel
 from intervention.templatetags import quick_admin_rows
 from intervention.templatetags.quick_fieldsets import quick_fieldsets
 from tests.directions.test_quick_fieldsets import djangos_fieldsets
-from tests.factories import AppointmentFactory
+from tests.factories import AppointmentFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +129,31 @@ def test_the_case_forms_fieldsets_read_as_djangos_own(client, case_form, sent):
 
     assert bool(adminform.form.errors) == sent
     assert parse_html(quick_fieldsets(adminform)) == parse_html(djangos_fieldsets(adminform))
+
+
+def test_rows_drawn_without_a_form_each_are_djangos_rows_escaped(client, case_form, hereford_case, monkeypatch):
+    """A form just opened draws its stored rows from one form standing for all (StaleRowsFormSet.rows_alike):
+    every row, with its own person, dates and version, escaped, as Django's tabular inline draws it,
+    and no form is made for each row."""
+    AppointmentFactory(
+        intervention=hereford_case,
+        role=Role.IMPROVEMENT_ADVISER,
+        person=PersonFactory(name="<script>alert(1)</script> & Co"),
+        starts_on=datetime.date(2023, 1, 2),
+        ends_on=datetime.date(2024, 5, 6),
+    )
+    AppointmentFactory(intervention=hereford_case, role=Role.DFE_CASE_LEAD, person=PersonFactory(name="Ann & Bo"))
+
+    response = client.get(case_form)
+    ours = response.content.decode()
+    for inline in (intervention_admin.AppointmentInline, intervention_admin.DeliveryModelInline):
+        monkeypatch.setattr(inline, "template", "admin/edit_inline/tabular.html")
+    djangos = client.get(case_form).content.decode()
+
+    formsets = [each.formset for each in response.context["inline_admin_formsets"]]
+    assert [formset.rows_alike() is not None for formset in formsets] == [True, True]
+    assert ["forms" in formset.__dict__ for formset in formsets] == [False, False]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in ours and "<script>alert" not in ours
+    assert "Ann &amp; Bo" in ours and 'value="02/01/2023"' in ours
+    assert len(re.findall(r'name="appointments-\d-seen_version" value="[^"]+"', ours)) == 3
+    assert normalised(ours) == normalised(djangos)
