@@ -206,13 +206,6 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
-    # Prepared statements: a statement run DATABASE_PREPARE_THRESHOLD times on a connection is prepared
-    # (psycopg's server-side binding), so PostgreSQL parses it once and may keep its plan, which several
-    # pages' queries take longer to plan than to run. 0 sends every statement whole, as text: needed
-    # behind a pooler in transaction mode (docs/operations.md).
-    prepare_threshold = env_int("DATABASE_PREPARE_THRESHOLD", 5)
-    if prepare_threshold > 0:
-        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": prepare_threshold}
 else:
     DATABASES = {
         "default": {
