@@ -101,6 +101,20 @@ def issued_direction(
     return services.issue_instrument(instrument=instrument, by=by)
 
 
+def issued_instruction(intervention, by, **overrides):
+    """An instruction issued to the case by `by` (a commissioner or DfE user), through the services."""
+    from directions import services
+
+    fields = {
+        "title": "Recruitment",
+        "text": "Recruit permanent social workers by March.",
+        "issued_on": datetime.date(2023, 1, 1),
+        "due_on": datetime.date(2023, 2, 1),
+        **overrides,
+    }
+    return services.issue_instruction(intervention=intervention, issued_by=by.person, by=by, **fields)
+
+
 def authenticator_for(user):
     """The person's authenticator app, set up (as if they had scanned the QR code and confirmed it)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice

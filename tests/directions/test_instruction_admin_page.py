@@ -14,25 +14,11 @@ from django.template.loader import get_template
 from directions.enums import Part, ResponseKind
 from directions.models import Clause, Instruction, InstructionResponse, ServicePriority
 from intervention.templatetags.quick_admin_rows import tabular_rows
-from tests.factories import issued_direction
+from tests.factories import issued_direction, issued_instruction
 
 pytestmark = pytest.mark.django_db
 
 HOSTILE = "<script>alert('x')</script> & more"
-
-
-def _issue(case, by):
-    from directions import services
-
-    return services.issue_instruction(
-        intervention=case,
-        issued_by=by.person,
-        by=by,
-        title="Recruitment",
-        text="Recruit permanent social workers by March.",
-        issued_on=datetime.date(2023, 1, 1),
-        due_on=datetime.date(2023, 2, 1),
-    )
 
 
 def _options(page: str, name: str) -> list[tuple[str, str]]:
@@ -81,7 +67,7 @@ def test_a_saved_instructions_dropdowns_offer_and_name_its_cases_items_in_force(
 ):
     first, in_force = directions
     issued_direction(worcester_case, datetime.date(2017, 3, 8), terms_of_reference=("Theirs",))
-    instruction = _issue(hereford_case, charlie)
+    instruction = issued_instruction(hereford_case, charlie)
     old_item = Clause.objects.get(instrument=first, part=Part.TERMS_OF_REFERENCE, label="a")
     old_priority = ServicePriority.objects.get(instrument=first)
     if chosen:  # made under the direction since revoked: it keeps showing what it was made under
@@ -110,7 +96,7 @@ def test_a_saved_instructions_page_reads_no_more_for_a_chosen_item_of_a_revoked_
     client, charlie, hereford_case, directions, django_assert_max_num_queries
 ):
     first, _ = directions
-    instruction = _issue(hereford_case, charlie)
+    instruction = issued_instruction(hereford_case, charlie)
     client.force_login(charlie)
     url = f"/admin/directions/instruction/{instruction.pk}/change/"
     client.get(url)
@@ -128,7 +114,7 @@ def test_a_saved_instructions_page_reads_no_more_for_a_chosen_item_of_a_revoked_
 
 @pytest.mark.parametrize("role", ["charlie", "dora"])
 def test_the_council_responses_read_as_djangos_tabular_inline(client, request, hereford_case, charlie, alice, role):
-    instruction = _issue(hereford_case, charlie)
+    instruction = issued_instruction(hereford_case, charlie)
     for kind, text in [(ResponseKind.ACKNOWLEDGED, HOSTILE), (ResponseKind.PROGRESS, "Half & half")]:
         InstructionResponse.objects.create(instruction=instruction, kind=kind, text=text, by=alice)
     client.force_login(request.getfixturevalue(role))
@@ -169,7 +155,7 @@ def test_a_commissioner_saves_a_saved_instruction_with_its_cases_priority_and_it
     from tests.sweep.support import form_data
 
     _, in_force = directions
-    instruction = _issue(hereford_case, charlie)
+    instruction = issued_instruction(hereford_case, charlie)
     item = Clause.objects.get(instrument=in_force, part=Part.TERMS_OF_REFERENCE, label="a")
     priority = ServicePriority.objects.get(instrument=in_force)
     client.force_login(charlie)
@@ -196,7 +182,7 @@ def test_a_commissioner_saves_a_saved_instruction_with_its_cases_priority_and_it
 def test_a_saved_instruction_refuses_another_cases_terms_item(client, charlie, hereford_case, worcester_case):
     from tests.sweep.support import form_data
 
-    instruction = _issue(hereford_case, charlie)
+    instruction = issued_instruction(hereford_case, charlie)
     other = issued_direction(worcester_case, datetime.date(2017, 3, 8), terms_of_reference=("Theirs",))
     theirs = Clause.objects.get(instrument=other, part=Part.TERMS_OF_REFERENCE)
     client.force_login(charlie)
