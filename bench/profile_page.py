@@ -26,6 +26,7 @@ def main() -> None:
     parser.add_argument("--as", dest="role", default="dfe", choices=["dfe", "officer", "commissioner"])
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sql", action="store_true", help="print every query with its time")
+    parser.add_argument("--callees", metavar="FUNCTION", help="also print what the functions matching this call")
     args = parser.parse_args()
 
     from bench.pages import choose_subjects, clients
@@ -65,7 +66,10 @@ def main() -> None:
         client.get(url)
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(args.top)
+    stats = pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("SORT", "cumulative"))
+    stats.print_stats(args.top)
+    if args.callees:
+        stats.print_callees(args.callees)
     print(out.getvalue())
 
 

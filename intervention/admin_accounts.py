@@ -1,7 +1,11 @@
-"""Accounts in the admin (administrators only, as Django's model permissions decide): no administrator
+"""Accounts in the admin (administrators only, as the permission module decides): no administrator
 ever types or sets someone else's password, deactivating an account ends its sessions at once, and an
 administrator can reset a person's second factor. The second-factor devices themselves are not listed
-(django-otp registers admins that would show the secrets): resetting is the one thing to do with them."""
+(django-otp registers admins that would show the secrets): resetting is the one thing to do with them.
+
+Django's model permissions and groups grant nothing in this service (`intervention.permissions` decides
+every right), so the account form does not offer them and groups have no admin: ticking a permission that
+does nothing would mislead the administrator who ticked it."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +24,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from intervention import accounts, sso, two_factor
+from intervention.admin_lockout import AdministratorsOnly
 from intervention.admin_scoping import RefusesStaleAdminSave, ScopedAdmin
 from intervention.models import ExternalIdentity
 from intervention.permissions import access_for
@@ -45,7 +51,10 @@ class AccountCreationForm(forms.ModelForm):
         return user
 
 
-class AccountAdmin(RefusesStaleAdminSave, UserAdmin):
+_GRANTS_NOTHING = {"groups", "user_permissions"}
+
+
+class AccountAdmin(AdministratorsOnly, RefusesStaleAdminSave, UserAdmin):
     add_form = AccountCreationForm
     add_fieldsets = (
         (
@@ -58,6 +67,12 @@ class AccountAdmin(RefusesStaleAdminSave, UserAdmin):
         ),
     )
     actions = ["deactivate_accounts", "reset_second_factors"]
+    list_filter = ("is_staff", "is_superuser", "is_active")
+    fieldsets = tuple(
+        (name, {**options, "fields": tuple(f for f in options["fields"] if f not in _GRANTS_NOTHING)})
+        for name, options in UserAdmin.fieldsets or ()
+    )
+    filter_horizontal = ()
 
     def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:
         return [ExternalIdentityInline] if obj is not None else []
@@ -167,3 +182,5 @@ class ExternalIdentityAdmin(ScopedAdmin[ExternalIdentity]):
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, AccountAdmin)
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)

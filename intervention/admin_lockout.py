@@ -17,6 +17,27 @@ from django.utils import timezone
 from intervention.permissions import access_for
 
 
+class AdministratorsOnly:
+    """Administrators alone reach these records, whatever model permissions anyone else holds (Django's
+    model permissions grant nothing here). It also spares every admin page the two queries that reading
+    a person's model permissions costs when the side menu is drawn."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return access_for(request.user).is_admin
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return self.has_module_permission(request)
+
+
 class SuperusersOnly:
     """Only superusers see these records, whatever model permissions anyone else holds. Records are
     never added or changed by hand; only failed attempts are deleted, by unlocking."""
