@@ -1180,16 +1180,13 @@ class InstructionAdmin(ScopedAdmin[Instruction]):
         return super().get_queryset(request).select_related("intervention__local_authority", "issued_by")
 
     def get_search_results(self, request: HttpRequest, queryset: Any, search_term: str) -> tuple[Any, bool]:
-        """The words in titles and texts through the full-text index (InstructionQuerySet.matching),
-        and an authority's or issuer's name through their own small tables, instead of four
+        """The words in titles and texts through the full-text index, or an authority's or issuer's name
+        (InstructionQuerySet.matching_or_named), each through an index, instead of four
         unindexed `icontains` scans of every instruction."""
         term = search_term.strip()
         if not term:
             return super().get_search_results(request, queryset, search_term)
-        names = Q(intervention__in=Intervention.objects.filter(local_authority__name__icontains=term).values("pk")) | Q(
-            issued_by__in=Person.objects.filter(name__icontains=term).values("pk")
-        )
-        return self.scope(request, queryset.matching(term) | queryset.filter(names)), False
+        return self.scope(request, queryset.matching_or_named(term)), False
 
     def get_fields(self, request: HttpRequest, obj: Instruction | None = None) -> Any:
         fields = super().get_fields(request, obj)
