@@ -14,16 +14,20 @@ Every view, admin queryset, file download and report asks this module, through `
 
 from __future__ import annotations
 
+import datetime
 import enum
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.db import connections, router
 from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 
+from intervention.compiled import CompiledQuery
 from intervention.enums import DFE_ROLES, OVERSEEING_ROLES, Organisation, Role
 
 
@@ -108,26 +112,8 @@ def access_for(user: Any) -> Access:
 
     # The person and the appointments they hold today in one query (every page pays for it): a row
     # per appointment, or one row with empty appointment columns for a person appointed to nothing.
-    today = timezone.localdate()
-    rows = list(
-        model("Person")
-        .objects.filter(user=user)
-        .annotate(
-            current=FilteredRelation(
-                "appointments",
-                condition=Q(appointments__starts_on__lte=today)
-                & (Q(appointments__ends_on__isnull=True) | Q(appointments__ends_on__gte=today)),
-            )
-        )
-        .values_list(
-            "pk",
-            "organisation",
-            "local_authority_id",
-            "current__intervention_id",
-            "current__intervention__local_authority_id",
-            "current__role",
-        )
-    )
+    db = connections[router.db_for_read(model("Person"))]
+    rows = _access_query(db).rows(db, user=user.pk, today=_day_as_sent(timezone.localdate(), db))
     person_id, organisation, local_authority_id = rows[0][:3] if rows else (None, None, None)
     roles: dict[int, set[str]] = {}
     authority_ids: set[int] = set()
@@ -146,6 +132,49 @@ def access_for(user: Any) -> Access:
     )
     user._intervention_access = access
     return access
+
+
+def access_query(user: Any, today: datetime.date) -> Any:
+    """The person and the appointments they hold on the day: a row per appointment, or one row with
+    empty appointment columns for a person appointed to nothing."""
+    return (
+        model("Person")
+        .objects.filter(user=user)
+        .annotate(
+            current=FilteredRelation(
+                "appointments",
+                condition=Q(appointments__starts_on__lte=today)
+                & (Q(appointments__ends_on__isnull=True) | Q(appointments__ends_on__gte=today)),
+            )
+        )
+        .values_list(
+            "pk",
+            "organisation",
+            "local_authority_id",
+            "current__intervention_id",
+            "current__intervention__local_authority_id",
+            "current__role",
+        )
+    )
+
+
+# Stand-ins compiled into the access query in place of the user's id and the day: no user has a
+# negative id, and no appointment is dated 1901.
+_USER_STAND_IN = -918_273_647
+_DAY_STAND_IN = datetime.date(1901, 2, 3)
+
+
+def _day_as_sent(day: datetime.date, db: Any) -> Any:
+    """The day as the database is sent it for an appointment's dates (a string, for SQLite)."""
+    return model("Appointment")._meta.get_field("starts_on").get_db_prep_value(day, db)
+
+
+@functools.lru_cache(maxsize=8)
+def _access_query(db: Any) -> CompiledQuery:
+    """The access query compiled once per database connection: every request asks it, and building
+    and compiling it cost several times what the database takes to answer it."""
+    stand_ins = {"user": (_USER_STAND_IN, 1), "today": (_day_as_sent(_DAY_STAND_IN, db), 2)}
+    return CompiledQuery.of(access_query(_USER_STAND_IN, _DAY_STAND_IN), db, stand_ins)
 
 
 def _unwrapped(user: Any) -> Any:

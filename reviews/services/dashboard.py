@@ -44,6 +44,7 @@ from django.utils.safestring import mark_safe
 
 from directions.enums import InstructionStatus, InstrumentKind, InstrumentStatus, LegalBasis
 from directions.models import Instruction, Instrument, ServicePriority
+from intervention.compiled import CompiledQuery
 from intervention.enums import OVERSEEING_ROLES, Role
 from intervention.models import Appointment, Intervention, LocalAuthority
 from reviews.charts import Event, case_timeline
@@ -51,7 +52,7 @@ from reviews.enums import DeadlineStatus, Rag
 from reviews.models import Deadline, ProgressUpdate, Report, ReportKind, ReportVersion, Review
 from reviews.models.reviewing import Recommendation, ReviewKind, ReviewStatus
 from reviews.reports.as_at import rating_as_at
-from reviews.services.compiled import CompiledQuery, reader_key
+from reviews.services.compiled import reader_key
 from reviews.services.exports import Cell, Table
 
 MINISTERIAL_KINDS = (ReportKind.PROGRESS, ReportKind.MINISTERIAL_UPDATE)

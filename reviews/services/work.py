@@ -31,12 +31,12 @@ from django.utils import timezone
 
 from directions.enums import Deliverer, InstructionStatus
 from directions.models import Instruction
+from intervention.compiled import CompiledQuery
 from intervention.enums import COUNCIL_ROLES, DFE_ROLES, OVERSEEING_ROLES, Organisation, Role
 from intervention.models import Appointment, CaseVisit, Intervention, Notice, OutboxItem, OutboxState, Person
 from intervention.permissions import Access, access_for
 from reviews.enums import MoveStatus, PlanStatus
 from reviews.models import Deadline, DueDateMove, ImprovementPlan, ProgressUpdate, Report, ReportVersion, VersionStatus
-from reviews.services.compiled import CompiledQuery
 
 DEADLINE_WINDOW = datetime.timedelta(days=30)
 RESPOND_STATUSES = (InstructionStatus.ISSUED, InstructionStatus.ACKNOWLEDGED, InstructionStatus.IN_PROGRESS)

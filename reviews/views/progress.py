@@ -30,6 +30,7 @@ from directions.services import (
     may_send_email_again,
     send_instruction_email_again,
 )
+from intervention.compiled import CompiledQuery
 from intervention.models import Intervention
 from intervention.permissions import Capability, can_view, capabilities_on
 from intervention.shortcuts import get_by_id_or_404
@@ -47,7 +48,7 @@ from reviews.models import (
     ProgressUpdate,
 )
 from reviews.services import dashboard, planning, progress, work
-from reviews.services.compiled import CompiledQuery, reader_key
+from reviews.services.compiled import reader_key
 from reviews.services.corrections import correct_evidence, may_correct
 from reviews.templatetags.trends import latest_trend
 from reviews.timeline import timeline
