@@ -15,7 +15,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, get_script_prefix, path
 
 from intervention import permissions
 
@@ -39,6 +39,10 @@ class SoundInput:
         return SoundChangeList
 
 
+def _copied_app(app: dict[str, Any]) -> dict[str, Any]:
+    return {**app, "models": [{**model, "perms": dict(model["perms"])} for model in app["models"]]}
+
+
 class CaseworkAdminSite(admin.AdminSite):
     site_header = "Children's services intervention casework"
     site_title = "Intervention casework admin"
@@ -52,6 +56,36 @@ class CaseworkAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return permissions.access_for(request.user).may_use_admin  # none for an inactive user
+
+    MENUS_KEPT = 256
+
+    def _build_app_dict(self, request: HttpRequest, label: Any = None) -> Any:
+        """The side menu of every admin page (and the index): which models the person may reach, what
+        they may do with each, and their addresses. Every model admin here answers from the person's
+        access (`permissions.access_for`, read afresh each request), so the menu is built once for each
+        access and address prefix and copied out after: building it cost half a millisecond of every
+        admin page. `tests/intervention/test_admin_menu.py` holds it equal to Django's own."""
+        access = permissions.access_for(request.user)
+        key = (
+            access.authenticated,
+            access.is_admin,
+            access.is_dfe,
+            access.person_id,
+            access.local_authority_id,
+            tuple(sorted((pk, tuple(sorted(roles))) for pk, roles in access.roles.items())),
+            tuple(sorted(access.appointed_authority_ids)),
+            get_script_prefix(),
+            label,
+        )
+        menus: dict[Any, Any] = self.__dict__.setdefault("_menus", {})
+        built = menus.get(key)
+        if built is None:
+            built = super()._build_app_dict(request, label)
+            if len(menus) >= self.MENUS_KEPT:
+                menus.clear()  # a bound on memory; the menus are rebuilt as people come back
+            menus[key] = built
+        # A copy each time: Django sorts the lists it is given, and a page may change what it draws.
+        return {name: _copied_app(app) for name, app in built.items()}
 
     def get_urls(self) -> list[URLResolver | URLPattern]:
         # Django's "view on site" redirects for any object of any model, visible or not, and answers
