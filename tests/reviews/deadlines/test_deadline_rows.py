@@ -101,3 +101,11 @@ def test_the_pages_show_typed_markup_as_text(client, dora, deadlines, hereford_c
         page = client.get(url).content.decode()
         assert "<script>alert" not in page
         assert ESCAPED in page
+
+
+def test_the_national_lists_council_filter_keeps_its_choice_and_shows_typed_names_as_text(client, dora, deadlines):
+    client.force_login(dora)
+    worcester = LocalAuthority.objects.get(dfe_code="885")
+    page = client.get(f"/deadlines/?authority={worcester.pk}").content.decode()
+    assert f'<option value="{worcester.pk}" selected>Worcester {ESCAPED}</option>' in page
+    assert '<option value="">All local authorities</option>' in page
