@@ -11,11 +11,13 @@ import itertools
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 
 from intervention.enums import Framework, InspectionKind
 from intervention.models import Inspection, LocalAuthority
-from reviews.enums import DeadlineStatus
+from reviews.enums import DeadlineStatus, OfstedRequirement
 from reviews.models import Deadline
 from reviews.templatetags.deadline_rows import deadline_rows
 
@@ -109,3 +111,28 @@ def test_the_national_lists_council_filter_keeps_its_choice_and_shows_typed_name
     page = client.get(f"/deadlines/?authority={worcester.pk}").content.decode()
     assert f'<option value="{worcester.pk}" selected>Worcester {ESCAPED}</option>' in page
     assert '<option value="">All local authorities</option>' in page
+
+
+def test_the_tables_read_only_the_columns_they_show_and_no_more_queries_for_more_rows(
+    client, dora, deadlines, hereford_case
+):
+    """The lists read only the columns a row shows (DeadlineQuerySet.shown): a row that wanted another
+    would read it with a query of its own, and twice the rows would take more queries."""
+    client.force_login(dora)
+    urls = ("/deadlines/", f"/interventions/{hereford_case.pk}/deadlines/")
+    pages = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as before:
+            client.get(url)
+        pages[url] = len(before)
+    for deadline in deadlines:  # each kind of row again
+        deadline.pk = None
+        deadline.computed_on += datetime.timedelta(days=1)
+        if deadline.inspection_id:  # one deadline an inspection's requirement
+            deadline.ofsted_requirement = OfstedRequirement.values[0]
+    Deadline.objects.bulk_create(deadlines)
+    for url in urls:
+        with CaptureQueriesContext(connection) as after:
+            page = client.get(url).content.decode()
+        assert len(after) == pages[url], url
+        assert page.count(f'<td class="govuk-table__cell">Moved {ESCAPED}</td>') == 2  # both rows drawn
