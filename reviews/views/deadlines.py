@@ -122,7 +122,9 @@ def _case_deadlines_page(
 
 @login_required
 def case_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
-    intervention = get_object_or_404(Intervention.objects.visible_to(request.user).for_list(), pk=pk)
+    # Not `for_list()`'s instruments (the case's stage): the page does not show the stage.
+    cases = Intervention.objects.visible_to(request.user).select_related("local_authority")
+    intervention = get_object_or_404(cases, pk=pk)
     return _case_deadlines_page(request, intervention, None)
 
 

@@ -136,3 +136,11 @@ def test_the_tables_read_only_the_columns_they_show_and_no_more_queries_for_more
             page = client.get(url).content.decode()
         assert len(after) == pages[url], url
         assert page.count(f'<td class="govuk-table__cell">Moved {ESCAPED}</td>') == 2  # both rows drawn
+
+
+def test_a_cases_deadlines_page_reads_no_instruments(client, dora, deadlines, hereford_case):
+    """The page shows no stage: the case is read without its instruments (`for_list()` reads them)."""
+    client.force_login(dora)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/interventions/{hereford_case.pk}/deadlines/").status_code == 200
+    assert not [query for query in queries if query["sql"].startswith('SELECT "directions_instrument"')]
