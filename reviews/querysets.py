@@ -13,6 +13,22 @@ from intervention.permissions import authority_filter, intervention_filter
 from reviews.enums import DeadlineStatus
 
 MEETABLE = (DeadlineStatus.OPEN, DeadlineStatus.HISTORICAL)
+# What a deadline's row in a table shows (reviews.templatetags.deadline_rows).
+TABLE_FIELDS = (
+    "intervention",
+    "inspection",
+    "what",
+    "delivered_by",
+    "recipient",
+    "computed_on",
+    "override_on",
+    "override_reason",
+    "rule_note",
+    "status",
+    "met_on",
+    "met_note",
+    "cancelled_reason",
+)
 
 
 def overdue_q(*, on: datetime.date) -> Q:
@@ -56,6 +72,18 @@ class DeadlineQuerySet(models.QuerySet):
 
     def upcoming(self, *, on: datetime.date, days: int) -> DeadlineQuerySet:
         return self.with_due_on().filter(upcoming_q(on=on, days=days))
+
+    def shown(self) -> DeadlineQuerySet:
+        """Only the columns a deadline table shows (reviews.templatetags.deadline_rows), its council's
+        name and address with it: the national list draws up to 150 rows a page, and reading and
+        building every column of each row's deadline, case and council cost more than drawing it."""
+        return self.only(
+            *TABLE_FIELDS,
+            "intervention__local_authority__name",
+            "intervention__local_authority__dfe_code",
+            "inspection__local_authority__name",
+            "inspection__local_authority__dfe_code",
+        )
 
     def for_list(self) -> DeadlineQuerySet:
         return (

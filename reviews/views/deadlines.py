@@ -25,7 +25,7 @@ from reviews import calendar, services
 from reviews.enums import DeadlineStatus
 from reviews.forms.deadlines import AuthorityFilterForm, BulkMetForm, MarkMetForm, OverrideForm
 from reviews.models import CalendarFeed, Deadline
-from reviews.querysets import overdue_q, upcoming_q
+from reviews.querysets import TABLE_FIELDS, overdue_q, upcoming_q
 from reviews.services.deadlines import (
     may_update_deadline,
     unaddressed_authority_reminders,
@@ -57,7 +57,7 @@ def _case_deadlines_page(
     for marking several met at once, for those who may."""
     today = timezone.localdate()
     # Not `for_list()`'s case and authority for each row: every row is this case's, and the rows show neither.
-    deadlines = Deadline.objects.filter(intervention=intervention).with_due_on()
+    deadlines = Deadline.objects.filter(intervention=intervention).with_due_on().only(*TABLE_FIELDS)
     soonest, latest = ("effective_due_on", "pk"), ("-effective_due_on", "-pk")
     lists = {  # each list's rows, the page number's parameter, and its order
         "upcoming": (Q(status=DeadlineStatus.OPEN, effective_due_on__gte=today), "page", soonest),
@@ -122,7 +122,9 @@ def _case_deadlines_page(
 
 @login_required
 def case_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
-    intervention = get_object_or_404(Intervention.objects.visible_to(request.user).for_list(), pk=pk)
+    # Not `for_list()`'s instruments (the case's stage): the page does not show the stage.
+    cases = Intervention.objects.visible_to(request.user).select_related("local_authority")
+    intervention = get_object_or_404(cases, pk=pk)
     return _case_deadlines_page(request, intervention, None)
 
 
@@ -179,17 +181,20 @@ def overview(request: HttpRequest) -> HttpResponse:
     overdue = (
         visible.overdue(on=today)
         .select_related("intervention__local_authority", "inspection__local_authority")
+        .shown()
         .order_by("effective_due_on", "pk")
     )
     upcoming = (
         visible.upcoming(on=today, days=OVERVIEW_DAYS)
         .select_related("intervention__local_authority", "inspection__local_authority")
+        .shown()
         .order_by("effective_due_on", "pk")
     )
     historical = (
         visible.filter(status=DeadlineStatus.HISTORICAL)
         .with_due_on()
         .select_related("intervention__local_authority", "inspection__local_authority")
+        .shown()
         .order_by("-effective_due_on", "pk")
     )
     # Three lists, one count: each paginator would otherwise count its own list.

@@ -13,6 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from intervention.models import PreparedDownload
+from reviews.enums import DeadlineStatus
 from reviews.models import Measurement
 from reviews.services import exports
 from tests.factories import issued_direction
@@ -146,3 +147,62 @@ def test_instructions_csv_has_a_row_a_round_oldest_first_and_one_for_an_unanswer
         ["Instruction 1", "Recruitment plan", "2", "Progress", "'-Halfway"],
         ["Instruction 2", "Caseloads", "", "", ""],
     ]
+
+
+AWKWARD = [  # what the csv module quotes, what a spreadsheet would run, both, neither, and the row test's mark
+    "Plain",
+    "Commas, here",
+    'Quotes "here"',
+    "Lines\nhere",
+    "Returns\rhere",
+    "=SUM(A1)",
+    "+1",
+    "-2, and more",
+    '@"x"',
+    "\tTabbed",
+    "\rReturned",
+    "\x01=marked",
+    "Caf\u00e9 \u2013 na\u00efve",
+    "",
+]
+
+
+def test_the_deadlines_csv_is_what_its_rows_write_cell_by_cell(client, dora, hereford_case, worcester_case):
+    """PostgreSQL writes the deadlines CSV's lines (exports.CsvLine); they are what the csv module
+    writes from the rows, whatever the text: quoted, neutralised, both or neither."""
+    from intervention.models import LocalAuthority
+    from reviews.models import Deadline
+
+    LocalAuthority.objects.filter(pk=worcester_case.local_authority_id).update(name="Bristol, City of")
+    today = D(2024, 6, 12)
+    statuses = [DeadlineStatus.OPEN, DeadlineStatus.MET, DeadlineStatus.CANCELLED, DeadlineStatus.HISTORICAL]
+    Deadline.objects.bulk_create(
+        Deadline(
+            intervention=hereford_case if number % 2 else worcester_case,
+            what=text or "Nothing typed",
+            delivered_by=AWKWARD[(number + 3) % len(AWKWARD)],
+            deliverer=["", "council", "dfe", "something_else"][number % 4],
+            recipient=AWKWARD[(number + 7) % len(AWKWARD)],
+            computed_on=D(2024, 6, 1) + datetime.timedelta(days=number),
+            override_on=D(2024, 7, 1) if number % 5 == 0 else None,
+            override_reason="Asked" if number % 5 == 0 else "",
+            status=statuses[number % 4],
+            met_on=D(2024, 6, 2) if statuses[number % 4] == DeadlineStatus.MET else None,
+        )
+        for number, text in enumerate(AWKWARD)
+    )
+    orders = (Deadline.objects.for_list(), Deadline.objects.order_by("-computed_on", "pk"), Deadline.objects.all())
+    for deadlines in (queryset.with_due_on() for queryset in orders):
+        table = exports.deadlines_table(deadlines, today=today)
+        assert table.csv_lines is not None  # written by PostgreSQL
+        written = exports.as_csv(table)
+        assert written == _csv_cell_by_cell(exports.deadlines_table(deadlines, today=today))
+    rows = list(csv.reader(io.StringIO(written.decode("utf-8-sig"))))
+    assert len(rows) == len(AWKWARD) + 1
+    assert ["Herefordshire", "'-2, and more"] in [row[:2] for row in rows]
+    assert ["Bristol, City of", "Caf\u00e9 \u2013 na\u00efve"] in [row[:2] for row in rows]
+
+    client.force_login(dora)
+    download = client.get(reverse("deadlines_export", args=["csv"])).content
+    national = Deadline.objects.visible_to(dora).open().for_list()
+    assert download == _csv_cell_by_cell(exports.deadlines_table(national, today=datetime.date.today()))
