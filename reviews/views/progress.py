@@ -72,11 +72,12 @@ def priorities_of(case: Intervention):
     )
 
 
-def indicator_chart(indicator: Indicator, measurements: list) -> str:
+def indicator_chart(indicator: Indicator, points: list[tuple[datetime.date, Any]]) -> str:
+    """The indicator's chart of (period, value) points, oldest first."""
     suffix = "%" if indicator.unit == "percent" else ""
     return charts.line_chart(
         title=indicator.name,
-        points=[(m.period_end, m.value) for m in measurements],
+        points=points,
         target=indicator.target,
         unit_suffix=suffix,
         chart_id=f"indicator-{indicator.pk}",
@@ -93,9 +94,29 @@ def with_cells(indicator: Indicator, measurements: list[Measurement]) -> list[Me
     the rest of the row, and a priority's page has a hundred-odd rows."""
     unit = "%" if indicator.unit == "percent" else ""
     for measurement in measurements:
-        measurement.month = f"{MONTH_NAMES[measurement.period_end.month]} {measurement.period_end.year}"  # type: ignore[attr-defined]
+        measurement.month = _month(measurement.period_end)  # type: ignore[attr-defined]
         measurement.figure = f"{plain_number(measurement.value)}{unit}"  # type: ignore[attr-defined]
     return measurements
+
+
+def value_rows(indicator: Indicator, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """The values' table's rows from (indicator, period, value, source) tuples, as `with_cells` writes
+    them on a value: the table reads a dict's keys as it reads a value's attributes, and sooner."""
+    unit = "%" if indicator.unit == "percent" else ""
+    return [
+        {
+            "period_end": period_end,
+            "value": value,
+            "source_note": source_note,
+            "month": _month(period_end),
+            "figure": f"{plain_number(value)}{unit}",
+        }
+        for _, period_end, value, source_note in rows
+    ]
+
+
+def _month(day: datetime.date) -> str:
+    return f"{MONTH_NAMES[day.month]} {day.year}"
 
 
 UPDATES_PER_PAGE = 10
@@ -106,7 +127,13 @@ VALUES_PER_PAGE = 24
 @login_required
 def priority_detail(request: HttpRequest, pk: int, priority_pk: int) -> HttpResponse:
     case = get_case(request, pk)
-    priority = get_object_or_404(priorities_of(case), pk=priority_pk)
+    # The connection itself, not the proxy: each thread has its own, and the compiled query is kept per connection.
+    db = connections[DEFAULT_DB_ALIAS]
+    queries = _priority_queries(db)
+    found = queries["priority"].instances(db, case=case.pk, priority=priority_pk)
+    if not found:
+        raise Http404("No ServicePriority matches the given query.")
+    priority = found[0]
     updates = Paginator(
         ProgressUpdate.objects.filter(service_priority=priority)
         .select_related("author")
@@ -114,14 +141,13 @@ def priority_detail(request: HttpRequest, pk: int, priority_pk: int) -> HttpResp
         .order_by("-period_end", "-created_at", "-pk"),
         UPDATES_PER_PAGE,
     ).get_page(request.GET.get("page"))
-    # Each indicator's latest months only (a window per indicator, in one query); the indicator's
-    # own page has every value. By the indicator's id: by the indicator itself, its default order
-    # joined every indicator, priority, instrument and case in the country to sort the window.
-    latest = Measurement.objects.order_by("indicator_id", "-period_end")[:INDICATOR_MONTHS]
-    indicators = list(priority.indicators.prefetch_related(Prefetch("measurements", latest, to_attr="latest")))
+    indicators = queries["indicators"].instances(db, priority=priority.pk)
+    latest: dict[int, list[tuple[Any, ...]]] = {indicator.pk: [] for indicator in indicators}
+    for row in queries["latest"].rows(db, priority=priority.pk):
+        latest[row[0]].append(row)
     for indicator in indicators:
-        indicator.series = with_cells(indicator, indicator.latest[::-1])
-        indicator.chart = indicator_chart(indicator, indicator.series)
+        indicator.series = value_rows(indicator, latest[indicator.pk][::-1])
+        indicator.chart = indicator_chart(indicator, [(row["period_end"], row["value"]) for row in indicator.series])
     return render(
         request,
         "reviews/progress/priority_detail.html",
@@ -134,6 +160,50 @@ def priority_detail(request: HttpRequest, pk: int, priority_pk: int) -> HttpResp
             "may_set_up": planning.may_set_up_indicators(request.user, case),
         },
     )
+
+
+# In place of the case and the priority in the priority page's compiled SQL (reviews.services.compiled):
+# no record has them.
+_PRIORITY_CASE_STAND_IN = -918_273_651
+_PRIORITY_STAND_IN = -918_273_652
+
+
+@functools.lru_cache(maxsize=64)
+def _priority_queries(db: Any) -> dict[str, CompiledQuery]:
+    """The priority page's priority (an issued instrument's, of the case), its indicators and each
+    indicator's latest months (a window per indicator, in one query; the indicator's own page has every
+    value). Built and compiled once per connection: building and compiling them, the window above all,
+    cost more than the database takes to answer them; the case and the priority are swapped in."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    case, priority = _PRIORITY_CASE_STAND_IN, _PRIORITY_STAND_IN
+    newest_first = Window(RowNumber(), partition_by=F("indicator_id"), order_by=F("period_end").desc())
+    return {
+        # Only what the page shows of the priority: not its instrument.
+        "priority": CompiledQuery.of(
+            priorities_of(case).select_related(None).filter(pk=priority),
+            db,
+            {"case": (case, 1), "priority": (priority, 1)},
+        ),
+        # One priority's: ordered by its own position, as the indicators' default order has it, without
+        # joining the priority, instrument, case and authority that order starts with.
+        "indicators": CompiledQuery.of(
+            Indicator.objects.filter(service_priority=priority).order_by("position", "pk"),
+            db,
+            {"priority": (priority, 1)},
+        ),
+        # Only what the values' table and chart show, as tuples: a hundred-odd rows a visit.
+        "latest": CompiledQuery.of(
+            Measurement.objects.filter(indicator__service_priority=priority)
+            .annotate(newest=newest_first)
+            .filter(newest__lte=INDICATOR_MONTHS)
+            .order_by("indicator_id", "-period_end")
+            .values_list("indicator_id", "period_end", "value", "source_note"),
+            db,
+            {"priority": (priority, 1)},
+        ),
+    }
 
 
 def _subject(request: HttpRequest, case: Intervention):
@@ -510,7 +580,7 @@ def indicator_detail(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRe
             "indicator": indicator,
             "series": series,
             "values": values,
-            "chart": indicator_chart(indicator, series),
+            "chart": indicator_chart(indicator, [(m.period_end, m.value) for m in series]),
             "form": form,
             "may_log": Capability.LOG_PROGRESS in capabilities_on(request.user, case),
             "may_set_up": planning.may_set_up_indicators(request.user, case),
