@@ -134,13 +134,7 @@ def priority_detail(request: HttpRequest, pk: int, priority_pk: int) -> HttpResp
     if not found:
         raise Http404("No ServicePriority matches the given query.")
     priority = found[0]
-    updates = Paginator(
-        ProgressUpdate.objects.filter(service_priority=priority)
-        .select_related("author")
-        .prefetch_related(Prefetch("evidence", queryset=EvidenceFile.objects.select_related("replaced_by")))
-        .order_by("-period_end", "-created_at", "-pk"),
-        UPDATES_PER_PAGE,
-    ).get_page(request.GET.get("page"))
+    updates = Paginator(_UpdatePages(db, priority), UPDATES_PER_PAGE).get_page(request.GET.get("page"))
     indicators = queries["indicators"].instances(db, priority=priority.pk)
     latest: dict[int, list[tuple[Any, ...]]] = {indicator.pk: [] for indicator in indicators}
     for row in queries["latest"].rows(db, priority=priority.pk):
@@ -174,15 +168,21 @@ def _priority_queries(db: Any) -> dict[str, CompiledQuery]:
     indicator's latest months (a window per indicator, in one query; the indicator's own page has every
     value). Built and compiled once per connection: building and compiling them, the window above all,
     cost more than the database takes to answer them; the case and the priority are swapped in."""
-    from django.db.models import F, Window
+    from django.db.models import F, OuterRef, Window
     from django.db.models.functions import RowNumber
+
+    from reviews.services.work import SubqueryCount
 
     case, priority = _PRIORITY_CASE_STAND_IN, _PRIORITY_STAND_IN
     newest_first = Window(RowNumber(), partition_by=F("indicator_id"), order_by=F("period_end").desc())
     return {
-        # Only what the page shows of the priority: not its instrument.
+        # Only what the page shows of the priority, not its instrument; with its count of updates, for
+        # their pages.
         "priority": CompiledQuery.of(
-            priorities_of(case).select_related(None).filter(pk=priority),
+            priorities_of(case)
+            .select_related(None)
+            .filter(pk=priority)
+            .annotate(update_count=SubqueryCount(_updates_of(OuterRef("pk")).order_by().values("pk"))),
             db,
             {"case": (case, 1), "priority": (priority, 1)},
         ),
@@ -204,6 +204,50 @@ def _priority_queries(db: Any) -> dict[str, CompiledQuery]:
             {"priority": (priority, 1)},
         ),
     }
+
+
+def _updates_of(priority: Any) -> Any:
+    """A priority's progress updates, newest first, each with its author."""
+    return (
+        ProgressUpdate.objects.filter(service_priority=priority)
+        .select_related("author")
+        .order_by("-period_end", "-created_at", "-pk")
+    )
+
+
+class _UpdatePages:
+    """A priority's progress updates as a Paginator reads them: counted with the priority
+    (`update_count`), and a page read with its evidence by SQL compiled once per connection and page."""
+
+    def __init__(self, db: Any, priority: ServicePriority) -> None:
+        self.db, self.priority = db, priority
+
+    def count(self) -> int:
+        return self.priority.update_count  # type: ignore[attr-defined]
+
+    def __getitem__(self, window: slice) -> list[ProgressUpdate]:
+        updates_query, evidence_query = _update_page_queries(self.db, window.start, window.stop)
+        updates = updates_query.instances(self.db, priority=self.priority.pk)
+        files: dict[int, list[EvidenceFile]] = {update.pk: [] for update in updates}
+        for file in evidence_query.instances(self.db, priority=self.priority.pk):
+            files[file.progress_update_id].append(file)
+        for update in updates:
+            # As prefetch_related("evidence") leaves them.
+            evidence = EvidenceFile.objects.all()
+            evidence._result_cache = files[update.pk]
+            evidence._prefetch_done = True  # type: ignore[attr-defined]
+            update._prefetched_objects_cache = {"evidence": evidence}  # type: ignore[attr-defined]
+        return updates
+
+
+@functools.lru_cache(maxsize=64)
+def _update_page_queries(db: Any, start: int, stop: int) -> tuple[CompiledQuery, CompiledQuery]:
+    """A page of a priority's progress updates, and their evidence (each with the version that replaced
+    it, if any): compiled once per connection and page, with the priority swapped in."""
+    page = _updates_of(_PRIORITY_STAND_IN)[start:stop]
+    evidence = EvidenceFile.objects.filter(progress_update__in=page.values("pk")).select_related("replaced_by")
+    stand_in = {"priority": (_PRIORITY_STAND_IN, 1)}
+    return CompiledQuery.of(page, db, stand_in), CompiledQuery.of(evidence, db, stand_in)
 
 
 def _subject(request: HttpRequest, case: Intervention):
