@@ -66,7 +66,7 @@ def require(request: HttpRequest, case: Intervention, capability: Capability) ->
         raise PermissionDenied
 
 
-def priorities_of(case: Intervention):
+def priorities_of(case: Intervention | int):
     return ServicePriority.objects.filter(instrument__intervention=case, instrument__status="issued").select_related(
         "instrument"
     )
@@ -134,7 +134,9 @@ def priority_detail(request: HttpRequest, pk: int, priority_pk: int) -> HttpResp
     if not found:
         raise Http404("No ServicePriority matches the given query.")
     priority = found[0]
-    updates = Paginator(_UpdatePages(db, priority), UPDATES_PER_PAGE).get_page(request.GET.get("page"))
+    # Counted and read a page at a time as a queryset would be, by compiled SQL (`_UpdatePages`).
+    pages: Any = _UpdatePages(db, priority)
+    updates = Paginator(pages, UPDATES_PER_PAGE).get_page(request.GET.get("page"))
     indicators = queries["indicators"].instances(db, priority=priority.pk)
     latest: dict[int, list[tuple[Any, ...]]] = {indicator.pk: [] for indicator in indicators}
     for row in queries["latest"].rows(db, priority=priority.pk):
@@ -236,7 +238,7 @@ class _UpdatePages:
             evidence = EvidenceFile.objects.all()
             evidence._result_cache = files[update.pk]
             evidence._prefetch_done = True  # type: ignore[attr-defined]
-            update._prefetched_objects_cache = {"evidence": evidence}  # type: ignore[attr-defined]
+            update._prefetched_objects_cache = {"evidence": evidence}
         return updates
 
 
