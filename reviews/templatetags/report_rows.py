@@ -53,7 +53,7 @@ def _row(report: Any, show_authority: bool) -> str:
 
 
 def status(latest: Any, signed: Any) -> str:
-    """The report's status tag, as reviews/reports/includes/report_status.html draws it."""
+    """The report's status tag (the table drew it with an include, reviews/reports/includes/report_status.html)."""
     if signed and signed.is_ready:
         return (
             '<strong class="govuk-tag govuk-tag--green">Signed off</strong><br><span class="govuk-body-s">'

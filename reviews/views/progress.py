@@ -228,6 +228,8 @@ class _UpdatePages:
         return self.priority.update_count  # type: ignore[attr-defined]
 
     def __getitem__(self, window: slice) -> list[ProgressUpdate]:
+        if window.stop <= window.start:  # no updates yet: as a queryset, nothing to ask the database
+            return []
         updates_query, evidence_query = _update_page_queries(self.db, window.start, window.stop)
         updates = updates_query.instances(self.db, priority=self.priority.pk)
         files: dict[int, list[EvidenceFile]] = {update.pk: [] for update in updates}
