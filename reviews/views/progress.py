@@ -940,11 +940,13 @@ def case_overview(request: HttpRequest, pk: int) -> HttpResponse:
     # Only a look at the page is a visit: anything else sent to it changes nothing.
     seen: Any = case.last_seen_at  # type: ignore[attr-defined]
     last_visit = work.record_visit(case, request.user, last_seen_at=seen) if request.method == "GET" else None
+    priorities = _priorities_with_indicators(case, today)
     context.update(
         {
             "today": today,
             "since_last_visit": work.changes_since(case, request.user, last_visit),
-            "priorities": _priorities_with_indicators(case, today),
+            "priorities": priorities,
+            "priority_rows": _priority_rows(case, priorities),
             "open_instructions": instructions[:OVERVIEW_INSTRUCTIONS],
             "more_open_instructions": len(instructions) > OVERVIEW_INSTRUCTIONS,
             "next_deadlines": lists["next_deadlines"],
@@ -960,9 +962,9 @@ def case_overview(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/case_overview.html", context)
 
 
-# The overview's lists of plan actions off track and of the people appointed, written out here: through
-# the template language (a lookup, a display, a filter and an include a cell) their forty-odd rows cost
-# more than the rest of the page's lists. The markup is the templates', byte for byte, every value escaped.
+# The overview's priorities, plan actions off track and people appointed, written out here: through the
+# template language (a lookup, a display, a filter and an include a cell) their fifty-odd rows cost more
+# than the rest of the page's lists. The markup is the templates', byte for byte, every value escaped.
 _PLAN_ACTION_STAND_IN = 918_273_653
 
 
@@ -985,6 +987,39 @@ def _off_track_items(case: Intervention, actions: list[PlanAction]) -> str:
             for action in actions
         )
     )
+
+
+_PRIORITY_ID_STAND_IN = 918_273_654
+_UPDATE_STAND_IN = 918_273_655
+
+
+def _priority_rows(case: Intervention, priorities: list[Any]) -> str:
+    """Each priority's `<tr>` in the overview's table (`_group_priorities`): its name, latest rating, last
+    update and indicators' lines, with the whitespace the template's loop wrote around it."""
+    # The addresses reversed once, with stand-ins no priority or update has for their ids.
+    priority_head, priority_tail = reverse("priority_detail", args=[case.pk, _PRIORITY_ID_STAND_IN]).split(
+        str(_PRIORITY_ID_STAND_IN)
+    )
+    update_head, update_tail = reverse("update_detail", args=[case.pk, _UPDATE_STAND_IN]).split(str(_UPDATE_STAND_IN))
+    rows = []
+    for priority in priorities:
+        last_update = "None yet"
+        if priority.latest_update_id:
+            last_update = (
+                f'<a class="govuk-link" href="{update_head}{priority.latest_update_id}{update_tail}">'
+                f"{dashboard.short_date(priority.latest_period_end)}</a>"
+            )
+        # The rating's tag, as reviews/includes/rag_tag.html drew it (its line break too).
+        rating = dashboard.RAG_TAGS.get(priority.latest_rag or "", dashboard.NOT_RATED_TAG)
+        rows.append(
+            f'\n    <tr class="govuk-table__row">\n      <td class="govuk-table__cell"><a class="govuk-link" '
+            f'href="{priority_head}{priority.pk}{priority_tail}">{_text(priority.label)}. {_text(priority.short_name)}'
+            f'</a></td>\n      <td class="govuk-table__cell">{rating}\n</td>\n'
+            f'      <td class="govuk-table__cell">{last_update}</td>\n      <td class="govuk-table__cell">\n'
+            f'        \n        <ul class="govuk-list govuk-body-s">{priority.indicator_items}</ul>\n'
+            "      </td>\n    </tr>\n    "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - escaped values in fixed markup
 
 
 def _appointment_rows(appointments: list[Any]) -> str:
