@@ -1,5 +1,5 @@
-"""The case overview's plan actions off track and the people appointed, written out in the view
-(reviews.views.progress._off_track_items, _appointment_rows): the same markup the templates drew, byte
+"""The case overview's priorities, plan actions off track and people appointed, written out in the view
+(reviews.views.progress._priority_rows, _off_track_items, _appointment_rows): the same markup the templates drew, byte
 for byte, with what people typed escaped."""
 
 import datetime
@@ -92,3 +92,53 @@ def test_the_case_page_escapes_actions_and_people(client, alice, hereford_case, 
     assert MARKUP not in text
     assert text.count(ESCAPED) >= 4  # three actions' descriptions and the commissioner's name
     assert f'href="/interventions/{hereford_case.pk}/plan/actions/{actions[1].pk}/"' in text
+
+
+PRIORITIES = (
+    "{% for priority in priorities %}\n"
+    '    <tr class="govuk-table__row">\n'
+    '      <td class="govuk-table__cell"><a class="govuk-link" href="{% url \'priority_detail\' intervention.pk '
+    'priority.pk %}">{{ priority.label }}. {{ priority.short_name }}</a></td>\n'
+    '      <td class="govuk-table__cell">{% with rag=priority.latest_rag %}' + RAG_TAG + "{% endwith %}</td>\n"
+    '      <td class="govuk-table__cell">{% if priority.latest_update_id %}<a class="govuk-link" href="{% url '
+    '\'update_detail\' intervention.pk priority.latest_update_id %}">{{ priority.latest_period_end|date:"j M Y" }}'
+    "</a>{% else %}None yet{% endif %}</td>\n"
+    '      <td class="govuk-table__cell">\n'
+    "        {# each indicator's line #}\n"
+    '        <ul class="govuk-list govuk-body-s">{{ priority.indicator_items }}</ul>\n'
+    "      </td>\n"
+    "    </tr>\n"
+    "    {% endfor %}"
+)
+
+
+def test_the_priorities_are_what_the_template_drew(alice, hereford_case, priority, indicator):
+    from django.utils import timezone
+
+    from directions.models import ServicePriority
+    from reviews.services import progress
+    from reviews.views.progress import _priorities_with_indicators, _priority_rows
+
+    ServicePriority.objects.filter(pk=priority.pk).update(short_name=f"Workers {MARKUP}")
+    today = timezone.localdate()
+    unrated = _priorities_with_indicators(hereford_case, today)
+    progress.log_progress(
+        intervention=hereford_case,
+        by=alice,
+        narrative="Fell",
+        rag=Rag.RED,
+        period_start=D(2023, 1, 1),
+        period_end=D(2023, 1, 31),
+        service_priority=priority,
+    )
+    rated = _priorities_with_indicators(hereford_case, today)
+    for priorities in (unrated, rated):
+        drawn = _priority_rows(hereford_case, priorities)
+        assert drawn == as_the_template_drew(PRIORITIES, intervention=hereford_case, priorities=priorities)
+        assert MARKUP not in drawn and ESCAPED in drawn
+    assert "None yet" in _priority_rows(hereford_case, unrated) and "Not rated" in _priority_rows(
+        hereford_case, unrated
+    )
+    assert "31 Jan 2023" in _priority_rows(hereford_case, rated) and "govuk-tag--red" in _priority_rows(
+        hereford_case, rated
+    )
