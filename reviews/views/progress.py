@@ -67,17 +67,18 @@ def require(request: HttpRequest, case: Intervention, capability: Capability) ->
         raise PermissionDenied
 
 
-def priorities_of(case: Intervention):
+def priorities_of(case: Intervention | int):
     return ServicePriority.objects.filter(instrument__intervention=case, instrument__status="issued").select_related(
         "instrument"
     )
 
 
-def indicator_chart(indicator: Indicator, measurements: list) -> str:
+def indicator_chart(indicator: Indicator, points: list[tuple[datetime.date, Any]]) -> str:
+    """The indicator's chart of (period, value) points, oldest first."""
     suffix = "%" if indicator.unit == "percent" else ""
     return charts.line_chart(
         title=indicator.name,
-        points=[(m.period_end, m.value) for m in measurements],
+        points=points,
         target=indicator.target,
         unit_suffix=suffix,
         chart_id=f"indicator-{indicator.pk}",
@@ -94,9 +95,29 @@ def with_cells(indicator: Indicator, measurements: list[Measurement]) -> list[Me
     the rest of the row, and a priority's page has a hundred-odd rows."""
     unit = "%" if indicator.unit == "percent" else ""
     for measurement in measurements:
-        measurement.month = f"{MONTH_NAMES[measurement.period_end.month]} {measurement.period_end.year}"  # type: ignore[attr-defined]
+        measurement.month = _month(measurement.period_end)  # type: ignore[attr-defined]
         measurement.figure = f"{plain_number(measurement.value)}{unit}"  # type: ignore[attr-defined]
     return measurements
+
+
+def value_rows(indicator: Indicator, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """The values' table's rows from (indicator, period, value, source) tuples, as `with_cells` writes
+    them on a value: the table reads a dict's keys as it reads a value's attributes, and sooner."""
+    unit = "%" if indicator.unit == "percent" else ""
+    return [
+        {
+            "period_end": period_end,
+            "value": value,
+            "source_note": source_note,
+            "month": _month(period_end),
+            "figure": f"{plain_number(value)}{unit}",
+        }
+        for _, period_end, value, source_note in rows
+    ]
+
+
+def _month(day: datetime.date) -> str:
+    return f"{MONTH_NAMES[day.month]} {day.year}"
 
 
 UPDATES_PER_PAGE = 10
@@ -107,22 +128,23 @@ VALUES_PER_PAGE = 24
 @login_required
 def priority_detail(request: HttpRequest, pk: int, priority_pk: int) -> HttpResponse:
     case = get_case(request, pk)
-    priority = get_object_or_404(priorities_of(case), pk=priority_pk)
-    updates = Paginator(
-        ProgressUpdate.objects.filter(service_priority=priority)
-        .select_related("author")
-        .prefetch_related(Prefetch("evidence", queryset=EvidenceFile.objects.select_related("replaced_by")))
-        .order_by("-period_end", "-created_at", "-pk"),
-        UPDATES_PER_PAGE,
-    ).get_page(request.GET.get("page"))
-    # Each indicator's latest months only (a window per indicator, in one query); the indicator's
-    # own page has every value. By the indicator's id: by the indicator itself, its default order
-    # joined every indicator, priority, instrument and case in the country to sort the window.
-    latest = Measurement.objects.order_by("indicator_id", "-period_end")[:INDICATOR_MONTHS]
-    indicators = list(priority.indicators.prefetch_related(Prefetch("measurements", latest, to_attr="latest")))
+    # The connection itself, not the proxy: each thread has its own, and the compiled query is kept per connection.
+    db = connections[DEFAULT_DB_ALIAS]
+    queries = _priority_queries(db)
+    found = queries["priority"].instances(db, case=case.pk, priority=priority_pk)
+    if not found:
+        raise Http404("No ServicePriority matches the given query.")
+    priority = found[0]
+    # Counted and read a page at a time as a queryset would be, by compiled SQL (`_UpdatePages`).
+    pages: Any = _UpdatePages(db, priority)
+    updates = Paginator(pages, UPDATES_PER_PAGE).get_page(request.GET.get("page"))
+    indicators = queries["indicators"].instances(db, priority=priority.pk)
+    latest: dict[int, list[tuple[Any, ...]]] = {indicator.pk: [] for indicator in indicators}
+    for row in queries["latest"].rows(db, priority=priority.pk):
+        latest[row[0]].append(row)
     for indicator in indicators:
-        indicator.series = with_cells(indicator, indicator.latest[::-1])
-        indicator.chart = indicator_chart(indicator, indicator.series)
+        indicator.series = value_rows(indicator, latest[indicator.pk][::-1])
+        indicator.chart = indicator_chart(indicator, [(row["period_end"], row["value"]) for row in indicator.series])
     return render(
         request,
         "reviews/progress/priority_detail.html",
@@ -135,6 +157,102 @@ def priority_detail(request: HttpRequest, pk: int, priority_pk: int) -> HttpResp
             "may_set_up": planning.may_set_up_indicators(request.user, case),
         },
     )
+
+
+# In place of the case and the priority in the priority page's compiled SQL (reviews.services.compiled):
+# no record has them.
+_PRIORITY_CASE_STAND_IN = -918_273_651
+_PRIORITY_STAND_IN = -918_273_652
+
+
+@functools.lru_cache(maxsize=64)
+def _priority_queries(db: Any) -> dict[str, CompiledQuery]:
+    """The priority page's priority (an issued instrument's, of the case), its indicators and each
+    indicator's latest months (a window per indicator, in one query; the indicator's own page has every
+    value). Built and compiled once per connection: building and compiling them, the window above all,
+    cost more than the database takes to answer them; the case and the priority are swapped in."""
+    from django.db.models import F, OuterRef, Window
+    from django.db.models.functions import RowNumber
+
+    from reviews.services.work import SubqueryCount
+
+    case, priority = _PRIORITY_CASE_STAND_IN, _PRIORITY_STAND_IN
+    newest_first = Window(RowNumber(), partition_by=F("indicator_id"), order_by=F("period_end").desc())
+    return {
+        # Only what the page shows of the priority, not its instrument; with its count of updates, for
+        # their pages.
+        "priority": CompiledQuery.of(
+            priorities_of(case)
+            .select_related(None)
+            .filter(pk=priority)
+            .annotate(update_count=SubqueryCount(_updates_of(OuterRef("pk")).order_by().values("pk"))),
+            db,
+            {"case": (case, 1), "priority": (priority, 1)},
+        ),
+        # One priority's: ordered by its own position, as the indicators' default order has it, without
+        # joining the priority, instrument, case and authority that order starts with.
+        "indicators": CompiledQuery.of(
+            Indicator.objects.filter(service_priority=priority).order_by("position", "pk"),
+            db,
+            {"priority": (priority, 1)},
+        ),
+        # Only what the values' table and chart show, as tuples: a hundred-odd rows a visit.
+        "latest": CompiledQuery.of(
+            Measurement.objects.filter(indicator__service_priority=priority)
+            .annotate(newest=newest_first)
+            .filter(newest__lte=INDICATOR_MONTHS)
+            .order_by("indicator_id", "-period_end")
+            .values_list("indicator_id", "period_end", "value", "source_note"),
+            db,
+            {"priority": (priority, 1)},
+        ),
+    }
+
+
+def _updates_of(priority: Any) -> Any:
+    """A priority's progress updates, newest first, each with its author."""
+    return (
+        ProgressUpdate.objects.filter(service_priority=priority)
+        .select_related("author")
+        .order_by("-period_end", "-created_at", "-pk")
+    )
+
+
+class _UpdatePages:
+    """A priority's progress updates as a Paginator reads them: counted with the priority
+    (`update_count`), and a page read with its evidence by SQL compiled once per connection and page."""
+
+    def __init__(self, db: Any, priority: ServicePriority) -> None:
+        self.db, self.priority = db, priority
+
+    def count(self) -> int:
+        return self.priority.update_count  # type: ignore[attr-defined]
+
+    def __getitem__(self, window: slice) -> list[ProgressUpdate]:
+        if window.stop <= window.start:  # no updates yet: as a queryset, nothing to ask the database
+            return []
+        updates_query, evidence_query = _update_page_queries(self.db, window.start, window.stop)
+        updates = updates_query.instances(self.db, priority=self.priority.pk)
+        files: dict[int, list[EvidenceFile]] = {update.pk: [] for update in updates}
+        for file in evidence_query.instances(self.db, priority=self.priority.pk):
+            files[file.progress_update_id].append(file)
+        for update in updates:
+            # As prefetch_related("evidence") leaves them.
+            evidence = EvidenceFile.objects.all()
+            evidence._result_cache = files[update.pk]
+            evidence._prefetch_done = True  # type: ignore[attr-defined]
+            update._prefetched_objects_cache = {"evidence": evidence}
+        return updates
+
+
+@functools.lru_cache(maxsize=64)
+def _update_page_queries(db: Any, start: int, stop: int) -> tuple[CompiledQuery, CompiledQuery]:
+    """A page of a priority's progress updates, and their evidence (each with the version that replaced
+    it, if any): compiled once per connection and page, with the priority swapped in."""
+    page = _updates_of(_PRIORITY_STAND_IN)[start:stop]
+    evidence = EvidenceFile.objects.filter(progress_update__in=page.values("pk")).select_related("replaced_by")
+    stand_in = {"priority": (_PRIORITY_STAND_IN, 1)}
+    return CompiledQuery.of(page, db, stand_in), CompiledQuery.of(evidence, db, stand_in)
 
 
 def _subject(request: HttpRequest, case: Intervention):
@@ -511,7 +629,7 @@ def indicator_detail(request: HttpRequest, pk: int, indicator_pk: int) -> HttpRe
             "indicator": indicator,
             "series": series,
             "values": values,
-            "chart": indicator_chart(indicator, series),
+            "chart": indicator_chart(indicator, [(m.period_end, m.value) for m in series]),
             "form": form,
             "may_log": Capability.LOG_PROGRESS in capabilities_on(request.user, case),
             "may_set_up": planning.may_set_up_indicators(request.user, case),
@@ -823,22 +941,107 @@ def case_overview(request: HttpRequest, pk: int) -> HttpResponse:
     # Only a look at the page is a visit: anything else sent to it changes nothing.
     seen: Any = case.last_seen_at  # type: ignore[attr-defined]
     last_visit = work.record_visit(case, request.user, last_seen_at=seen) if request.method == "GET" else None
+    priorities = _priorities_with_indicators(case, today)
     context.update(
         {
             "today": today,
             "since_last_visit": work.changes_since(case, request.user, last_visit),
-            "priorities": _priorities_with_indicators(case, today),
+            "priorities": priorities,
+            "priority_rows": _priority_rows(case, priorities),
             "open_instructions": instructions[:OVERVIEW_INSTRUCTIONS],
             "more_open_instructions": len(instructions) > OVERVIEW_INSTRUCTIONS,
             "next_deadlines": lists["next_deadlines"],
             "overdue_deadlines": case.overdue_deadlines,  # type: ignore[attr-defined]
             "off_track_actions": lists["off_track"],
+            "off_track_items": _off_track_items(case, lists["off_track"]),
+            "appointment_rows": _appointment_rows(lists["appointments"]),
         }
     )
     # The latest events, a page at a time: a case's years of history are not drawn on every visit.
     window = dashboard.case_events(request.user, case, page=_page_number(request.GET.get("timeline_page")))
     context.update(timeline=window, timeline_chart=dashboard.case_timeline_chart(case, window, today=today))
     return render(request, "reviews/case_overview.html", context)
+
+
+# The overview's priorities, plan actions off track and people appointed, written out here: through the
+# template language (a lookup, a display, a filter and an include a cell) their fifty-odd rows cost more
+# than the rest of the page's lists. The markup is the templates', byte for byte, every value escaped.
+_PLAN_ACTION_STAND_IN = 918_273_653
+
+
+def _off_track_items(case: Intervention, actions: list[PlanAction]) -> str:
+    """Each action's `<li>`, with the whitespace the template's loop wrote around it."""
+    from django.utils.text import Truncator
+
+    from intervention.templatetags.long_dates import long_date
+
+    # The address reversed once, with a stand-in no action has for the action's id.
+    head, tail = reverse("plan_action", args=[case.pk, _PLAN_ACTION_STAND_IN]).split(str(_PLAN_ACTION_STAND_IN))
+    return mark_safe(  # noqa: S308 - escaped values in fixed markup
+        "".join(
+            f'\n  <li><a class="govuk-link" href="{head}{action.pk}{tail}">{_text(action.reference)} '
+            f"{_text(Truncator(action.description).chars(90))}</a> "
+            # The rating's tag (reviews/includes/rag_tag.html, which ends with a line break).
+            f"{dashboard.RAG_TAGS.get(action.rag, dashboard.NOT_RATED_TAG)}\n "
+            f'<span class="govuk-body-s">{_text(action.get_status_display())}, due {long_date(action.due_on)}</span>'
+            "</li>\n  "
+            for action in actions
+        )
+    )
+
+
+_PRIORITY_ID_STAND_IN = 918_273_654
+_UPDATE_STAND_IN = 918_273_655
+
+
+def _priority_rows(case: Intervention, priorities: list[Any]) -> str:
+    """Each priority's `<tr>` in the overview's table (`_group_priorities`): its name, latest rating, last
+    update and indicators' lines, with the whitespace the template's loop wrote around it."""
+    # The addresses reversed once, with stand-ins no priority or update has for their ids.
+    priority_head, priority_tail = reverse("priority_detail", args=[case.pk, _PRIORITY_ID_STAND_IN]).split(
+        str(_PRIORITY_ID_STAND_IN)
+    )
+    update_head, update_tail = reverse("update_detail", args=[case.pk, _UPDATE_STAND_IN]).split(str(_UPDATE_STAND_IN))
+    rows = []
+    for priority in priorities:
+        last_update = "None yet"
+        if priority.latest_update_id:
+            last_update = (
+                f'<a class="govuk-link" href="{update_head}{priority.latest_update_id}{update_tail}">'
+                f"{dashboard.short_date(priority.latest_period_end)}</a>"
+            )
+        # The rating's tag, as reviews/includes/rag_tag.html drew it (its line break too).
+        rating = dashboard.RAG_TAGS.get(priority.latest_rag or "", dashboard.NOT_RATED_TAG)
+        rows.append(
+            f'\n    <tr class="govuk-table__row">\n      <td class="govuk-table__cell"><a class="govuk-link" '
+            f'href="{priority_head}{priority.pk}{priority_tail}">{_text(priority.label)}. {_text(priority.short_name)}'
+            f'</a></td>\n      <td class="govuk-table__cell">{rating}\n</td>\n'
+            f'      <td class="govuk-table__cell">{last_update}</td>\n      <td class="govuk-table__cell">\n'
+            f'        \n        <ul class="govuk-list govuk-body-s">{priority.indicator_items}</ul>\n'
+            "      </td>\n    </tr>\n    "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - escaped values in fixed markup
+
+
+def _appointment_rows(appointments: list[Any]) -> str:
+    """Each appointment's `<tr>` in the case record's table, with the whitespace its loop wrote around it."""
+    from intervention.templatetags.long_dates import long_date
+
+    return mark_safe(  # noqa: S308 - escaped values in fixed markup
+        "".join(
+            f'\n    <tr class="govuk-table__row">\n      <td class="govuk-table__cell">{_text(appointment.person.name)}'
+            f'</td>\n      <td class="govuk-table__cell">{_text(appointment.get_role_display())}</td>\n      '
+            f'<td class="govuk-table__cell">{long_date(appointment.starts_on)}</td>\n    </tr>\n    '
+            for appointment in appointments
+        )
+    )
+
+
+def _text(value: Any) -> str:
+    """A value as the template's autoescaping writes it (text through html.escape, as `escape` does)."""
+    import html
+
+    return html.escape(str(value))
 
 
 def _page_number(value: str | None) -> int:
