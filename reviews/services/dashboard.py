@@ -333,14 +333,16 @@ def _reports_sql(visible_sql: str, visible_params: tuple[Any, ...]) -> Sql:
     once per way of seeing reports, as building it cost more than the database takes to answer it."""
     # Django compiled this SQL itself (visible_to), its values kept apart as parameters.
     visible = Report.objects.filter(pk__in=RawSQL(visible_sql, visible_params))  # noqa: S611
-    signed_off_on = ReportVersion.objects.filter(report=OuterRef("pk"), is_final=True).order_by("-signed_off_on")
     latest = Window(RowNumber(), partition_by="intervention_id", order_by=("-signed_off_on", "-pk"))
+    # A report's signed-off version joined, not asked of each report: a report has at most one
+    # (`one_signed_off_version_per_report`), so the join is the subquery's answer, and the database
+    # starts from the few signed-off versions instead of asking each of a case's reports for one.
     reports = (
-        visible.filter(kind__in=MINISTERIAL_KINDS)
-        .annotate(signed_off_on=Subquery(signed_off_on.values("signed_off_on")[:1]))
-        .filter(signed_off_on__isnull=False)
+        visible.filter(kind__in=MINISTERIAL_KINDS, versions__is_final=True, versions__signed_off_on__isnull=False)
+        .annotate(signed_off_on=F("versions__signed_off_on"))
         .annotate(newest=latest)
         .filter(newest=1)
+        .order_by()
         .values_list("intervention_id", "signed_off_on", "title", "pk")
     )
     sql, params = _sql(reports)
