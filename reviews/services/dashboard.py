@@ -271,13 +271,7 @@ def dashboard_rows(user: Any, case_ids: list[int], *, today: datetime.date) -> l
     sql = f"{sql} WHERE dashboard_row.id IN ({', '.join(['%s'] * len(case_ids))})"
     by_id = {case.pk: case for case in Intervention.objects.raw(sql, [*params, *case_ids])}
     ids = f"({', '.join(['%s'] * len(by_id))})"
-    visible = Report.objects.visible_to(user).order_by().values("pk")
-    try:
-        visible_sql, visible_params = visible.query.get_compiler(using=visible.db).as_sql()
-    except EmptyResultSet:  # someone who may read no report
-        reports_sql, reports_params = "", ()
-    else:
-        reports_sql, reports_params = _reports_sql(visible_sql, tuple(visible_params))
+    reports_sql, reports_params = _readers_reports_sql(user) or ("", ())
     in_force_sql, in_force_params, appointed_sql, appointed_params = _page_sql(today)
     with connection.cursor() as cursor:
         if reports_sql:
@@ -324,6 +318,29 @@ def _rows_sql(today: datetime.date) -> Sql:
     sql, params = _sql(cases)
     # Django compiled the inner SQL, its values kept apart as parameters.
     return f"SELECT * FROM ({sql}) AS dashboard_row", params  # noqa: S608
+
+
+# Each reader's `_reports_sql` (None: they may read no report), by reader (`reader_key`, everything
+# the reports' `visible_to` reads of the person): compiling the reports' visibility afresh each request,
+# only to find the SQL kept for it, cost more than the database takes to answer the query.
+_READERS_REPORTS_SQL: dict[tuple[Any, ...], Sql | None] = {}
+READERS_REPORTS_SQL_MAX = 256
+
+
+def _readers_reports_sql(user: Any) -> Sql | None:
+    key = reader_key(user)
+    if key not in _READERS_REPORTS_SQL:
+        visible = Report.objects.visible_to(user).order_by().values("pk")
+        try:
+            visible_sql, visible_params = visible.query.get_compiler(using=visible.db).as_sql()
+        except EmptyResultSet:  # someone who may read no report
+            sql = None
+        else:
+            sql = _reports_sql(visible_sql, tuple(visible_params))
+        if len(_READERS_REPORTS_SQL) >= READERS_REPORTS_SQL_MAX:
+            _READERS_REPORTS_SQL.clear()
+        _READERS_REPORTS_SQL[key] = sql
+    return _READERS_REPORTS_SQL[key]
 
 
 @functools.lru_cache(maxsize=256)

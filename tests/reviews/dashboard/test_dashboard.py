@@ -256,6 +256,26 @@ def test_the_latest_report_to_the_minister_is_the_latest_signed_off_one(client, 
     assert lines["Worcestershire"][-2:] == ["", ""]
 
 
+def test_each_reader_sees_the_latest_report_they_may_read(client, dora, alice, hereford_case):
+    """A report to the Minister signed off as OFFICIAL-SENSITIVE is not the council's to read: DfE sees
+    it as the latest, the council's officer the one before, whoever asked first."""
+    report(hereford_case, "progress", "Official report", by=dora, signed_off_on=D(2024, 2, 1))
+    sensitive = report(hereford_case, "progress", "Sensitive report", by=dora, signed_off_on=D(2024, 6, 3))
+    sensitive.classification = "OFFICIAL-SENSITIVE"
+    sensitive.save()
+
+    def latest_report(user) -> str | None:
+        client.force_login(user)
+        return client.get(reverse("dashboard")).context["rows"][0]["case"].report_title
+
+    assert [latest_report(user) for user in (alice, dora, alice, dora)] == [
+        "Official report",
+        "Sensitive report",
+        "Official report",
+        "Sensitive report",
+    ]
+
+
 def test_csv_neutralises_formulas(client, dora, hereford_case):
     overdue_deadline(hereford_case, days=5, what="=1+2")
     client.force_login(dora)
