@@ -344,8 +344,8 @@ def _rows_sql(today: datetime.date) -> Sql:
 
 
 # Each reader's `_reports_sql` (None: they may read no report), by reader (`reader_key`, everything
-# the reports' `visible_to` reads of the person): compiling the reports' visibility afresh each request,
-# only to find the SQL kept for it, cost more than the database takes to answer the query.
+# the reports' `visible_to` reads of the person): building and compiling it, or only the reports'
+# visibility to look it up, cost more than the database takes to answer it.
 _READERS_REPORTS_SQL: dict[tuple[Any, ...], Sql | None] = {}
 READERS_REPORTS_SQL_MAX = 256
 
@@ -353,39 +353,33 @@ READERS_REPORTS_SQL_MAX = 256
 def _readers_reports_sql(user: Any) -> Sql | None:
     key = reader_key(user)
     if key not in _READERS_REPORTS_SQL:
-        visible = Report.objects.visible_to(user).order_by().values("pk")
-        try:
-            visible_sql, visible_params = visible.query.get_compiler(using=visible.db).as_sql()
-        except EmptyResultSet:  # someone who may read no report
-            sql = None
-        else:
-            sql = _reports_sql(visible_sql, tuple(visible_params))
         if len(_READERS_REPORTS_SQL) >= READERS_REPORTS_SQL_MAX:
             _READERS_REPORTS_SQL.clear()
-        _READERS_REPORTS_SQL[key] = sql
+        _READERS_REPORTS_SQL[key] = _reports_sql(user)
     return _READERS_REPORTS_SQL[key]
 
 
-@functools.lru_cache(maxsize=256)
-def _reports_sql(visible_sql: str, visible_params: tuple[Any, ...]) -> Sql:
-    """The SQL of each case's latest report to the Minister, of the reports a person may read (as the
-    SQL of that choice, worked out afresh each request), with an `{ids}` for the page's cases: built
-    once per way of seeing reports, as building it cost more than the database takes to answer it."""
-    # Django compiled this SQL itself (visible_to), its values kept apart as parameters.
-    visible = Report.objects.filter(pk__in=RawSQL(visible_sql, visible_params))  # noqa: S611
+def _reports_sql(user: Any) -> Sql | None:
+    """The SQL of each case's latest report to the Minister, of the reports the person may read (their
+    `visible_to`, in the query itself: a `pk IN` of it cost the database more to plan than the rest),
+    with an `{ids}` for the page's cases; None when they may read none."""
     latest = Window(RowNumber(), partition_by="intervention_id", order_by=("-signed_off_on", "-pk"))
     # A report's signed-off version joined, not asked of each report: a report has at most one
     # (`one_signed_off_version_per_report`), so the join is the subquery's answer, and the database
     # starts from the few signed-off versions instead of asking each of a case's reports for one.
     reports = (
-        visible.filter(kind__in=MINISTERIAL_KINDS, versions__is_final=True, versions__signed_off_on__isnull=False)
+        Report.objects.visible_to(user)
+        .filter(kind__in=MINISTERIAL_KINDS, versions__is_final=True, versions__signed_off_on__isnull=False)
         .annotate(signed_off_on=F("versions__signed_off_on"))
         .annotate(newest=latest)
         .filter(newest=1)
         .order_by()
         .values_list("intervention_id", "signed_off_on", "title", "pk")
     )
-    sql, params = _sql(reports)
+    try:
+        sql, params = _sql(reports)
+    except EmptyResultSet:  # someone who may read no report
+        return None
     name = connection.ops.quote_name
     # Django compiled the inner SQL, its values kept apart as parameters; the ids are too. The window
     # is over each case's reports, so choosing the cases outside it chooses the same report each.
