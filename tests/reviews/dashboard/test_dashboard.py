@@ -217,6 +217,65 @@ def test_the_export_has_the_rows_of_the_page_with_dates_as_dates(client, dora, b
     assert formula.data_type != "f"
 
 
+def report(case, kind: str, title: str, *, by, signed_off_on=None, versions: int = 1):
+    """A report with `versions` drafts, the last signed off on the day given (none: not signed off)."""
+    from reviews.models import Report, ReportVersion
+
+    made = Report.objects.create(intervention=case, kind=kind, title=title, classification="OFFICIAL", created_by=by)
+    for number in range(1, versions + 1):
+        final = signed_off_on is not None and number == versions
+        ReportVersion.objects.create(
+            report=made, number=number, requested_by=by, is_final=final, signed_off_on=signed_off_on if final else None
+        )
+    return made
+
+
+def test_the_latest_report_to_the_minister_is_the_latest_signed_off_one(client, dora, both_cases):
+    hereford, worcester = both_cases
+    report(hereford, "progress", "Older progress report", by=dora, signed_off_on=D(2024, 2, 1))
+    latest = report(
+        hereford, "ministerial_update", "Latest <update> & more", by=dora, signed_off_on=D(2024, 6, 3), versions=3
+    )
+    report(hereford, "progress", "Draft, never signed off", by=dora, versions=2)  # the newest made, not signed
+    report(hereford, "highlight", "A highlight report", by=dora, signed_off_on=D(2024, 9, 9))  # not to the Minister
+    report(worcester, "progress", "Only drafts", by=dora)
+    client.force_login(dora)
+    rows = {row["case"].local_authority.name: row for row in client.get(reverse("dashboard")).context["rows"]}
+    assert (rows["Herefordshire"]["case"].report_title, rows["Herefordshire"]["case"].report_id) == (
+        "Latest <update> & more",
+        latest.pk,
+    )
+    assert (
+        'Latest &lt;update&gt; &amp; more</a><br><span class="govuk-body-s">signed off 3 Jun 2024</span>'
+        in (rows["Herefordshire"]["html"])
+    )
+    assert rows["Worcestershire"]["case"].report_title is None
+    response = client.get(reverse("dashboard_export", args=["csv"]))
+    lines = {line[0]: line for line in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))}
+    assert lines["Herefordshire"][-2:] == ["Latest <update> & more", "2024-06-03"]
+    assert lines["Worcestershire"][-2:] == ["", ""]
+
+
+def test_each_reader_sees_the_latest_report_they_may_read(client, dora, alice, hereford_case):
+    """A report to the Minister signed off as OFFICIAL-SENSITIVE is not the council's to read: DfE sees
+    it as the latest, the council's officer the one before, whoever asked first."""
+    report(hereford_case, "progress", "Official report", by=dora, signed_off_on=D(2024, 2, 1))
+    sensitive = report(hereford_case, "progress", "Sensitive report", by=dora, signed_off_on=D(2024, 6, 3))
+    sensitive.classification = "OFFICIAL-SENSITIVE"
+    sensitive.save()
+
+    def latest_report(user) -> str | None:
+        client.force_login(user)
+        return client.get(reverse("dashboard")).context["rows"][0]["case"].report_title
+
+    assert [latest_report(user) for user in (alice, dora, alice, dora)] == [
+        "Official report",
+        "Sensitive report",
+        "Official report",
+        "Sensitive report",
+    ]
+
+
 def test_csv_neutralises_formulas(client, dora, hereford_case):
     overdue_deadline(hereford_case, days=5, what="=1+2")
     client.force_login(dora)
