@@ -50,6 +50,7 @@ from intervention.models import ExtraBankHoliday, Intervention, Person
 from intervention.permissions import Capability, access_for, has_capability, intervention_filter
 from intervention.queue import tell_if_waiting
 from intervention.stale import StaleRowsFormSet
+from intervention.templatetags.quick_admin_rows import RowShown
 from intervention.validators import sensible_date
 
 CHECK_THE_DATES = "Check the dates this gives, then save again: {dates}"
@@ -172,10 +173,21 @@ class IssuedClauseRows(ClauseRows):
     and lookups a row, for dozens of rows, cost more than the rows' widgets."""
 
     editable = False  # set by the inline for someone who may change the clauses' compliance
+    draws_stored_rows = True  # nothing else iterates them (QuickMediaInlineAdminFormSet)
 
     @property
     def rows(self) -> SafeString:
-        return mark_safe("".join(self.row(form, index) for index, form in enumerate(self.forms)))  # noqa: S308 - each row is escaped
+        return mark_safe("".join(self.row(form, index) for index, form in enumerate(self.row_forms())))  # noqa: S308 - each row is escaped
+
+    def row_forms(self) -> list[Any]:
+        """The rows' forms; or, where they would differ in their values alone (rows_alike), the first
+        row's form and a stand-in for each other row with its record and values (row_as_read): a
+        form for each of dozens of clauses cost more than drawing its row. A field with more to it
+        than its widget (`_unbound_widget`) is drawn by the row's own form, made then."""
+        first = self.rows_alike()
+        if first is None:
+            return self.forms
+        return [first, *(ClauseRowShown(first, self, index) for index in range(1, self.initial_form_count()))]
 
     def row(self, form: Any, index: int) -> str:
         clause = form.instance
@@ -207,6 +219,23 @@ class IssuedClauseRows(ClauseRows):
             + _cell("compliance", compliance)
             + "</tr>\n"
         )
+
+
+class ClauseRowShown(RowShown):
+    """A stand-in for a clause row's form (IssuedClauseRows.row_forms). `form[name]`, which
+    `_unbound_widget` asks for a field it does not draw itself, is the row's own form's bound field,
+    the form made (once) as the formset would make it."""
+
+    def __init__(self, first: forms.BaseForm, formset: Any, index: int) -> None:
+        super().__init__(first, formset, index)
+        self.formset, self.index = formset, index
+
+    def __getitem__(self, name: str) -> Any:
+        return self.own_form[name]
+
+    @cached_property
+    def own_form(self) -> Any:
+        return self.formset._construct_form(self.index, **self.formset.get_form_kwargs(self.index))
 
 
 def _covered_by(clause: Clause) -> str:
