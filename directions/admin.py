@@ -883,6 +883,7 @@ class InstrumentRowAdmin(ScopedAdmin):
     with its own history. Its clause is chosen from its instrument's paragraphs only."""
 
     intervention_path = "instrument__intervention__"
+    change_form_template = "directions/admin/row_change_form.html"
     list_select_related = ["instrument__intervention__local_authority", f"clause__{CLAUSE_ANCESTORS}"]
     list_filter = ["instrument__intervention__local_authority"]
     autocomplete_fields = ["instrument"]
