@@ -20,9 +20,9 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
     def url(self, name: Any, force: bool = False) -> str:
         if force or settings.DEBUG:
             return super().url(name, force)
-        kept = self.__dict__.get("_kept_urls")
+        kept: tuple[dict[str, str], dict[str, str]] | None = self.__dict__.get("_kept_urls")
         if kept is None or kept[0] is not self.hashed_files:  # made, or the manifest read again
-            kept = self._kept_urls = (self.hashed_files, {})
+            kept = self.__dict__["_kept_urls"] = (self.hashed_files, {})
         url = kept[1].get(name)
         if url is None:
             url = kept[1][name] = super().url(name)
