@@ -26,6 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from directions import services
 from directions.enums import CouncilEmail, InstructionStatus, InstrumentStatus
 from directions.models import (
+    Amendment,
     Clause,
     Instruction,
     InstructionResponse,
@@ -693,7 +694,12 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
             "priority_rows": priorities_as_text(priorities, changeable=changeable),
             "obligations": obligations,
             "obligation_rows": obligations_as_text(obligations, changeable=changeable),
-            "amendments": list(in_document_order(obj.amendments.select_related("made_by"))),
+            # Read only where there are some (rare): the page's own query of the instrument says (get_object).
+            "amendments": (
+                list(in_document_order(obj.amendments.select_related("made_by")))
+                if getattr(obj, "has_amendments", True)
+                else []
+            ),
             "changeable": changeable,
         }
 
@@ -727,8 +733,11 @@ class InstrumentAdmin(ScopedAdmin[Instrument]):
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
         """Django's, with the terms of reference (one to one) read in the same query: the page shows
-        them, as a form for a draft and as text once issued."""
-        queryset = self.get_queryset(request).select_related("terms_of_reference")
+        them, as a form for a draft and as text once issued. The same query says whether it has any
+        amendments, which an issued one's page lists: most have none, and a query to find none cost the
+        page as much as one that finds some."""
+        amended = Exists(Amendment.objects.filter(instrument=OuterRef("pk")))
+        queryset = self.get_queryset(request).select_related("terms_of_reference").annotate(has_amendments=amended)
         field = Instrument._meta.pk if from_field is None else Instrument._meta.get_field(from_field)
         try:
             return queryset.get(**{field.name: field.to_python(object_id)})  # type: ignore[union-attr]

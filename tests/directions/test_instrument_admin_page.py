@@ -397,3 +397,26 @@ def test_a_choices_label_is_the_models_own():
 def test_an_appointments_option_is_labelled_as_the_appointment_names_itself(role):
     appointment = AppointmentFactory.build(role=role, person__name="Ann <b> & Co")
     assert _appointment_label(appointment) == str(appointment)
+
+
+@pytest.mark.parametrize("role", ["dora", "charlie"])
+def test_an_issued_instruments_amendments_are_listed_and_not_asked_for_where_it_has_none(
+    client, request, role, dora, hereford_case
+):
+    amended, unamended = direction(hereford_case, issued=True), direction(hereford_case, issued=True, nested=False)
+    services.amend_issued_text(
+        target=amended.clauses.get(label="8"),
+        changes={"text": "Report <weekly> & monthly"},
+        reason="Fish & <chips>",
+        by=dora,
+        made_on=datetime.date(2023, 4, 1),
+    )
+    client.force_login(request.getfixturevalue(role))
+
+    page = client.get(f"/admin/directions/instrument/{amended.pk}/change/").text
+    with CaptureQueriesContext(connection) as read:
+        unamended_page = client.get(f"/admin/directions/instrument/{unamended.pk}/change/").text
+
+    assert '<td class="field-reason"><p>Fish &amp; &lt;chips&gt;</p></td>' in page
+    assert "No amendments have been recorded." in unamended_page
+    assert not [query for query in read.captured_queries if query["sql"].startswith('SELECT "directions_amendment"')]
