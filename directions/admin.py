@@ -92,6 +92,21 @@ def with_ancestors(clauses: list[Clause]) -> list[Clause]:
     return clauses
 
 
+class ClauseChoices(FetchedChoices):
+    """A dropdown of one instrument's clauses (clauses_of), its options read with the clauses alone,
+    each given its parents from among them (with_ancestors), as the rows of the dropdown's own query,
+    without its joins to three levels of parents: the same rows and labels (7b(i)), for a quarter of
+    the work. The field's queryset, which checks a choice sent back, is as it was."""
+
+    def __init__(self, field: Any) -> None:
+        super().__init__(field)
+        self.queryset = self.queryset.select_related(None)  # read once, then from its cache
+
+    def __iter__(self) -> Any:
+        with_ancestors(list(self.queryset))
+        return super().__iter__()
+
+
 class ClauseRows(StaleRowsFormSet):
     """An instrument's clause rows, read with one query of the clauses alone and given their parents
     from among themselves (with_ancestors)."""
@@ -914,6 +929,7 @@ class InstrumentRowAdmin(ScopedAdmin):
         form = super().get_form(request, obj, **kwargs)
         field = form.base_fields.get("clause")
         if field is not None:
+            field.iterator = ClauseChoices
             field.queryset = clauses_of(self.instrument_for(request, obj))
             if obj is None:
                 field.help_text = "Choose the notice or direction first: its paragraphs are listed once it is saved."
