@@ -186,7 +186,8 @@ def _spaced_fieldset(fieldset: Any, *, heading_id: str) -> str:
 def _spaced_line(line: Any) -> str:
     fields = list(line)  # each iteration makes new field helpers
     single = len(line.fields) == 1
-    errors = str(line.errors()) if single else ""  # the line's errors, drawn (to nothing) where there are none
+    # The line's errors; a form without any (one just opened) draws each field's empty list to nothing.
+    errors = str(line.errors()) if single and line.form.errors else ""
     classes = "form-row"
     if single and errors:
         classes += " errors"
@@ -204,7 +205,7 @@ def _spaced_field(field: Any, *, single: bool) -> str:
     bound = field.field  # a BoundField, or for a read-only field a dict of its name, label and help text
     readonly = field.is_readonly
     hidden = bound["is_hidden"] if readonly else bound.is_hidden
-    errors = "" if readonly else str(field.errors())
+    errors = "" if readonly or not bound.form.errors else str(field.errors())  # none to draw: nothing
     classes = "flex-container"
     if not single:
         name = _name(field)

@@ -1,17 +1,23 @@
 """The pages of an instrument's rows (a reporting obligation, a service priority) draw their fieldsets
 in Python (quick_fieldsets.fieldsets_as_django_draws_them): the page must come out byte for byte as
-Django's own change form draws it, for DfE and for the commissioner, opened and sent back with errors."""
+Django's own change form draws it, for DfE and for the commissioner, opened and sent back with errors.
+An obligation's clause dropdown reads the clauses alone, each named through its parents among them."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
 from django.contrib import admin
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 
-from directions.models import ReportingObligation, ServicePriority
+from directions.enums import Cadence, Deliverer, Recipient
+from directions.models import Clause, ReportingObligation, ServicePriority
 from intervention.templatetags.quick_fieldsets import fieldsets_as_django_draws_them
+from tests.directions.test_instrument_admin_page import direction
 from tests.directions.test_instrument_rows_admin import direction_with_rows
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +110,32 @@ def test_every_kind_of_line_is_drawn_as_djangos_fieldset_template_draws_it(rf, d
     assert "checkbox-row" in djangos and "fieldBox" in djangos and "Fish &amp; &lt;chips&gt;" in djangos, djangos
     assert ("<details>" in djangos) is (sent is None)  # a fieldset with errors in it is open
     assert ('class="errorlist' in djangos) is (sent is not None)
+
+
+def test_an_obligations_clause_dropdown_names_each_clause_through_its_parents_read_with_it(client, dora, hereford_case):
+    instrument = direction(hereford_case, issued=True)  # 7, 7b, 7b(i), 7b(i)(A) and 8
+    deepest = Clause.objects.get(instrument=instrument, label="A")
+    obligation = ReportingObligation.objects.create(
+        instrument=instrument,
+        clause=deepest,
+        what="Monthly <note>",
+        deliverer=Deliverer.COUNCIL,
+        recipient=Recipient.COMMISSIONER,
+        cadence=Cadence.FIXED_DATE,
+        due_on=instrument.issued_on,
+    )
+    client.force_login(dora)
+
+    with CaptureQueriesContext(connection) as read:
+        page = client.get(f"/admin/directions/reportingobligation/{obligation.pk}/change/").text
+
+    offered = re.findall(r'<option value="(\d+)"( selected)?>([^<]*)</option>', page.split('name="clause"')[1])
+    clauses = Clause.objects.filter(instrument=instrument).select_related("parent__parent__parent")
+    labels = {str(clause.pk): str(clause) for clause in clauses}
+    assert [(pk, label) for pk, _, label in offered] == [
+        (str(clause.pk), html.escape(labels[str(clause.pk)])) for clause in clauses.order_by("part", "position", "pk")
+    ]
+    assert [pk for pk, selected, _ in offered if selected] == [str(deepest.pk)]
+    assert "7b(i)(A). Level A" in labels.values()
+    clause_queries = [q["sql"] for q in read.captured_queries if q["sql"].startswith('SELECT "directions_clause"')]
+    assert len(clause_queries) == 1 and "JOIN" not in clause_queries[0]
