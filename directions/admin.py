@@ -177,7 +177,8 @@ class ClauseInline(LockedWhenIssuedInline):
     def get_formset(self, request: HttpRequest, obj: Instrument | None = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
         shown = self.has_change_permission(request, obj)
-        share_choices(formset, "parent", clauses_of(obj), shown=shown)
+        if "parent" in formset.form.base_fields:  # not among an issued instrument's (IssuedClauseInline)
+            share_choices(formset, "parent", clauses_of(obj), shown=shown)
         obligations = ReportingObligation.objects.filter(instrument=obj) if obj else ReportingObligation.objects.none()
         share_choices(formset, "covered_by", obligations, shown=shown)
         return formset
