@@ -139,3 +139,17 @@ def test_an_obligations_clause_dropdown_names_each_clause_through_its_parents_re
     assert "7b(i)(A). Level A" in labels.values()
     clause_queries = [q["sql"] for q in read.captured_queries if q["sql"].startswith('SELECT "directions_clause"')]
     assert len(clause_queries) == 1 and "JOIN" not in clause_queries[0]
+
+
+@pytest.mark.parametrize("query", ["", "?instrument={pk}"])
+def test_the_add_page_of_an_obligation_is_drawn_byte_for_byte_as_djangos_change_form(
+    client, monkeypatch, dora, hereford_case, query
+):
+    instrument = direction_with_rows(hereford_case)
+    client.force_login(dora)
+    url = "/admin/directions/reportingobligation/add/" + query.format(pk=instrument.pk)
+
+    ours, djangos = as_django_draws_it(client, monkeypatch, ReportingObligation, "get", url)
+
+    assert ours == djangos
+    assert 'class="help"' in ours
