@@ -214,7 +214,10 @@ class QuickMediaInlineAdminFormSet(helpers.InlineAdminFormSet):
         at the foot of the change form, reads only those, and a case's dozens of stored appointments
         would each be made a form to be passed over."""
         rows_alike = getattr(self.formset, "rows_alike", None)
-        if not (self.opts.template == QUICK_TABULAR and self.has_change_permission and rows_alike is not None):
+        # (A formset may say it draws its stored rows itself, whatever its template: `draws_stored_rows`.)
+        draws_rows = getattr(self.formset, "draws_stored_rows", False)
+        quick = draws_rows or (self.opts.template == QUICK_TABULAR and self.has_change_permission)
+        if not (quick and rows_alike is not None):
             yield from super().__iter__()
             return
         if rows_alike() is None:

@@ -418,7 +418,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "intervention.static_files.StaticFilesStorage"  # WhiteNoise's, its addresses kept
         )
     },
 }

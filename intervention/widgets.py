@@ -160,7 +160,27 @@ class QuickFilteredSelectMultiple(admin_widgets.FilteredSelectMultiple):
     """The admin's two-list chooser (filter_horizontal): a multiple select its script rebuilds."""
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        return _select(self.get_context(name, value, attrs)["widget"])
+        if type(self) is not QuickFilteredSelectMultiple:  # a context of its own making: drawn from it
+            return _select(self.get_context(name, value, attrs)["widget"])
+        # Widget.get_context, then the attributes Select's and FilteredSelectMultiple's add, in their
+        # order: ChoiceWidget's lays out every option (an instrument's dozens of appointments) as a
+        # dictionary for a template, which _select then reads back.
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        widget["attrs"]["multiple"] = True
+        widget["attrs"]["class"] = "selectfilter" + ("stacked" if self.is_stacked else "")
+        widget["attrs"]["data-field-name"] = self.verbose_name
+        widget["attrs"]["data-is-stacked"] = int(self.is_stacked)
+        chosen = widget["value"]
+        options = []
+        for option_value, label in self.choices:
+            if isinstance(label, list | tuple):  # groups of options: laid out as Django lays them out
+                return _select(self.get_context(name, value, attrs)["widget"])
+            shown = "" if option_value is None else option_value
+            selected = " selected" if str(shown) in chosen else ""  # ChoiceWidget.optgroups, every one chosen
+            options.append(f'<option value="{_escape(shown)}"{selected}>{_escape(label)}</option>')
+        return SafeString(  # every part is escaped
+            f'<select name="{_escape(widget["name"])}"{flatatt(widget["attrs"])}>{"".join(options)}</select>'
+        )
 
 
 def _input(widget: dict[str, Any]) -> SafeString:

@@ -57,13 +57,13 @@ def _rows(formset: Any) -> list[Any]:
         or not all(_drawn_by_widget(first, name) for name in first.fields)
     ):
         return formset.forms
-    return [first, *(_RowShown(first, formset, index) for index in range(1, formset.initial_form_count()))]
+    return [first, *(RowShown(first, formset, index) for index in range(1, formset.initial_form_count()))]
 
 
-class _RowShown:
-    """A stored row as its form would draw it, not sent back (what `_widget` and `row_cells` read):
-    the fields of the first row's form, which every row's form shares, and this row's record and
-    values (StaleRowsFormSet.row_as_read)."""
+class RowShown:
+    """A stored row as its form would draw it, not sent back (what `_widget` and `row_cells` read, and
+    directions.admin.IssuedClauseRows): the fields of the first row's form, which every row's form
+    shares, and this row's record and values (StaleRowsFormSet.row_as_read)."""
 
     is_bound = False
     get_initial_for_field = forms.BaseForm.get_initial_for_field
@@ -86,7 +86,7 @@ def row_cells(form: Any, formset: Any) -> SafeString:
     if form.is_bound:  # sent back: its values and errors are the data's, drawn through its bound fields
         return _bound_row_cells(form, formset)
     # A stand-in's fields are the first row's, each found drawn by its widget alone (_rows).
-    widget = _shown_widget if type(form) is _RowShown else _widget
+    widget = _shown_widget if type(form) is RowShown else _widget
     original = f"<p>{_escape(form.instance)}</p>" if form.instance.pk else ""
     pk_name, fk_name = formset.model._meta.pk.name, formset.fk.name
     cells = [f'<td class="original">{original}{widget(form, pk_name)}{widget(form, fk_name)}</td>\n']
@@ -151,7 +151,7 @@ def _widget(form: forms.BaseForm, name: str, *, quick: bool = False) -> str:
     return widget.render(name=html_name, value=value, attrs={"id": auto_id % html_name}, renderer=form.renderer)
 
 
-def _shown_widget(row: _RowShown, name: str) -> str:
+def _shown_widget(row: RowShown, name: str) -> str:
     """`_widget(row, name)` for a stand-in, whose fields `_rows` found drawn by their widgets alone,
     with no `required` attribute asked for: the same, without asking again for each row."""
     field = row.fields[name]

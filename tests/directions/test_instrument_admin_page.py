@@ -303,6 +303,28 @@ def test_an_issued_directions_clause_rows_draw_their_fields_as_django_does(clien
             assert _field(form, name) == str(form[name]), name
 
 
+def test_an_issued_directions_clause_rows_are_drawn_without_a_form_each_as_their_own_forms_draw_them(
+    client, dora, hereford_case
+):
+    instrument = direction(hereford_case, issued=True, nested=False)
+    dated(instrument)
+    Clause.objects.filter(instrument=instrument, label="11").update(text="Fish & <script>chips</script>")
+    client.force_login(dora)
+
+    response = client.get(f"/admin/directions/instrument/{instrument.pk}/change/")
+
+    (clauses,) = [inline for inline in response.context["inline_admin_formsets"] if inline.formset.model is Clause]
+    formset = clauses.formset
+    assert "forms" not in vars(formset)  # drawn from the first row's form and stand-ins (row_forms)
+    drawn = str(formset.rows)
+    assert drawn in response.text
+    # Each row as its own form, made by Django for the formset, draws it: the dated rows too, whose
+    # covering obligation (a field with help text) each stand-in has its row's own form draw.
+    assert drawn == "".join(formset.row(form, index) for index, form in enumerate(formset.forms))
+    assert 'name="clauses-1-covered_by"' in drawn and 'name="clauses-2-deliverer"' in drawn
+    assert "Fish &amp; &lt;script&gt;chips&lt;/script&gt;" in drawn
+
+
 def test_the_appointments_offered_and_chosen_are_read_in_one_query_naming_each_person_escaped(
     client, dora, hereford_case, worcester_case
 ):
@@ -375,3 +397,26 @@ def test_a_choices_label_is_the_models_own():
 def test_an_appointments_option_is_labelled_as_the_appointment_names_itself(role):
     appointment = AppointmentFactory.build(role=role, person__name="Ann <b> & Co")
     assert _appointment_label(appointment) == str(appointment)
+
+
+@pytest.mark.parametrize("role", ["dora", "charlie"])
+def test_an_issued_instruments_amendments_are_listed_and_not_asked_for_where_it_has_none(
+    client, request, role, dora, hereford_case
+):
+    amended, unamended = direction(hereford_case, issued=True), direction(hereford_case, issued=True, nested=False)
+    services.amend_issued_text(
+        target=amended.clauses.get(label="8"),
+        changes={"text": "Report <weekly> & monthly"},
+        reason="Fish & <chips>",
+        by=dora,
+        made_on=datetime.date(2023, 4, 1),
+    )
+    client.force_login(request.getfixturevalue(role))
+
+    page = client.get(f"/admin/directions/instrument/{amended.pk}/change/").text
+    with CaptureQueriesContext(connection) as read:
+        unamended_page = client.get(f"/admin/directions/instrument/{unamended.pk}/change/").text
+
+    assert '<td class="field-reason"><p>Fish &amp; &lt;chips&gt;</p></td>' in page
+    assert "No amendments have been recorded." in unamended_page
+    assert not [query for query in read.captured_queries if query["sql"].startswith('SELECT "directions_amendment"')]

@@ -16,11 +16,13 @@ from django.utils.translation import gettext_lazy
 from intervention.admin_scoping import FixedChoices
 from intervention.widgets import (
     QuickDateInput,
+    QuickFilteredSelectMultiple,
     QuickHiddenInput,
     QuickIntegerInput,
     QuickSelect,
     QuickTextInput,
     _input,
+    _select,
 )
 
 VALUES = [None, "", "plain", 'a "quoted" <b>&amp; value</b>', 7, datetime.date(2024, 4, 1)]
@@ -81,3 +83,21 @@ def test_a_quick_select_of_options_that_never_change_draws_them_as_it_draws_any_
     copied = frozen.__deepcopy__({})
     copied.choices = FixedChoices([("c", "Other")])
     assert copied.render("role", "c") == '<select name="role"><option value="c" selected>Other</option></select>'
+
+
+@pytest.mark.parametrize("stacked", [False, True])
+@pytest.mark.parametrize("widget_attrs", [None, {"class": "wide", "size": "10"}])
+def test_the_two_list_chooser_draws_its_options_as_from_its_whole_context(stacked, widget_attrs):
+    """Drawn without Django's dictionary a option, the same bytes as drawn from its whole context (as it
+    was), which is what Django's template draws; and options in groups, drawn from that context."""
+    widget = QuickFilteredSelectMultiple("Fish & <chips>", stacked, attrs=widget_attrs)
+    widget.choices = [(None, "None"), (1, "One & <script>"), ("2", gettext_lazy("Two")), (3, "Three")]
+    for value in [None, [], ["1"], [1, "3"], ["nope"]]:
+        for attrs in ATTRIBUTES:
+            drawn = widget.render("appointments", value, attrs)
+            assert drawn == _select(widget.get_context("appointments", value, attrs)["widget"]), (value, attrs)
+            djangos = str(forms.Widget.render(widget, "appointments", value, attrs))
+            assert parse_html(drawn) == parse_html(djangos), (value, attrs)
+    assert "One &amp; &lt;script&gt;" in widget.render("appointments", [1], None)
+    widget.choices = [("Group <g>", [(1, "One"), (2, "Two")]), (3, "Three")]
+    assert widget.render("appointments", [2], None) == _select(widget.get_context("appointments", [2], None)["widget"])
