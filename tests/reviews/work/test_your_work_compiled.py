@@ -1,4 +1,4 @@
-"""The "Your work"'s queries, compiled once a day for each person's scope (reviews.services.work._compiled_work):
+"""The queries of "Your work", compiled once a day for each person's scope (reviews.services.work._compiled_work):
 they read what the querysets built afresh read, a day's SQL never answers for another day, and a page seen
 again compiles nothing."""
 
