@@ -430,11 +430,12 @@ def work_querysets(scope: Scope, today: datetime.date) -> dict[str, QuerySet[Any
 
 
 # "Your work"'s compiled queries, by connection, scope and day: kept in the process, as building and
-# compiling the page's nine queries cost more than twice what the database takes to answer them. The
-# SQL holds nothing but the scope and the day (today, and the end of the 30 days), so a day's queries
-# never answer for another day; the rows are read afresh each visit.
+# compiling the page's nine queries cost more than twice what the database takes to answer them. Only
+# the scope and the day vary the SQL (today, and the end of the 30 days), so a day's queries
+# never answer for another day; the rows are read afresh each visit. A commissioner's queries hold about
+# a quarter of a megabyte (the compiled Django queries, which turn the rows into records): 64 people's at most.
 _WORK_QUERIES: dict[tuple[Any, ...], dict[str, CompiledQuery | None]] = {}
-WORK_QUERIES_MAX = 256
+WORK_QUERIES_MAX = 64
 
 
 def _compiled_work(
