@@ -24,6 +24,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
@@ -316,9 +317,11 @@ def _on(moment: datetime.datetime | datetime.date | None) -> str:
 
 
 def work_for(user: Any, *, today: datetime.date | None = None) -> list[Group]:
-    """Everything waiting for the person, in groups, oldest first within each. A query a group."""
+    """Everything waiting for the person, in groups, oldest first within each. A query a group, each
+    compiled once a day for the person's scope (`_compiled_work`)."""
     today = today or timezone.localdate()
-    scope = scope_for(user)
+    access: Access = access_for(user)
+    key = (access.person_id, _roles_key(access.roles), access.local_authority_id)
     groups = [
         Group("failed", "Emails and reports that failed"),
         Group("notices", "Notices"),
@@ -330,24 +333,18 @@ def work_for(user: Any, *, today: datetime.date | None = None) -> list[Group]:
         Group("deadlines", "Deadlines you deliver: overdue or due in the next 30 days"),
         Group("nobody", "Deadlines no one holds the role for: overdue or due in the next 30 days"),
     ]
-    if scope.empty:
+    if _scope(*key).empty:
         return groups
     by_key = {group.key: group for group in groups}
-    # Only the kinds that can hold anything for the person's cases are asked for: building a kind's
-    # query cost more than the database's answer, and DfE staff appointed to no case have one kind.
-    council = scope.local_authority_id is not None or any(roles & COUNCIL_ROLES for roles in scope.roles.values())
-    asked = {
-        "failed": bool(scope.resending),
-        "plans": bool(scope.overseen),
-        "moves": bool(scope.overseen),
-        "answer": bool(scope.overseen),
-        "respond": council,
-        "reports": bool(scope.roles),
-        "deadlines": bool(scope.roles) or scope.local_authority_id is not None,
-        "nobody": bool(scope.dfe),
-    }
-    failed = failed_promises(scope) if asked["failed"] else OutboxItem.objects.none()
-    for item in failed.select_related("intervention__local_authority"):
+    # The connection itself, not the proxy: each thread has its own, and the compiled queries are kept per connection.
+    db = connections[DEFAULT_DB_ALIAS]
+    compiled = _compiled_work(db, key, today)
+
+    def records(kind: str) -> list[Any]:
+        query = compiled[kind]
+        return query.instances(db) if query is not None else []
+
+    for item in records("failed"):
         assert item.intervention is not None  # filtered on the case
         tries = "1 try" if item.attempts == 1 else f"{item.attempts} tries"
         by_key["failed"].items.append(
@@ -359,50 +356,42 @@ def work_for(user: Any, *, today: datetime.date | None = None) -> list[Group]:
                 failed=True,
             )
         )
-    for notice in unread_notices(scope).select_related("intervention__local_authority"):
+    for notice in records("notices"):
         by_key["notices"].items.append(
             Item(notice.intervention, notice.what, notice.link, f"sent {_on(notice.created_at)}", notice=notice)
         )
-    plans = plans_to_agree(scope) if asked["plans"] else ImprovementPlan.objects.none()
-    for plan in plans.select_related("intervention__local_authority"):
+    for plan in records("plans"):
         link = reverse("plan_agree", args=[plan.intervention_id, plan.pk])
         by_key["plans"].items.append(
             Item(plan.intervention, plan.title, link, f"submitted {_on(getattr(plan, 'since', None))}")
         )
-    moves = moves_to_decide(scope) if asked["moves"] else DueDateMove.objects.none()
-    for move in moves.select_related("action__objective__plan__intervention__local_authority", "requested_by"):
+    for move in records("moves"):
         case = move.action.objective.plan.intervention
         what = f"Action {move.action.label}: {move.from_on:%-d %B %Y} to {move.to_on:%-d %B %Y}"
         link = reverse("move_decide", args=[case.pk, move.pk])
         by_key["moves"].items.append(Item(case, what, link, f"asked {_on(move.requested_at)}"))
-    for key, instructions in (
-        ("answer", instructions_to_answer(scope) if asked["answer"] else Instruction.objects.none()),
-        ("respond", instructions_to_respond_to(scope) if asked["respond"] else Instruction.objects.none()),
-    ):
-        for instruction in instructions.select_related("intervention__local_authority"):
+    for key_ in ("answer", "respond"):
+        for instruction in records(key_):
             link = reverse("instruction_detail", args=[instruction.intervention_id, instruction.pk])
             overdue = instruction.due_on < today
             when = f"due {_on(instruction.due_on)}" + (" (overdue)" if overdue else "")
             what = f"{instruction.reference}: {instruction.title}"
-            by_key[key].items.append(Item(instruction.intervention, what, link, when, overdue=overdue))
-    reports = reports_to_sign(scope) if asked["reports"] else Report.objects.none()
-    for report in reports.select_related("intervention__local_authority"):
+            by_key[key_].items.append(Item(instruction.intervention, what, link, when, overdue=overdue))
+    for report in records("reports"):
         number = getattr(report, "latest_number", 0)
         link = reverse("report_sign_off", kwargs={"pk": report.pk, "number": number})
         what = f"{report.title} (version {number})"
         by_key["reports"].items.append(
             Item(report.intervention, what, link, f"ready {_on(getattr(report, 'since', None))}")
         )
-    delivered = deadlines_to_deliver(scope, today=today) if asked["deadlines"] else Deadline.objects.none()
-    for deadline in delivered.select_related("intervention__local_authority"):
+    for deadline in records("deadlines"):
         assert deadline.intervention is not None  # filtered on the case
         overdue = deadline.due_on < today
         when = f"due {_on(deadline.due_on)}" + (" (overdue)" if overdue else "")
         by_key["deadlines"].items.append(
             Item(deadline.intervention, deadline.what, deadline.get_absolute_url(), when, overdue=overdue)
         )
-    unheld = deadlines_nobody_holds(scope, today=today) if asked["nobody"] else Deadline.objects.none()
-    for deadline in unheld.select_related("intervention__local_authority"):
+    for deadline in records("nobody"):
         assert deadline.intervention is not None  # filtered on the case
         overdue = deadline.due_on < today
         role = deadline.get_deliverer_display() if deadline.deliverer else "no role given"
@@ -411,6 +400,68 @@ def work_for(user: Any, *, today: datetime.date | None = None) -> list[Group]:
             Item(deadline.intervention, deadline.what, deadline.get_absolute_url(), when, overdue=overdue)
         )
     return groups
+
+
+def work_querysets(scope: Scope, today: datetime.date) -> dict[str, QuerySet[Any] | None]:
+    """Each kind's query as "Your work" reads it, with the records its items name; None for a kind that
+    cannot hold anything for the person's cases (building a kind's query cost more than the database's
+    answer, and DfE staff appointed to no case have one kind)."""
+    council = scope.local_authority_id is not None or any(roles & COUNCIL_ROLES for roles in scope.roles.values())
+    case = "intervention__local_authority"
+    return {
+        "failed": failed_promises(scope).select_related(case) if scope.resending else None,
+        "notices": unread_notices(scope).select_related(case),
+        "plans": plans_to_agree(scope).select_related(case) if scope.overseen else None,
+        "moves": (
+            moves_to_decide(scope).select_related(f"action__objective__plan__{case}", "requested_by")
+            if scope.overseen
+            else None
+        ),
+        "answer": instructions_to_answer(scope).select_related(case) if scope.overseen else None,
+        "respond": instructions_to_respond_to(scope).select_related(case) if council else None,
+        "reports": reports_to_sign(scope).select_related(case) if scope.roles else None,
+        "deadlines": (
+            deadlines_to_deliver(scope, today=today).select_related(case)
+            if scope.roles or scope.local_authority_id is not None
+            else None
+        ),
+        "nobody": deadlines_nobody_holds(scope, today=today).select_related(case) if scope.dfe else None,
+    }
+
+
+# "Your work"'s compiled queries, by connection, scope and day: kept in the process, as building and
+# compiling the page's nine queries cost more than twice what the database takes to answer them. Only
+# the scope and the day vary the SQL (today, and the end of the 30 days), so a day's queries
+# never answer for another day; the rows are read afresh each visit. A commissioner's queries hold about
+# a quarter of a megabyte (the compiled Django queries, which turn the rows into records): 64 people's at most.
+_WORK_QUERIES: dict[tuple[Any, ...], dict[str, CompiledQuery | None]] = {}
+WORK_QUERIES_MAX = 64
+
+
+def _compiled_work(
+    db: Any, key: tuple[int | None, tuple[tuple[int, frozenset[str]], ...], int | None], today: datetime.date
+) -> dict[str, CompiledQuery | None]:
+    """Each kind's query for a scope (`work_querysets`) compiled on one day; None for a kind with nothing to read."""
+    cache_key = (db, key, today)
+    compiled = _WORK_QUERIES.get(cache_key)
+    if compiled is None:
+        if len(_WORK_QUERIES) >= WORK_QUERIES_MAX:
+            _WORK_QUERIES.clear()
+        compiled = _WORK_QUERIES[cache_key] = {
+            kind: _compile(queryset, db) for kind, queryset in work_querysets(_scope(*key), today).items()
+        }
+    return compiled
+
+
+def _compile(queryset: QuerySet[Any] | None, db: Any) -> CompiledQuery | None:
+    """The query compiled, with no stand-ins (the scope and the day are in the key); None when it can
+    match nothing (Django finds that compiling it, as it would running it)."""
+    if queryset is None:
+        return None
+    try:
+        return CompiledQuery.of(queryset, db, {})
+    except EmptyResultSet:
+        return None
 
 
 # --- What changed since the person's last visit ------------------------------------------------------
