@@ -177,13 +177,14 @@ class DashboardFilter(django_filters.FilterSet):
     def order_by(self, queryset: QuerySet[Any], sort: str) -> QuerySet[Any]:
         descending = sort.startswith("-")
         fields = SORTS.get(sort.lstrip("-"), SORTS[DEFAULT_SORT])
-        first, *rest = fields
+        first, *names = fields
+        rest: list[Any] = list(names)
         if "__" not in first:  # a worked-out column, not the local authority's
             queryset = self.with_columns(queryset, first)
             # Ties by the authority's name read for each case kept, not joined: the planner guesses a
             # filtered case or two, so joins by scanning every authority for each case (a third of
             # the query's time with three filters).
-            rest = [_authority_name() if name == "local_authority__name" else name for name in rest]
+            rest = [_authority_name() if name == "local_authority__name" else name for name in names]
         key = F(first).desc(nulls_last=True) if descending else F(first).asc(nulls_last=True)
         return queryset.order_by(key, *rest, "pk")
 
