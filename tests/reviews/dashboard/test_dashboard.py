@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from intervention.enums import Organisation, Role
 from reviews.enums import DeadlineStatus
+from reviews.forms.dashboard import DashboardFilter
 from reviews.models import Deadline, ProgressUpdate
 from reviews.services import dashboard
 from tests.factories import AppointmentFactory, issued_direction
@@ -349,3 +350,33 @@ def test_the_case_timeline_lists_the_latest_events_with_a_link_to_earlier_ones(c
     assert earlier.count(held) == 2
     assert "Statutory direction issued" in earlier and "28 Feb 2023" in earlier
     assert "timeline_page=1#timeline" in earlier and "Later events" in earlier and "Earlier events" not in earlier
+
+
+def test_ties_under_a_worked_out_sort_go_by_the_authoritys_name_read_for_each_case_not_joined(client, dora, both_cases):
+    hereford, worcester = both_cases
+    overdue_deadline(hereford, days=5)
+    overdue_deadline(worcester, days=5)
+    client.force_login(dora)
+    assert rows_of(client.get(reverse("dashboard"), {"sort": "oldest_overdue"})) == ["Herefordshire", "Worcestershire"]
+    assert rows_of(client.get(reverse("dashboard"), {"sort": "-oldest_overdue"})) == ["Herefordshire", "Worcestershire"]
+    # The planner, guessing a filtered case or two, joined by scanning every authority for each case.
+    filtered = DashboardFilter(
+        {"sort": "oldest_overdue"}, queryset=dashboard.dashboard_cases(dora), user=dora, today=timezone.localdate()
+    )
+    case_ids = str(filtered.qs.values_list("pk", flat=True).query)
+    assert 'JOIN "intervention_localauthority"' not in case_ids
+
+
+def test_the_commissioner_choices_follow_each_appointment_and_each_reader_and_are_escaped(
+    client, dora, charlie, both_cases
+):
+    _, worcester = both_cases
+    client.force_login(dora)
+    client.get(reverse("dashboard"))  # the choices' SQL compiled for dora today
+    AppointmentFactory(person__name="<script>Smith & Co", intervention=worcester, role=Role.COMMISSIONER)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "&lt;script&gt;Smith &amp; Co" in page
+    assert "<script>Smith" not in page
+    # Charlie sees only Herefordshire's appointments, so not Worcestershire's new commissioner.
+    client.force_login(charlie)
+    assert "Smith &amp; Co" not in client.get(reverse("dashboard")).content.decode()
