@@ -312,11 +312,15 @@ def _cases_read(sql: str, params: list[Any]) -> list[Intervention]:
     """The cases of `_rows_sql`'s rows, as `Intervention.objects.raw` makes them (the case's fields, then
     each other column an attribute), without its work a row to match columns to fields by name: its
     SQL is Django's, which names the case's fields first, in the model's order."""
+    if connection.vendor != "postgresql":
+        # SQLite gives dates and flags as text and numbers: raw() turns them into Python's, as the
+        # fields' converters do; psycopg already gives PostgreSQL's columns as Python values.
+        return list(Intervention.objects.raw(sql, params))
     fields = [field.attname for field in Intervention._meta.concrete_fields]
     count = len(fields)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        names = [column.name for column in cursor.description]
+        names = [column[0] for column in cursor.description]
         fetched = cursor.fetchall()
     if names[:count] != fields:
         raise RuntimeError(f"The dashboard's rows name the case's fields {names[:count]}, not {fields}.")
