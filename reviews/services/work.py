@@ -78,9 +78,13 @@ class Scope:
         return self.person_id is None and not self.roles
 
 
-def scope_for(user: Any) -> Scope:
+ScopeKey = tuple[int | None, tuple[tuple[int, frozenset[str]], ...], int | None]
+
+
+def _scope_key(user: Any) -> ScopeKey:
+    """The parts of the person's access their scope is made of (hashable: queries are kept by them)."""
     access: Access = access_for(user)
-    return _scope(access.person_id, _roles_key(access.roles), access.local_authority_id)
+    return (access.person_id, _roles_key(access.roles), access.local_authority_id)
 
 
 def _roles_key(roles: Any) -> tuple[tuple[int, frozenset[str]], ...]:
@@ -250,8 +254,7 @@ def work_count(user: Any) -> int:
     """How many things wait for the person: one query (after the access the page has already worked out)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    access: Access = access_for(user)
-    key = (access.person_id, _roles_key(access.roles), access.local_authority_id)
+    key = _scope_key(user)
     if _scope(*key).empty:
         return 0
     sql, params = _work_count_sql(key, timezone.localdate())
@@ -262,9 +265,7 @@ def work_count(user: Any) -> int:
 
 
 @functools.lru_cache(maxsize=2048)
-def _work_count_sql(
-    key: tuple[int | None, tuple[tuple[int, frozenset[str]], ...], int | None], today: datetime.date
-) -> tuple[str, tuple[Any, ...]]:
+def _work_count_sql(key: ScopeKey, today: datetime.date) -> tuple[str, tuple[Any, ...]]:
     """The count's SQL for one scope on one day. Every page's header runs it: building and compiling its
     nine subqueries cost several times what the database takes to answer, so it is built once a day per
     scope (the access it comes from is read afresh each request; the counts are counted each time)."""
@@ -320,8 +321,7 @@ def work_for(user: Any, *, today: datetime.date | None = None) -> list[Group]:
     """Everything waiting for the person, in groups, oldest first within each. A query a group, each
     compiled once a day for the person's scope (`_compiled_work`)."""
     today = today or timezone.localdate()
-    access: Access = access_for(user)
-    key = (access.person_id, _roles_key(access.roles), access.local_authority_id)
+    key = _scope_key(user)
     groups = [
         Group("failed", "Emails and reports that failed"),
         Group("notices", "Notices"),
@@ -438,9 +438,7 @@ _WORK_QUERIES: dict[tuple[Any, ...], dict[str, CompiledQuery | None]] = {}
 WORK_QUERIES_MAX = 64
 
 
-def _compiled_work(
-    db: Any, key: tuple[int | None, tuple[tuple[int, frozenset[str]], ...], int | None], today: datetime.date
-) -> dict[str, CompiledQuery | None]:
+def _compiled_work(db: Any, key: ScopeKey, today: datetime.date) -> dict[str, CompiledQuery | None]:
     """Each kind's query for a scope (`work_querysets`) compiled on one day; None for a kind with nothing to read."""
     cache_key = (db, key, today)
     compiled = _WORK_QUERIES.get(cache_key)
