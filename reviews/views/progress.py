@@ -32,6 +32,7 @@ from directions.services import (
 )
 from intervention.compiled import CompiledQuery
 from intervention.models import Intervention
+from intervention.paths import reverse_ids
 from intervention.permissions import Capability, can_view, capabilities_on
 from intervention.shortcuts import get_by_id_or_404
 from intervention.templatetags.numbers import plain_number
@@ -354,19 +355,14 @@ def instruction_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-_INSTRUCTION_STAND_IN = 918_273_644
-
-
 def instruction_rows(case: Intervention, instructions: Any, *, today: datetime.date) -> list[dict[str, Any]]:
     """Each instruction of a page with its cells ready to show: a date filter, an address and a status
     looked up through the template cost more than the rest of a row, at 75 rows a page."""
     statuses = dict(InstructionStatus.choices)
-    # The address reversed once, with a stand-in no instruction has for the instruction's id.
-    head, tail = reverse("instruction_detail", args=[case.pk, _INSTRUCTION_STAND_IN]).split(str(_INSTRUCTION_STAND_IN))
     return [
         {
             "instruction": instruction,
-            "link": f"{head}{instruction.pk}{tail}",
+            "link": reverse_ids("instruction_detail", case.pk, instruction.pk),
             "issued_on": dashboard.short_date(instruction.issued_on),
             "due_on": dashboard.short_date(instruction.due_on),
             "overdue": instruction.is_overdue_on(today),
@@ -966,7 +962,6 @@ def case_overview(request: HttpRequest, pk: int) -> HttpResponse:
 # The overview's priorities, plan actions off track and people appointed, written out here: through the
 # template language (a lookup, a display, a filter and an include a cell) their fifty-odd rows cost more
 # than the rest of the page's lists. The markup is the templates', byte for byte, every value escaped.
-_PLAN_ACTION_STAND_IN = 918_273_653
 
 
 def _off_track_items(case: Intervention, actions: list[PlanAction]) -> str:
@@ -975,11 +970,10 @@ def _off_track_items(case: Intervention, actions: list[PlanAction]) -> str:
 
     from intervention.templatetags.long_dates import long_date
 
-    # The address reversed once, with a stand-in no action has for the action's id.
-    head, tail = reverse("plan_action", args=[case.pk, _PLAN_ACTION_STAND_IN]).split(str(_PLAN_ACTION_STAND_IN))
     return mark_safe(  # noqa: S308 - escaped values in fixed markup
         "".join(
-            f'\n  <li><a class="govuk-link" href="{head}{action.pk}{tail}">{_text(action.reference)} '
+            f'\n  <li><a class="govuk-link" href="{reverse_ids("plan_action", case.pk, action.pk)}">'
+            f"{_text(action.reference)} "
             f"{_text(Truncator(action.description).chars(90))}</a> "
             # The rating's tag (reviews/includes/rag_tag.html, which ends with a line break).
             f"{dashboard.RAG_TAGS.get(action.rag, dashboard.NOT_RATED_TAG)}\n "
@@ -990,31 +984,23 @@ def _off_track_items(case: Intervention, actions: list[PlanAction]) -> str:
     )
 
 
-_PRIORITY_ID_STAND_IN = 918_273_654
-_UPDATE_STAND_IN = 918_273_655
-
-
 def _priority_rows(case: Intervention, priorities: list[Any]) -> str:
     """Each priority's `<tr>` in the overview's table (`_group_priorities`): its name, latest rating, last
     update and indicators' lines, with the whitespace the template's loop wrote around it."""
-    # The addresses reversed once, with stand-ins no priority or update has for their ids.
-    priority_head, priority_tail = reverse("priority_detail", args=[case.pk, _PRIORITY_ID_STAND_IN]).split(
-        str(_PRIORITY_ID_STAND_IN)
-    )
-    update_head, update_tail = reverse("update_detail", args=[case.pk, _UPDATE_STAND_IN]).split(str(_UPDATE_STAND_IN))
     rows = []
     for priority in priorities:
         last_update = "None yet"
         if priority.latest_update_id:
             last_update = (
-                f'<a class="govuk-link" href="{update_head}{priority.latest_update_id}{update_tail}">'
+                f'<a class="govuk-link" href="{reverse_ids("update_detail", case.pk, priority.latest_update_id)}">'
                 f"{dashboard.short_date(priority.latest_period_end)}</a>"
             )
         # The rating's tag, as reviews/includes/rag_tag.html drew it (its line break too).
         rating = dashboard.RAG_TAGS.get(priority.latest_rag or "", dashboard.NOT_RATED_TAG)
         rows.append(
             f'\n    <tr class="govuk-table__row">\n      <td class="govuk-table__cell"><a class="govuk-link" '
-            f'href="{priority_head}{priority.pk}{priority_tail}">{_text(priority.label)}. {_text(priority.short_name)}'
+            f'href="{reverse_ids("priority_detail", case.pk, priority.pk)}">'
+            f"{_text(priority.label)}. {_text(priority.short_name)}"
             f'</a></td>\n      <td class="govuk-table__cell">{rating}\n</td>\n'
             f'      <td class="govuk-table__cell">{last_update}</td>\n      <td class="govuk-table__cell">\n'
             f'        \n        <ul class="govuk-list govuk-body-s">{priority.indicator_items}</ul>\n'
